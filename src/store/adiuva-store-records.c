@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "adiuva-record-private.h"
+#include "adiuva-store-private.h"
+
+/* Records reach the database through their properties: each name in the class's column list
+ * is a property of the same name with dashes. The property specs are looked up once per type. */
+
+typedef struct
+{
+  guint        n_columns;
+  GParamSpec **pspecs;
+  char        *select_sql;
+  char        *insert_sql;
+  char        *update_sql;
+} RecordInfo;
+
+static GQuark
+record_info_quark (void)
+{
+  return g_quark_from_static_string ("adiuva-record-info");
+}
+
+static char *
+column_property_name (const char *column)
+{
+  return g_strdelimit (g_strdup (column), "_", '-');
+}
+
+static const RecordInfo *
+get_record_info (GType record_type)
+{
+  static GMutex lock;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr(GTypeClass) klass = NULL;
+  AdiuvaRecordClass *record_class;
+  RecordInfo *info;
+  g_autoptr(GString) select = NULL;
+  g_autoptr(GString) insert = NULL;
+  g_autoptr(GString) values = NULL;
+  g_autoptr(GString) update = NULL;
+
+  info = g_type_get_qdata (record_type, record_info_quark ());
+  if (info != NULL)
+    return info;
+
+  klass = g_type_class_ref (record_type);
+  record_class = ADIUVA_RECORD_CLASS (klass);
+  g_assert (record_class->table != NULL && record_class->columns != NULL);
+
+  info = g_new0 (RecordInfo, 1);
+  info->n_columns = g_strv_length ((GStrv) record_class->columns);
+  info->pspecs = g_new0 (GParamSpec *, info->n_columns);
+
+  select = g_string_new ("SELECT id, created_at, updated_at");
+  insert = g_string_new (NULL);
+  values = g_string_new (NULL);
+  update = g_string_new (NULL);
+  g_string_printf (insert, "INSERT INTO %s (created_at, updated_at", record_class->table);
+  g_string_append (values, "VALUES (?, ?");
+  g_string_printf (update, "UPDATE %s SET updated_at = ?", record_class->table);
+
+  for (guint i = 0; i < info->n_columns; i++)
+    {
+      const char *column = record_class->columns[i];
+      g_autofree char *name = column_property_name (column);
+
+      info->pspecs[i] = g_object_class_find_property (G_OBJECT_CLASS (klass), name);
+      g_assert (info->pspecs[i] != NULL);
+
+      g_string_append_printf (select, ", %s.%s", record_class->table, column);
+      g_string_append_printf (insert, ", %s", column);
+      g_string_append (values, ", ?");
+      g_string_append_printf (update, ", %s = ?", column);
+    }
+
+  /* Tags are a join table; they ride along as one unit-separated column. */
+  if (g_type_is_a (record_type, ADIUVA_TYPE_TASK))
+    g_string_append (select, ", (SELECT group_concat (tags.name, char (31)) FROM task_tags "
+                             "JOIN tags ON tags.id = task_tags.tag_id "
+                             "WHERE task_tags.task_id = tasks.id)");
+
+  g_string_append_printf (select, " FROM %s", record_class->table);
+  g_string_append_printf (insert, ") %s)", values->str);
+  g_string_append (update, " WHERE id = ?");
+
+  info->select_sql = g_string_free (g_steal_pointer (&select), FALSE);
+  info->insert_sql = g_string_free (g_steal_pointer (&insert), FALSE);
+  info->update_sql = g_string_free (g_steal_pointer (&update), FALSE);
+
+  g_type_set_qdata (record_type, record_info_quark (), info);
+
+  return info;
+}
+
+char *
+_adiuva_store_select_sql (GType record_type)
+{
+  return g_strdup (get_record_info (record_type)->select_sql);
+}
+
+static void
+bind_property (sqlite3_stmt *stmt,
+               int           index,
+               AdiuvaRecord *record,
+               GParamSpec   *pspec)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (G_OBJECT (record), pspec->name, &value);
+
+  if (G_VALUE_HOLDS_STRING (&value))
+    {
+      const char *str = g_value_get_string (&value);
+
+      if (str != NULL)
+        sqlite3_bind_text (stmt, index, str, -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null (stmt, index);
+    }
+  else if (G_VALUE_HOLDS_INT64 (&value))
+    {
+      /* Every int64 column is a reference or a time: 0 means none. */
+      if (g_value_get_int64 (&value) != 0)
+        sqlite3_bind_int64 (stmt, index, g_value_get_int64 (&value));
+      else
+        sqlite3_bind_null (stmt, index);
+    }
+  else if (G_VALUE_HOLDS_INT (&value))
+    sqlite3_bind_int (stmt, index, g_value_get_int (&value));
+  else if (G_VALUE_HOLDS_BOOLEAN (&value))
+    sqlite3_bind_int (stmt, index, g_value_get_boolean (&value));
+  else if (G_VALUE_HOLDS_DOUBLE (&value))
+    sqlite3_bind_double (stmt, index, g_value_get_double (&value));
+  else if (G_VALUE_HOLDS_ENUM (&value))
+    {
+      g_autoptr(GEnumClass) enum_class = g_type_class_ref (pspec->value_type);
+      GEnumValue *ev = g_enum_get_value (enum_class, g_value_get_enum (&value));
+
+      g_assert (ev != NULL);
+      sqlite3_bind_text (stmt, index, ev->value_nick, -1, SQLITE_STATIC);
+    }
+  else
+    g_assert_not_reached ();
+}
+
+static void
+read_column (sqlite3_stmt *stmt,
+             int           col,
+             GParamSpec   *pspec,
+             GValue       *value)
+{
+  g_value_init (value, pspec->value_type);
+
+  if (G_VALUE_HOLDS_STRING (value))
+    g_value_set_string (value, (const char *) sqlite3_column_text (stmt, col));
+  else if (G_VALUE_HOLDS_INT64 (value))
+    g_value_set_int64 (value, sqlite3_column_int64 (stmt, col));
+  else if (G_VALUE_HOLDS_INT (value))
+    g_value_set_int (value, sqlite3_column_int (stmt, col));
+  else if (G_VALUE_HOLDS_BOOLEAN (value))
+    g_value_set_boolean (value, sqlite3_column_int (stmt, col) != 0);
+  else if (G_VALUE_HOLDS_DOUBLE (value))
+    g_value_set_double (value, sqlite3_column_double (stmt, col));
+  else if (G_VALUE_HOLDS_ENUM (value))
+    {
+      g_autoptr(GEnumClass) enum_class = g_type_class_ref (pspec->value_type);
+      const char *nick = (const char *) sqlite3_column_text (stmt, col);
+      GEnumValue *ev = nick != NULL ? g_enum_get_value_by_nick (enum_class, nick) : NULL;
+
+      g_value_set_enum (value, ev != NULL ? ev->value : G_PARAM_SPEC_ENUM (pspec)->default_value);
+    }
+  else
+    g_assert_not_reached ();
+}
+
+gpointer
+_adiuva_store_read_record (GType         record_type,
+                           sqlite3_stmt *stmt)
+{
+  const RecordInfo *info = get_record_info (record_type);
+  g_autoptr(AdiuvaRecord) record = NULL;
+
+  record = g_object_new (record_type, "id", sqlite3_column_int64 (stmt, 0), NULL);
+  _adiuva_record_set_times (record, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2));
+
+  for (guint i = 0; i < info->n_columns; i++)
+    {
+      g_auto (GValue) value = G_VALUE_INIT;
+
+      read_column (stmt, 3 + i, info->pspecs[i], &value);
+      g_object_set_property (G_OBJECT (record), info->pspecs[i]->name, &value);
+    }
+
+  if (ADIUVA_IS_TASK (record))
+    {
+      const char *joined = (const char *) sqlite3_column_text (stmt, 3 + info->n_columns);
+      g_auto (GStrv) tags = joined != NULL ? g_strsplit (joined, "\x1f", -1) : g_new0 (char *, 1);
+
+      adiuva_task_set_tags (ADIUVA_TASK (record), (const char * const *) tags);
+    }
+
+  return g_steal_pointer (&record);
+}
+
+static gboolean
+check_record (AdiuvaRecord  *record,
+              GError       **error)
+{
+  /* Titles and names are what a person sees in a list: refuse blank ones with words. */
+  static const char * const required[] = { "title", "name", NULL };
+
+  for (guint i = 0; required[i] != NULL; i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record), required[i]);
+      g_autofree char *text = NULL;
+
+      if (pspec == NULL)
+        continue;
+
+      g_object_get (record, required[i], &text, NULL);
+      if (text == NULL || *g_strstrip (text) == '\0')
+        {
+          g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
+                       _("The %s cannot be empty."), required[i]);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* New records with an order but no place yet go to the end. */
+static gboolean
+place_at_end (AdiuvaStore   *self,
+              AdiuvaRecord  *record,
+              GError       **error)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record), "position");
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  double position;
+
+  if (pspec == NULL)
+    return TRUE;
+
+  g_object_get (record, "position", &position, NULL);
+  if (position != 0)
+    return TRUE;
+
+  sql = g_strdup_printf ("SELECT coalesce (max (position), 0) + 1 FROM %s",
+                         ADIUVA_RECORD_GET_CLASS (record)->table);
+  stmt = _adiuva_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      _adiuva_store_set_error (_adiuva_store_get_db (self),
+                               sqlite3_extended_errcode (_adiuva_store_get_db (self)), error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  g_object_set (record, "position", sqlite3_column_double (stmt, 0), NULL);
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
+static gboolean
+write_record (AdiuvaStore   *self,
+              AdiuvaRecord  *record,
+              gboolean       insert,
+              GError       **error)
+{
+  const RecordInfo *info = get_record_info (G_OBJECT_TYPE (record));
+  AdiuvaRecordClass *klass = ADIUVA_RECORD_GET_CLASS (record);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 created_at = insert ? now : adiuva_record_get_created_at (record);
+  sqlite3_stmt *stmt;
+  int index = 1;
+
+  if (!check_record (record, error))
+    return FALSE;
+
+  if (!adiuva_store_begin (self, error))
+    return FALSE;
+
+  if (insert && !place_at_end (self, record, error))
+    goto failed;
+
+  stmt = _adiuva_store_prepare (self, insert ? info->insert_sql : info->update_sql, error);
+  if (stmt == NULL)
+    goto failed;
+
+  if (insert)
+    sqlite3_bind_int64 (stmt, index++, now);
+  sqlite3_bind_int64 (stmt, index++, now);
+  for (guint i = 0; i < info->n_columns; i++)
+    bind_property (stmt, index++, record, info->pspecs[i]);
+  if (!insert)
+    sqlite3_bind_int64 (stmt, index++, adiuva_record_get_id (record));
+
+  if (!_adiuva_store_step_done (self, stmt, error))
+    goto failed;
+
+  if (!insert && sqlite3_changes (_adiuva_store_get_db (self)) == 0)
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
+                   _("The record no longer exists; it may have been deleted."));
+      goto failed;
+    }
+
+  if (insert)
+    _adiuva_record_set_id (record, sqlite3_last_insert_rowid (_adiuva_store_get_db (self)));
+
+  if (ADIUVA_IS_TASK (record) && !_adiuva_store_save_task_tags (self, ADIUVA_TASK (record), error))
+    goto failed;
+
+  if (!adiuva_store_commit (self, error))
+    return FALSE;
+
+  _adiuva_record_set_times (record, created_at, now);
+  _adiuva_store_emit_changed (self, klass->entity, adiuva_record_get_id (record),
+                              insert ? ADIUVA_CHANGE_ADDED : ADIUVA_CHANGE_UPDATED);
+
+  return TRUE;
+
+failed:
+  adiuva_store_rollback (self);
+  if (insert)
+    _adiuva_record_set_id (record, 0);
+  return FALSE;
+}
+
+/**
+ * adiuva_store_add:
+ *
+ * Saves a new record and gives it its id. Tasks also get their tags saved.
+ */
+gboolean
+adiuva_store_add (AdiuvaStore   *self,
+                  AdiuvaRecord  *record,
+                  GError       **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
+  g_return_val_if_fail (adiuva_record_get_id (record) == 0, FALSE);
+
+  return write_record (self, record, TRUE, error);
+}
+
+gboolean
+adiuva_store_update (AdiuvaStore   *self,
+                     AdiuvaRecord  *record,
+                     GError       **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
+  g_return_val_if_fail (adiuva_record_get_id (record) > 0, FALSE);
+
+  return write_record (self, record, FALSE, error);
+}
+
+/**
+ * adiuva_store_delete:
+ *
+ * Deletes a record. What hangs off it follows the schema: a project's tasks and checkpoints
+ * go with it, its notes stay without a project, a client's projects stay without a client.
+ */
+gboolean
+adiuva_store_delete (AdiuvaStore   *self,
+                     AdiuvaRecord  *record,
+                     GError       **error)
+{
+  AdiuvaRecordClass *klass;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
+
+  klass = ADIUVA_RECORD_GET_CLASS (record);
+  sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", klass->table);
+  stmt = _adiuva_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, adiuva_record_get_id (record));
+  if (!_adiuva_store_step_done (self, stmt, error))
+    return FALSE;
+
+  if (sqlite3_changes (_adiuva_store_get_db (self)) == 0)
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
+                   _("The record no longer exists; it may have been deleted."));
+      return FALSE;
+    }
+
+  _adiuva_store_emit_changed (self, klass->entity, adiuva_record_get_id (record),
+                              ADIUVA_CHANGE_REMOVED);
+  return TRUE;
+}
+
+gpointer
+adiuva_store_get (AdiuvaStore  *self,
+                  GType         record_type,
+                  gint64        id,
+                  GError      **error)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(GTypeClass) klass = NULL;
+  sqlite3_stmt *stmt;
+  gpointer record = NULL;
+  int rc;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_type_is_a (record_type, ADIUVA_TYPE_RECORD), NULL);
+
+  klass = g_type_class_ref (record_type);
+  sql = g_strdup_printf ("%s WHERE %s.id = ?", get_record_info (record_type)->select_sql,
+                         ADIUVA_RECORD_CLASS (klass)->table);
+  stmt = _adiuva_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    record = _adiuva_store_read_record (record_type, stmt);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
+                 _("There is no %s with id %" G_GINT64_FORMAT "."),
+                 ADIUVA_RECORD_CLASS (klass)->table, id);
+  else
+    _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+  sqlite3_reset (stmt);
+
+  return record;
+}
+
+/* Runs "<select> <where_and_order>" with the variadic gint64/strings bound in order; the
+ * format of each argument is given by a leading 'i' or 's' in a NULL-terminated list. */
+GListModel *
+_adiuva_store_list (AdiuvaStore  *self,
+                    GType         record_type,
+                    const char   *where_and_order,
+                    GError      **error,
+                    ...)
+{
+  g_autoptr(GListStore) list = g_list_store_new (record_type);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  const char *kind;
+  va_list args;
+  int index = 1;
+  int rc;
+
+  sql = g_strdup_printf ("%s %s", get_record_info (record_type)->select_sql, where_and_order);
+  stmt = _adiuva_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+
+  va_start (args, error);
+  while ((kind = va_arg (args, const char *)) != NULL)
+    {
+      if (kind[0] == 'i')
+        sqlite3_bind_int64 (stmt, index++, va_arg (args, gint64));
+      else
+        sqlite3_bind_text (stmt, index++, va_arg (args, const char *), -1, SQLITE_TRANSIENT);
+    }
+  va_end (args);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GObject) record = _adiuva_store_read_record (record_type, stmt);
+
+      g_list_store_append (list, record);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+      return NULL;
+    }
+
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+GListModel *
+adiuva_store_list_clients (AdiuvaStore  *self,
+                           GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  return _adiuva_store_list (self, ADIUVA_TYPE_CLIENT, "ORDER BY name COLLATE NOCASE, id",
+                             error, NULL);
+}
+
+/**
+ * adiuva_store_list_projects:
+ * @client_id: a client, 0 for projects without one, -1 for all
+ */
+GListModel *
+adiuva_store_list_projects (AdiuvaStore  *self,
+                            gint64        client_id,
+                            gboolean      include_archived,
+                            GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  return _adiuva_store_list (self, ADIUVA_TYPE_PROJECT,
+                             "WHERE (?1 < 0 OR coalesce (client_id, 0) = ?1) "
+                             "AND (?2 OR NOT archived) "
+                             "ORDER BY position, name COLLATE NOCASE, id",
+                             error, "i", client_id, "i", (gint64) include_archived, NULL);
+}
+
+/**
+ * adiuva_store_list_checkpoints:
+ * @project_id: a project, or -1 for all
+ * @from_date: (nullable): first date (inclusive), `YYYY-MM-DD`
+ * @to_date: (nullable): last date (inclusive)
+ */
+GListModel *
+adiuva_store_list_checkpoints (AdiuvaStore  *self,
+                               gint64        project_id,
+                               const char   *from_date,
+                               const char   *to_date,
+                               GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  return _adiuva_store_list (self, ADIUVA_TYPE_CHECKPOINT,
+                             "WHERE (?1 < 0 OR project_id = ?1) "
+                             "AND (?2 = '' OR date >= ?2) AND (?3 = '' OR date <= ?3) "
+                             "ORDER BY date, id",
+                             error, "i", project_id, "s", from_date ? from_date : "",
+                             "s", to_date ? to_date : "", NULL);
+}
+
+/**
+ * adiuva_store_list_notes:
+ * @project_id: a project, 0 for notes without one, -1 for all
+ *
+ * Pinned notes first, then the most recently changed.
+ */
+GListModel *
+adiuva_store_list_notes (AdiuvaStore  *self,
+                         gint64        project_id,
+                         GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  return _adiuva_store_list (self, ADIUVA_TYPE_NOTE,
+                             "WHERE (?1 < 0 OR coalesce (project_id, 0) = ?1) "
+                             "ORDER BY pinned DESC, updated_at DESC, id DESC",
+                             error, "i", project_id, NULL);
+}
+
+GListModel *
+adiuva_store_list_task_comments (AdiuvaStore  *self,
+                                 gint64        task_id,
+                                 GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  return _adiuva_store_list (self, ADIUVA_TYPE_TASK_COMMENT,
+                             "WHERE task_id = ?1 ORDER BY created_at, id",
+                             error, "i", task_id, NULL);
+}
+
+static gpointer
+find_by_name (AdiuvaStore  *self,
+              GType         record_type,
+              const char   *column,
+              const char   *name,
+              const char   *what,
+              GError      **error)
+{
+  g_autofree char *where = g_strdup_printf ("WHERE %s = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+                                            column);
+  g_autoptr(GListModel) found = _adiuva_store_list (self, record_type, where, error,
+                                                    "s", name, NULL);
+
+  if (found == NULL)
+    return NULL;
+
+  if (g_list_model_get_n_items (found) == 0)
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
+                   _("There is no %s named “%s”."), what, name);
+      return NULL;
+    }
+
+  return g_list_model_get_item (found, 0);
+}
+
+AdiuvaClient *
+adiuva_store_find_client (AdiuvaStore  *self,
+                          const char   *name,
+                          GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return find_by_name (self, ADIUVA_TYPE_CLIENT, "name", name, _("client"), error);
+}
+
+AdiuvaProject *
+adiuva_store_find_project (AdiuvaStore  *self,
+                           const char   *name,
+                           GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return find_by_name (self, ADIUVA_TYPE_PROJECT, "name", name, _("project"), error);
+}
+
+AdiuvaNote *
+adiuva_store_find_note (AdiuvaStore  *self,
+                        const char   *title,
+                        GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (title != NULL, NULL);
+
+  return find_by_name (self, ADIUVA_TYPE_NOTE, "title", title, _("note"), error);
+}

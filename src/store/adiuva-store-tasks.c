@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "adiuva-date.h"
+#include "adiuva-store-private.h"
+
+gboolean
+_adiuva_store_save_task_tags (AdiuvaStore  *self,
+                              AdiuvaTask   *task,
+                              GError      **error)
+{
+  const char * const *tags = adiuva_task_get_tags (task);
+  gint64 id = adiuva_record_get_id (ADIUVA_RECORD (task));
+  sqlite3_stmt *stmt;
+
+  stmt = _adiuva_store_prepare (self, "DELETE FROM task_tags WHERE task_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!_adiuva_store_step_done (self, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strstrip (g_strdup (tags[i]));
+
+      if (*name == '\0')
+        continue;
+
+      stmt = _adiuva_store_prepare (self, "INSERT OR IGNORE INTO tags (name) VALUES (?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+      if (!_adiuva_store_step_done (self, stmt, error))
+        return FALSE;
+
+      stmt = _adiuva_store_prepare (self,
+                                    "INSERT OR IGNORE INTO task_tags (task_id, tag_id) "
+                                    "SELECT ?, id FROM tags WHERE name = ? COLLATE NOCASE",
+                                    error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+      if (!_adiuva_store_step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * adiuva_store_quick_add_task:
+ * @text: a line such as `Send invoice to ACME tomorrow 5pm p1 #Website @billing`
+ * @now: (nullable): what "today" means, the current time when %NULL
+ *
+ * Understands @text with adiuva_quick_add_parse() and saves the task. A project named after `#`
+ * must exist: a typo should not quietly file the task somewhere else.
+ *
+ * Returns: (transfer full): the new task
+ */
+AdiuvaTask *
+adiuva_store_quick_add_task (AdiuvaStore  *self,
+                             const char   *text,
+                             GDateTime    *now,
+                             GError      **error)
+{
+  g_autoptr(AdiuvaQuickAdd) parsed = NULL;
+  g_autoptr(AdiuvaTask) task = NULL;
+  g_autoptr(GDateTime) local_now = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (now == NULL)
+    now = local_now = g_date_time_new_now_local ();
+
+  parsed = adiuva_quick_add_parse (text, now);
+  if (parsed->title == NULL || *parsed->title == '\0')
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
+                   _("“%s” has no title left once its date, priority, project and tags are "
+                     "taken out."), text);
+      return NULL;
+    }
+
+  task = adiuva_task_new ();
+  adiuva_task_set_title (task, parsed->title);
+  adiuva_task_set_tags (task, (const char * const *) parsed->tags);
+  if (parsed->priority > 0)
+    adiuva_task_set_priority (task, parsed->priority);
+  if (parsed->due != NULL)
+    {
+      g_autofree char *due = adiuva_date_format_floating (parsed->due, parsed->due_has_time);
+
+      adiuva_task_set_due (task, due);
+    }
+  if (parsed->project != NULL)
+    {
+      g_autoptr(AdiuvaProject) project = adiuva_store_find_project (self, parsed->project, error);
+
+      if (project == NULL)
+        return NULL;
+      adiuva_task_set_project_id (task, adiuva_record_get_id (ADIUVA_RECORD (project)));
+    }
+
+  if (!adiuva_store_add (self, ADIUVA_RECORD (task), error))
+    return NULL;
+
+  return g_steal_pointer (&task);
+}
+
+static AdiuvaTask *
+next_occurrence (AdiuvaTask  *task,
+                 GDateTime   *now,
+                 GError     **error)
+{
+  g_autoptr(GDateTime) due = NULL;
+  g_autoptr(GDateTime) next_due = NULL;
+  g_autofree char *next_rule = NULL;
+  g_autofree char *next_due_text = NULL;
+  AdiuvaTask *next;
+  gboolean has_time = FALSE;
+
+  due = adiuva_date_parse_floating (adiuva_task_get_due (task), g_date_time_get_timezone (now),
+                                    &has_time);
+  if (!adiuva_recurrence_next (adiuva_task_get_recurrence (task), due, now, &next_due, &next_rule,
+                               error))
+    return NULL;
+
+  if (next_due == NULL)
+    return NULL;
+
+  next_due_text = adiuva_date_format_floating (next_due, has_time);
+  next = adiuva_task_new ();
+  g_object_set (next,
+                "project-id", adiuva_task_get_project_id (task),
+                "parent-id", adiuva_task_get_parent_id (task),
+                "title", adiuva_task_get_title (task),
+                "notes", adiuva_task_get_notes (task),
+                "priority", adiuva_task_get_priority (task),
+                "due", next_due_text,
+                "recurrence", next_rule,
+                "tags", adiuva_task_get_tags (task),
+                "position", adiuva_task_get_position (task),
+                "is-approved", TRUE,
+                NULL);
+
+  return next;
+}
+
+/**
+ * adiuva_store_complete_task:
+ * @now: (nullable): the completion time, now when %NULL
+ * @next_occurrence: (out) (optional) (nullable) (transfer full): the task created for the next
+ *   occurrence of a recurring task
+ *
+ * Marks @task done. When it recurs, the next occurrence is created in the same transaction, so
+ * a crash never leaves a completed recurring task without its successor.
+ */
+gboolean
+adiuva_store_complete_task (AdiuvaStore  *self,
+                            AdiuvaTask   *task,
+                            GDateTime    *now,
+                            AdiuvaTask  **next_occurrence_out,
+                            GError      **error)
+{
+  g_autoptr(GDateTime) local_now = NULL;
+  g_autoptr(AdiuvaTask) next = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_TASK (task), FALSE);
+
+  if (now == NULL)
+    now = local_now = g_date_time_new_now_local ();
+
+  if (adiuva_task_get_status (task) == ADIUVA_TASK_STATUS_DONE)
+    {
+      if (next_occurrence_out != NULL)
+        *next_occurrence_out = NULL;
+      return TRUE;
+    }
+
+  if (adiuva_task_get_recurrence (task) != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      next = next_occurrence (task, now, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (!adiuva_store_begin (self, error))
+    return FALSE;
+
+  adiuva_task_set_status (task, ADIUVA_TASK_STATUS_DONE);
+  adiuva_task_set_completed_at (task, g_date_time_to_unix (now));
+
+  if (!adiuva_store_update (self, ADIUVA_RECORD (task), error) ||
+      (next != NULL && !adiuva_store_add (self, ADIUVA_RECORD (next), error)) ||
+      !adiuva_store_commit (self, error))
+    {
+      adiuva_store_rollback (self);
+      adiuva_task_set_status (task, ADIUVA_TASK_STATUS_TODO);
+      adiuva_task_set_completed_at (task, 0);
+      return FALSE;
+    }
+
+  if (next_occurrence_out != NULL)
+    *next_occurrence_out = g_steal_pointer (&next);
+
+  return TRUE;
+}
+
+static gboolean
+query_double (AdiuvaStore  *self,
+              const char   *sql,
+              double        arg,
+              gboolean     *found,
+              double       *value,
+              GError      **error)
+{
+  sqlite3_stmt *stmt = _adiuva_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_double (stmt, 1, arg);
+  rc = sqlite3_step (stmt);
+  *found = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL;
+  if (*found)
+    *value = sqlite3_column_double (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Positions are one global order of doubles; a move takes the midpoint of its new neighbours.
+ * When repeated moves to one spot exhaust the precision, every task is renumbered once. */
+static gboolean
+renumber_positions (AdiuvaStore  *self,
+                    GError      **error)
+{
+  return _adiuva_store_exec (self,
+                             "CREATE TEMP TABLE renumber AS SELECT id FROM tasks "
+                             "ORDER BY position, id;"
+                             "UPDATE tasks SET position = "
+                             "(SELECT rowid FROM temp.renumber WHERE renumber.id = tasks.id);"
+                             "DROP TABLE temp.renumber;",
+                             error);
+}
+
+static gboolean
+position_before (AdiuvaStore  *self,
+                 gint64        before_id,
+                 double       *position,
+                 GError      **error)
+{
+  g_autoptr(AdiuvaTask) before = adiuva_store_get (self, ADIUVA_TYPE_TASK, before_id, error);
+  gboolean found;
+  double previous = 0;
+
+  if (before == NULL)
+    return FALSE;
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      double next = adiuva_task_get_position (before);
+
+      if (!query_double (self, "SELECT max (position) FROM tasks WHERE position < ?", next,
+                         &found, &previous, error))
+        return FALSE;
+      if (!found)
+        previous = next - 1;
+
+      *position = previous + (next - previous) / 2;
+      if (*position > previous && *position < next)
+        return TRUE;
+
+      if (!renumber_positions (self, error))
+        return FALSE;
+      g_clear_object (&before);
+      before = adiuva_store_get (self, ADIUVA_TYPE_TASK, before_id, error);
+      if (before == NULL)
+        return FALSE;
+    }
+
+  g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED,
+               _("Could not find room to move the task."));
+  return FALSE;
+}
+
+/**
+ * adiuva_store_move_task:
+ * @project_id: the project to move to, 0 for none
+ * @parent_id: the parent task, 0 to make it top-level
+ * @before_id: the task it goes before, 0 for the end
+ *
+ * Moves @task to another project or parent and to another place in the order.
+ */
+gboolean
+adiuva_store_move_task (AdiuvaStore  *self,
+                        AdiuvaTask   *task,
+                        gint64        project_id,
+                        gint64        parent_id,
+                        gint64        before_id,
+                        GError      **error)
+{
+  gint64 id;
+  double position = 0;
+  gboolean found;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_TASK (task), FALSE);
+
+  id = adiuva_record_get_id (ADIUVA_RECORD (task));
+  if (parent_id == id || before_id == id)
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
+                   _("A task cannot be moved under or before itself."));
+      return FALSE;
+    }
+
+  if (!adiuva_store_begin (self, error))
+    return FALSE;
+
+  if (parent_id > 0)
+    {
+      /* Walk up from the new parent: finding the task there would make a cycle. */
+      for (gint64 ancestor = parent_id; ancestor > 0;)
+        {
+          g_autoptr(AdiuvaTask) t = adiuva_store_get (self, ADIUVA_TYPE_TASK, ancestor, error);
+
+          if (t == NULL)
+            goto failed;
+          if (adiuva_record_get_id (ADIUVA_RECORD (t)) == id)
+            {
+              g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
+                           _("A task cannot be moved under one of its own subtasks."));
+              goto failed;
+            }
+          ancestor = adiuva_task_get_parent_id (t);
+        }
+    }
+
+  if (before_id > 0)
+    {
+      if (!position_before (self, before_id, &position, error))
+        goto failed;
+    }
+  else
+    {
+      if (!query_double (self, "SELECT max (position) + ? FROM tasks", 1.0, &found, &position,
+                         error))
+        goto failed;
+      if (!found)
+        position = 1;
+    }
+
+  adiuva_task_set_project_id (task, project_id);
+  adiuva_task_set_parent_id (task, parent_id);
+  adiuva_task_set_position (task, position);
+
+  if (!adiuva_store_update (self, ADIUVA_RECORD (task), error))
+    goto failed;
+
+  return adiuva_store_commit (self, error);
+
+failed:
+  adiuva_store_rollback (self);
+  return FALSE;
+}

@@ -1,0 +1,752 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-store"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "adiuva-store.h"
+#include "adiuva-store-private.h"
+
+typedef struct
+{
+  char        *dir;
+  AdiuvaStore *store;
+  GArray      *changes;
+} Fixture;
+
+typedef struct
+{
+  AdiuvaEntity entity;
+  gint64       id;
+  AdiuvaChange change;
+} Change;
+
+static void
+changed_cb (AdiuvaStore  *store,
+            AdiuvaEntity  entity,
+            gint64        id,
+            AdiuvaChange  change,
+            Fixture      *fixture)
+{
+  Change c = { entity, id, change };
+
+  g_array_append_val (fixture->changes, c);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("adiuva-store-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  fixture->dir = g_build_filename (tmp, "workspace", NULL);
+  fixture->store = adiuva_store_create (fixture->dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->store);
+  fixture->changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_signal_connect (fixture->store, "changed", G_CALLBACK (changed_cb), fixture);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *parent = g_path_get_dirname (fixture->dir);
+
+  g_clear_object (&fixture->store);
+  g_clear_pointer (&fixture->changes, g_array_unref);
+  remove_tree (parent);
+  g_free (fixture->dir);
+}
+
+static GDateTime *
+saturday_morning (void)
+{
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+  /* 2026-11-21 is a Saturday */
+  return g_date_time_new (utc, 2026, 11, 21, 10, 0, 0);
+}
+
+static AdiuvaProject *
+add_project (AdiuvaStore *store,
+             const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+  AdiuvaProject *project = adiuva_project_new ();
+
+  adiuva_project_set_name (project, name);
+  adiuva_store_add (store, ADIUVA_RECORD (project), &error);
+  g_assert_no_error (error);
+
+  return project;
+}
+
+static AdiuvaTask *
+add_task (AdiuvaStore *store,
+          const char  *title,
+          gint64       project_id,
+          const char  *due)
+{
+  g_autoptr(GError) error = NULL;
+  AdiuvaTask *task = adiuva_task_new ();
+
+  adiuva_task_set_title (task, title);
+  adiuva_task_set_project_id (task, project_id);
+  adiuva_task_set_due (task, due);
+  adiuva_store_add (store, ADIUVA_RECORD (task), &error);
+  g_assert_no_error (error);
+
+  return task;
+}
+
+static void
+test_create_and_reopen (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AdiuvaStore) again = NULL;
+  g_autoptr(AdiuvaClient) client = adiuva_client_new ();
+  g_autoptr(AdiuvaClient) loaded = NULL;
+  g_autoptr(AdiuvaStore) second = NULL;
+  gint64 id;
+
+  g_assert_nonnull (adiuva_store_get_cipher_version (fixture->store));
+  g_assert_cmpint (adiuva_store_get_schema_version (fixture->store), ==,
+                   adiuva_store_get_latest_schema_version ());
+  g_assert_cmpint (adiuva_store_get_key_modes (fixture->store), ==, ADIUVA_KEY_MODE_KEYRING);
+
+  adiuva_client_set_name (client, "ACME Corp");
+  adiuva_client_set_email (client, "billing@acme.test");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (client), &error));
+  g_assert_no_error (error);
+  id = adiuva_record_get_id (ADIUVA_RECORD (client));
+  g_assert_cmpint (id, >, 0);
+  g_clear_object (&fixture->store);
+
+  again = adiuva_store_open (fixture->dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  loaded = adiuva_store_get (again, ADIUVA_TYPE_CLIENT, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (adiuva_client_get_name (loaded), ==, "ACME Corp");
+  g_assert_cmpstr (adiuva_client_get_email (loaded), ==, "billing@acme.test");
+  g_assert_cmpint (adiuva_record_get_created_at (ADIUVA_RECORD (loaded)), >, 0);
+
+  /* A second workspace in the same folder is refused, and nothing is touched. */
+  second = adiuva_store_create (fixture->dir, NULL, NULL, &error);
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_EXISTS);
+  g_assert_null (second);
+}
+
+static void
+test_file_is_encrypted (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, ADIUVA_DATABASE_NAME, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AdiuvaNote) note = adiuva_note_new ();
+  gsize len;
+
+  adiuva_note_set_title (note, "Very secret plan");
+  adiuva_note_set_body (note, "The launch codeword is pamplemousse");
+  adiuva_store_add (fixture->store, ADIUVA_RECORD (note), &error);
+  g_assert_no_error (error);
+  g_clear_object (&fixture->store);
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, >=, 4096);
+  g_assert_cmpint (memcmp (contents, "SQLite format 3", 15), !=, 0);
+  g_assert_null (g_strstr_len (contents, len, "pamplemousse"));
+  g_assert_null (g_strstr_len (contents, len, "CREATE TABLE"));
+}
+
+static void
+test_crud_and_signals (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AdiuvaProject) project = add_project (fixture->store, "Website");
+  g_autoptr(AdiuvaTask) task = NULL;
+  g_autoptr(AdiuvaTask) loaded = NULL;
+  g_autoptr(AdiuvaTask) blank = adiuva_task_new ();
+  gint64 project_id = adiuva_record_get_id (ADIUVA_RECORD (project));
+  const char *tags[] = { "billing", "Urgent", NULL };
+  Change *c;
+
+  task = add_task (fixture->store, "Write copy", project_id, "2026-12-01");
+  g_assert_cmpuint (fixture->changes->len, ==, 2);
+  c = &g_array_index (fixture->changes, Change, 1);
+  g_assert_cmpint (c->entity, ==, ADIUVA_ENTITY_TASK);
+  g_assert_cmpint (c->change, ==, ADIUVA_CHANGE_ADDED);
+  g_assert_cmpint (c->id, ==, adiuva_record_get_id (ADIUVA_RECORD (task)));
+
+  adiuva_task_set_priority (task, 1);
+  adiuva_task_set_tags (task, tags);
+  adiuva_task_set_notes (task, "Use the **new** tone");
+  g_assert_true (adiuva_store_update (fixture->store, ADIUVA_RECORD (task), &error));
+  g_assert_no_error (error);
+  c = &g_array_index (fixture->changes, Change, 2);
+  g_assert_cmpint (c->change, ==, ADIUVA_CHANGE_UPDATED);
+
+  loaded = adiuva_store_get (fixture->store, ADIUVA_TYPE_TASK,
+                             adiuva_record_get_id (ADIUVA_RECORD (task)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_task_get_priority (loaded), ==, 1);
+  g_assert_cmpint (adiuva_task_get_project_id (loaded), ==, project_id);
+  g_assert_cmpstr (adiuva_task_get_due (loaded), ==, "2026-12-01");
+  g_assert_cmpint (adiuva_task_get_status (loaded), ==, ADIUVA_TASK_STATUS_TODO);
+  g_assert_cmpuint (g_strv_length ((GStrv) adiuva_task_get_tags (loaded)), ==, 2);
+  g_assert_true (g_strv_contains (adiuva_task_get_tags (loaded), "Urgent"));
+
+  /* Blank titles are refused with words, and nothing is written. */
+  g_assert_false (adiuva_store_add (fixture->store, ADIUVA_RECORD (blank), &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (blank)), ==, 0);
+  g_clear_error (&error);
+
+  /* A task in a project that does not exist is refused by the foreign key. */
+  adiuva_task_set_title (blank, "Orphan");
+  adiuva_task_set_project_id (blank, 9999);
+  g_assert_false (adiuva_store_add (fixture->store, ADIUVA_RECORD (blank), &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Deleting the project takes its tasks with it. */
+  g_assert_true (adiuva_store_delete (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+  g_clear_object (&loaded);
+  loaded = adiuva_store_get (fixture->store, ADIUVA_TYPE_TASK,
+                             adiuva_record_get_id (ADIUVA_RECORD (task)), &error);
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND);
+  g_assert_null (loaded);
+}
+
+static void
+test_transactions (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AdiuvaTaskListModel) model = NULL;
+
+  g_assert_true (adiuva_store_begin (fixture->store, &error));
+  g_clear_object (&model);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Task %u", i);
+      g_autoptr(AdiuvaTask) task = add_task (fixture->store, title, 0, NULL);
+    }
+  /* Nothing is announced before the commit… */
+  g_assert_cmpuint (fixture->changes->len, ==, 0);
+  adiuva_store_rollback (fixture->store);
+  /* …and nothing at all after a rollback. */
+  g_assert_cmpuint (fixture->changes->len, ==, 0);
+
+  model = adiuva_task_list_model_new (fixture->store, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+
+  g_assert_true (adiuva_store_begin (fixture->store, &error));
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(AdiuvaTask) task = add_task (fixture->store, "Kept", 0, NULL);
+    }
+  g_assert_true (adiuva_store_commit (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->changes->len, ==, 10);
+
+  /* The model follows the store after the burst. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10);
+}
+
+static void
+test_list_model (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AdiuvaProject) project = add_project (fixture->store, "Big");
+  g_autoptr(AdiuvaTaskListModel) model = NULL;
+  g_autoptr(AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  gint64 project_id = adiuva_record_get_id (ADIUVA_RECORD (project));
+
+  adiuva_store_begin (fixture->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Task %04u", i);
+      g_autofree char *due = g_strdup_printf ("2026-12-%02u", 1 + i % 28);
+      g_autoptr(AdiuvaTask) task = add_task (fixture->store, title, i % 2 ? project_id : 0,
+                                             due);
+    }
+  adiuva_store_commit (fixture->store, &error);
+  g_assert_no_error (error);
+
+  model = adiuva_task_list_model_new (fixture->store, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1000);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == ADIUVA_TYPE_TASK);
+  for (guint i = 0; i < 1000; i += 97)
+    {
+      g_autoptr(AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autofree char *title = g_strdup_printf ("Task %04u", i);
+
+      g_assert_cmpstr (adiuva_task_get_title (task), ==, title);
+    }
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), 1000));
+
+  filter->project_id = project_id;
+  filter->due_before = g_strdup ("2026-12-03");
+  adiuva_task_list_model_set_filter (model, filter);
+  /* odd i with day 1 or 2: i % 28 in {0, 1} and odd → i % 28 == 1 */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 36);
+
+  g_clear_pointer (&filter->due_before, g_free);
+  filter->due_after = g_strdup ("2026-12-27");
+  filter->order = ADIUVA_TASK_ORDER_TITLE;
+  adiuva_task_list_model_set_filter (model, filter);
+  /* day 28: i = 28k + 27, always odd, so all in the project */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 35);
+
+  filter->project_id = 0;
+  adiuva_task_list_model_set_filter (model, filter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+}
+
+static void
+test_move (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AdiuvaTask) a = add_task (fixture->store, "A", 0, NULL);
+  g_autoptr(AdiuvaTask) b = add_task (fixture->store, "B", 0, NULL);
+  g_autoptr(AdiuvaTask) c = add_task (fixture->store, "C", 0, NULL);
+  g_autoptr(AdiuvaTaskListModel) model = NULL;
+  g_autoptr(AdiuvaTask) first = NULL;
+  g_autoptr(AdiuvaTask) last = NULL;
+
+  /* C before A: C A B */
+  g_assert_true (adiuva_store_move_task (fixture->store, c, 0, 0,
+                                         adiuva_record_get_id (ADIUVA_RECORD (a)), &error));
+  g_assert_no_error (error);
+  /* A to the end: C B A */
+  g_assert_true (adiuva_store_move_task (fixture->store, a, 0, 0, 0, &error));
+
+  model = adiuva_task_list_model_new (fixture->store, NULL);
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  last = g_list_model_get_item (G_LIST_MODEL (model), 2);
+  g_assert_cmpstr (adiuva_task_get_title (first), ==, "C");
+  g_assert_cmpstr (adiuva_task_get_title (last), ==, "A");
+
+  /* Many moves into one gap exhaust double precision and force a renumbering. */
+  for (guint i = 0; i < 80; i++)
+    {
+      g_assert_true (adiuva_store_move_task (fixture->store, i % 2 ? a : b, 0, 0,
+                                             adiuva_record_get_id (ADIUVA_RECORD (c)), &error));
+      g_assert_no_error (error);
+    }
+
+  /* Subtasks: B under C, and C can't go under B (cycle). */
+  g_assert_true (adiuva_store_move_task (fixture->store, b, 0,
+                                         adiuva_record_get_id (ADIUVA_RECORD (c)), 0, &error));
+  g_assert_false (adiuva_store_move_task (fixture->store, c, 0,
+                                          adiuva_record_get_id (ADIUVA_RECORD (b)), 0, &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID);
+}
+
+static void
+test_quick_add (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AdiuvaProject) project = add_project (fixture->store, "Website");
+  g_autoptr(GDateTime) now = saturday_morning ();
+  g_autoptr(AdiuvaTask) task = NULL;
+  g_autoptr(AdiuvaTask) missing = NULL;
+
+  task = adiuva_store_quick_add_task (fixture->store,
+                                      "Send invoice to ACME tomorrow 5pm p1 #Website @billing",
+                                      now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (adiuva_task_get_title (task), ==, "Send invoice to ACME");
+  g_assert_cmpstr (adiuva_task_get_due (task), ==, "2026-11-22T17:00:00");
+  g_assert_cmpint (adiuva_task_get_priority (task), ==, 1);
+  g_assert_cmpint (adiuva_task_get_project_id (task), ==,
+                   adiuva_record_get_id (ADIUVA_RECORD (project)));
+  g_assert_true (g_strv_contains (adiuva_task_get_tags (task), "billing"));
+
+  missing = adiuva_store_quick_add_task (fixture->store, "Call Bob #Nowhere", now, &error);
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND);
+  g_assert_null (missing);
+}
+
+static void
+test_recurrence (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = saturday_morning ();
+  g_autoptr(AdiuvaTask) task = add_task (fixture->store, "Timesheet", 0, "2026-11-20T09:00:00");
+  g_autoptr(AdiuvaTask) next = NULL;
+  g_autoptr(AdiuvaTask) last = NULL;
+  g_autoptr(AdiuvaTask) none = NULL;
+
+  adiuva_task_set_recurrence (task, "FREQ=WEEKLY;BYDAY=FR;COUNT=2");
+  adiuva_store_update (fixture->store, ADIUVA_RECORD (task), &error);
+  g_assert_no_error (error);
+
+  g_assert_true (adiuva_store_complete_task (fixture->store, task, now, &next, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_task_get_status (task), ==, ADIUVA_TASK_STATUS_DONE);
+  g_assert_cmpint (adiuva_task_get_completed_at (task), ==, g_date_time_to_unix (now));
+  g_assert_nonnull (next);
+  g_assert_cmpstr (adiuva_task_get_due (next), ==, "2026-11-27T09:00:00");
+  g_assert_cmpstr (adiuva_task_get_title (next), ==, "Timesheet");
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (next)), >, 0);
+
+  /* The last occurrence of a counted series has no successor. */
+  g_assert_true (adiuva_store_complete_task (fixture->store, next, now, &none, &error));
+  g_assert_no_error (error);
+  g_assert_null (none);
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(AdiuvaNote) note = adiuva_note_new ();
+  g_autoptr(AdiuvaNote) other = adiuva_note_new ();
+  g_autoptr(AdiuvaTask) task = add_task (fixture->store, "Book the café for the launch", 0, NULL);
+  g_autoptr(AdiuvaProject) project = add_project (fixture->store, "Launch party");
+  AdiuvaSearchResult *first;
+
+  adiuva_note_set_title (note, "Menu ideas");
+  adiuva_note_set_body (note, "Crème brûlée, coffee from the cafe downstairs");
+  adiuva_store_add (fixture->store, ADIUVA_RECORD (note), &error);
+  adiuva_note_set_title (other, "Groceries");
+  adiuva_note_set_body (other, "milk, eggs");
+  adiuva_store_add (fixture->store, ADIUVA_RECORD (other), &error);
+  g_assert_no_error (error);
+
+  /* Diacritics are folded both ways. */
+  results = adiuva_store_search (fixture->store, "cafe", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 2);
+  g_clear_pointer (&results, g_ptr_array_unref);
+
+  results = adiuva_store_search (fixture->store, "creme brulee", 10, &error);
+  g_assert_cmpuint (results->len, ==, 1);
+  first = g_ptr_array_index (results, 0);
+  g_assert_cmpint (first->entity, ==, ADIUVA_ENTITY_NOTE);
+  g_assert_cmpint (first->id, ==, adiuva_record_get_id (ADIUVA_RECORD (note)));
+  g_assert_nonnull (strstr (first->snippet, ADIUVA_SEARCH_MATCH_START));
+  g_clear_pointer (&results, g_ptr_array_unref);
+
+  /* A title hit ranks above a body hit; the last word is a prefix. */
+  results = adiuva_store_search (fixture->store, "laun", 10, &error);
+  g_assert_cmpuint (results->len, ==, 2);
+  first = g_ptr_array_index (results, 0);
+  g_assert_cmpint (first->entity, ==, ADIUVA_ENTITY_PROJECT);
+  g_clear_pointer (&results, g_ptr_array_unref);
+
+  /* FTS syntax typed by a person is read as words, not as a query language. */
+  results = adiuva_store_search (fixture->store, "\"milk OR NEAR(\"", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 0);
+  g_clear_pointer (&results, g_ptr_array_unref);
+
+  /* The index follows updates and deletes in the same transaction. */
+  adiuva_task_set_title (task, "Book the venue");
+  adiuva_store_update (fixture->store, ADIUVA_RECORD (task), &error);
+  adiuva_store_delete (fixture->store, ADIUVA_RECORD (note), &error);
+  g_assert_no_error (error);
+  results = adiuva_store_search (fixture->store, "cafe", 10, &error);
+  g_assert_cmpuint (results->len, ==, 0);
+}
+
+static void
+test_passphrase (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("adiuva-pass-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (tmp, "ws", NULL);
+  g_autofree char *db_path = g_build_filename (dir, ADIUVA_DATABASE_NAME, NULL);
+  g_autoptr(AdiuvaStore) store = NULL;
+  g_autoptr(AdiuvaStore) reopened = NULL;
+  g_autoptr(AdiuvaClient) client = adiuva_client_new ();
+  g_autoptr(GMappedFile) before = NULL;
+
+  store = adiuva_store_create (dir, "correct horse", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_store_get_key_modes (store), ==, ADIUVA_KEY_MODE_PASSPHRASE);
+  adiuva_client_set_name (client, "Initech");
+  adiuva_store_add (store, ADIUVA_RECORD (client), &error);
+  g_assert_no_error (error);
+
+  /* Changing the passphrase re-wraps the key: the database is not rewritten. */
+  g_clear_object (&store);
+  before = g_mapped_file_new (db_path, FALSE, &error);
+  store = adiuva_store_open (dir, "correct horse", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (adiuva_store_set_passphrase (store, "battery staple", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  {
+    g_autofree char *after = NULL;
+    gsize len;
+
+    g_file_get_contents (db_path, &after, &len, &error);
+    g_assert_cmpmem (after, len, g_mapped_file_get_contents (before),
+                     g_mapped_file_get_length (before));
+  }
+
+  reopened = adiuva_store_open (dir, "correct horse", NULL, &error);
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_PASSPHRASE);
+  g_assert_null (reopened);
+  g_clear_error (&error);
+
+  reopened = adiuva_store_open (dir, NULL, NULL, &error);
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NEEDS_PASSPHRASE);
+  g_clear_error (&error);
+
+  reopened = adiuva_store_open (dir, "battery staple", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reopened);
+
+  /* Moving to the keyring, then dropping the passphrase. */
+  g_assert_true (adiuva_store_set_keyring_enabled (reopened, TRUE, NULL, &error));
+  g_assert_true (adiuva_store_set_passphrase (reopened, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&reopened);
+  reopened = adiuva_store_open (dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  remove_tree (tmp);
+}
+
+static void
+test_import_plain (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("adiuva-import-XXXXXX", NULL);
+  g_autofree char *plain = g_build_filename (tmp, "old.db", NULL);
+  g_autofree char *dir = g_build_filename (tmp, "ws", NULL);
+  g_autoptr(AdiuvaStore) source = NULL;
+  g_autoptr(AdiuvaStore) store = NULL;
+  g_autoptr(AdiuvaProject) project = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  sqlite3 *db = NULL;
+  g_autoptr(GBytes) schema = g_resources_lookup_data ("/org/adiuva/store/migrations/0001-core.sql",
+                                                      0, &error);
+
+  /* An unencrypted database at schema 1, as an early build would have left. */
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (plain, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, g_bytes_get_data (schema, NULL), NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "PRAGMA user_version = 1;"
+                                 "INSERT INTO projects (name, created_at, updated_at) "
+                                 "VALUES ('Legacy', 1, 1);"
+                                 "INSERT INTO tasks (project_id, title, created_at, updated_at) "
+                                 "VALUES (1, 'Imported task', 1, 1);",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = adiuva_store_import (dir, plain, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_store_get_schema_version (store), ==,
+                   adiuva_store_get_latest_schema_version ());
+  project = adiuva_store_find_project (store, "legacy", &error);
+  g_assert_no_error (error);
+  results = adiuva_store_search (store, "imported", 10, &error);
+  g_assert_cmpuint (results->len, ==, 1);
+
+  remove_tree (tmp);
+}
+
+static char *
+dump_schema (sqlite3 *db)
+{
+  GString *schema = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  sqlite3_prepare_v2 (db, "SELECT type, name, sql FROM sqlite_master ORDER BY type, name", -1,
+                      &stmt, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (schema, "%s %s %s\n", sqlite3_column_text (stmt, 0),
+                            sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2));
+  sqlite3_finalize (stmt);
+
+  return g_string_free (schema, FALSE);
+}
+
+/* Each migration is tested from every older version: a workspace left at version v with data
+ * in it opens at the latest version with the same schema as a new one, and keeps its data. */
+static void
+test_migrations (void)
+{
+  int latest = adiuva_store_get_latest_schema_version ();
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (latest, >=, 2);
+
+  {
+    g_autofree char *tmp = g_dir_make_tmp ("adiuva-mig-XXXXXX", NULL);
+    g_autoptr(AdiuvaStore) fresh = adiuva_store_create (tmp, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    expected = dump_schema (_adiuva_store_get_db (fresh));
+    g_clear_object (&fresh);
+    remove_tree (tmp);
+  }
+
+  for (int version = 0; version < latest; version++)
+    {
+      g_autofree char *tmp = g_dir_make_tmp ("adiuva-mig-XXXXXX", NULL);
+      g_autoptr(AdiuvaStore) old = NULL;
+      g_autoptr(AdiuvaStore) upgraded = NULL;
+      g_autofree char *schema = NULL;
+
+      g_test_message ("from schema version %d", version);
+      old = _adiuva_store_create_at_version (tmp, NULL, version, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (adiuva_store_get_schema_version (old), ==, version);
+      if (version >= 1)
+        g_assert_true (_adiuva_store_exec (old,
+                                           "INSERT INTO projects (name, created_at, updated_at) "
+                                           "VALUES ('Kept', 1, 1)", &error));
+      g_assert_no_error (error);
+      g_clear_object (&old);
+
+      upgraded = adiuva_store_open (tmp, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (adiuva_store_get_schema_version (upgraded), ==, latest);
+      schema = dump_schema (_adiuva_store_get_db (upgraded));
+      g_assert_cmpstr (schema, ==, expected);
+      if (version >= 1)
+        {
+          g_autoptr(AdiuvaProject) kept = adiuva_store_find_project (upgraded, "Kept", &error);
+          g_assert_no_error (error);
+        }
+
+      g_clear_object (&upgraded);
+      remove_tree (tmp);
+    }
+}
+
+static void
+test_export_deterministic (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOutputStream) first = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) second = g_memory_output_stream_new_resizable ();
+  g_autoptr(AdiuvaProject) project = add_project (fixture->store, "Export");
+  g_autoptr(AdiuvaTask) task = add_task (fixture->store, "Exported", 0, "2026-12-24");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  g_assert_true (adiuva_store_export_json (fixture->store, first, NULL, &error));
+  g_assert_true (adiuva_store_export_json (fixture->store, second, NULL, &error));
+  g_assert_no_error (error);
+  g_output_stream_close (first, NULL, NULL);
+  g_output_stream_close (second, NULL, NULL);
+  g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (first)),
+                   g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (first)),
+                   g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (second)),
+                   g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (second)));
+
+  json_parser_load_from_data (parser, g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (first)),
+                              g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (first)),
+                              &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "adiuva-workspace-export");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_object_get_object_member (root, "tables"), "tasks")), ==, 1);
+}
+
+static void
+open_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_open_async (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(AdiuvaStore) store = NULL;
+
+  g_clear_object (&fixture->store);
+  adiuva_store_open_async (fixture->dir, NULL, NULL, open_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  store = adiuva_store_open_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_true (ADIUVA_IS_STORE (store));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/store/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("create-and-reopen", test_create_and_reopen);
+  ADD ("file-is-encrypted", test_file_is_encrypted);
+  ADD ("crud-and-signals", test_crud_and_signals);
+  ADD ("transactions", test_transactions);
+  ADD ("list-model", test_list_model);
+  ADD ("move", test_move);
+  ADD ("quick-add", test_quick_add);
+  ADD ("recurrence", test_recurrence);
+  ADD ("search", test_search);
+  ADD ("export-deterministic", test_export_deterministic);
+  ADD ("open-async", test_open_async);
+  g_test_add_func ("/store/passphrase", test_passphrase);
+  g_test_add_func ("/store/import-plain", test_import_plain);
+  g_test_add_func ("/store/migrations", test_migrations);
+
+#undef ADD
+
+  return g_test_run ();
+}
