@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "adiuva-quick-add.h"
+#include "adiuva-recurrence.h"
 
 /* The quick add reads one line of English the way people jot tasks down:
  *
@@ -33,6 +34,10 @@
  *   00:00 and due_has_time is FALSE.
  * - "at", "on" and "by" directly before a date or time go with it; elsewhere they are
  *   ordinary words ("Meet in Paris" keeps its "in").
+ * - A repeat phrase that adiuva_recurrence_from_text() understands ("every monday",
+ *   "daily until 2027-01-31", "every month on the 15th") is not a due date: its words stay
+ *   in the title as they are, so "Water plants every monday" is not due on Monday with the
+ *   title "Water plants every".
  * - When the text holds several dates or several times, the last of each is used and the
  *   earlier ones stay in the title: "Plan monday meeting tomorrow" is due tomorrow.
  *   An explicit time wins over the evening of "tonight" and the hour of "in 2 hours".
@@ -66,6 +71,7 @@ typedef struct
   GPtrArray *tokens;
   GDateTime *now;
   GDate      today;
+  guint      repeat_phrases_tried;
 } Parser;
 
 static void
@@ -725,6 +731,49 @@ match_span (Parser   *self,
   return n;
 }
 
+/* Each try costs a parse of the phrase, so pasted text full of "every" must not try
+ * forever; no real line holds more than a couple of repeat phrases or longer ones. */
+#define MAX_REPEAT_WORDS   16
+#define MAX_REPEAT_PHRASES 8
+
+/* How many words from @i on make the longest repeat phrase, or 0. */
+static guint
+match_repeat_phrase (Parser *self,
+                     guint   i)
+{
+  static const char * const first_words[] = {
+    "every", "daily", "weekly", "monthly", "yearly", "annually",
+  };
+  g_autoptr(GString) phrase = NULL;
+  gboolean starts = FALSE;
+  guint longest = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (first_words); k++)
+    starts |= word_is (parser_word (self, i), first_words[k]);
+  if (!starts || self->repeat_phrases_tried >= MAX_REPEAT_PHRASES)
+    return 0;
+
+  self->repeat_phrases_tried++;
+  phrase = g_string_new (NULL);
+  for (guint k = i; k < self->tokens->len && k < i + MAX_REPEAT_WORDS; k++)
+    {
+      g_autofree char *rule = NULL;
+
+      if (parser_word (self, k) == NULL)
+        break;
+
+      if (k > i)
+        g_string_append_c (phrase, ' ');
+      g_string_append (phrase, parser_token (self, k)->text);
+
+      rule = adiuva_recurrence_from_text (phrase->str, NULL);
+      if (rule != NULL)
+        longest = k - i + 1;
+    }
+
+  return longest;
+}
+
 /* What follows "#" or "@", if it is a name and not "#" alone, "#123" or "@,". */
 static char *
 name_after_sigil (const char *text)
@@ -830,6 +879,7 @@ adiuva_quick_add_parse (const char *text,
   tokens = tokenize (valid);
   parser.tokens = tokens;
   parser.now = now;
+  parser.repeat_phrases_tried = 0;
   g_date_time_get_ymd (now, &year, &month, &day);
   g_date_clear (&parser.today, 1);
   g_date_set_dmy (&parser.today, day, month, year);
@@ -876,7 +926,13 @@ adiuva_quick_add_parse (const char *text,
           continue;
         }
 
-      n = 0;
+      n = match_repeat_phrase (&parser, i);
+      if (n > 0)
+        {
+          i += n;
+          continue;
+        }
+
       if (is_introducer (token->word))
         n = match_span (&parser, i + 1, TRUE, &span);
 

@@ -7,8 +7,8 @@ G_BEGIN_DECLS
 
 /**
  * AdiuvaQuickAdd:
- * @title: what is left of the text once understood tokens are taken out (never empty
- *   unless the text was)
+ * @title: what is left of the text once understood tokens are taken out; empty (never
+ *   %NULL) when the whole text was understood
  * @due: when the task is due, in the time zone of the reference time, or %NULL
  * @due_has_time: whether @due carries a time of day (otherwise only its date counts)
  * @priority: 1 (highest) to 4, or 0 when the text gave none

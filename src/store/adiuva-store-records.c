@@ -236,41 +236,125 @@ check_record (AdiuvaRecord  *record,
   return TRUE;
 }
 
+/* Records with a "position" (projects, tasks) share one order per table: doubles, where a
+ * move takes the midpoint of its new neighbours. */
+static gboolean
+query_position (AdiuvaStore  *self,
+                const char   *sql,
+                double        arg,
+                gboolean     *found,
+                double       *value,
+                GError      **error)
+{
+  sqlite3_stmt *stmt = _adiuva_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_double (stmt, 1, arg);
+  rc = sqlite3_step (stmt);
+  *found = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL;
+  if (*found)
+    *value = sqlite3_column_double (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+position_at_end (AdiuvaStore  *self,
+                 const char   *table,
+                 double       *position,
+                 GError      **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT max (position) + ? FROM %s", table);
+  gboolean found;
+
+  if (!query_position (self, sql, 1.0, &found, position, error))
+    return FALSE;
+  if (!found)
+    *position = 1;
+
+  return TRUE;
+}
+
+/* When repeated moves into one gap exhaust the precision, the table is renumbered once. */
+static gboolean
+position_before (AdiuvaStore  *self,
+                 const char   *table,
+                 gint64        before_id,
+                 double       *position,
+                 GError      **error)
+{
+  g_autofree char *own_sql = g_strdup_printf ("SELECT position FROM %s WHERE id = ?", table);
+  g_autofree char *previous_sql = g_strdup_printf ("SELECT max (position) FROM %s "
+                                                   "WHERE position < ?", table);
+  g_autofree char *renumber_sql = g_strdup_printf ("CREATE TEMP TABLE renumber AS "
+                                                   "SELECT id FROM %1$s ORDER BY position, id;"
+                                                   "UPDATE %1$s SET position = (SELECT rowid "
+                                                   "FROM temp.renumber WHERE renumber.id = %1$s.id);"
+                                                   "DROP TABLE temp.renumber;",
+                                                   table);
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      gboolean found;
+      double next, previous;
+
+      if (!query_position (self, own_sql, (double) before_id, &found, &next, error))
+        return FALSE;
+      if (!found)
+        {
+          g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
+                       _("There is nothing with id %" G_GINT64_FORMAT " to move before."),
+                       before_id);
+          return FALSE;
+        }
+
+      if (!query_position (self, previous_sql, next, &found, &previous, error))
+        return FALSE;
+      if (!found)
+        previous = next - 1;
+
+      *position = previous + (next - previous) / 2;
+      if (*position > previous && *position < next)
+        return TRUE;
+
+      if (!_adiuva_store_exec (self, renumber_sql, error))
+        return FALSE;
+    }
+
+  g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED,
+               _("Could not find room to move it there."));
+  return FALSE;
+}
+
 /* New records with an order but no place yet go to the end. */
 static gboolean
 place_at_end (AdiuvaStore   *self,
               AdiuvaRecord  *record,
               GError       **error)
 {
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record), "position");
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
   double position;
 
-  if (pspec == NULL)
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (record), "position") == NULL)
     return TRUE;
 
   g_object_get (record, "position", &position, NULL);
   if (position != 0)
     return TRUE;
 
-  sql = g_strdup_printf ("SELECT coalesce (max (position), 0) + 1 FROM %s",
-                         ADIUVA_RECORD_GET_CLASS (record)->table);
-  stmt = _adiuva_store_prepare (self, sql, error);
-  if (stmt == NULL)
+  if (!position_at_end (self, ADIUVA_RECORD_GET_CLASS (record)->table, &position, error))
     return FALSE;
 
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      _adiuva_store_set_error (_adiuva_store_get_db (self),
-                               sqlite3_extended_errcode (_adiuva_store_get_db (self)), error);
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-
-  g_object_set (record, "position", sqlite3_column_double (stmt, 0), NULL);
-  sqlite3_reset (stmt);
-
+  g_object_set (record, "position", position, NULL);
   return TRUE;
 }
 
@@ -635,4 +719,54 @@ adiuva_store_find_note (AdiuvaStore  *self,
   g_return_val_if_fail (title != NULL, NULL);
 
   return find_by_name (self, ADIUVA_TYPE_NOTE, "title", title, _("note"), error);
+}
+
+/**
+ * adiuva_store_reorder:
+ * @record: a saved project or task
+ * @before_id: the record it goes before, 0 for the end
+ *
+ * Moves @record to another place in its table's order and saves it (with any other change
+ * made to it).
+ */
+gboolean
+adiuva_store_reorder (AdiuvaStore   *self,
+                      AdiuvaRecord  *record,
+                      gint64         before_id,
+                      GError       **error)
+{
+  const char *table;
+  double position;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
+  g_return_val_if_fail (g_object_class_find_property (G_OBJECT_GET_CLASS (record), "position"),
+                        FALSE);
+
+  if (before_id == adiuva_record_get_id (record))
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
+                   _("Nothing can be moved before itself."));
+      return FALSE;
+    }
+
+  table = ADIUVA_RECORD_GET_CLASS (record)->table;
+  if (!adiuva_store_begin (self, error))
+    return FALSE;
+
+  if (!(before_id > 0 ? position_before (self, table, before_id, &position, error)
+                      : position_at_end (self, table, &position, error)))
+    {
+      adiuva_store_rollback (self);
+      return FALSE;
+    }
+
+  g_object_set (record, "position", position, NULL);
+  if (!adiuva_store_update (self, record, error))
+    {
+      adiuva_store_rollback (self);
+      return FALSE;
+    }
+
+  return adiuva_store_commit (self, error);
 }

@@ -219,91 +219,6 @@ adiuva_store_complete_task (AdiuvaStore  *self,
   return TRUE;
 }
 
-static gboolean
-query_double (AdiuvaStore  *self,
-              const char   *sql,
-              double        arg,
-              gboolean     *found,
-              double       *value,
-              GError      **error)
-{
-  sqlite3_stmt *stmt = _adiuva_store_prepare (self, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_double (stmt, 1, arg);
-  rc = sqlite3_step (stmt);
-  *found = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL;
-  if (*found)
-    *value = sqlite3_column_double (stmt, 0);
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Positions are one global order of doubles; a move takes the midpoint of its new neighbours.
- * When repeated moves to one spot exhaust the precision, every task is renumbered once. */
-static gboolean
-renumber_positions (AdiuvaStore  *self,
-                    GError      **error)
-{
-  return _adiuva_store_exec (self,
-                             "CREATE TEMP TABLE renumber AS SELECT id FROM tasks "
-                             "ORDER BY position, id;"
-                             "UPDATE tasks SET position = "
-                             "(SELECT rowid FROM temp.renumber WHERE renumber.id = tasks.id);"
-                             "DROP TABLE temp.renumber;",
-                             error);
-}
-
-static gboolean
-position_before (AdiuvaStore  *self,
-                 gint64        before_id,
-                 double       *position,
-                 GError      **error)
-{
-  g_autoptr(AdiuvaTask) before = adiuva_store_get (self, ADIUVA_TYPE_TASK, before_id, error);
-  gboolean found;
-  double previous = 0;
-
-  if (before == NULL)
-    return FALSE;
-
-  for (guint attempt = 0; attempt < 2; attempt++)
-    {
-      double next = adiuva_task_get_position (before);
-
-      if (!query_double (self, "SELECT max (position) FROM tasks WHERE position < ?", next,
-                         &found, &previous, error))
-        return FALSE;
-      if (!found)
-        previous = next - 1;
-
-      *position = previous + (next - previous) / 2;
-      if (*position > previous && *position < next)
-        return TRUE;
-
-      if (!renumber_positions (self, error))
-        return FALSE;
-      g_clear_object (&before);
-      before = adiuva_store_get (self, ADIUVA_TYPE_TASK, before_id, error);
-      if (before == NULL)
-        return FALSE;
-    }
-
-  g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED,
-               _("Could not find room to move the task."));
-  return FALSE;
-}
-
 /**
  * adiuva_store_move_task:
  * @project_id: the project to move to, 0 for none
@@ -321,8 +236,6 @@ adiuva_store_move_task (AdiuvaStore  *self,
                         GError      **error)
 {
   gint64 id;
-  double position = 0;
-  gboolean found;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (ADIUVA_IS_TASK (task), FALSE);
@@ -357,25 +270,10 @@ adiuva_store_move_task (AdiuvaStore  *self,
         }
     }
 
-  if (before_id > 0)
-    {
-      if (!position_before (self, before_id, &position, error))
-        goto failed;
-    }
-  else
-    {
-      if (!query_double (self, "SELECT max (position) + ? FROM tasks", 1.0, &found, &position,
-                         error))
-        goto failed;
-      if (!found)
-        position = 1;
-    }
-
   adiuva_task_set_project_id (task, project_id);
   adiuva_task_set_parent_id (task, parent_id);
-  adiuva_task_set_position (task, position);
 
-  if (!adiuva_store_update (self, ADIUVA_RECORD (task), error))
+  if (!adiuva_store_reorder (self, ADIUVA_RECORD (task), before_id, error))
     goto failed;
 
   return adiuva_store_commit (self, error);

@@ -649,6 +649,7 @@ open_database (AdiuvaStore  *self,
 
   if (!apply_key (self->db, self->key, created_major, error))
     return FALSE;
+  g_free (self->cipher_version);
   self->cipher_version = query_cipher_version (self->db);
 
   /* The first read decrypts page 1: this is where a wrong key or a damaged file shows. */

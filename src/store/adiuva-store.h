@@ -82,6 +82,10 @@ gpointer       adiuva_store_get                    (AdiuvaStore          *self,
                                                     GType                 record_type,
                                                     gint64                id,
                                                     GError              **error);
+gboolean       adiuva_store_reorder                (AdiuvaStore          *self,
+                                                    AdiuvaRecord         *record,
+                                                    gint64                before_id,
+                                                    GError              **error);
 
 /* Lists (small, loaded at once; tasks use AdiuvaTaskListModel) */
 GListModel    *adiuva_store_list_clients           (AdiuvaStore          *self,

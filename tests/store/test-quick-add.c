@@ -7,6 +7,11 @@
 
 #include "adiuva-quick-add.h"
 
+#ifdef ADIUVA_STANDALONE_TEST
+/* Only for building this file without the rest of the store, which defines the quark. */
+G_DEFINE_QUARK (adiuva-store-error-quark, adiuva_store_error)
+#endif
+
 /* Unless a case says otherwise, "now" is Saturday 2026-11-21 10:00 in the case's zone. */
 #define DEFAULT_NOW "2026-11-21T10:00:00"
 
@@ -155,6 +160,16 @@ static const ParseCase parse_cases[] = {
     "Shift 9am to", "2026-11-27 17:00 +0000", TRUE, 0, NULL, "" },
   { "trailing-punctuation", "Call Bob tomorrow, urgent", NULL, NULL,
     "Call Bob urgent", "2026-11-22 00:00 +0000", FALSE, 0, NULL, "" },
+
+  /* Repeat phrases are left for the caller */
+  { "every-weekday-stays", "Water plants every monday", NULL, NULL,
+    "Water plants every monday", NULL, FALSE, 0, NULL, "" },
+  { "repeat-until-stays", "Standup daily until 2027-01-31", NULL, NULL,
+    "Standup daily until 2027-01-31", NULL, FALSE, 0, NULL, "" },
+  { "repeat-then-time", "Gym every mon, wed 7am p2", NULL, NULL,
+    "Gym every mon, wed", "2026-11-22 07:00 +0000", TRUE, 2, NULL, "" },
+  { "every-is-a-word", "Read every page tomorrow", NULL, NULL,
+    "Read every page", "2026-11-22 00:00 +0000", FALSE, 0, NULL, "" },
 
   /* Priority, project, tags */
   { "priority-bang", "Fix login !2", NULL, NULL, "Fix login", NULL, FALSE, 2, NULL, "" },
@@ -339,6 +354,14 @@ test_long_text (void)
   g_assert_cmpuint (strlen (result->title), ==, 1 << 20);
   g_clear_pointer (&result, adiuva_quick_add_free);
 
+  /* Repeat phrases cost a parse each; a wall of them must still be quick. */
+  g_string_truncate (text, 0);
+  for (guint i = 0; i < 20000; i++)
+    g_string_append (text, "every monday, wed until 2027-01-31 ");
+  result = adiuva_quick_add_parse (text->str, now);
+  g_assert_true (g_str_has_prefix (result->title, "every monday, wed until 2027-01-31 every"));
+  g_clear_pointer (&result, adiuva_quick_add_free);
+
   result = adiuva_quick_add_parse ("Later in 9999 years in 9999 months in 99999 days", now);
   g_assert_nonnull (result->due);
   g_assert_cmpstr (result->title, ==, "Later in 9999 years in 99999 days");
@@ -353,7 +376,8 @@ test_random_text (void)
     "0", "9999", "days", "hours", "minutes", "month", "week", "year", "friday", "sun", "dec",
     "feb", "29", "31", "1st", "of", "2026-02-29", "2/29", "12/31/9999", "9999-12-31", "5pm",
     "12am", "0:00", "23:59", "noon", "midnight", "pm", "p1", "!4", "#", "#x", "@", "@y", "\"",
-    "“", "”", ",", "\xff", "\xc3", "é", " ", "\t", "", "x",
+    "“", "”", ",", "\xff", "\xc3", "é", " ", "\t", "", "x", "every", "daily", "until",
+    "times",
   };
   g_autoptr(GDateTime) now = make_now ("Europe/Berlin", "9999-12-31T23:00:00");
   g_autoptr(GDateTime) early = make_now ("UTC", "0001-01-01T00:00:00");
