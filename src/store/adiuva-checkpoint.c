@@ -19,7 +19,8 @@ struct _AdiuvaCheckpoint
 
 G_DEFINE_FINAL_TYPE (AdiuvaCheckpoint, adiuva_checkpoint, ADIUVA_TYPE_RECORD)
 
-enum {
+enum
+{
   PROP_0,
   PROP_PROJECT_ID,
   PROP_TITLE,
@@ -33,12 +34,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const columns[] = { "project_id", "title", "notes", "date", "done", "is_ai_suggested", "is_approved", NULL };
+static const char *const columns[] = { "project_id", "title", "notes", "date", "done", "is_ai_suggested", "is_approved", NULL };
 
 static void
 adiuva_checkpoint_class_init (AdiuvaCheckpointClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass      *object_class = G_OBJECT_CLASS (klass);
   AdiuvaRecordClass *record_class = ADIUVA_RECORD_CLASS (klass);
 
   object_class->get_property = _adiuva_record_get_value_property;
@@ -49,19 +50,19 @@ adiuva_checkpoint_class_init (AdiuvaCheckpointClass *klass)
   record_class->columns = columns;
 
   properties[PROP_PROJECT_ID] =
-    g_param_spec_int64 ("project-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_int64 ("project-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("title", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_NOTES] =
-    g_param_spec_string ("notes", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("notes", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_DATE] =
-    g_param_spec_string ("date", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("date", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_DONE] =
-    g_param_spec_boolean ("done", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_boolean ("done", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_IS_AI_SUGGESTED] =
-    g_param_spec_boolean ("is-ai-suggested", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_boolean ("is-ai-suggested", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_IS_APPROVED] =
-    g_param_spec_boolean ("is-approved", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_boolean ("is-approved", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -87,7 +88,7 @@ adiuva_checkpoint_get_project_id (AdiuvaCheckpoint *self)
 
 void
 adiuva_checkpoint_set_project_id (AdiuvaCheckpoint *self,
-                                  gint64 project_id)
+                                  gint64            project_id)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -108,7 +109,7 @@ adiuva_checkpoint_get_title (AdiuvaCheckpoint *self)
 
 void
 adiuva_checkpoint_set_title (AdiuvaCheckpoint *self,
-                             const char *title)
+                             const char       *title)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -129,7 +130,7 @@ adiuva_checkpoint_get_notes (AdiuvaCheckpoint *self)
 
 void
 adiuva_checkpoint_set_notes (AdiuvaCheckpoint *self,
-                             const char *notes)
+                             const char       *notes)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -150,7 +151,7 @@ adiuva_checkpoint_get_date (AdiuvaCheckpoint *self)
 
 void
 adiuva_checkpoint_set_date (AdiuvaCheckpoint *self,
-                            const char *date)
+                            const char       *date)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -171,7 +172,7 @@ adiuva_checkpoint_get_done (AdiuvaCheckpoint *self)
 
 void
 adiuva_checkpoint_set_done (AdiuvaCheckpoint *self,
-                            gboolean done)
+                            gboolean          done)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -192,7 +193,7 @@ adiuva_checkpoint_get_is_ai_suggested (AdiuvaCheckpoint *self)
 
 void
 adiuva_checkpoint_set_is_ai_suggested (AdiuvaCheckpoint *self,
-                                       gboolean is_ai_suggested)
+                                       gboolean          is_ai_suggested)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -213,7 +214,7 @@ adiuva_checkpoint_get_is_approved (AdiuvaCheckpoint *self)
 
 void
 adiuva_checkpoint_set_is_approved (AdiuvaCheckpoint *self,
-                                   gboolean is_approved)
+                                   gboolean          is_approved)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 

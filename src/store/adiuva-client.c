@@ -19,7 +19,8 @@ struct _AdiuvaClient
 
 G_DEFINE_FINAL_TYPE (AdiuvaClient, adiuva_client, ADIUVA_TYPE_RECORD)
 
-enum {
+enum
+{
   PROP_0,
   PROP_NAME,
   PROP_EMAIL,
@@ -29,12 +30,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const columns[] = { "name", "email", "notes", NULL };
+static const char *const columns[] = { "name", "email", "notes", NULL };
 
 static void
 adiuva_client_class_init (AdiuvaClientClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass      *object_class = G_OBJECT_CLASS (klass);
   AdiuvaRecordClass *record_class = ADIUVA_RECORD_CLASS (klass);
 
   object_class->get_property = _adiuva_record_get_value_property;
@@ -45,11 +46,11 @@ adiuva_client_class_init (AdiuvaClientClass *klass)
   record_class->columns = columns;
 
   properties[PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("name", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_EMAIL] =
-    g_param_spec_string ("email", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("email", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_NOTES] =
-    g_param_spec_string ("notes", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("notes", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -75,7 +76,7 @@ adiuva_client_get_name (AdiuvaClient *self)
 
 void
 adiuva_client_set_name (AdiuvaClient *self,
-                        const char *name)
+                        const char   *name)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -96,7 +97,7 @@ adiuva_client_get_email (AdiuvaClient *self)
 
 void
 adiuva_client_set_email (AdiuvaClient *self,
-                         const char *email)
+                         const char   *email)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -117,7 +118,7 @@ adiuva_client_get_notes (AdiuvaClient *self)
 
 void
 adiuva_client_set_notes (AdiuvaClient *self,
-                         const char *notes)
+                         const char   *notes)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 

@@ -28,9 +28,9 @@ adiuva_date_parse_floating (const char *text,
                             GTimeZone  *tz,
                             gboolean   *has_time)
 {
-  g_autoptr(GTimeZone) local = NULL;
-  int year, month, day, hour = 0, minute = 0, second = 0;
-  int consumed = 0;
+  g_autoptr (GTimeZone) local = NULL;
+  int      year, month, day, hour = 0, minute = 0, second = 0;
+  int      consumed = 0;
   gboolean timed = FALSE;
 
   if (text == NULL)

@@ -11,17 +11,17 @@
 #include "adiuva-key-file-private.h"
 
 #define KEY_FILE_VERSION 1
-#define GROUP_WORKSPACE  "Workspace"
+#define GROUP_WORKSPACE "Workspace"
 #define GROUP_PASSPHRASE "Passphrase"
 
 /* Argon2id cost from ARCHITECTURE.md: t=3, m=64 MiB, p=1. Kept in the file so it can grow. */
-#define KDF_T_COST  3
-#define KDF_M_COST  (64 * 1024)
-#define KDF_LANES   1
-#define SALT_SIZE   16
-#define NONCE_SIZE  12
-#define TAG_SIZE    16
-#define CHECK_SIZE  16
+#define KDF_T_COST 3
+#define KDF_M_COST (64 * 1024)
+#define KDF_LANES 1
+#define SALT_SIZE 16
+#define NONCE_SIZE 12
+#define TAG_SIZE 16
+#define CHECK_SIZE 16
 
 struct _AdiuvaKeyFile
 {
@@ -50,9 +50,9 @@ get_bytes (AdiuvaKeyFile *self,
            const char    *key,
            gsize          expected)
 {
-  g_autofree char *encoded = g_key_file_get_string (self->keyfile, group, key, NULL);
+  g_autofree char   *encoded = g_key_file_get_string (self->keyfile, group, key, NULL);
   g_autofree guint8 *decoded = NULL;
-  gsize len = 0;
+  gsize              len = 0;
 
   if (encoded == NULL)
     return NULL;
@@ -79,7 +79,7 @@ set_bytes (AdiuvaKeyFile *self,
 AdiuvaKeyFile *
 _adiuva_key_file_new (void)
 {
-  AdiuvaKeyFile *self = g_new0 (AdiuvaKeyFile, 1);
+  AdiuvaKeyFile   *self = g_new0 (AdiuvaKeyFile, 1);
   g_autofree char *uuid = g_uuid_string_random ();
 
   self->keyfile = g_key_file_new ();
@@ -94,26 +94,26 @@ _adiuva_key_file_new (void)
 }
 
 AdiuvaKeyFile *
-_adiuva_key_file_load (const char  *path,
-                       GError     **error)
+_adiuva_key_file_load (const char *path,
+                       GError    **error)
 {
-  g_autoptr(AdiuvaKeyFile) self = g_new0 (AdiuvaKeyFile, 1);
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (AdiuvaKeyFile) self = g_new0 (AdiuvaKeyFile, 1);
+  g_autoptr (GError) local_error = NULL;
   g_autofree guint8 *check = NULL;
-  int version;
+  int                version;
 
   self->keyfile = g_key_file_new ();
   if (!g_key_file_load_from_file (self->keyfile, path, G_KEY_FILE_NONE, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_WORKSPACE,
-                     _("There is no workspace in “%s”."), path);
+                     _ ("There is no workspace in “%s”."), path);
       else if (local_error->domain == G_FILE_ERROR)
         g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_READ_ONLY,
-                     _("The workspace key file “%s” cannot be read: %s"), path, local_error->message);
+                     _ ("The workspace key file “%s” cannot be read: %s"), path, local_error->message);
       else
         g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                     _("The workspace key file “%s” is damaged: %s"), path, local_error->message);
+                     _ ("The workspace key file “%s” is damaged: %s"), path, local_error->message);
       return NULL;
     }
 
@@ -121,7 +121,7 @@ _adiuva_key_file_load (const char  *path,
   if (version > KEY_FILE_VERSION)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_TOO_NEW,
-                   _("The workspace was created by a newer version of Adiuva. Update Adiuva to open it."));
+                   _ ("The workspace was created by a newer version of Adiuva. Update Adiuva to open it."));
       return NULL;
     }
 
@@ -131,7 +131,7 @@ _adiuva_key_file_load (const char  *path,
       !g_uuid_string_is_valid (self->workspace_id))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _("The workspace key file “%s” is damaged: required entries are missing."), path);
+                   _ ("The workspace key file “%s” is damaged: required entries are missing."), path);
       return NULL;
     }
 
@@ -139,12 +139,12 @@ _adiuva_key_file_load (const char  *path,
 }
 
 gboolean
-_adiuva_key_file_save (AdiuvaKeyFile  *self,
-                       const char     *path,
-                       GError        **error)
+_adiuva_key_file_save (AdiuvaKeyFile *self,
+                       const char    *path,
+                       GError       **error)
 {
   g_autofree char *data = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GError) local_error = NULL;
   gsize len;
 
   data = g_key_file_to_data (self->keyfile, &len, NULL);
@@ -164,7 +164,7 @@ _adiuva_key_file_save (AdiuvaKeyFile  *self,
         code = ADIUVA_STORE_ERROR_READ_ONLY;
 
       g_set_error (error, ADIUVA_STORE_ERROR, code,
-                   _("Could not save the workspace key file: %s"), local_error->message);
+                   _ ("Could not save the workspace key file: %s"), local_error->message);
       return FALSE;
     }
 
@@ -218,9 +218,9 @@ static void
 compute_check (const guint8 *key,
                guint8       *check)
 {
-  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, key, ADIUVA_MASTER_KEY_SIZE);
+  g_autoptr (GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, key, ADIUVA_MASTER_KEY_SIZE);
   guint8 digest[32];
-  gsize len = sizeof digest;
+  gsize  len = sizeof digest;
 
   g_hmac_update (hmac, (const guchar *) "adiuva key check", strlen ("adiuva key check"));
   g_hmac_get_digest (hmac, digest, &len);
@@ -244,8 +244,8 @@ _adiuva_key_file_check_key (AdiuvaKeyFile *self,
                             const guint8  *key)
 {
   g_autofree guint8 *stored = get_bytes (self, GROUP_WORKSPACE, "key-check", CHECK_SIZE);
-  guint8 check[CHECK_SIZE];
-  guint8 diff = 0;
+  guint8             check[CHECK_SIZE];
+  guint8             diff = 0;
 
   if (stored == NULL)
     return FALSE;
@@ -258,13 +258,13 @@ _adiuva_key_file_check_key (AdiuvaKeyFile *self,
 }
 
 static gboolean
-derive_kek (const char    *passphrase,
-            const guint8  *salt,
-            guint32        t_cost,
-            guint32        m_cost,
-            guint32        lanes,
-            guint8        *kek,
-            GError       **error)
+derive_kek (const char   *passphrase,
+            const guint8 *salt,
+            guint32       t_cost,
+            guint32       m_cost,
+            guint32       lanes,
+            guint8       *kek,
+            GError      **error)
 {
   int rc;
 
@@ -275,7 +275,7 @@ derive_kek (const char    *passphrase,
       g_set_error (error, ADIUVA_STORE_ERROR,
                    rc == ARGON2_MEMORY_ALLOCATION_ERROR ? ADIUVA_STORE_ERROR_FAILED
                                                         : ADIUVA_STORE_ERROR_CORRUPT,
-                   _("Could not derive the key from the passphrase: %s"), argon2_error_message (rc));
+                   _ ("Could not derive the key from the passphrase: %s"), argon2_error_message (rc));
       return FALSE;
     }
 
@@ -285,16 +285,16 @@ derive_kek (const char    *passphrase,
 /* AES-256-GCM over the master key; the workspace id is authenticated data, so a wrapped key
  * copied into another workspace's key file does not unwrap there. */
 static gboolean
-gcm_crypt (gboolean       encrypt,
-           const guint8  *kek,
-           const guint8  *nonce,
-           const char    *aad,
-           const guint8  *in,
-           guint8        *out,
-           guint8        *tag)
+gcm_crypt (gboolean      encrypt,
+           const guint8 *kek,
+           const guint8 *nonce,
+           const char   *aad,
+           const guint8 *in,
+           guint8       *out,
+           guint8       *tag)
 {
   gcry_cipher_hd_t hd;
-  gcry_error_t err;
+  gcry_error_t     err;
 
   ensure_gcrypt ();
 
@@ -325,15 +325,15 @@ gcm_crypt (gboolean       encrypt,
 }
 
 gboolean
-_adiuva_key_file_wrap (AdiuvaKeyFile  *self,
-                       const guint8   *key,
-                       const char     *passphrase,
-                       GError        **error)
+_adiuva_key_file_wrap (AdiuvaKeyFile *self,
+                       const guint8  *key,
+                       const char    *passphrase,
+                       GError       **error)
 {
-  guint8 salt[SALT_SIZE];
-  guint8 nonce[NONCE_SIZE];
-  guint8 kek[ADIUVA_MASTER_KEY_SIZE];
-  guint8 wrapped[ADIUVA_MASTER_KEY_SIZE + TAG_SIZE];
+  guint8   salt[SALT_SIZE];
+  guint8   nonce[NONCE_SIZE];
+  guint8   kek[ADIUVA_MASTER_KEY_SIZE];
+  guint8   wrapped[ADIUVA_MASTER_KEY_SIZE + TAG_SIZE];
   gboolean ok;
 
   g_return_val_if_fail (passphrase != NULL, FALSE);
@@ -341,7 +341,7 @@ _adiuva_key_file_wrap (AdiuvaKeyFile  *self,
   if (*passphrase == '\0')
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("The passphrase is empty."));
+                   _ ("The passphrase is empty."));
       return FALSE;
     }
 
@@ -358,7 +358,7 @@ _adiuva_key_file_wrap (AdiuvaKeyFile  *self,
   if (!ok)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED,
-                   _("Could not encrypt the workspace key."));
+                   _ ("Could not encrypt the workspace key."));
       return FALSE;
     }
 
@@ -382,26 +382,26 @@ _adiuva_key_file_clear_passphrase (AdiuvaKeyFile *self)
 }
 
 gboolean
-_adiuva_key_file_unwrap (AdiuvaKeyFile  *self,
-                         const char     *passphrase,
-                         guint8         *key,
-                         GError        **error)
+_adiuva_key_file_unwrap (AdiuvaKeyFile *self,
+                         const char    *passphrase,
+                         guint8        *key,
+                         GError       **error)
 {
   g_autofree guint8 *salt = get_bytes (self, GROUP_PASSPHRASE, "salt", SALT_SIZE);
   g_autofree guint8 *nonce = get_bytes (self, GROUP_PASSPHRASE, "nonce", NONCE_SIZE);
   g_autofree guint8 *wrapped = get_bytes (self, GROUP_PASSPHRASE, "wrapped-key",
                                           ADIUVA_MASTER_KEY_SIZE + TAG_SIZE);
-  g_autofree char *kdf = g_key_file_get_string (self->keyfile, GROUP_PASSPHRASE, "kdf", NULL);
-  int t_cost = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "t-cost", NULL);
-  int m_cost = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "m-cost-kib", NULL);
-  int lanes = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "lanes", NULL);
-  guint8 kek[ADIUVA_MASTER_KEY_SIZE];
-  gboolean ok;
+  g_autofree char   *kdf = g_key_file_get_string (self->keyfile, GROUP_PASSPHRASE, "kdf", NULL);
+  int                t_cost = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "t-cost", NULL);
+  int                m_cost = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "m-cost-kib", NULL);
+  int                lanes = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "lanes", NULL);
+  guint8             kek[ADIUVA_MASTER_KEY_SIZE];
+  gboolean           ok;
 
   if (!g_key_file_has_group (self->keyfile, GROUP_PASSPHRASE))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("This workspace has no passphrase; it is unlocked from the keyring."));
+                   _ ("This workspace has no passphrase; it is unlocked from the keyring."));
       return FALSE;
     }
 
@@ -410,7 +410,7 @@ _adiuva_key_file_unwrap (AdiuvaKeyFile  *self,
       t_cost < 1 || t_cost > 64 || m_cost < 8 || m_cost > 4 * 1024 * 1024 || lanes < 1 || lanes > 64)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _("The passphrase entries of the workspace key file are damaged."));
+                   _ ("The passphrase entries of the workspace key file are damaged."));
       return FALSE;
     }
 
@@ -425,7 +425,7 @@ _adiuva_key_file_unwrap (AdiuvaKeyFile  *self,
     {
       explicit_bzero (key, ADIUVA_MASTER_KEY_SIZE);
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_PASSPHRASE,
-                   _("The passphrase is not correct."));
+                   _ ("The passphrase is not correct."));
       return FALSE;
     }
 

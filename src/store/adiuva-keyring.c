@@ -13,11 +13,10 @@ static const SecretSchema *
 get_schema (void)
 {
   static const SecretSchema schema = {
-    "org.adiuva.Workspace", SECRET_SCHEMA_NONE,
-    {
-      { "workspace", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
+    "org.adiuva.Workspace", SECRET_SCHEMA_NONE, {
+                                                    { "workspace", SECRET_SCHEMA_ATTRIBUTE_STRING },
+                                                    { NULL, 0 },
+                                                }
   };
 
   return &schema;
@@ -28,26 +27,26 @@ set_keyring_error (GError **error,
                    GError  *cause)
 {
   g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
-               _("No keyring is available (%s). Start a keyring such as GNOME Keyring, "
-                 "or use a passphrase instead."),
+               _ ("No keyring is available (%s). Start a keyring such as GNOME Keyring, "
+                  "or use a passphrase instead."),
                cause->message);
 }
 
 gboolean
-_adiuva_keyring_store (const char    *workspace_id,
-                       const guint8  *key,
-                       GCancellable  *cancellable,
-                       GError       **error)
+_adiuva_keyring_store (const char   *workspace_id,
+                       const guint8 *key,
+                       GCancellable *cancellable,
+                       GError      **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  char hex[ADIUVA_MASTER_KEY_SIZE * 2 + 1];
+  g_autoptr (GError) local_error = NULL;
+  char     hex[ADIUVA_MASTER_KEY_SIZE * 2 + 1];
   gboolean ok;
 
   for (guint i = 0; i < ADIUVA_MASTER_KEY_SIZE; i++)
     g_snprintf (hex + 2 * i, 3, "%02x", key[i]);
 
   ok = secret_password_store_sync (get_schema (), SECRET_COLLECTION_DEFAULT,
-                                   _("Adiuva workspace key"), hex, cancellable, &local_error,
+                                   _ ("Adiuva workspace key"), hex, cancellable, &local_error,
                                    "workspace", workspace_id, NULL);
   explicit_bzero (hex, sizeof hex);
 
@@ -61,13 +60,13 @@ _adiuva_keyring_store (const char    *workspace_id,
 }
 
 gboolean
-_adiuva_keyring_lookup (const char    *workspace_id,
-                        guint8        *key,
-                        GCancellable  *cancellable,
-                        GError       **error)
+_adiuva_keyring_lookup (const char   *workspace_id,
+                        guint8       *key,
+                        GCancellable *cancellable,
+                        GError      **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  char *hex;
+  g_autoptr (GError) local_error = NULL;
+  char    *hex;
   gboolean valid;
 
   hex = secret_password_lookup_nonpageable_sync (get_schema (), cancellable, &local_error,
@@ -81,9 +80,9 @@ _adiuva_keyring_lookup (const char    *workspace_id,
   if (hex == NULL)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_KEY_MISSING,
-                   _("The keyring holds no key for this workspace. It may have been created "
-                     "under another user or on another machine; unlock it with its passphrase "
-                     "or restore it from a backup."));
+                   _ ("The keyring holds no key for this workspace. It may have been created "
+                      "under another user or on another machine; unlock it with its passphrase "
+                      "or restore it from a backup."));
       return FALSE;
     }
 
@@ -102,7 +101,7 @@ _adiuva_keyring_lookup (const char    *workspace_id,
     {
       explicit_bzero (key, ADIUVA_MASTER_KEY_SIZE);
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_KEY,
-                   _("The key stored in the keyring for this workspace is damaged."));
+                   _ ("The key stored in the keyring for this workspace is damaged."));
       return FALSE;
     }
 
@@ -110,11 +109,11 @@ _adiuva_keyring_lookup (const char    *workspace_id,
 }
 
 gboolean
-_adiuva_keyring_clear (const char    *workspace_id,
-                       GCancellable  *cancellable,
-                       GError       **error)
+_adiuva_keyring_clear (const char   *workspace_id,
+                       GCancellable *cancellable,
+                       GError      **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   if (!secret_password_clear_sync (get_schema (), cancellable, &local_error,
                                    "workspace", workspace_id, NULL) &&

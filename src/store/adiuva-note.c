@@ -19,7 +19,8 @@ struct _AdiuvaNote
 
 G_DEFINE_FINAL_TYPE (AdiuvaNote, adiuva_note, ADIUVA_TYPE_RECORD)
 
-enum {
+enum
+{
   PROP_0,
   PROP_PROJECT_ID,
   PROP_TITLE,
@@ -30,12 +31,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const columns[] = { "project_id", "title", "body", "pinned", NULL };
+static const char *const columns[] = { "project_id", "title", "body", "pinned", NULL };
 
 static void
 adiuva_note_class_init (AdiuvaNoteClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass      *object_class = G_OBJECT_CLASS (klass);
   AdiuvaRecordClass *record_class = ADIUVA_RECORD_CLASS (klass);
 
   object_class->get_property = _adiuva_record_get_value_property;
@@ -46,13 +47,13 @@ adiuva_note_class_init (AdiuvaNoteClass *klass)
   record_class->columns = columns;
 
   properties[PROP_PROJECT_ID] =
-    g_param_spec_int64 ("project-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_int64 ("project-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("title", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_BODY] =
-    g_param_spec_string ("body", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("body", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_PINNED] =
-    g_param_spec_boolean ("pinned", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_boolean ("pinned", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -78,7 +79,7 @@ adiuva_note_get_project_id (AdiuvaNote *self)
 
 void
 adiuva_note_set_project_id (AdiuvaNote *self,
-                            gint64 project_id)
+                            gint64      project_id)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -141,7 +142,7 @@ adiuva_note_get_pinned (AdiuvaNote *self)
 
 void
 adiuva_note_set_pinned (AdiuvaNote *self,
-                        gboolean pinned)
+                        gboolean    pinned)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 

@@ -19,7 +19,8 @@ struct _AdiuvaProject
 
 G_DEFINE_FINAL_TYPE (AdiuvaProject, adiuva_project, ADIUVA_TYPE_RECORD)
 
-enum {
+enum
+{
   PROP_0,
   PROP_CLIENT_ID,
   PROP_NAME,
@@ -33,12 +34,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const columns[] = { "client_id", "name", "description", "colour", "status", "archived", "position", NULL };
+static const char *const columns[] = { "client_id", "name", "description", "colour", "status", "archived", "position", NULL };
 
 static void
 adiuva_project_class_init (AdiuvaProjectClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass      *object_class = G_OBJECT_CLASS (klass);
   AdiuvaRecordClass *record_class = ADIUVA_RECORD_CLASS (klass);
 
   object_class->get_property = _adiuva_record_get_value_property;
@@ -49,19 +50,19 @@ adiuva_project_class_init (AdiuvaProjectClass *klass)
   record_class->columns = columns;
 
   properties[PROP_CLIENT_ID] =
-    g_param_spec_int64 ("client-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_int64 ("client-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("name", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_DESCRIPTION] =
-    g_param_spec_string ("description", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("description", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_COLOUR] =
-    g_param_spec_string ("colour", NULL, NULL, "#8a8ea9", ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("colour", NULL, NULL, "#8a8ea9", ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_STATUS] =
-    g_param_spec_enum ("status", NULL, NULL, ADIUVA_TYPE_PROJECT_STATUS, ADIUVA_PROJECT_STATUS_ACTIVE, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_enum ("status", NULL, NULL, ADIUVA_TYPE_PROJECT_STATUS, ADIUVA_PROJECT_STATUS_ACTIVE, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_ARCHIVED] =
-    g_param_spec_boolean ("archived", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_boolean ("archived", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_POSITION] =
-    g_param_spec_double ("position", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_double ("position", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ADIUVA_RECORD_PROP_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -87,7 +88,7 @@ adiuva_project_get_client_id (AdiuvaProject *self)
 
 void
 adiuva_project_set_client_id (AdiuvaProject *self,
-                              gint64 client_id)
+                              gint64         client_id)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -108,7 +109,7 @@ adiuva_project_get_name (AdiuvaProject *self)
 
 void
 adiuva_project_set_name (AdiuvaProject *self,
-                         const char *name)
+                         const char    *name)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -129,7 +130,7 @@ adiuva_project_get_description (AdiuvaProject *self)
 
 void
 adiuva_project_set_description (AdiuvaProject *self,
-                                const char *description)
+                                const char    *description)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -150,7 +151,7 @@ adiuva_project_get_colour (AdiuvaProject *self)
 
 void
 adiuva_project_set_colour (AdiuvaProject *self,
-                           const char *colour)
+                           const char    *colour)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -170,8 +171,8 @@ adiuva_project_get_status (AdiuvaProject *self)
 }
 
 void
-adiuva_project_set_status (AdiuvaProject *self,
-                           AdiuvaProjectStatus  status)
+adiuva_project_set_status (AdiuvaProject      *self,
+                           AdiuvaProjectStatus status)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -192,7 +193,7 @@ adiuva_project_get_archived (AdiuvaProject *self)
 
 void
 adiuva_project_set_archived (AdiuvaProject *self,
-                             gboolean archived)
+                             gboolean       archived)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -213,7 +214,7 @@ adiuva_project_get_position (AdiuvaProject *self)
 
 void
 adiuva_project_set_position (AdiuvaProject *self,
-                             double position)
+                             double         position)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 

@@ -45,23 +45,22 @@
  *   when the whole text was understood; callers decide what to do then.
  */
 
-G_DEFINE_BOXED_TYPE (AdiuvaQuickAdd, adiuva_quick_add, adiuva_quick_add_copy,
-                     adiuva_quick_add_free)
+G_DEFINE_BOXED_TYPE (AdiuvaQuickAdd, adiuva_quick_add, adiuva_quick_add_copy, adiuva_quick_add_free)
 
 typedef struct
 {
-  char     *text;    /* as typed */
-  char     *word;    /* ASCII lower case without trailing punctuation; NULL when quoted */
-  gboolean  used;    /* understood, so not part of the title */
+  char    *text; /* as typed */
+  char    *word; /* ASCII lower case without trailing punctuation; NULL when quoted */
+  gboolean used; /* understood, so not part of the title */
 } Token;
 
 typedef struct
 {
-  guint    first;     /* first token, including an "at"/"on"/"by" before it */
+  guint    first; /* first token, including an "at"/"on"/"by" before it */
   guint    n_tokens;
   gboolean has_date;
   GDate    date;
-  int      hour;      /* -1 when the span says no time */
+  int      hour; /* -1 when the span says no time */
   int      minute;
   gboolean weak_time; /* the hour of "tonight" or "in 2 hours", which a time overrides */
 } Span;
@@ -112,14 +111,14 @@ make_word (const char *text)
 static GPtrArray *
 tokenize (const char *text)
 {
-  GPtrArray *tokens = g_ptr_array_new_with_free_func (token_free);
+  GPtrArray  *tokens = g_ptr_array_new_with_free_func (token_free);
   const char *p = text;
 
   while (*p != '\0')
     {
       const char *start;
-      gboolean quoted;
-      Token *token;
+      gboolean    quoted;
+      Token      *token;
 
       while (*p != '\0' && g_unichar_isspace (g_utf8_get_char (p)))
         p = g_utf8_next_char (p);
@@ -212,16 +211,29 @@ static int
 weekday_from_word (const char *word,
                    gboolean    introduced)
 {
-  static const struct { const char *name; int weekday; gboolean ambiguous; } days[] = {
-    { "monday", G_DATE_MONDAY, FALSE }, { "mon", G_DATE_MONDAY, FALSE },
-    { "tuesday", G_DATE_TUESDAY, FALSE }, { "tue", G_DATE_TUESDAY, FALSE },
+  static const struct
+  {
+    const char *name;
+    int         weekday;
+    gboolean    ambiguous;
+  } days[] = {
+    { "monday", G_DATE_MONDAY, FALSE },
+    { "mon", G_DATE_MONDAY, FALSE },
+    { "tuesday", G_DATE_TUESDAY, FALSE },
+    { "tue", G_DATE_TUESDAY, FALSE },
     { "tues", G_DATE_TUESDAY, FALSE },
-    { "wednesday", G_DATE_WEDNESDAY, FALSE }, { "wed", G_DATE_WEDNESDAY, TRUE },
-    { "thursday", G_DATE_THURSDAY, FALSE }, { "thu", G_DATE_THURSDAY, FALSE },
-    { "thur", G_DATE_THURSDAY, FALSE }, { "thurs", G_DATE_THURSDAY, FALSE },
-    { "friday", G_DATE_FRIDAY, FALSE }, { "fri", G_DATE_FRIDAY, FALSE },
-    { "saturday", G_DATE_SATURDAY, FALSE }, { "sat", G_DATE_SATURDAY, TRUE },
-    { "sunday", G_DATE_SUNDAY, FALSE }, { "sun", G_DATE_SUNDAY, TRUE },
+    { "wednesday", G_DATE_WEDNESDAY, FALSE },
+    { "wed", G_DATE_WEDNESDAY, TRUE },
+    { "thursday", G_DATE_THURSDAY, FALSE },
+    { "thu", G_DATE_THURSDAY, FALSE },
+    { "thur", G_DATE_THURSDAY, FALSE },
+    { "thurs", G_DATE_THURSDAY, FALSE },
+    { "friday", G_DATE_FRIDAY, FALSE },
+    { "fri", G_DATE_FRIDAY, FALSE },
+    { "saturday", G_DATE_SATURDAY, FALSE },
+    { "sat", G_DATE_SATURDAY, TRUE },
+    { "sunday", G_DATE_SUNDAY, FALSE },
+    { "sun", G_DATE_SUNDAY, TRUE },
   };
 
   if (word == NULL)
@@ -237,12 +249,35 @@ weekday_from_word (const char *word,
 static int
 month_from_word (const char *word)
 {
-  static const struct { const char *name; int month; } months[] = {
-    { "january", 1 }, { "jan", 1 }, { "february", 2 }, { "feb", 2 }, { "march", 3 },
-    { "mar", 3 }, { "april", 4 }, { "apr", 4 }, { "may", 5 }, { "june", 6 }, { "jun", 6 },
-    { "july", 7 }, { "jul", 7 }, { "august", 8 }, { "aug", 8 }, { "september", 9 },
-    { "sep", 9 }, { "sept", 9 }, { "october", 10 }, { "oct", 10 }, { "november", 11 },
-    { "nov", 11 }, { "december", 12 }, { "dec", 12 },
+  static const struct
+  {
+    const char *name;
+    int         month;
+  } months[] = {
+    { "january", 1 },
+    { "jan", 1 },
+    { "february", 2 },
+    { "feb", 2 },
+    { "march", 3 },
+    { "mar", 3 },
+    { "april", 4 },
+    { "apr", 4 },
+    { "may", 5 },
+    { "june", 6 },
+    { "jun", 6 },
+    { "july", 7 },
+    { "jul", 7 },
+    { "august", 8 },
+    { "aug", 8 },
+    { "september", 9 },
+    { "sep", 9 },
+    { "sept", 9 },
+    { "october", 10 },
+    { "oct", 10 },
+    { "november", 11 },
+    { "nov", 11 },
+    { "december", 12 },
+    { "dec", 12 },
   };
 
   if (word == NULL)
@@ -260,14 +295,13 @@ static int
 day_from_word (const char *word)
 {
   gsize len;
-  int day;
+  int   day;
 
   if (word == NULL)
     return 0;
 
   len = strlen (word);
-  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd")
-                  || g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
+  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd") || g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
     len -= 2;
 
   if (len > 2 || !parse_small_number (word, len, &day) || day < 1 || day > 31)
@@ -290,9 +324,20 @@ year_from_word (const char *word)
 static int
 count_from_word (const char *word)
 {
-  static const char * const numbers[] = {
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve",
+  static const char *const numbers[] = {
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
   };
   int value;
 
@@ -332,7 +377,7 @@ span_set_next_weekday (Span        *span,
                        gboolean     today_counts)
 {
   GDate date = *today;
-  int delta = (weekday - (int) g_date_get_weekday (today) + 7) % 7;
+  int   delta = (weekday - (int) g_date_get_weekday (today) + 7) % 7;
 
   if (delta == 0 && !today_counts)
     delta = 7;
@@ -389,10 +434,10 @@ match_relative (Parser *self,
                 Span   *span)
 {
   g_autofree char *unit = NULL;
-  const char *unit_word;
-  GDate date = self->today;
-  int n;
-  gsize len;
+  const char      *unit_word;
+  GDate            date = self->today;
+  int              n;
+  gsize            len;
 
   if (!word_is (parser_word (self, i), "in"))
     return 0;
@@ -407,11 +452,10 @@ match_relative (Parser *self,
   if (len > 1 && unit[len - 1] == 's')
     unit[len - 1] = '\0';
 
-  if (strcmp (unit, "min") == 0 || strcmp (unit, "minute") == 0
-      || strcmp (unit, "hr") == 0 || strcmp (unit, "hour") == 0)
+  if (strcmp (unit, "min") == 0 || strcmp (unit, "minute") == 0 || strcmp (unit, "hr") == 0 || strcmp (unit, "hour") == 0)
     {
       gboolean minutes = unit[0] == 'm';
-      g_autoptr(GDateTime) then = NULL;
+      g_autoptr (GDateTime) then = NULL;
       int year, month, day;
 
       then = minutes ? g_date_time_add_minutes (self->now, n)
@@ -445,15 +489,15 @@ match_relative (Parser *self,
 
 /* today, tonight, tomorrow, friday, next friday, this friday, next week, next month */
 static guint
-match_named_day (Parser   *self,
-                 guint     i,
-                 gboolean  introduced,
-                 Span     *span)
+match_named_day (Parser  *self,
+                 guint    i,
+                 gboolean introduced,
+                 Span    *span)
 {
   const char *word = parser_word (self, i);
   const char *next = parser_word (self, i + 1);
-  GDate date = self->today;
-  int weekday;
+  GDate       date = self->today;
+  int         weekday;
 
   if (word == NULL)
     return 0;
@@ -517,7 +561,7 @@ match_numeric_date (Parser *self,
                     Span   *span)
 {
   const char *word = parser_word (self, i);
-  g_auto(GStrv) parts = NULL;
+  g_auto (GStrv) parts = NULL;
   int year, month, day;
 
   if (word == NULL)
@@ -525,8 +569,7 @@ match_numeric_date (Parser *self,
 
   if (strlen (word) == 10 && word[4] == '-' && word[7] == '-')
     {
-      if (!parse_small_number (word, 4, &year) || !parse_small_number (word + 5, 2, &month)
-          || !parse_small_number (word + 8, 2, &day))
+      if (!parse_small_number (word, 4, &year) || !parse_small_number (word + 5, 2, &month) || !parse_small_number (word + 8, 2, &day))
         return 0;
 
       return span_set_dmy (span, day, month, year) ? 1 : 0;
@@ -536,10 +579,7 @@ match_numeric_date (Parser *self,
     return 0;
 
   parts = g_strsplit (word, "/", 4);
-  if (g_strv_length (parts) < 2 || g_strv_length (parts) > 3
-      || strlen (parts[0]) > 2 || strlen (parts[1]) > 2
-      || !parse_small_number (parts[0], strlen (parts[0]), &month)
-      || !parse_small_number (parts[1], strlen (parts[1]), &day))
+  if (g_strv_length (parts) < 2 || g_strv_length (parts) > 3 || strlen (parts[0]) > 2 || strlen (parts[1]) > 2 || !parse_small_number (parts[0], strlen (parts[0]), &month) || !parse_small_number (parts[1], strlen (parts[1]), &day))
     return 0;
 
   if (parts[2] != NULL)
@@ -560,7 +600,7 @@ match_month_day (Parser *self,
                  guint   i,
                  Span   *span)
 {
-  int month, day, year;
+  int   month, day, year;
   guint n;
 
   month = month_from_word (parser_word (self, i));
@@ -612,11 +652,11 @@ match_clock (Parser *self,
 {
   const char *word = parser_word (self, i);
   const char *p;
-  int hour, minute = 0;
-  int meridiem;
-  gboolean colon = FALSE;
-  guint n = 1;
-  gsize digits;
+  int         hour, minute = 0;
+  int         meridiem;
+  gboolean    colon = FALSE;
+  guint       n = 1;
+  gsize       digits;
 
   if (word == NULL)
     return 0;
@@ -704,10 +744,10 @@ span_init (Span *span)
 }
 
 static guint
-match_span (Parser   *self,
-            guint     i,
-            gboolean  introduced,
-            Span     *span)
+match_span (Parser  *self,
+            guint    i,
+            gboolean introduced,
+            Span    *span)
 {
   guint n = 0;
 
@@ -733,7 +773,7 @@ match_span (Parser   *self,
 
 /* Each try costs a parse of the phrase, so pasted text full of "every" must not try
  * forever; no real line holds more than a couple of repeat phrases or longer ones. */
-#define MAX_REPEAT_WORDS   16
+#define MAX_REPEAT_WORDS 16
 #define MAX_REPEAT_PHRASES 8
 
 /* How many words from @i on make the longest repeat phrase, or 0. */
@@ -741,12 +781,17 @@ static guint
 match_repeat_phrase (Parser *self,
                      guint   i)
 {
-  static const char * const first_words[] = {
-    "every", "daily", "weekly", "monthly", "yearly", "annually",
+  static const char *const first_words[] = {
+    "every",
+    "daily",
+    "weekly",
+    "monthly",
+    "yearly",
+    "annually",
   };
-  g_autoptr(GString) phrase = NULL;
+  g_autoptr (GString) phrase = NULL;
   gboolean starts = FALSE;
-  guint longest = 0;
+  guint    longest = 0;
 
   for (guint k = 0; k < G_N_ELEMENTS (first_words); k++)
     starts |= word_is (parser_word (self, i), first_words[k]);
@@ -779,9 +824,9 @@ static char *
 name_after_sigil (const char *text)
 {
   g_autofree char *name = g_strdup (text + 1);
-  gsize len = strlen (name);
-  gboolean has_alnum = FALSE;
-  gboolean all_digits = TRUE;
+  gsize            len = strlen (name);
+  gboolean         has_alnum = FALSE;
+  gboolean         all_digits = TRUE;
 
   while (len > 0 && strchr (",;:!?.", name[len - 1]) != NULL)
     name[--len] = '\0';
@@ -806,8 +851,7 @@ static gboolean
 is_priority (const char *word,
              int        *priority)
 {
-  if (word == NULL || strlen (word) != 2 || (word[0] != 'p' && word[0] != '!')
-      || word[1] < '1' || word[1] > '4')
+  if (word == NULL || strlen (word) != 2 || (word[0] != 'p' && word[0] != '!') || word[1] < '1' || word[1] > '4')
     return FALSE;
 
   *priority = word[1] - '0';
@@ -860,16 +904,16 @@ AdiuvaQuickAdd *
 adiuva_quick_add_parse (const char *text,
                         GDateTime  *now)
 {
-  g_autoptr(AdiuvaQuickAdd) self = NULL;
-  g_autoptr(GPtrArray) tokens = NULL;
-  g_autoptr(GPtrArray) tags = NULL;
-  g_autoptr(GArray) spans = NULL;
+  g_autoptr (AdiuvaQuickAdd) self = NULL;
+  g_autoptr (GPtrArray) tokens = NULL;
+  g_autoptr (GPtrArray) tags = NULL;
+  g_autoptr (GArray) spans = NULL;
   g_autofree char *valid = NULL;
-  g_autoptr(GString) title = NULL;
+  g_autoptr (GString) title = NULL;
   const Span *date_span = NULL;
   const Span *time_span = NULL;
-  Parser parser;
-  int year, month, day;
+  Parser      parser;
+  int         year, month, day;
 
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (now != NULL, NULL);
@@ -891,8 +935,8 @@ adiuva_quick_add_parse (const char *text,
   for (guint i = 0; i < parser.tokens->len;)
     {
       Token *token = parser_token (&parser, i);
-      Span span;
-      guint n;
+      Span   span;
+      guint  n;
 
       if (token->word == NULL)
         {
@@ -973,9 +1017,9 @@ adiuva_quick_add_parse (const char *text,
   if (date_span != NULL || time_span != NULL)
     {
       GTimeZone *tz = g_date_time_get_timezone (now);
-      GDate date = date_span != NULL ? date_span->date : parser.today;
-      int hour = time_span != NULL ? time_span->hour : 0;
-      int minute = time_span != NULL ? time_span->minute : 0;
+      GDate      date = date_span != NULL ? date_span->date : parser.today;
+      int        hour = time_span != NULL ? time_span->hour : 0;
+      int        minute = time_span != NULL ? time_span->minute : 0;
 
       self->due = g_date_time_new (tz, g_date_get_year (&date), g_date_get_month (&date),
                                    g_date_get_day (&date), hour, minute, 0);

@@ -20,21 +20,21 @@ G_BEGIN_DECLS
  */
 struct _AdiuvaQuickAdd
 {
-  char       *title;
-  GDateTime  *due;
-  gboolean    due_has_time;
-  int         priority;
-  char       *project;
-  GStrv       tags;
+  char      *title;
+  GDateTime *due;
+  gboolean   due_has_time;
+  int        priority;
+  char      *project;
+  GStrv      tags;
 };
 
 #define ADIUVA_TYPE_QUICK_ADD (adiuva_quick_add_get_type ())
 
 GType           adiuva_quick_add_get_type (void) G_GNUC_CONST;
-AdiuvaQuickAdd *adiuva_quick_add_parse    (const char     *text,
-                                           GDateTime      *now);
-AdiuvaQuickAdd *adiuva_quick_add_copy     (const AdiuvaQuickAdd *self);
-void            adiuva_quick_add_free     (AdiuvaQuickAdd *self);
+AdiuvaQuickAdd *adiuva_quick_add_parse (const char *text,
+                                        GDateTime  *now);
+AdiuvaQuickAdd *adiuva_quick_add_copy (const AdiuvaQuickAdd *self);
+void            adiuva_quick_add_free (AdiuvaQuickAdd *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaQuickAdd, adiuva_quick_add_free)
 

@@ -16,7 +16,8 @@ typedef struct
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (AdiuvaRecord, adiuva_record, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_ID,
   PROP_CREATED_AT,
@@ -107,14 +108,14 @@ adiuva_record_class_init (AdiuvaRecordClass *klass)
   object_class->set_property = adiuva_record_set_property;
 
   properties[PROP_ID] =
-    g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CREATED_AT] =
-    g_param_spec_int64 ("created-at", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_int64 ("created-at", NULL, NULL, 0, G_MAXINT64, 0,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_UPDATED_AT] =
-    g_param_spec_int64 ("updated-at", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_int64 ("updated-at", NULL, NULL, 0, G_MAXINT64, 0,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -129,9 +130,9 @@ adiuva_record_init (AdiuvaRecord *self)
 static GValue *
 ensure_values (AdiuvaRecord *self)
 {
-  AdiuvaRecordPrivate *priv = adiuva_record_get_instance_private (self);
+  AdiuvaRecordPrivate    *priv = adiuva_record_get_instance_private (self);
   g_autofree GParamSpec **pspecs = NULL;
-  guint n_pspecs;
+  guint                   n_pspecs;
 
   if (priv->values != NULL)
     return priv->values;
@@ -163,7 +164,7 @@ _adiuva_record_get_value_property (GObject    *object,
                                    GParamSpec *pspec)
 {
   AdiuvaRecordPrivate *priv = adiuva_record_get_instance_private (ADIUVA_RECORD (object));
-  GValue *values = ensure_values (ADIUVA_RECORD (object));
+  GValue              *values = ensure_values (ADIUVA_RECORD (object));
 
   g_assert (prop_id >= 1 && prop_id <= priv->n_values);
 
@@ -177,7 +178,7 @@ _adiuva_record_set_value_property (GObject      *object,
                                    GParamSpec   *pspec)
 {
   AdiuvaRecordPrivate *priv = adiuva_record_get_instance_private (ADIUVA_RECORD (object));
-  GValue *slot = ensure_values (ADIUVA_RECORD (object));
+  GValue              *slot = ensure_values (ADIUVA_RECORD (object));
 
   g_assert (prop_id >= 1 && prop_id <= priv->n_values);
 
@@ -194,7 +195,7 @@ _adiuva_record_peek_value (AdiuvaRecord *self,
                            guint         prop_id)
 {
   AdiuvaRecordPrivate *priv = adiuva_record_get_instance_private (self);
-  GValue *values = ensure_values (self);
+  GValue              *values = ensure_values (self);
 
   g_assert (prop_id >= 1 && prop_id <= priv->n_values);
 

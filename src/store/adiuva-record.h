@@ -23,14 +23,14 @@ struct _AdiuvaRecordClass
 {
   GObjectClass parent_class;
 
-  const char         *table;
-  AdiuvaEntity        entity;
-  const char * const *columns;
+  const char        *table;
+  AdiuvaEntity       entity;
+  const char *const *columns;
 
   gpointer padding[8];
 };
 
-gint64 adiuva_record_get_id         (AdiuvaRecord *self);
+gint64 adiuva_record_get_id (AdiuvaRecord *self);
 gint64 adiuva_record_get_created_at (AdiuvaRecord *self);
 gint64 adiuva_record_get_updated_at (AdiuvaRecord *self);
 

@@ -54,7 +54,7 @@ typedef struct
 } RuleDay;
 
 #define MAX_POSITION 5
-#define MAX_DAYS     (7 * (2 * MAX_POSITION + 1))
+#define MAX_DAYS (7 * (2 * MAX_POSITION + 1))
 
 typedef struct
 {
@@ -68,30 +68,71 @@ typedef struct
   int     count; /* 0 when the rule has no COUNT */
 } Rule;
 
-static const char * const freq_names[] = { "DAILY", "WEEKLY", "MONTHLY", "YEARLY" };
-static const char * const weekday_codes[] = { NULL, "MO", "TU", "WE", "TH", "FR", "SA", "SU" };
+static const char *const freq_names[] = { "DAILY", "WEEKLY", "MONTHLY", "YEARLY" };
+static const char *const weekday_codes[] = { NULL, "MO", "TU", "WE", "TH", "FR", "SA", "SU" };
 
-static const char * const weekday_names[] = {
-  NULL, N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
-  N_("Saturday"), N_("Sunday"),
+static const char *const weekday_names[] = {
+  NULL,
+  N_ ("Monday"),
+  N_ ("Tuesday"),
+  N_ ("Wednesday"),
+  N_ ("Thursday"),
+  N_ ("Friday"),
+  N_ ("Saturday"),
+  N_ ("Sunday"),
 };
 
-static const char * const day_ordinals[] = {
+static const char *const day_ordinals[] = {
   NULL,
-  N_("1st"),  N_("2nd"),  N_("3rd"),  N_("4th"),  N_("5th"),  N_("6th"),  N_("7th"),
-  N_("8th"),  N_("9th"),  N_("10th"), N_("11th"), N_("12th"), N_("13th"), N_("14th"),
-  N_("15th"), N_("16th"), N_("17th"), N_("18th"), N_("19th"), N_("20th"), N_("21st"),
-  N_("22nd"), N_("23rd"), N_("24th"), N_("25th"), N_("26th"), N_("27th"), N_("28th"),
-  N_("29th"), N_("30th"), N_("31st"),
+  N_ ("1st"),
+  N_ ("2nd"),
+  N_ ("3rd"),
+  N_ ("4th"),
+  N_ ("5th"),
+  N_ ("6th"),
+  N_ ("7th"),
+  N_ ("8th"),
+  N_ ("9th"),
+  N_ ("10th"),
+  N_ ("11th"),
+  N_ ("12th"),
+  N_ ("13th"),
+  N_ ("14th"),
+  N_ ("15th"),
+  N_ ("16th"),
+  N_ ("17th"),
+  N_ ("18th"),
+  N_ ("19th"),
+  N_ ("20th"),
+  N_ ("21st"),
+  N_ ("22nd"),
+  N_ ("23rd"),
+  N_ ("24th"),
+  N_ ("25th"),
+  N_ ("26th"),
+  N_ ("27th"),
+  N_ ("28th"),
+  N_ ("29th"),
+  N_ ("30th"),
+  N_ ("31st"),
 };
 
 /* Indexed by the absolute position; the negative ones read "second-to-last" and so on. */
-static const char * const position_words[] = {
-  NULL, N_("first"), N_("second"), N_("third"), N_("fourth"), N_("fifth"),
+static const char *const position_words[] = {
+  NULL,
+  N_ ("first"),
+  N_ ("second"),
+  N_ ("third"),
+  N_ ("fourth"),
+  N_ ("fifth"),
 };
-static const char * const last_position_words[] = {
-  NULL, N_("last"), N_("second-to-last"), N_("third-to-last"), N_("fourth-to-last"),
-  N_("fifth-to-last"),
+static const char *const last_position_words[] = {
+  NULL,
+  N_ ("last"),
+  N_ ("second-to-last"),
+  N_ ("third-to-last"),
+  N_ ("fourth-to-last"),
+  N_ ("fifth-to-last"),
 };
 
 static void
@@ -103,12 +144,12 @@ rule_init (Rule *rule)
 }
 
 static gboolean
-set_invalid (GError     **error,
-             const char  *rule,
-             const char  *why)
+set_invalid (GError    **error,
+             const char *rule,
+             const char *why)
 {
   g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-               _("The repeat rule “%s” cannot be used: %s"), rule, why);
+               _ ("The repeat rule “%s” cannot be used: %s"), rule, why);
   return FALSE;
 }
 
@@ -139,34 +180,33 @@ parse_signed (const char *text,
 }
 
 static gboolean
-parse_byday (const char  *rule_text,
-             const char  *value,
-             Rule        *rule,
-             GError     **error)
+parse_byday (const char *rule_text,
+             const char *value,
+             Rule       *rule,
+             GError    **error)
 {
-  g_auto(GStrv) items = g_strsplit (value, ",", -1);
+  g_auto (GStrv) items = g_strsplit (value, ",", -1);
 
   for (guint i = 0; items[i] != NULL; i++)
     {
-      const char *item = items[i];
-      gsize len = strlen (item);
+      const char      *item = items[i];
+      gsize            len = strlen (item);
       g_autofree char *number = NULL;
-      RuleDay day = { 0, 0 };
+      RuleDay          day = { 0, 0 };
 
       if (len < 2 || (day.weekday = weekday_from_code (item + len - 2)) == 0)
         {
-          g_autofree char *why = g_strdup_printf (_("“%s” is not a day of the week"), item);
+          g_autofree char *why = g_strdup_printf (_ ("“%s” is not a day of the week"), item);
           return set_invalid (error, rule_text, why);
         }
 
       number = g_strndup (item, len - 2);
       if (number[0] != '\0')
         {
-          if (!parse_signed (number, -MAX_POSITION, MAX_POSITION, &day.position)
-              || day.position == 0)
+          if (!parse_signed (number, -MAX_POSITION, MAX_POSITION, &day.position) || day.position == 0)
             {
-              g_autofree char *why = g_strdup_printf (_("“%s” is not a day of the month’s "
-                                                        "first to fifth or last weeks"),
+              g_autofree char *why = g_strdup_printf (_ ("“%s” is not a day of the month’s "
+                                                         "first to fifth or last weeks"),
                                                       item);
               return set_invalid (error, rule_text, why);
             }
@@ -175,7 +215,7 @@ parse_byday (const char  *rule_text,
       for (guint j = 0; j < rule->n_days; j++)
         if (rule->days[j].weekday == day.weekday && rule->days[j].position == day.position)
           {
-            g_autofree char *why = g_strdup_printf (_("“%s” is listed twice"), item);
+            g_autofree char *why = g_strdup_printf (_ ("“%s” is listed twice"), item);
             return set_invalid (error, rule_text, why);
           }
 
@@ -187,12 +227,12 @@ parse_byday (const char  *rule_text,
 }
 
 static gboolean
-parse_bymonthday (const char  *rule_text,
-                  const char  *value,
-                  Rule        *rule,
-                  GError     **error)
+parse_bymonthday (const char *rule_text,
+                  const char *value,
+                  Rule       *rule,
+                  GError    **error)
 {
-  g_auto(GStrv) items = g_strsplit (value, ",", -1);
+  g_auto (GStrv) items = g_strsplit (value, ",", -1);
 
   for (guint i = 0; items[i] != NULL; i++)
     {
@@ -200,14 +240,14 @@ parse_bymonthday (const char  *rule_text,
 
       if (!parse_signed (items[i], -31, 31, &day) || day == 0)
         {
-          g_autofree char *why = g_strdup_printf (_("“%s” is not a day of the month"), items[i]);
+          g_autofree char *why = g_strdup_printf (_ ("“%s” is not a day of the month"), items[i]);
           return set_invalid (error, rule_text, why);
         }
 
       for (guint j = 0; j < rule->n_month_days; j++)
         if (rule->month_days[j] == day)
           {
-            g_autofree char *why = g_strdup_printf (_("“%s” is listed twice"), items[i]);
+            g_autofree char *why = g_strdup_printf (_ ("“%s” is listed twice"), items[i]);
             return set_invalid (error, rule_text, why);
           }
 
@@ -223,7 +263,7 @@ parse_until (const char *value,
              GDate      *until)
 {
   guint64 year, month, day;
-  char part[5];
+  char    part[5];
 
   if (strlen (value) != 8)
     return FALSE;
@@ -281,35 +321,42 @@ rule_to_string (const Rule *rule,
 }
 
 static gboolean
-rule_parse (const char  *text,
-            Rule        *rule,
-            GError     **error)
+rule_parse (const char *text,
+            Rule       *rule,
+            GError    **error)
 {
-  g_auto(GStrv) parts = NULL;
+  g_auto (GStrv) parts = NULL;
   g_autofree char *canonical = NULL;
-  gboolean seen[6] = { FALSE, };
+  gboolean         seen[6] = {
+            FALSE,
+  };
   struct icalrecurrencetype recur;
-  static const char * const names[] = {
-    "FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "UNTIL", "COUNT",
+  static const char *const  names[] = {
+     "FREQ",
+     "INTERVAL",
+     "BYDAY",
+     "BYMONTHDAY",
+     "UNTIL",
+     "COUNT",
   };
 
   rule_init (rule);
 
   if (!g_utf8_validate (text, -1, NULL))
-    return set_invalid (error, "", _("it is not valid text"));
+    return set_invalid (error, "", _ ("it is not valid text"));
 
   if (*text == '\0')
-    return set_invalid (error, text, _("it is empty"));
+    return set_invalid (error, text, _ ("it is empty"));
 
   parts = g_strsplit (text, ";", -1);
 
   for (guint i = 0; parts[i] != NULL; i++)
     {
-      const char *part = parts[i];
-      const char *equals = strchr (part, '=');
+      const char      *part = parts[i];
+      const char      *equals = strchr (part, '=');
       g_autofree char *name = NULL;
-      const char *value;
-      guint which;
+      const char      *value;
+      guint            which;
 
       /* A trailing ";" is common in hand-written rules and harmless. */
       if (*part == '\0' && parts[i + 1] == NULL)
@@ -317,7 +364,7 @@ rule_parse (const char  *text,
 
       if (equals == NULL || equals == part || equals[1] == '\0')
         {
-          g_autofree char *why = g_strdup_printf (_("“%s” is not of the form NAME=VALUE"), part);
+          g_autofree char *why = g_strdup_printf (_ ("“%s” is not of the form NAME=VALUE"), part);
           return set_invalid (error, text, why);
         }
 
@@ -330,13 +377,13 @@ rule_parse (const char  *text,
 
       if (which == G_N_ELEMENTS (names))
         {
-          g_autofree char *why = g_strdup_printf (_("tasks cannot repeat by “%s”"), name);
+          g_autofree char *why = g_strdup_printf (_ ("tasks cannot repeat by “%s”"), name);
           return set_invalid (error, text, why);
         }
 
       if (seen[which])
         {
-          g_autofree char *why = g_strdup_printf (_("“%s” is given twice"), names[which]);
+          g_autofree char *why = g_strdup_printf (_ ("“%s” is given twice"), names[which]);
           return set_invalid (error, text, why);
         }
       seen[which] = TRUE;
@@ -354,7 +401,7 @@ rule_parse (const char  *text,
             if (f == G_N_ELEMENTS (freq_names))
               {
                 g_autofree char *why =
-                  g_strdup_printf (_("“%s” is not daily, weekly, monthly or yearly"), value);
+                    g_strdup_printf (_ ("“%s” is not daily, weekly, monthly or yearly"), value);
                 return set_invalid (error, text, why);
               }
             rule->freq = f;
@@ -364,8 +411,8 @@ rule_parse (const char  *text,
         case 1:
           if (!parse_signed (value, 1, MAX_INTERVAL, &rule->interval))
             {
-              g_autofree char *why = g_strdup_printf (_("the interval “%s” is not a number "
-                                                        "from 1 to %d"),
+              g_autofree char *why = g_strdup_printf (_ ("the interval “%s” is not a number "
+                                                         "from 1 to %d"),
                                                       value, MAX_INTERVAL);
               return set_invalid (error, text, why);
             }
@@ -384,8 +431,8 @@ rule_parse (const char  *text,
         case 4:
           if (!parse_until (value, &rule->until))
             {
-              g_autofree char *why = g_strdup_printf (_("the end “%s” is not a date such as "
-                                                        "20271231"),
+              g_autofree char *why = g_strdup_printf (_ ("the end “%s” is not a date such as "
+                                                         "20271231"),
                                                       value);
               return set_invalid (error, text, why);
             }
@@ -395,7 +442,7 @@ rule_parse (const char  *text,
           if (!parse_signed (value, 1, G_MAXINT32, &rule->count))
             {
               g_autofree char *why =
-                g_strdup_printf (_("the count “%s” is not a positive number"), value);
+                  g_strdup_printf (_ ("the count “%s” is not a positive number"), value);
               return set_invalid (error, text, why);
             }
           break;
@@ -406,23 +453,23 @@ rule_parse (const char  *text,
     }
 
   if (!seen[0])
-    return set_invalid (error, text, _("it does not say how often (FREQ)"));
+    return set_invalid (error, text, _ ("it does not say how often (FREQ)"));
 
   if (seen[4] && seen[5])
-    return set_invalid (error, text, _("it cannot both end on a date and after a count"));
+    return set_invalid (error, text, _ ("it cannot both end on a date and after a count"));
 
   for (guint i = 0; i < rule->n_days; i++)
     if (rule->days[i].position != 0 && rule->freq != FREQ_MONTHLY)
       return set_invalid (error, text,
-                          _("only a monthly rule can pick the first, second… or last weekday"));
+                          _ ("only a monthly rule can pick the first, second… or last weekday"));
 
   if (rule->n_month_days > 0 && (rule->freq == FREQ_WEEKLY || rule->freq == FREQ_YEARLY))
     return set_invalid (error, text,
-                        _("days of the month only make sense in a daily or monthly rule"));
+                        _ ("days of the month only make sense in a daily or monthly rule"));
 
   /* Without a month, BYDAY in a yearly rule would mean "every Monday of the year". */
   if (rule->n_days > 0 && rule->freq == FREQ_YEARLY)
-    return set_invalid (error, text, _("days of the week cannot be used in a yearly rule"));
+    return set_invalid (error, text, _ ("days of the week cannot be used in a yearly rule"));
 
   /* Whatever passed above must also be something libical expands, or next() would fail
    * later on a rule that was once accepted. */
@@ -448,8 +495,8 @@ rule_parse (const char  *text,
  * Returns: %TRUE if @rule can be used
  */
 gboolean
-adiuva_recurrence_validate (const char  *rule,
-                            GError     **error)
+adiuva_recurrence_validate (const char *rule,
+                            GError    **error)
 {
   Rule parsed;
 
@@ -463,8 +510,8 @@ adiuva_recurrence_validate (const char  *rule,
 
 typedef struct
 {
-  char  **words;
-  guint   pos;
+  char **words;
+  guint  pos;
 } Reader;
 
 static const char *
@@ -495,17 +542,31 @@ reader_accept (Reader     *reader,
 static int
 word_to_weekday (const char *word)
 {
-  static const struct { const char *name; int weekday; } days[] = {
-    { "monday", 1 }, { "mon", 1 },
-    { "tuesday", 2 }, { "tue", 2 }, { "tues", 2 },
-    { "wednesday", 3 }, { "wed", 3 },
-    { "thursday", 4 }, { "thu", 4 }, { "thur", 4 }, { "thurs", 4 },
-    { "friday", 5 }, { "fri", 5 },
-    { "saturday", 6 }, { "sat", 6 },
-    { "sunday", 7 }, { "sun", 7 },
+  static const struct
+  {
+    const char *name;
+    int         weekday;
+  } days[] = {
+    { "monday", 1 },
+    { "mon", 1 },
+    { "tuesday", 2 },
+    { "tue", 2 },
+    { "tues", 2 },
+    { "wednesday", 3 },
+    { "wed", 3 },
+    { "thursday", 4 },
+    { "thu", 4 },
+    { "thur", 4 },
+    { "thurs", 4 },
+    { "friday", 5 },
+    { "fri", 5 },
+    { "saturday", 6 },
+    { "sat", 6 },
+    { "sunday", 7 },
+    { "sun", 7 },
   };
   g_autofree char *singular = NULL;
-  gsize len;
+  gsize            len;
 
   if (word == NULL)
     return 0;
@@ -525,9 +586,20 @@ word_to_weekday (const char *word)
 static int
 word_to_number (const char *word)
 {
-  static const char * const numbers[] = {
-    NULL, "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve",
+  static const char *const numbers[] = {
+    NULL,
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
   };
   guint64 value;
 
@@ -548,10 +620,10 @@ word_to_number (const char *word)
 static int
 word_to_ordinal (const char *word)
 {
-  static const char * const words[] = { NULL, "first", "second", "third", "fourth", "fifth" };
-  g_autofree char *digits = NULL;
-  guint64 value;
-  gsize len;
+  static const char *const words[] = { NULL, "first", "second", "third", "fourth", "fifth" };
+  g_autofree char         *digits = NULL;
+  guint64                  value;
+  gsize                    len;
 
   if (word == NULL)
     return 0;
@@ -564,8 +636,7 @@ word_to_ordinal (const char *word)
       return i;
 
   len = strlen (word);
-  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd")
-                  || g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
+  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd") || g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
     len -= 2;
 
   digits = g_strndup (word, len);
@@ -670,13 +741,9 @@ read_month_days (Reader *reader,
         }
       found++;
 
-      if (g_strcmp0 (reader_peek (reader, 0), "and") == 0
-          && (word_to_ordinal (reader_peek (reader, 1)) != 0
-              || (g_strcmp0 (reader_peek (reader, 1), "the") == 0
-                  && word_to_ordinal (reader_peek (reader, 2)) != 0)))
+      if (g_strcmp0 (reader_peek (reader, 0), "and") == 0 && (word_to_ordinal (reader_peek (reader, 1)) != 0 || (g_strcmp0 (reader_peek (reader, 1), "the") == 0 && word_to_ordinal (reader_peek (reader, 2)) != 0)))
         reader->pos++;
-      if (g_strcmp0 (reader_peek (reader, 0), "the") == 0
-          && word_to_ordinal (reader_peek (reader, 1)) != 0)
+      if (g_strcmp0 (reader_peek (reader, 0), "the") == 0 && word_to_ordinal (reader_peek (reader, 1)) != 0)
         reader->pos++;
     }
 
@@ -687,7 +754,12 @@ static gboolean
 read_frequency_unit (Reader *reader,
                      Rule   *rule)
 {
-  static const struct { const char *singular; const char *plural; Freq freq; } units[] = {
+  static const struct
+  {
+    const char *singular;
+    const char *plural;
+    Freq        freq;
+  } units[] = {
     { "day", "days", FREQ_DAILY },
     { "week", "weeks", FREQ_WEEKLY },
     { "month", "months", FREQ_MONTHLY },
@@ -714,7 +786,11 @@ static gboolean
 read_frequency (Reader *reader,
                 Rule   *rule)
 {
-  static const struct { const char *word; Freq freq; } adverbs[] = {
+  static const struct
+  {
+    const char *word;
+    Freq        freq;
+  } adverbs[] = {
     { "daily", FREQ_DAILY },
     { "weekly", FREQ_WEEKLY },
     { "monthly", FREQ_MONTHLY },
@@ -722,7 +798,7 @@ read_frequency (Reader *reader,
     { "annually", FREQ_YEARLY },
   };
   const char *word = reader_peek (reader, 0);
-  gboolean has_interval = FALSE;
+  gboolean    has_interval = FALSE;
 
   if (word == NULL)
     return FALSE;
@@ -820,8 +896,7 @@ read_clauses (Reader *reader,
         }
       else if (reader_accept (reader, "until"))
         {
-          if (g_date_valid (&rule->until)
-              || !read_iso_date (reader_peek (reader, 0), &rule->until))
+          if (g_date_valid (&rule->until) || !read_iso_date (reader_peek (reader, 0), &rule->until))
             {
               reader->pos = start;
               break;
@@ -836,10 +911,7 @@ read_clauses (Reader *reader,
         {
           rule->count = 2;
         }
-      else if (rule->count == 0
-               && (word_to_number (reader_peek (reader, 0)) > 0
-                   || (g_strcmp0 (reader_peek (reader, 0), "for") == 0
-                       && word_to_number (reader_peek (reader, 1)) > 0)))
+      else if (rule->count == 0 && (word_to_number (reader_peek (reader, 0)) > 0 || (g_strcmp0 (reader_peek (reader, 0), "for") == 0 && word_to_number (reader_peek (reader, 1)) > 0)))
         {
           reader_accept (reader, "for");
           rule->count = word_to_number (reader_peek (reader, 0));
@@ -874,14 +946,14 @@ read_clauses (Reader *reader,
  * Returns: (transfer full): the RRULE, or %NULL with @error set
  */
 char *
-adiuva_recurrence_from_text (const char  *text,
-                             GError     **error)
+adiuva_recurrence_from_text (const char *text,
+                             GError    **error)
 {
   g_autofree char *lower = NULL;
-  g_auto(GStrv) words = NULL;
-  g_autoptr(GPtrArray) kept = NULL;
+  g_auto (GStrv) words = NULL;
+  g_autoptr (GPtrArray) kept = NULL;
   Reader reader = { NULL, 0 };
-  Rule rule;
+  Rule   rule;
 
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -889,7 +961,7 @@ adiuva_recurrence_from_text (const char  *text,
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_set_error_literal (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                           _("The repeat rule is not valid text"));
+                           _ ("The repeat rule is not valid text"));
       return NULL;
     }
 
@@ -899,7 +971,7 @@ adiuva_recurrence_from_text (const char  *text,
   if (strstr (lower, "freq=") != NULL)
     {
       g_autofree char *raw = g_ascii_strup (lower, -1);
-      const char *value = raw;
+      const char      *value = raw;
 
       if (g_str_has_prefix (value, "RRULE:"))
         value += strlen ("RRULE:");
@@ -925,7 +997,7 @@ adiuva_recurrence_from_text (const char  *text,
   if (reader_peek (&reader, 0) == NULL)
     {
       g_set_error_literal (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                           _("The repeat rule is empty"));
+                           _ ("The repeat rule is empty"));
       return NULL;
     }
 
@@ -937,7 +1009,7 @@ adiuva_recurrence_from_text (const char  *text,
       g_autofree char *rest = g_strjoinv (" ", reader.words + reader.pos);
 
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("Could not understand “%s” in the repeat rule “%s”"),
+                   _ ("Could not understand “%s” in the repeat rule “%s”"),
                    rest[0] != '\0' ? rest : text, text);
       return NULL;
     }
@@ -949,14 +1021,14 @@ adiuva_recurrence_from_text (const char  *text,
       g_autofree char *rest = g_strjoinv (" ", reader.words + reader.pos);
 
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("Could not understand “%s” in the repeat rule “%s”"), rest, text);
+                   _ ("Could not understand “%s” in the repeat rule “%s”"), rest, text);
       return NULL;
     }
 
   if (g_date_valid (&rule.until) && rule.count > 0)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("The repeat rule “%s” gives both an end date and a number of times"),
+                   _ ("The repeat rule “%s” gives both an end date and a number of times"),
                    text);
       return NULL;
     }
@@ -988,17 +1060,17 @@ join_words (GPtrArray *items,
   for (guint i = 1; i < items->len; i++)
     {
       const char *item = g_ptr_array_index (items, i);
-      char *longer;
+      char       *longer;
 
       if (i + 1 < items->len)
         /* Translators: the middle of a list, "Monday, Tuesday and Friday" */
-        longer = g_strdup_printf (_("%s, %s"), text, item);
+        longer = g_strdup_printf (_ ("%s, %s"), text, item);
       else if (disjunction)
         /* Translators: the end of a list of alternatives, "Friday or Saturday" */
-        longer = g_strdup_printf (_("%s or %s"), text, item);
+        longer = g_strdup_printf (_ ("%s or %s"), text, item);
       else
         /* Translators: the end of a list, "Monday and Friday" */
-        longer = g_strdup_printf (_("%s and %s"), text, item);
+        longer = g_strdup_printf (_ ("%s and %s"), text, item);
 
       g_free (text);
       text = longer;
@@ -1011,20 +1083,20 @@ static char *
 describe_weekdays (const Rule *rule,
                    gboolean    disjunction)
 {
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < rule->n_days; i++)
     {
       const RuleDay *day = &rule->days[i];
-      const char *weekday = _(weekday_names[day->weekday]);
+      const char    *weekday = _ (weekday_names[day->weekday]);
 
       if (day->position > 0)
         /* Translators: "first Monday" */
-        g_ptr_array_add (items, g_strdup_printf (_("%s %s"), _(position_words[day->position]),
+        g_ptr_array_add (items, g_strdup_printf (_ ("%s %s"), _ (position_words[day->position]),
                                                  weekday));
       else if (day->position < 0)
-        g_ptr_array_add (items, g_strdup_printf (_("%s %s"),
-                                                 _(last_position_words[-day->position]),
+        g_ptr_array_add (items, g_strdup_printf (_ ("%s %s"),
+                                                 _ (last_position_words[-day->position]),
                                                  weekday));
       else
         g_ptr_array_add (items, g_strdup (weekday));
@@ -1036,21 +1108,21 @@ describe_weekdays (const Rule *rule,
 static char *
 describe_month_days (const Rule *rule)
 {
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < rule->n_month_days; i++)
     {
       int day = rule->month_days[i];
 
       if (day > 0)
-        g_ptr_array_add (items, g_strdup (_(day_ordinals[day])));
+        g_ptr_array_add (items, g_strdup (_ (day_ordinals[day])));
       else if (day == -1)
-        g_ptr_array_add (items, g_strdup (_("last day")));
+        g_ptr_array_add (items, g_strdup (_ ("last day")));
       else if (day == -2)
-        g_ptr_array_add (items, g_strdup (_("second-to-last day")));
+        g_ptr_array_add (items, g_strdup (_ ("second-to-last day")));
       else
         /* Translators: "3rd-to-last day" of the month */
-        g_ptr_array_add (items, g_strdup_printf (_("%s-to-last day"), _(day_ordinals[-day])));
+        g_ptr_array_add (items, g_strdup_printf (_ ("%s-to-last day"), _ (day_ordinals[-day])));
     }
 
   return join_words (items, FALSE);
@@ -1079,21 +1151,25 @@ describe_interval (const Rule *rule)
   switch (rule->freq)
     {
     case FREQ_DAILY:
-      return n == 1 ? g_strdup (_("Daily"))
+      return n == 1 ? g_strdup (_ ("Daily"))
                     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Every %d day",
-                                                    "Every %d days", n), n);
+                                                    "Every %d days", n),
+                                       n);
     case FREQ_WEEKLY:
-      return n == 1 ? g_strdup (_("Weekly"))
+      return n == 1 ? g_strdup (_ ("Weekly"))
                     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Every %d week",
-                                                    "Every %d weeks", n), n);
+                                                    "Every %d weeks", n),
+                                       n);
     case FREQ_MONTHLY:
-      return n == 1 ? g_strdup (_("Monthly"))
+      return n == 1 ? g_strdup (_ ("Monthly"))
                     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Every %d month",
-                                                    "Every %d months", n), n);
+                                                    "Every %d months", n),
+                                       n);
     case FREQ_YEARLY:
-      return n == 1 ? g_strdup (_("Yearly"))
+      return n == 1 ? g_strdup (_ ("Yearly"))
                     : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Every %d year",
-                                                    "Every %d years", n), n);
+                                                    "Every %d years", n),
+                                       n);
     default:
       g_assert_not_reached ();
     }
@@ -1107,15 +1183,14 @@ describe_frequency (const Rule *rule)
   g_autofree char *month_days = NULL;
 
   /* Interval 1 reads better as "Every Monday" than as "Weekly on Monday". */
-  if (rule->interval == 1 && rule->n_month_days == 0
-      && (rule->freq == FREQ_WEEKLY || rule->freq == FREQ_DAILY) && rule->n_days > 0)
+  if (rule->interval == 1 && rule->n_month_days == 0 && (rule->freq == FREQ_WEEKLY || rule->freq == FREQ_DAILY) && rule->n_days > 0)
     {
       if (is_every_weekday (rule))
-        return g_strdup (_("Every weekday"));
+        return g_strdup (_ ("Every weekday"));
 
       days = describe_weekdays (rule, FALSE);
       /* Translators: "Every Monday and Wednesday" */
-      return g_strdup_printf (_("Every %s"), days);
+      return g_strdup_printf (_ ("Every %s"), days);
     }
 
   base = describe_interval (rule);
@@ -1128,11 +1203,11 @@ describe_frequency (const Rule *rule)
         {
           days = describe_weekdays (rule, TRUE);
           /* Translators: "Monthly on the 13th when it is a Friday" */
-          return g_strdup_printf (_("%s on the %s when it is a %s"), base, month_days, days);
+          return g_strdup_printf (_ ("%s on the %s when it is a %s"), base, month_days, days);
         }
 
       /* Translators: "Monthly on the 15th", "Every 2 months on the last day" */
-      return g_strdup_printf (_("%s on the %s"), base, month_days);
+      return g_strdup_printf (_ ("%s on the %s"), base, month_days);
     }
 
   if (rule->n_days > 0)
@@ -1141,16 +1216,16 @@ describe_frequency (const Rule *rule)
         {
           days = describe_weekdays (rule, FALSE);
           /* Translators: "Monthly on the first Monday" */
-          return g_strdup_printf (_("%s on the %s"), base, days);
+          return g_strdup_printf (_ ("%s on the %s"), base, days);
         }
 
       days = describe_weekdays (rule, FALSE);
       if (rule->freq == FREQ_MONTHLY)
         /* Translators: "Monthly, every Monday" (every Monday of every month) */
-        return g_strdup_printf (_("%s, every %s"), base, days);
+        return g_strdup_printf (_ ("%s, every %s"), base, days);
 
       /* Translators: "Every 2 weeks on Monday and Wednesday" */
-      return g_strdup_printf (_("%s on %s"), base, days);
+      return g_strdup_printf (_ ("%s on %s"), base, days);
     }
 
   return g_steal_pointer (&base);
@@ -1169,7 +1244,7 @@ char *
 adiuva_recurrence_describe (const char *rule)
 {
   g_autofree char *text = NULL;
-  Rule parsed;
+  Rule             parsed;
 
   g_return_val_if_fail (rule != NULL, NULL);
 
@@ -1181,7 +1256,7 @@ adiuva_recurrence_describe (const char *rule)
   if (parsed.count == 1)
     {
       /* Translators: "Daily, once" — the rule ends after one more time */
-      return g_strdup_printf (_("%s, once"), text);
+      return g_strdup_printf (_ ("%s, once"), text);
     }
   else if (parsed.count > 1)
     {
@@ -1191,15 +1266,15 @@ adiuva_recurrence_describe (const char *rule)
     }
   else if (g_date_valid (&parsed.until))
     {
-      g_autoptr(GDateTime) until = g_date_time_new_utc (g_date_get_year (&parsed.until),
-                                                        g_date_get_month (&parsed.until),
-                                                        g_date_get_day (&parsed.until),
-                                                        0, 0, 0);
+      g_autoptr (GDateTime) until = g_date_time_new_utc (g_date_get_year (&parsed.until),
+                                                         g_date_get_month (&parsed.until),
+                                                         g_date_get_day (&parsed.until),
+                                                         0, 0, 0);
       /* Translators: a date as in "until 31 January 2027", see g_date_time_format() */
-      g_autofree char *date = g_date_time_format (until, _("%-d %B %Y"));
+      g_autofree char *date = g_date_time_format (until, _ ("%-d %B %Y"));
 
       /* Translators: "Daily, until 31 January 2027" */
-      return g_strdup_printf (_("%s, until %s"), text, date);
+      return g_strdup_printf (_ ("%s, until %s"), text, date);
     }
 
   return g_steal_pointer (&text);
@@ -1228,26 +1303,26 @@ adiuva_recurrence_describe (const char *rule)
  * Returns: %TRUE on success, %FALSE if @rule is not valid
  */
 gboolean
-adiuva_recurrence_next (const char  *rule,
-                        GDateTime   *due,
-                        GDateTime   *now,
-                        GDateTime  **next_due,
-                        char       **next_rule,
-                        GError     **error)
+adiuva_recurrence_next (const char *rule,
+                        GDateTime  *due,
+                        GDateTime  *now,
+                        GDateTime **next_due,
+                        char      **next_rule,
+                        GError    **error)
 {
-  g_autoptr(icalrecur_iterator) iter = NULL;
-  g_autoptr(GDateTime) start_of_today = NULL;
-  g_autoptr(GDateTime) found = NULL;
-  g_autofree char *expanded = NULL;
+  g_autoptr (icalrecur_iterator) iter = NULL;
+  g_autoptr (GDateTime) start_of_today = NULL;
+  g_autoptr (GDateTime) found = NULL;
+  g_autofree char          *expanded = NULL;
   struct icalrecurrencetype recur;
-  struct icaltimetype dtstart;
-  GDateTime *base;
-  GTimeZone *tz;
-  Rule parsed;
-  int year, month, day;
-  int hour = 0, minute = 0;
-  double seconds = 0;
-  int skipped = 0;
+  struct icaltimetype       dtstart;
+  GDateTime                *base;
+  GTimeZone                *tz;
+  Rule                      parsed;
+  int                       year, month, day;
+  int                       hour = 0, minute = 0;
+  double                    seconds = 0;
+  int                       skipped = 0;
 
   g_return_val_if_fail (rule != NULL, FALSE);
   g_return_val_if_fail (now != NULL, FALSE);
@@ -1299,7 +1374,7 @@ adiuva_recurrence_next (const char  *rule,
   if (iter == NULL)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("The repeat rule “%s” cannot be expanded from %04d-%02d-%02d"), rule,
+                   _ ("The repeat rule “%s” cannot be expanded from %04d-%02d-%02d"), rule,
                    year, month, day);
       return FALSE;
     }
@@ -1307,7 +1382,7 @@ adiuva_recurrence_next (const char  *rule,
   for (guint steps = 0; found == NULL; steps++)
     {
       struct icaltimetype occurrence = icalrecur_iterator_next (iter);
-      g_autoptr(GDateTime) candidate = NULL;
+      g_autoptr (GDateTime) candidate = NULL;
 
       if (icaltime_is_null_time (occurrence))
         return TRUE;
@@ -1315,17 +1390,14 @@ adiuva_recurrence_next (const char  *rule,
       if (steps >= MAX_STEPS)
         {
           g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                       _("The repeat rule “%s” has too many occurrences between %04d-%02d-%02d "
-                         "and today"),
+                       _ ("The repeat rule “%s” has too many occurrences between %04d-%02d-%02d "
+                          "and today"),
                        rule, year, month, day);
           return FALSE;
         }
 
       /* libical starts with DTSTART itself, which is the occurrence being completed. */
-      if (occurrence.year < year
-          || (occurrence.year == year
-              && (occurrence.month < month
-                  || (occurrence.month == month && occurrence.day <= day))))
+      if (occurrence.year < year || (occurrence.year == year && (occurrence.month < month || (occurrence.month == month && occurrence.day <= day))))
         continue;
 
       candidate = g_date_time_new (tz, occurrence.year, occurrence.month, occurrence.day,

@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 /* Marks around the matched words in a snippet; front ends render them (bold, brackets). */
 #define ADIUVA_SEARCH_MATCH_START "\x02"
-#define ADIUVA_SEARCH_MATCH_END   "\x03"
+#define ADIUVA_SEARCH_MATCH_END "\x03"
 
 /**
  * AdiuvaSearchResult:
@@ -20,18 +20,18 @@ G_BEGIN_DECLS
  */
 struct _AdiuvaSearchResult
 {
-  AdiuvaEntity  entity;
-  gint64        id;
-  char         *title;
-  char         *snippet;
-  double        score;
+  AdiuvaEntity entity;
+  gint64       id;
+  char        *title;
+  char        *snippet;
+  double       score;
 };
 
 #define ADIUVA_TYPE_SEARCH_RESULT (adiuva_search_result_get_type ())
 
 GType               adiuva_search_result_get_type (void) G_GNUC_CONST;
-AdiuvaSearchResult *adiuva_search_result_copy     (const AdiuvaSearchResult *self);
-void                adiuva_search_result_free     (AdiuvaSearchResult       *self);
+AdiuvaSearchResult *adiuva_search_result_copy (const AdiuvaSearchResult *self);
+void                adiuva_search_result_free (AdiuvaSearchResult *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaSearchResult, adiuva_search_result_free)
 

@@ -11,16 +11,18 @@
 
 /* docid = id * 4 + kind, see migrations/0001-core.sql */
 static const AdiuvaEntity kinds[4] = {
-  ADIUVA_ENTITY_TASK, ADIUVA_ENTITY_NOTE, ADIUVA_ENTITY_CHECKPOINT, ADIUVA_ENTITY_PROJECT,
+  ADIUVA_ENTITY_TASK,
+  ADIUVA_ENTITY_NOTE,
+  ADIUVA_ENTITY_CHECKPOINT,
+  ADIUVA_ENTITY_PROJECT,
 };
 
 /* BM25 weights per column of search_index: a word in a title says more than one in a body. */
 static const double column_weights[] = { 2.0, 1.0 };
 #define BM25_K1 1.2
-#define BM25_B  0.75
+#define BM25_B 0.75
 
-G_DEFINE_BOXED_TYPE (AdiuvaSearchResult, adiuva_search_result,
-                     adiuva_search_result_copy, adiuva_search_result_free)
+G_DEFINE_BOXED_TYPE (AdiuvaSearchResult, adiuva_search_result, adiuva_search_result_copy, adiuva_search_result_free)
 
 AdiuvaSearchResult *
 adiuva_search_result_copy (const AdiuvaSearchResult *self)
@@ -47,15 +49,15 @@ adiuva_search_result_free (AdiuvaSearchResult *self)
 /* adiuva_rank(matchinfo(search_index, 'pcnalx')): Okapi BM25 computed from FTS4's statistics,
  * as FTS4 has no ranking of its own. */
 static void
-rank_func (sqlite3_context  *ctx,
-           int               argc,
-           sqlite3_value   **argv)
+rank_func (sqlite3_context *ctx,
+           int              argc,
+           sqlite3_value  **argv)
 {
   const guint32 *info;
-  guint32 n_phrases, n_columns, n_docs;
+  guint32        n_phrases, n_columns, n_docs;
   const guint32 *avg_len, *row_len, *hits;
-  double score = 0;
-  int bytes;
+  double         score = 0;
+  int            bytes;
 
   if (argc != 1 || sqlite3_value_type (argv[0]) != SQLITE_BLOB)
     {
@@ -82,9 +84,9 @@ rank_func (sqlite3_context  *ctx,
     for (guint32 c = 0; c < n_columns; c++)
       {
         const guint32 *h = hits + 3 * (p * n_columns + c);
-        double tf = h[0];
-        double df = h[2];
-        double idf, norm, weight;
+        double         tf = h[0];
+        double         df = h[2];
+        double         idf, norm, weight;
 
         if (tf == 0)
           continue;
@@ -122,10 +124,10 @@ _adiuva_search_register (sqlite3 *db)
 char *
 _adiuva_search_match_expression (const char *text)
 {
-  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) word = g_string_new (NULL);
+  g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GString) word = g_string_new (NULL);
   g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *expression;
+  GString         *expression;
 
   for (const char *p = valid;; p = g_utf8_next_char (p))
     {
@@ -169,15 +171,15 @@ _adiuva_search_match_expression (const char *text)
  * Returns: (transfer full) (element-type AdiuvaSearchResult): the results
  */
 GPtrArray *
-adiuva_store_search (AdiuvaStore  *self,
-                     const char   *query,
-                     guint         limit,
-                     GError      **error)
+adiuva_store_search (AdiuvaStore *self,
+                     const char  *query,
+                     guint        limit,
+                     GError     **error)
 {
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_search_result_free);
+  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_search_result_free);
   g_autofree char *match = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
+  sqlite3_stmt    *stmt;
+  int              rc;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
@@ -188,8 +190,7 @@ adiuva_store_search (AdiuvaStore  *self,
 
   stmt = _adiuva_store_prepare (self,
                                 "SELECT docid, title, "
-                                "snippet (search_index, '" ADIUVA_SEARCH_MATCH_START "', '"
-                                ADIUVA_SEARCH_MATCH_END "', '…', -1, 12), "
+                                "snippet (search_index, '" ADIUVA_SEARCH_MATCH_START "', '" ADIUVA_SEARCH_MATCH_END "', '…', -1, 12), "
                                 "adiuva_rank (matchinfo (search_index, 'pcnalx')) AS score "
                                 "FROM search_index WHERE search_index MATCH ? "
                                 "ORDER BY score DESC LIMIT ?",
@@ -203,7 +204,7 @@ adiuva_store_search (AdiuvaStore  *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       AdiuvaSearchResult *result = g_new0 (AdiuvaSearchResult, 1);
-      gint64 docid = sqlite3_column_int64 (stmt, 0);
+      gint64              docid = sqlite3_column_int64 (stmt, 0);
 
       result->entity = kinds[docid % 4];
       result->id = docid / 4;

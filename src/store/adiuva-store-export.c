@@ -7,7 +7,7 @@
 
 #include "adiuva-store-private.h"
 
-#define EXPORT_FORMAT  "adiuva-workspace-export"
+#define EXPORT_FORMAT "adiuva-workspace-export"
 #define EXPORT_VERSION 1
 
 /* The logical export: every table's rows, tables by name, rows by primary key, columns in
@@ -15,12 +15,12 @@
  * deduplicate on and what lets a backup restore on any SQLCipher version. */
 
 static GPtrArray *
-list_tables (AdiuvaStore  *self,
-             GError      **error)
+list_tables (AdiuvaStore *self,
+             GError     **error)
 {
-  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   /* The search index is derived data, rebuilt by triggers on import. */
   stmt = _adiuva_store_prepare (self,
@@ -49,9 +49,9 @@ primary_key_order (AdiuvaStore *self,
                    const char  *table)
 {
   char *sql = sqlite3_mprintf ("PRAGMA table_info (%Q)", table);
-  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr (GString) order = g_string_new (NULL);
   sqlite3_stmt *stmt = NULL;
-  int rc;
+  int           rc;
 
   rc = sqlite3_prepare_v2 (_adiuva_store_get_db (self), sql, -1, &stmt, NULL);
   sqlite3_free (sql);
@@ -76,15 +76,15 @@ primary_key_order (AdiuvaStore *self,
 }
 
 static gboolean
-add_table (AdiuvaStore  *self,
-           JsonBuilder  *builder,
-           const char   *table,
-           GError      **error)
+add_table (AdiuvaStore *self,
+           JsonBuilder *builder,
+           const char  *table,
+           GError     **error)
 {
   g_autofree char *order = primary_key_order (self, table);
   g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY %s", table, order);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
+  sqlite3_stmt    *stmt = NULL;
+  int              rc;
 
   rc = sqlite3_prepare_v2 (_adiuva_store_get_db (self), sql, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
@@ -150,15 +150,15 @@ add_table (AdiuvaStore  *self,
  * in the workspace, so never in the export.
  */
 gboolean
-adiuva_store_export_json (AdiuvaStore    *self,
-                          GOutputStream  *stream,
-                          GCancellable   *cancellable,
-                          GError        **error)
+adiuva_store_export_json (AdiuvaStore   *self,
+                          GOutputStream *stream,
+                          GCancellable  *cancellable,
+                          GError       **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GPtrArray) tables = NULL;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);

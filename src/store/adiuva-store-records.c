@@ -36,14 +36,14 @@ static const RecordInfo *
 get_record_info (GType record_type)
 {
   static GMutex lock;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&lock);
-  g_autoptr(GTypeClass) klass = NULL;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&lock);
+  g_autoptr (GTypeClass) klass = NULL;
   AdiuvaRecordClass *record_class;
-  RecordInfo *info;
-  g_autoptr(GString) select = NULL;
-  g_autoptr(GString) insert = NULL;
-  g_autoptr(GString) values = NULL;
-  g_autoptr(GString) update = NULL;
+  RecordInfo        *info;
+  g_autoptr (GString) select = NULL;
+  g_autoptr (GString) insert = NULL;
+  g_autoptr (GString) values = NULL;
+  g_autoptr (GString) update = NULL;
 
   info = g_type_get_qdata (record_type, record_info_quark ());
   if (info != NULL)
@@ -67,7 +67,7 @@ get_record_info (GType record_type)
 
   for (guint i = 0; i < info->n_columns; i++)
     {
-      const char *column = record_class->columns[i];
+      const char      *column = record_class->columns[i];
       g_autofree char *name = column_property_name (column);
 
       info->pspecs[i] = g_object_class_find_property (G_OBJECT_CLASS (klass), name);
@@ -140,7 +140,7 @@ bind_property (sqlite3_stmt *stmt,
     sqlite3_bind_double (stmt, index, g_value_get_double (&value));
   else if (G_VALUE_HOLDS_ENUM (&value))
     {
-      g_autoptr(GEnumClass) enum_class = g_type_class_ref (pspec->value_type);
+      g_autoptr (GEnumClass) enum_class = g_type_class_ref (pspec->value_type);
       GEnumValue *ev = g_enum_get_value (enum_class, g_value_get_enum (&value));
 
       g_assert (ev != NULL);
@@ -170,7 +170,7 @@ read_column (sqlite3_stmt *stmt,
     g_value_set_double (value, sqlite3_column_double (stmt, col));
   else if (G_VALUE_HOLDS_ENUM (value))
     {
-      g_autoptr(GEnumClass) enum_class = g_type_class_ref (pspec->value_type);
+      g_autoptr (GEnumClass) enum_class = g_type_class_ref (pspec->value_type);
       const char *nick = (const char *) sqlite3_column_text (stmt, col);
       GEnumValue *ev = nick != NULL ? g_enum_get_value_by_nick (enum_class, nick) : NULL;
 
@@ -185,7 +185,7 @@ _adiuva_store_read_record (GType         record_type,
                            sqlite3_stmt *stmt)
 {
   const RecordInfo *info = get_record_info (record_type);
-  g_autoptr(AdiuvaRecord) record = NULL;
+  g_autoptr (AdiuvaRecord) record = NULL;
 
   record = g_object_new (record_type, "id", sqlite3_column_int64 (stmt, 0), NULL);
   _adiuva_record_set_times (record, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2));
@@ -203,22 +203,22 @@ _adiuva_store_read_record (GType         record_type,
       const char *joined = (const char *) sqlite3_column_text (stmt, 3 + info->n_columns);
       g_auto (GStrv) tags = joined != NULL ? g_strsplit (joined, "\x1f", -1) : g_new0 (char *, 1);
 
-      adiuva_task_set_tags (ADIUVA_TASK (record), (const char * const *) tags);
+      adiuva_task_set_tags (ADIUVA_TASK (record), (const char *const *) tags);
     }
 
   return g_steal_pointer (&record);
 }
 
 static gboolean
-check_record (AdiuvaRecord  *record,
-              GError       **error)
+check_record (AdiuvaRecord *record,
+              GError      **error)
 {
   /* Titles and names are what a person sees in a list: refuse blank ones with words. */
-  static const char * const required[] = { "title", "name", NULL };
+  static const char *const required[] = { "title", "name", NULL };
 
   for (guint i = 0; required[i] != NULL; i++)
     {
-      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record), required[i]);
+      GParamSpec      *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record), required[i]);
       g_autofree char *text = NULL;
 
       if (pspec == NULL)
@@ -228,7 +228,7 @@ check_record (AdiuvaRecord  *record,
       if (text == NULL || *g_strstrip (text) == '\0')
         {
           g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                       _("The %s cannot be empty."), required[i]);
+                       _ ("The %s cannot be empty."), required[i]);
           return FALSE;
         }
     }
@@ -239,15 +239,15 @@ check_record (AdiuvaRecord  *record,
 /* Records with a "position" (projects, tasks) share one order per table: doubles, where a
  * move takes the midpoint of its new neighbours. */
 static gboolean
-query_position (AdiuvaStore  *self,
-                const char   *sql,
-                double        arg,
-                gboolean     *found,
-                double       *value,
-                GError      **error)
+query_position (AdiuvaStore *self,
+                const char  *sql,
+                double       arg,
+                gboolean    *found,
+                double      *value,
+                GError     **error)
 {
   sqlite3_stmt *stmt = _adiuva_store_prepare (self, sql, error);
-  int rc;
+  int           rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -269,13 +269,13 @@ query_position (AdiuvaStore  *self,
 }
 
 static gboolean
-position_at_end (AdiuvaStore  *self,
-                 const char   *table,
-                 double       *position,
-                 GError      **error)
+position_at_end (AdiuvaStore *self,
+                 const char  *table,
+                 double      *position,
+                 GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT max (position) + ? FROM %s", table);
-  gboolean found;
+  gboolean         found;
 
   if (!query_position (self, sql, 1.0, &found, position, error))
     return FALSE;
@@ -287,15 +287,16 @@ position_at_end (AdiuvaStore  *self,
 
 /* When repeated moves into one gap exhaust the precision, the table is renumbered once. */
 static gboolean
-position_before (AdiuvaStore  *self,
-                 const char   *table,
-                 gint64        before_id,
-                 double       *position,
-                 GError      **error)
+position_before (AdiuvaStore *self,
+                 const char  *table,
+                 gint64       before_id,
+                 double      *position,
+                 GError     **error)
 {
   g_autofree char *own_sql = g_strdup_printf ("SELECT position FROM %s WHERE id = ?", table);
   g_autofree char *previous_sql = g_strdup_printf ("SELECT max (position) FROM %s "
-                                                   "WHERE position < ?", table);
+                                                   "WHERE position < ?",
+                                                   table);
   g_autofree char *renumber_sql = g_strdup_printf ("CREATE TEMP TABLE renumber AS "
                                                    "SELECT id FROM %1$s ORDER BY position, id;"
                                                    "UPDATE %1$s SET position = (SELECT rowid "
@@ -306,14 +307,14 @@ position_before (AdiuvaStore  *self,
   for (guint attempt = 0; attempt < 2; attempt++)
     {
       gboolean found;
-      double next, previous;
+      double   next, previous;
 
       if (!query_position (self, own_sql, (double) before_id, &found, &next, error))
         return FALSE;
       if (!found)
         {
           g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                       _("There is nothing with id %" G_GINT64_FORMAT " to move before."),
+                       _ ("There is nothing with id %" G_GINT64_FORMAT " to move before."),
                        before_id);
           return FALSE;
         }
@@ -332,15 +333,15 @@ position_before (AdiuvaStore  *self,
     }
 
   g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED,
-               _("Could not find room to move it there."));
+               _ ("Could not find room to move it there."));
   return FALSE;
 }
 
 /* New records with an order but no place yet go to the end. */
 static gboolean
-place_at_end (AdiuvaStore   *self,
-              AdiuvaRecord  *record,
-              GError       **error)
+place_at_end (AdiuvaStore  *self,
+              AdiuvaRecord *record,
+              GError      **error)
 {
   double position;
 
@@ -359,17 +360,17 @@ place_at_end (AdiuvaStore   *self,
 }
 
 static gboolean
-write_record (AdiuvaStore   *self,
-              AdiuvaRecord  *record,
-              gboolean       insert,
-              GError       **error)
+write_record (AdiuvaStore  *self,
+              AdiuvaRecord *record,
+              gboolean      insert,
+              GError      **error)
 {
-  const RecordInfo *info = get_record_info (G_OBJECT_TYPE (record));
+  const RecordInfo  *info = get_record_info (G_OBJECT_TYPE (record));
   AdiuvaRecordClass *klass = ADIUVA_RECORD_GET_CLASS (record);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 created_at = insert ? now : adiuva_record_get_created_at (record);
-  sqlite3_stmt *stmt;
-  int index = 1;
+  gint64             now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64             created_at = insert ? now : adiuva_record_get_created_at (record);
+  sqlite3_stmt      *stmt;
+  int                index = 1;
 
   if (!check_record (record, error))
     return FALSE;
@@ -398,7 +399,7 @@ write_record (AdiuvaStore   *self,
   if (!insert && sqlite3_changes (_adiuva_store_get_db (self)) == 0)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                   _("The record no longer exists; it may have been deleted."));
+                   _ ("The record no longer exists; it may have been deleted."));
       goto failed;
     }
 
@@ -430,9 +431,9 @@ failed:
  * Saves a new record and gives it its id. Tasks also get their tags saved.
  */
 gboolean
-adiuva_store_add (AdiuvaStore   *self,
-                  AdiuvaRecord  *record,
-                  GError       **error)
+adiuva_store_add (AdiuvaStore  *self,
+                  AdiuvaRecord *record,
+                  GError      **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
@@ -442,9 +443,9 @@ adiuva_store_add (AdiuvaStore   *self,
 }
 
 gboolean
-adiuva_store_update (AdiuvaStore   *self,
-                     AdiuvaRecord  *record,
-                     GError       **error)
+adiuva_store_update (AdiuvaStore  *self,
+                     AdiuvaRecord *record,
+                     GError      **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
@@ -460,13 +461,13 @@ adiuva_store_update (AdiuvaStore   *self,
  * go with it, its notes stay without a project, a client's projects stay without a client.
  */
 gboolean
-adiuva_store_delete (AdiuvaStore   *self,
-                     AdiuvaRecord  *record,
-                     GError       **error)
+adiuva_store_delete (AdiuvaStore  *self,
+                     AdiuvaRecord *record,
+                     GError      **error)
 {
   AdiuvaRecordClass *klass;
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
+  g_autofree char   *sql = NULL;
+  sqlite3_stmt      *stmt;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
@@ -484,7 +485,7 @@ adiuva_store_delete (AdiuvaStore   *self,
   if (sqlite3_changes (_adiuva_store_get_db (self)) == 0)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                   _("The record no longer exists; it may have been deleted."));
+                   _ ("The record no longer exists; it may have been deleted."));
       return FALSE;
     }
 
@@ -494,16 +495,16 @@ adiuva_store_delete (AdiuvaStore   *self,
 }
 
 gpointer
-adiuva_store_get (AdiuvaStore  *self,
-                  GType         record_type,
-                  gint64        id,
-                  GError      **error)
+adiuva_store_get (AdiuvaStore *self,
+                  GType        record_type,
+                  gint64       id,
+                  GError     **error)
 {
   g_autofree char *sql = NULL;
-  g_autoptr(GTypeClass) klass = NULL;
+  g_autoptr (GTypeClass) klass = NULL;
   sqlite3_stmt *stmt;
-  gpointer record = NULL;
-  int rc;
+  gpointer      record = NULL;
+  int           rc;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
   g_return_val_if_fail (g_type_is_a (record_type, ADIUVA_TYPE_RECORD), NULL);
@@ -521,7 +522,7 @@ adiuva_store_get (AdiuvaStore  *self,
     record = _adiuva_store_read_record (record_type, stmt);
   else if (rc == SQLITE_DONE)
     g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                 _("There is no %s with id %" G_GINT64_FORMAT "."),
+                 _ ("There is no %s with id %" G_GINT64_FORMAT "."),
                  ADIUVA_RECORD_CLASS (klass)->table, id);
   else
     _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
@@ -533,19 +534,19 @@ adiuva_store_get (AdiuvaStore  *self,
 /* Runs "<select> <where_and_order>" with the variadic gint64/strings bound in order; the
  * format of each argument is given by a leading 'i' or 's' in a NULL-terminated list. */
 GListModel *
-_adiuva_store_list (AdiuvaStore  *self,
-                    GType         record_type,
-                    const char   *where_and_order,
-                    GError      **error,
+_adiuva_store_list (AdiuvaStore *self,
+                    GType        record_type,
+                    const char  *where_and_order,
+                    GError     **error,
                     ...)
 {
-  g_autoptr(GListStore) list = g_list_store_new (record_type);
+  g_autoptr (GListStore) list = g_list_store_new (record_type);
   g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
-  const char *kind;
-  va_list args;
-  int index = 1;
-  int rc;
+  sqlite3_stmt    *stmt;
+  const char      *kind;
+  va_list          args;
+  int              index = 1;
+  int              rc;
 
   sql = g_strdup_printf ("%s %s", get_record_info (record_type)->select_sql, where_and_order);
   stmt = _adiuva_store_prepare (self, sql, error);
@@ -564,7 +565,7 @@ _adiuva_store_list (AdiuvaStore  *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(GObject) record = _adiuva_store_read_record (record_type, stmt);
+      g_autoptr (GObject) record = _adiuva_store_read_record (record_type, stmt);
 
       g_list_store_append (list, record);
     }
@@ -580,8 +581,8 @@ _adiuva_store_list (AdiuvaStore  *self,
 }
 
 GListModel *
-adiuva_store_list_clients (AdiuvaStore  *self,
-                           GError      **error)
+adiuva_store_list_clients (AdiuvaStore *self,
+                           GError     **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
 
@@ -594,10 +595,10 @@ adiuva_store_list_clients (AdiuvaStore  *self,
  * @client_id: a client, 0 for projects without one, -1 for all
  */
 GListModel *
-adiuva_store_list_projects (AdiuvaStore  *self,
-                            gint64        client_id,
-                            gboolean      include_archived,
-                            GError      **error)
+adiuva_store_list_projects (AdiuvaStore *self,
+                            gint64       client_id,
+                            gboolean     include_archived,
+                            GError     **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
 
@@ -615,11 +616,11 @@ adiuva_store_list_projects (AdiuvaStore  *self,
  * @to_date: (nullable): last date (inclusive)
  */
 GListModel *
-adiuva_store_list_checkpoints (AdiuvaStore  *self,
-                               gint64        project_id,
-                               const char   *from_date,
-                               const char   *to_date,
-                               GError      **error)
+adiuva_store_list_checkpoints (AdiuvaStore *self,
+                               gint64       project_id,
+                               const char  *from_date,
+                               const char  *to_date,
+                               GError     **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
 
@@ -638,9 +639,9 @@ adiuva_store_list_checkpoints (AdiuvaStore  *self,
  * Pinned notes first, then the most recently changed.
  */
 GListModel *
-adiuva_store_list_notes (AdiuvaStore  *self,
-                         gint64        project_id,
-                         GError      **error)
+adiuva_store_list_notes (AdiuvaStore *self,
+                         gint64       project_id,
+                         GError     **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
 
@@ -651,9 +652,9 @@ adiuva_store_list_notes (AdiuvaStore  *self,
 }
 
 GListModel *
-adiuva_store_list_task_comments (AdiuvaStore  *self,
-                                 gint64        task_id,
-                                 GError      **error)
+adiuva_store_list_task_comments (AdiuvaStore *self,
+                                 gint64       task_id,
+                                 GError     **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
 
@@ -663,17 +664,17 @@ adiuva_store_list_task_comments (AdiuvaStore  *self,
 }
 
 static gpointer
-find_by_name (AdiuvaStore  *self,
-              GType         record_type,
-              const char   *column,
-              const char   *name,
-              const char   *what,
-              GError      **error)
+find_by_name (AdiuvaStore *self,
+              GType        record_type,
+              const char  *column,
+              const char  *name,
+              const char  *what,
+              GError     **error)
 {
   g_autofree char *where = g_strdup_printf ("WHERE %s = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
                                             column);
-  g_autoptr(GListModel) found = _adiuva_store_list (self, record_type, where, error,
-                                                    "s", name, NULL);
+  g_autoptr (GListModel) found = _adiuva_store_list (self, record_type, where, error,
+                                                     "s", name, NULL);
 
   if (found == NULL)
     return NULL;
@@ -681,7 +682,7 @@ find_by_name (AdiuvaStore  *self,
   if (g_list_model_get_n_items (found) == 0)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                   _("There is no %s named “%s”."), what, name);
+                   _ ("There is no %s named “%s”."), what, name);
       return NULL;
     }
 
@@ -689,36 +690,36 @@ find_by_name (AdiuvaStore  *self,
 }
 
 AdiuvaClient *
-adiuva_store_find_client (AdiuvaStore  *self,
-                          const char   *name,
-                          GError      **error)
+adiuva_store_find_client (AdiuvaStore *self,
+                          const char  *name,
+                          GError     **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  return find_by_name (self, ADIUVA_TYPE_CLIENT, "name", name, _("client"), error);
+  return find_by_name (self, ADIUVA_TYPE_CLIENT, "name", name, _ ("client"), error);
 }
 
 AdiuvaProject *
-adiuva_store_find_project (AdiuvaStore  *self,
-                           const char   *name,
-                           GError      **error)
+adiuva_store_find_project (AdiuvaStore *self,
+                           const char  *name,
+                           GError     **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  return find_by_name (self, ADIUVA_TYPE_PROJECT, "name", name, _("project"), error);
+  return find_by_name (self, ADIUVA_TYPE_PROJECT, "name", name, _ ("project"), error);
 }
 
 AdiuvaNote *
-adiuva_store_find_note (AdiuvaStore  *self,
-                        const char   *title,
-                        GError      **error)
+adiuva_store_find_note (AdiuvaStore *self,
+                        const char  *title,
+                        GError     **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
   g_return_val_if_fail (title != NULL, NULL);
 
-  return find_by_name (self, ADIUVA_TYPE_NOTE, "title", title, _("note"), error);
+  return find_by_name (self, ADIUVA_TYPE_NOTE, "title", title, _ ("note"), error);
 }
 
 /**
@@ -730,13 +731,13 @@ adiuva_store_find_note (AdiuvaStore  *self,
  * made to it).
  */
 gboolean
-adiuva_store_reorder (AdiuvaStore   *self,
-                      AdiuvaRecord  *record,
-                      gint64         before_id,
-                      GError       **error)
+adiuva_store_reorder (AdiuvaStore  *self,
+                      AdiuvaRecord *record,
+                      gint64        before_id,
+                      GError      **error)
 {
   const char *table;
-  double position;
+  double      position;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
@@ -746,7 +747,7 @@ adiuva_store_reorder (AdiuvaStore   *self,
   if (before_id == adiuva_record_get_id (record))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("Nothing can be moved before itself."));
+                   _ ("Nothing can be moved before itself."));
       return FALSE;
     }
 

@@ -9,13 +9,13 @@
 #include "adiuva-store-private.h"
 
 gboolean
-_adiuva_store_save_task_tags (AdiuvaStore  *self,
-                              AdiuvaTask   *task,
-                              GError      **error)
+_adiuva_store_save_task_tags (AdiuvaStore *self,
+                              AdiuvaTask  *task,
+                              GError     **error)
 {
-  const char * const *tags = adiuva_task_get_tags (task);
-  gint64 id = adiuva_record_get_id (ADIUVA_RECORD (task));
-  sqlite3_stmt *stmt;
+  const char *const *tags = adiuva_task_get_tags (task);
+  gint64             id = adiuva_record_get_id (ADIUVA_RECORD (task));
+  sqlite3_stmt      *stmt;
 
   stmt = _adiuva_store_prepare (self, "DELETE FROM task_tags WHERE task_id = ?", error);
   if (stmt == NULL)
@@ -64,14 +64,14 @@ _adiuva_store_save_task_tags (AdiuvaStore  *self,
  * Returns: (transfer full): the new task
  */
 AdiuvaTask *
-adiuva_store_quick_add_task (AdiuvaStore  *self,
-                             const char   *text,
-                             GDateTime    *now,
-                             GError      **error)
+adiuva_store_quick_add_task (AdiuvaStore *self,
+                             const char  *text,
+                             GDateTime   *now,
+                             GError     **error)
 {
-  g_autoptr(AdiuvaQuickAdd) parsed = NULL;
-  g_autoptr(AdiuvaTask) task = NULL;
-  g_autoptr(GDateTime) local_now = NULL;
+  g_autoptr (AdiuvaQuickAdd) parsed = NULL;
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (GDateTime) local_now = NULL;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
@@ -83,14 +83,15 @@ adiuva_store_quick_add_task (AdiuvaStore  *self,
   if (parsed->title == NULL || *parsed->title == '\0')
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("“%s” has no title left once its date, priority, project and tags are "
-                     "taken out."), text);
+                   _ ("“%s” has no title left once its date, priority, project and tags are "
+                      "taken out."),
+                   text);
       return NULL;
     }
 
   task = adiuva_task_new ();
   adiuva_task_set_title (task, parsed->title);
-  adiuva_task_set_tags (task, (const char * const *) parsed->tags);
+  adiuva_task_set_tags (task, (const char *const *) parsed->tags);
   if (parsed->priority > 0)
     adiuva_task_set_priority (task, parsed->priority);
   if (parsed->due != NULL)
@@ -101,7 +102,7 @@ adiuva_store_quick_add_task (AdiuvaStore  *self,
     }
   if (parsed->project != NULL)
     {
-      g_autoptr(AdiuvaProject) project = adiuva_store_find_project (self, parsed->project, error);
+      g_autoptr (AdiuvaProject) project = adiuva_store_find_project (self, parsed->project, error);
 
       if (project == NULL)
         return NULL;
@@ -115,16 +116,16 @@ adiuva_store_quick_add_task (AdiuvaStore  *self,
 }
 
 static AdiuvaTask *
-next_occurrence (AdiuvaTask  *task,
-                 GDateTime   *now,
-                 GError     **error)
+next_occurrence (AdiuvaTask *task,
+                 GDateTime  *now,
+                 GError    **error)
 {
-  g_autoptr(GDateTime) due = NULL;
-  g_autoptr(GDateTime) next_due = NULL;
+  g_autoptr (GDateTime) due = NULL;
+  g_autoptr (GDateTime) next_due = NULL;
   g_autofree char *next_rule = NULL;
   g_autofree char *next_due_text = NULL;
-  AdiuvaTask *next;
-  gboolean has_time = FALSE;
+  AdiuvaTask      *next;
+  gboolean         has_time = FALSE;
 
   due = adiuva_date_parse_floating (adiuva_task_get_due (task), g_date_time_get_timezone (now),
                                     &has_time);
@@ -163,14 +164,14 @@ next_occurrence (AdiuvaTask  *task,
  * a crash never leaves a completed recurring task without its successor.
  */
 gboolean
-adiuva_store_complete_task (AdiuvaStore  *self,
-                            AdiuvaTask   *task,
-                            GDateTime    *now,
-                            AdiuvaTask  **next_occurrence_out,
-                            GError      **error)
+adiuva_store_complete_task (AdiuvaStore *self,
+                            AdiuvaTask  *task,
+                            GDateTime   *now,
+                            AdiuvaTask **next_occurrence_out,
+                            GError     **error)
 {
-  g_autoptr(GDateTime) local_now = NULL;
-  g_autoptr(AdiuvaTask) next = NULL;
+  g_autoptr (GDateTime) local_now = NULL;
+  g_autoptr (AdiuvaTask) next = NULL;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (ADIUVA_IS_TASK (task), FALSE);
@@ -187,7 +188,7 @@ adiuva_store_complete_task (AdiuvaStore  *self,
 
   if (adiuva_task_get_recurrence (task) != NULL)
     {
-      g_autoptr(GError) local_error = NULL;
+      g_autoptr (GError) local_error = NULL;
 
       next = next_occurrence (task, now, &local_error);
       if (local_error != NULL)
@@ -228,12 +229,12 @@ adiuva_store_complete_task (AdiuvaStore  *self,
  * Moves @task to another project or parent and to another place in the order.
  */
 gboolean
-adiuva_store_move_task (AdiuvaStore  *self,
-                        AdiuvaTask   *task,
-                        gint64        project_id,
-                        gint64        parent_id,
-                        gint64        before_id,
-                        GError      **error)
+adiuva_store_move_task (AdiuvaStore *self,
+                        AdiuvaTask  *task,
+                        gint64       project_id,
+                        gint64       parent_id,
+                        gint64       before_id,
+                        GError     **error)
 {
   gint64 id;
 
@@ -244,7 +245,7 @@ adiuva_store_move_task (AdiuvaStore  *self,
   if (parent_id == id || before_id == id)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("A task cannot be moved under or before itself."));
+                   _ ("A task cannot be moved under or before itself."));
       return FALSE;
     }
 
@@ -256,14 +257,14 @@ adiuva_store_move_task (AdiuvaStore  *self,
       /* Walk up from the new parent: finding the task there would make a cycle. */
       for (gint64 ancestor = parent_id; ancestor > 0;)
         {
-          g_autoptr(AdiuvaTask) t = adiuva_store_get (self, ADIUVA_TYPE_TASK, ancestor, error);
+          g_autoptr (AdiuvaTask) t = adiuva_store_get (self, ADIUVA_TYPE_TASK, ancestor, error);
 
           if (t == NULL)
             goto failed;
           if (adiuva_record_get_id (ADIUVA_RECORD (t)) == id)
             {
               g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                           _("A task cannot be moved under one of its own subtasks."));
+                           _ ("A task cannot be moved under one of its own subtasks."));
               goto failed;
             }
           ancestor = adiuva_task_get_parent_id (t);

@@ -5,17 +5,17 @@
 
 G_BEGIN_DECLS
 
-typedef struct _AdiuvaStore          AdiuvaStore;
-typedef struct _AdiuvaClient         AdiuvaClient;
-typedef struct _AdiuvaProject        AdiuvaProject;
-typedef struct _AdiuvaTask           AdiuvaTask;
-typedef struct _AdiuvaTaskComment    AdiuvaTaskComment;
-typedef struct _AdiuvaTaskFilter     AdiuvaTaskFilter;
-typedef struct _AdiuvaTaskListModel  AdiuvaTaskListModel;
-typedef struct _AdiuvaCheckpoint     AdiuvaCheckpoint;
-typedef struct _AdiuvaNote           AdiuvaNote;
-typedef struct _AdiuvaSearchResult   AdiuvaSearchResult;
-typedef struct _AdiuvaQuickAdd       AdiuvaQuickAdd;
+typedef struct _AdiuvaStore         AdiuvaStore;
+typedef struct _AdiuvaClient        AdiuvaClient;
+typedef struct _AdiuvaProject       AdiuvaProject;
+typedef struct _AdiuvaTask          AdiuvaTask;
+typedef struct _AdiuvaTaskComment   AdiuvaTaskComment;
+typedef struct _AdiuvaTaskFilter    AdiuvaTaskFilter;
+typedef struct _AdiuvaTaskListModel AdiuvaTaskListModel;
+typedef struct _AdiuvaCheckpoint    AdiuvaCheckpoint;
+typedef struct _AdiuvaNote          AdiuvaNote;
+typedef struct _AdiuvaSearchResult  AdiuvaSearchResult;
+typedef struct _AdiuvaQuickAdd      AdiuvaQuickAdd;
 
 /**
  * AdiuvaStoreError:
@@ -80,7 +80,7 @@ typedef enum
 /* How the master key is kept. */
 typedef enum /*< flags >*/
 {
-  ADIUVA_KEY_MODE_KEYRING    = 1 << 0,
+  ADIUVA_KEY_MODE_KEYRING = 1 << 0,
   ADIUVA_KEY_MODE_PASSPHRASE = 1 << 1,
 } AdiuvaKeyMode;
 

@@ -24,19 +24,19 @@
 
 struct _AdiuvaStore
 {
-  GObject     parent_instance;
+  GObject parent_instance;
 
-  char       *dir;
-  sqlite3    *db;
-  GHashTable *statements;
-  char       *cipher_version;
-  int         schema_version;
+  char         *dir;
+  sqlite3      *db;
+  GHashTable   *statements;
+  char         *cipher_version;
+  int           schema_version;
   AdiuvaKeyMode key_modes;
-  char       *workspace_id;
-  guint8      key[ADIUVA_MASTER_KEY_SIZE];
+  char         *workspace_id;
+  guint8        key[ADIUVA_MASTER_KEY_SIZE];
 
-  guint       transaction_depth;
-  GArray     *pending_changes;
+  guint   transaction_depth;
+  GArray *pending_changes;
 };
 
 typedef struct
@@ -48,9 +48,14 @@ typedef struct
 
 G_DEFINE_FINAL_TYPE (AdiuvaStore, adiuva_store, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (adiuva-store-error-quark, adiuva_store_error)
+GQuark
+adiuva_store_error_quark (void)
+{
+  return g_quark_from_static_string ("adiuva-store-error-quark");
+}
 
-enum {
+enum
+{
   CHANGED,
   N_SIGNALS
 };
@@ -90,8 +95,8 @@ adiuva_store_class_init (AdiuvaStoreClass *klass)
    * a change that was rolled back.
    */
   signals[CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, ADIUVA_TYPE_ENTITY, G_TYPE_INT64, ADIUVA_TYPE_CHANGE);
+      g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                    G_TYPE_NONE, 3, ADIUVA_TYPE_ENTITY, G_TYPE_INT64, ADIUVA_TYPE_CHANGE);
 }
 
 static void
@@ -118,16 +123,16 @@ is_disk_full (sqlite3 *db,
 }
 
 void
-_adiuva_store_set_error (sqlite3  *db,
-                         int       rc,
-                         GError  **error)
+_adiuva_store_set_error (sqlite3 *db,
+                         int      rc,
+                         GError **error)
 {
   const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
   if (is_disk_full (db, rc))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_DISK_FULL,
-                   _("The disk is full, so the change was not saved. Free some space and try again."));
+                   _ ("The disk is full, so the change was not saved. Free some space and try again."));
       return;
     }
 
@@ -137,32 +142,32 @@ _adiuva_store_set_error (sqlite3  *db,
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_READ_ONLY,
-                   _("The workspace cannot be written (%s). Check that its folder is writable."),
+                   _ ("The workspace cannot be written (%s). Check that its folder is writable."),
                    detail);
       break;
 
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _("The workspace database is damaged (%s). Restore it from a backup; the "
-                     "damaged file has been left as it is."),
+                   _ ("The workspace database is damaged (%s). Restore it from a backup; the "
+                      "damaged file has been left as it is."),
                    detail);
       break;
 
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_BUSY,
-                   _("The workspace is busy in another program. Try again in a moment."));
+                   _ ("The workspace is busy in another program. Try again in a moment."));
       break;
 
     case SQLITE_CONSTRAINT:
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("The change was refused: %s"), detail);
+                   _ ("The change was refused: %s"), detail);
       break;
 
     default:
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED,
-                   _("The workspace database reported an error: %s"), detail);
+                   _ ("The workspace database reported an error: %s"), detail);
       break;
     }
 }
@@ -176,19 +181,19 @@ _adiuva_store_get_db (AdiuvaStore *self)
 }
 
 sqlite3_stmt *
-_adiuva_store_prepare (AdiuvaStore  *self,
-                       const char   *sql,
-                       GError      **error)
+_adiuva_store_prepare (AdiuvaStore *self,
+                       const char  *sql,
+                       GError     **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
+  int           rc;
 
   g_assert (ADIUVA_IS_STORE (self));
 
   if (self->db == NULL)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED,
-                   _("The workspace is closed."));
+                   _ ("The workspace is closed."));
       return NULL;
     }
 
@@ -213,9 +218,9 @@ _adiuva_store_prepare (AdiuvaStore  *self,
 }
 
 gboolean
-_adiuva_store_step_done (AdiuvaStore   *self,
-                         sqlite3_stmt  *stmt,
-                         GError       **error)
+_adiuva_store_step_done (AdiuvaStore  *self,
+                         sqlite3_stmt *stmt,
+                         GError      **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -231,9 +236,9 @@ _adiuva_store_step_done (AdiuvaStore   *self,
 }
 
 gboolean
-_adiuva_store_exec (AdiuvaStore  *self,
-                    const char   *sql,
-                    GError      **error)
+_adiuva_store_exec (AdiuvaStore *self,
+                    const char  *sql,
+                    GError     **error)
 {
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 
@@ -249,8 +254,8 @@ _adiuva_store_exec (AdiuvaStore  *self,
 /* Transactions and change signals */
 
 gboolean
-adiuva_store_begin (AdiuvaStore  *self,
-                    GError      **error)
+adiuva_store_begin (AdiuvaStore *self,
+                    GError     **error)
 {
   g_autofree char *sql = NULL;
 
@@ -269,11 +274,11 @@ adiuva_store_begin (AdiuvaStore  *self,
 }
 
 gboolean
-adiuva_store_commit (AdiuvaStore  *self,
-                     GError      **error)
+adiuva_store_commit (AdiuvaStore *self,
+                     GError     **error)
 {
   g_autofree char *sql = NULL;
-  g_autoptr(GArray) changes = NULL;
+  g_autoptr (GArray) changes = NULL;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (self->transaction_depth > 0, FALSE);
@@ -329,10 +334,10 @@ adiuva_store_rollback (AdiuvaStore *self)
 }
 
 void
-_adiuva_store_emit_changed (AdiuvaStore  *self,
-                            AdiuvaEntity  entity,
-                            gint64        id,
-                            AdiuvaChange  change)
+_adiuva_store_emit_changed (AdiuvaStore *self,
+                            AdiuvaEntity entity,
+                            gint64       id,
+                            AdiuvaChange change)
 {
   PendingChange c = { entity, id, change };
 
@@ -354,7 +359,7 @@ static char *
 query_cipher_version (sqlite3 *db)
 {
   sqlite3_stmt *stmt = NULL;
-  char *version = NULL;
+  char         *version = NULL;
 
   if (sqlite3_prepare_v2 (db, "PRAGMA cipher_version", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
@@ -368,8 +373,8 @@ static void
 set_not_encrypted_error (GError **error)
 {
   g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_ENCRYPTED,
-               _("This build of Adiuva runs on plain SQLite instead of SQLCipher, so it cannot "
-                 "encrypt the workspace. Nothing was read or written."));
+               _ ("This build of Adiuva runs on plain SQLite instead of SQLCipher, so it cannot "
+                  "encrypt the workspace. Nothing was read or written."));
 }
 
 /**
@@ -382,7 +387,7 @@ set_not_encrypted_error (GError **error)
 gboolean
 adiuva_store_check_cipher (GError **error)
 {
-  sqlite3 *db = NULL;
+  sqlite3         *db = NULL;
   g_autofree char *version = NULL;
 
   if (sqlite3_open_v2 (":memory:", &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
@@ -406,10 +411,10 @@ cipher_major (const char *version)
 
 /* Writes `<prefix>"x'<hex key>'"` into @sql; callers wipe it after use. */
 static void
-key_statement (char          *sql,
-               gsize          size,
-               const char    *prefix,
-               const guint8  *key)
+key_statement (char         *sql,
+               gsize         size,
+               const char   *prefix,
+               const guint8 *key)
 {
   g_strlcpy (sql, prefix, size);
   g_strlcat (sql, "\"x'", size);
@@ -419,14 +424,14 @@ key_statement (char          *sql,
 }
 
 static gboolean
-apply_key (sqlite3       *db,
-           const guint8  *key,
-           int            created_major,
-           GError       **error)
+apply_key (sqlite3      *db,
+           const guint8 *key,
+           int           created_major,
+           GError      **error)
 {
   g_autofree char *version = NULL;
-  char sql[128];
-  int rc;
+  char             sql[128];
+  int              rc;
 
   key_statement (sql, sizeof sql, "PRAGMA key = ", key);
   rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
@@ -450,7 +455,7 @@ apply_key (sqlite3       *db,
   if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED,
-                   _("SQLCipher refused its settings: %s"), sqlite3_errmsg (db));
+                   _ ("SQLCipher refused its settings: %s"), sqlite3_errmsg (db));
       return FALSE;
     }
 
@@ -463,8 +468,8 @@ query_int (sqlite3    *db,
            int        *rc_out)
 {
   sqlite3_stmt *stmt = NULL;
-  int value = 0;
-  int rc;
+  int           value = 0;
+  int           rc;
 
   rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
   if (rc == SQLITE_OK)
@@ -488,7 +493,7 @@ static int
 compare_names (gconstpointer a,
                gconstpointer b)
 {
-  return strcmp (*(char * const *) a, *(char * const *) b);
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 static GPtrArray *
@@ -519,7 +524,7 @@ list_migrations (void)
 int
 adiuva_store_get_latest_schema_version (void)
 {
-  g_autoptr(GPtrArray) migrations = list_migrations ();
+  g_autoptr (GPtrArray) migrations = list_migrations ();
 
   return migrations->len;
 }
@@ -527,17 +532,17 @@ adiuva_store_get_latest_schema_version (void)
 /* Applies the migrations after the current version, up to @target, each in its own transaction
  * with the version bump, so an interruption leaves a consistent older version. */
 gboolean
-_adiuva_store_migrate (AdiuvaStore  *self,
-                       int           target,
-                       GError      **error)
+_adiuva_store_migrate (AdiuvaStore *self,
+                       int          target,
+                       GError     **error)
 {
-  g_autoptr(GPtrArray) migrations = list_migrations ();
+  g_autoptr (GPtrArray) migrations = list_migrations ();
 
   for (int version = self->schema_version + 1; version <= target; version++)
     {
-      const char *name = g_ptr_array_index (migrations, version - 1);
+      const char      *name = g_ptr_array_index (migrations, version - 1);
       g_autofree char *path = g_build_path ("/", MIGRATIONS_PATH, name, NULL);
-      g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, NULL);
+      g_autoptr (GBytes) bytes = g_resources_lookup_data (path, 0, NULL);
       g_autofree char *sql = NULL;
 
       g_assert (bytes != NULL);
@@ -551,7 +556,7 @@ _adiuva_store_migrate (AdiuvaStore  *self,
       if (!_adiuva_store_exec (self, sql, error))
         {
           adiuva_store_rollback (self);
-          g_prefix_error (error, _("Could not upgrade the workspace to version %d: "), version);
+          g_prefix_error (error, _ ("Could not upgrade the workspace to version %d: "), version);
           return FALSE;
         }
       if (!adiuva_store_commit (self, error))
@@ -564,12 +569,12 @@ _adiuva_store_migrate (AdiuvaStore  *self,
 }
 
 static gboolean
-check_database_file (const char  *path,
-                     GError     **error)
+check_database_file (const char *path,
+                     GError    **error)
 {
   static const char plain_header[16] = "SQLite format 3";
-  g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GError) local_error = NULL;
   gsize len;
 
   mapped = g_mapped_file_new (path, FALSE, &local_error);
@@ -577,10 +582,10 @@ check_database_file (const char  *path,
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                     _("The workspace database “%s” is missing. Restore it from a backup."), path);
+                     _ ("The workspace database “%s” is missing. Restore it from a backup."), path);
       else
         g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_READ_ONLY,
-                     _("The workspace database cannot be read: %s"), local_error->message);
+                     _ ("The workspace database cannot be read: %s"), local_error->message);
       return FALSE;
     }
 
@@ -589,8 +594,9 @@ check_database_file (const char  *path,
       memcmp (g_mapped_file_get_contents (mapped), plain_header, sizeof plain_header) == 0)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_ENCRYPTED,
-                   _("The workspace database “%s” is not encrypted. Import it into a new "
-                     "workspace instead (adiuva-cli init --import)."), path);
+                   _ ("The workspace database “%s” is not encrypted. Import it into a new "
+                      "workspace instead (adiuva-cli init --import)."),
+                   path);
       return FALSE;
     }
 
@@ -598,8 +604,9 @@ check_database_file (const char  *path,
   if (len == 0 || len % 512 != 0)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _("The workspace database is truncated (%" G_GSIZE_FORMAT " bytes). Restore it "
-                     "from a backup; the damaged file has been left as it is."), len);
+                   _ ("The workspace database is truncated (%" G_GSIZE_FORMAT " bytes). Restore it "
+                      "from a backup; the damaged file has been left as it is."),
+                   len);
       return FALSE;
     }
 
@@ -607,16 +614,17 @@ check_database_file (const char  *path,
 }
 
 static gboolean
-check_writable (const char  *dir,
-                const char  *db_path,
-                GError     **error)
+check_writable (const char *dir,
+                const char *db_path,
+                GError    **error)
 {
   if (g_access (dir, W_OK) != 0 || (g_file_test (db_path, G_FILE_TEST_EXISTS) &&
                                     g_access (db_path, W_OK) != 0))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_READ_ONLY,
-                   _("The workspace folder “%s” is read-only. Adiuva needs to write there to "
-                     "keep your data; check its permissions."), dir);
+                   _ ("The workspace folder “%s” is read-only. Adiuva needs to write there to "
+                      "keep your data; check its permissions."),
+                   dir);
       return FALSE;
     }
 
@@ -625,16 +633,16 @@ check_writable (const char  *dir,
 
 /* Opens the SQLCipher file with @key, checks it is ours and not too new, then upgrades it. */
 static gboolean
-open_database (AdiuvaStore  *self,
-               int           created_major,
-               gboolean      create,
-               int           target_version,
-               GError      **error)
+open_database (AdiuvaStore *self,
+               int          created_major,
+               gboolean     create,
+               int          target_version,
+               GError     **error)
 {
   g_autofree char *path = g_build_filename (self->dir, ADIUVA_DATABASE_NAME, NULL);
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-  int latest = adiuva_store_get_latest_schema_version ();
-  int rc;
+  int              flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  int              latest = adiuva_store_get_latest_schema_version ();
+  int              rc;
 
   if (!create && !check_database_file (path, error))
     return FALSE;
@@ -664,8 +672,8 @@ open_database (AdiuvaStore  *self,
   if (self->schema_version > latest)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_TOO_NEW,
-                   _("The workspace was written by a newer version of Adiuva (schema %d; this "
-                     "version knows up to %d). Update Adiuva to open it; nothing was changed."),
+                   _ ("The workspace was written by a newer version of Adiuva (schema %d; this "
+                      "version knows up to %d). Update Adiuva to open it; nothing was changed."),
                    self->schema_version, latest);
       return FALSE;
     }
@@ -674,7 +682,8 @@ open_database (AdiuvaStore  *self,
   if (!_adiuva_store_exec (self, "PRAGMA journal_mode = WAL;"
                                  "PRAGMA synchronous = FULL;"
                                  "PRAGMA foreign_keys = ON;"
-                                 "PRAGMA temp_store = MEMORY;", error))
+                                 "PRAGMA temp_store = MEMORY;",
+                           error))
     return FALSE;
 
   _adiuva_search_register (self->db);
@@ -714,18 +723,18 @@ remove_workspace_files (AdiuvaStore *self)
 /* Creates a workspace whose schema stops at @target_version: the latest for a new workspace,
  * 0 for an import, an older one for the migration tests. */
 AdiuvaStore *
-_adiuva_store_create_at_version (const char    *dir,
-                                 const char    *passphrase,
-                                 int            target_version,
-                                 GCancellable  *cancellable,
-                                 GError       **error)
+_adiuva_store_create_at_version (const char   *dir,
+                                 const char   *passphrase,
+                                 int           target_version,
+                                 GCancellable *cancellable,
+                                 GError      **error)
 {
-  g_autoptr(AdiuvaStore) self = NULL;
-  g_autoptr(AdiuvaKeyFile) key_file = NULL;
+  g_autoptr (AdiuvaStore) self = NULL;
+  g_autoptr (AdiuvaKeyFile) key_file = NULL;
   g_autofree char *kf_path = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *version = NULL;
-  sqlite3 *probe = NULL;
+  sqlite3         *probe = NULL;
 
   if (!adiuva_store_check_cipher (error))
     return NULL;
@@ -737,7 +746,7 @@ _adiuva_store_create_at_version (const char    *dir,
   if (g_file_test (kf_path, G_FILE_TEST_EXISTS) || g_file_test (db_path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_EXISTS,
-                   _("There is already a workspace in “%s”."), self->dir);
+                   _ ("There is already a workspace in “%s”."), self->dir);
       return NULL;
     }
 
@@ -748,7 +757,7 @@ _adiuva_store_create_at_version (const char    *dir,
       g_set_error (error, ADIUVA_STORE_ERROR,
                    saved_errno == ENOSPC ? ADIUVA_STORE_ERROR_DISK_FULL
                                          : ADIUVA_STORE_ERROR_READ_ONLY,
-                   _("Could not create the workspace folder “%s”: %s"), self->dir,
+                   _ ("Could not create the workspace folder “%s”: %s"), self->dir,
                    g_strerror (saved_errno));
       return NULL;
     }
@@ -789,10 +798,10 @@ _adiuva_store_create_at_version (const char    *dir,
 }
 
 AdiuvaStore *
-adiuva_store_create (const char    *dir,
-                     const char    *passphrase,
-                     GCancellable  *cancellable,
-                     GError       **error)
+adiuva_store_create (const char   *dir,
+                     const char   *passphrase,
+                     GCancellable *cancellable,
+                     GError      **error)
 {
   g_return_val_if_fail (dir != NULL, NULL);
 
@@ -802,11 +811,11 @@ adiuva_store_create (const char    *dir,
 }
 
 static gboolean
-unlock_key (AdiuvaStore    *self,
-            AdiuvaKeyFile  *key_file,
-            const char     *passphrase,
-            GCancellable   *cancellable,
-            GError        **error)
+unlock_key (AdiuvaStore   *self,
+            AdiuvaKeyFile *key_file,
+            const char    *passphrase,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   AdiuvaKeyMode modes = _adiuva_key_file_get_modes (key_file);
 
@@ -816,7 +825,7 @@ unlock_key (AdiuvaStore    *self,
   if (!(modes & ADIUVA_KEY_MODE_KEYRING))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NEEDS_PASSPHRASE,
-                   _("This workspace is locked with a passphrase. Enter it to unlock."));
+                   _ ("This workspace is locked with a passphrase. Enter it to unlock."));
       return FALSE;
     }
 
@@ -827,7 +836,7 @@ unlock_key (AdiuvaStore    *self,
     {
       explicit_bzero (self->key, sizeof self->key);
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_KEY,
-                   _("The key in the keyring does not belong to this workspace."));
+                   _ ("The key in the keyring does not belong to this workspace."));
       return FALSE;
     }
 
@@ -835,13 +844,13 @@ unlock_key (AdiuvaStore    *self,
 }
 
 AdiuvaStore *
-adiuva_store_open (const char    *dir,
-                   const char    *passphrase,
-                   GCancellable  *cancellable,
-                   GError       **error)
+adiuva_store_open (const char   *dir,
+                   const char   *passphrase,
+                   GCancellable *cancellable,
+                   GError      **error)
 {
-  g_autoptr(AdiuvaStore) self = NULL;
-  g_autoptr(AdiuvaKeyFile) key_file = NULL;
+  g_autoptr (AdiuvaStore) self = NULL;
+  g_autoptr (AdiuvaKeyFile) key_file = NULL;
   g_autofree char *kf_path = NULL;
   g_autofree char *db_path = NULL;
 
@@ -858,7 +867,7 @@ adiuva_store_open (const char    *dir,
       (!g_file_test (kf_path, G_FILE_TEST_EXISTS) && !g_file_test (db_path, G_FILE_TEST_EXISTS)))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_WORKSPACE,
-                   _("There is no workspace in “%s”. Create one first."), self->dir);
+                   _ ("There is no workspace in “%s”. Create one first."), self->dir);
       return NULL;
     }
 
@@ -899,8 +908,8 @@ open_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  OpenData *data = task_data;
-  GError *error = NULL;
+  OpenData    *data = task_data;
+  GError      *error = NULL;
   AdiuvaStore *store;
 
   store = adiuva_store_open (data->dir, data->passphrase, cancellable, &error);
@@ -917,13 +926,13 @@ open_thread (GTask        *task,
  * the keyring is a D-Bus round trip, neither belongs on the UI thread.
  */
 void
-adiuva_store_open_async (const char          *dir,
-                         const char          *passphrase,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+adiuva_store_open_async (const char         *dir,
+                         const char         *passphrase,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   OpenData *data;
 
   g_return_if_fail (dir != NULL);
@@ -939,8 +948,8 @@ adiuva_store_open_async (const char          *dir,
 }
 
 AdiuvaStore *
-adiuva_store_open_finish (GAsyncResult  *result,
-                          GError       **error)
+adiuva_store_open_finish (GAsyncResult *result,
+                          GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
@@ -950,20 +959,20 @@ adiuva_store_open_finish (GAsyncResult  *result,
 /* sqlcipher_export copies the main database into an attached one (SQLCipher 3 has no
  * source argument), so the copy runs on a connection to the plain file. */
 static gboolean
-export_plain (AdiuvaStore  *self,
-              const char   *plain_database,
-              GError      **error)
+export_plain (AdiuvaStore *self,
+              const char  *plain_database,
+              GError     **error)
 {
   g_autofree char *db_path = g_build_filename (self->dir, ADIUVA_DATABASE_NAME, NULL);
   g_autofree char *set_version = NULL;
   g_autofree char *absolute = NULL;
   g_autofree char *file_uri = NULL;
   g_autofree char *uri = NULL;
-  sqlite3 *plain = NULL;
-  char *attach;
-  char sql[256];
-  int plain_version = 0;
-  int rc;
+  sqlite3         *plain = NULL;
+  char            *attach;
+  char             sql[256];
+  int              plain_version = 0;
+  int              rc;
 
   /* Read-only for the source alone: the attached workspace must stay writable. */
   absolute = g_canonicalize_filename (plain_database, NULL);
@@ -976,7 +985,7 @@ export_plain (AdiuvaStore  *self,
   if (rc == SQLITE_OK && plain_version > adiuva_store_get_latest_schema_version ())
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_TOO_NEW,
-                   _("“%s” was written by a newer version of Adiuva; update Adiuva to import it."),
+                   _ ("“%s” was written by a newer version of Adiuva; update Adiuva to import it."),
                    plain_database);
       sqlite3_close (plain);
       return FALSE;
@@ -1004,7 +1013,7 @@ export_plain (AdiuvaStore  *self,
   if (rc != SQLITE_OK)
     {
       _adiuva_store_set_error (plain, sqlite3_extended_errcode (plain), error);
-      g_prefix_error (error, _("Could not import “%s”: "), plain_database);
+      g_prefix_error (error, _ ("Could not import “%s”: "), plain_database);
     }
   sqlite3_close (plain);
 
@@ -1019,22 +1028,22 @@ export_plain (AdiuvaStore  *self,
  * its schema up to date. The plain file is only read; deleting it is the user's decision.
  */
 AdiuvaStore *
-adiuva_store_import (const char    *dir,
-                     const char    *plain_database,
-                     const char    *passphrase,
-                     GCancellable  *cancellable,
-                     GError       **error)
+adiuva_store_import (const char   *dir,
+                     const char   *plain_database,
+                     const char   *passphrase,
+                     GCancellable *cancellable,
+                     GError      **error)
 {
-  g_autoptr(AdiuvaStore) self = NULL;
+  g_autoptr (AdiuvaStore) self = NULL;
   g_autofree char *kf_path = NULL;
-  g_autoptr(AdiuvaKeyFile) key_file = NULL;
+  g_autoptr (AdiuvaKeyFile) key_file = NULL;
 
   g_return_val_if_fail (plain_database != NULL, NULL);
 
   if (!g_file_test (plain_database, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                   _("There is no database file at “%s”."), plain_database);
+                   _ ("There is no database file at “%s”."), plain_database);
       return NULL;
     }
 
@@ -1067,13 +1076,13 @@ adiuva_store_close (AdiuvaStore *self)
 }
 
 static gboolean
-save_key_file (AdiuvaStore    *self,
-               gboolean        keyring,
-               const char     *passphrase,
-               GError        **error)
+save_key_file (AdiuvaStore *self,
+               gboolean     keyring,
+               const char  *passphrase,
+               GError     **error)
 {
   g_autofree char *kf_path = key_file_path (self->dir);
-  g_autoptr(AdiuvaKeyFile) key_file = _adiuva_key_file_load (kf_path, error);
+  g_autoptr (AdiuvaKeyFile) key_file = _adiuva_key_file_load (kf_path, error);
 
   if (key_file == NULL)
     return FALSE;
@@ -1100,17 +1109,17 @@ save_key_file (AdiuvaStore    *self,
  * its key does not change.
  */
 gboolean
-adiuva_store_set_passphrase (AdiuvaStore  *self,
-                             const char   *passphrase,
-                             GError      **error)
+adiuva_store_set_passphrase (AdiuvaStore *self,
+                             const char  *passphrase,
+                             GError     **error)
 {
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
 
   if (passphrase == NULL && !(self->key_modes & ADIUVA_KEY_MODE_KEYRING))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("The passphrase cannot be removed while the keyring does not hold the key: "
-                     "the workspace could not be unlocked any more."));
+                   _ ("The passphrase cannot be removed while the keyring does not hold the key: "
+                      "the workspace could not be unlocked any more."));
       return FALSE;
     }
 
@@ -1118,14 +1127,14 @@ adiuva_store_set_passphrase (AdiuvaStore  *self,
 }
 
 gboolean
-adiuva_store_set_keyring_enabled (AdiuvaStore   *self,
-                                  gboolean       enabled,
-                                  GCancellable  *cancellable,
-                                  GError       **error)
+adiuva_store_set_keyring_enabled (AdiuvaStore  *self,
+                                  gboolean      enabled,
+                                  GCancellable *cancellable,
+                                  GError      **error)
 {
-  gboolean had_passphrase;
+  gboolean         had_passphrase;
   g_autofree char *kf_path = NULL;
-  g_autoptr(AdiuvaKeyFile) key_file = NULL;
+  g_autoptr (AdiuvaKeyFile) key_file = NULL;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
 
@@ -1133,8 +1142,8 @@ adiuva_store_set_keyring_enabled (AdiuvaStore   *self,
   if (!enabled && !had_passphrase)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                   _("Set a passphrase before taking the key out of the keyring, or the "
-                     "workspace could not be unlocked any more."));
+                   _ ("Set a passphrase before taking the key out of the keyring, or the "
+                      "workspace could not be unlocked any more."));
       return FALSE;
     }
 

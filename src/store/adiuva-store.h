@@ -25,121 +25,121 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AdiuvaStore, adiuva_store, ADIUVA, STORE, GObject)
 
 /* Opening and keys */
-char          *adiuva_store_dup_default_dir        (void);
-gboolean       adiuva_store_check_cipher           (GError              **error);
-AdiuvaStore   *adiuva_store_create                 (const char           *dir,
-                                                    const char           *passphrase,
-                                                    GCancellable         *cancellable,
-                                                    GError              **error);
-AdiuvaStore   *adiuva_store_import                 (const char           *dir,
-                                                    const char           *plain_database,
-                                                    const char           *passphrase,
-                                                    GCancellable         *cancellable,
-                                                    GError              **error);
-AdiuvaStore   *adiuva_store_open                   (const char           *dir,
-                                                    const char           *passphrase,
-                                                    GCancellable         *cancellable,
-                                                    GError              **error);
-void           adiuva_store_open_async             (const char           *dir,
-                                                    const char           *passphrase,
-                                                    GCancellable         *cancellable,
-                                                    GAsyncReadyCallback   callback,
-                                                    gpointer              user_data);
-AdiuvaStore   *adiuva_store_open_finish            (GAsyncResult         *result,
-                                                    GError              **error);
-void           adiuva_store_close                  (AdiuvaStore          *self);
-gboolean       adiuva_store_set_passphrase         (AdiuvaStore          *self,
-                                                    const char           *passphrase,
-                                                    GError              **error);
-gboolean       adiuva_store_set_keyring_enabled    (AdiuvaStore          *self,
-                                                    gboolean              enabled,
-                                                    GCancellable         *cancellable,
-                                                    GError              **error);
-AdiuvaKeyMode  adiuva_store_get_key_modes          (AdiuvaStore          *self);
-const char    *adiuva_store_get_dir                (AdiuvaStore          *self);
-const char    *adiuva_store_get_cipher_version     (AdiuvaStore          *self);
-int            adiuva_store_get_schema_version     (AdiuvaStore          *self);
-int            adiuva_store_get_latest_schema_version (void);
+char         *adiuva_store_dup_default_dir (void);
+gboolean      adiuva_store_check_cipher (GError **error);
+AdiuvaStore  *adiuva_store_create (const char   *dir,
+                                   const char   *passphrase,
+                                   GCancellable *cancellable,
+                                   GError      **error);
+AdiuvaStore  *adiuva_store_import (const char   *dir,
+                                   const char   *plain_database,
+                                   const char   *passphrase,
+                                   GCancellable *cancellable,
+                                   GError      **error);
+AdiuvaStore  *adiuva_store_open (const char   *dir,
+                                 const char   *passphrase,
+                                 GCancellable *cancellable,
+                                 GError      **error);
+void          adiuva_store_open_async (const char         *dir,
+                                       const char         *passphrase,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data);
+AdiuvaStore  *adiuva_store_open_finish (GAsyncResult *result,
+                                        GError      **error);
+void          adiuva_store_close (AdiuvaStore *self);
+gboolean      adiuva_store_set_passphrase (AdiuvaStore *self,
+                                           const char  *passphrase,
+                                           GError     **error);
+gboolean      adiuva_store_set_keyring_enabled (AdiuvaStore  *self,
+                                                gboolean      enabled,
+                                                GCancellable *cancellable,
+                                                GError      **error);
+AdiuvaKeyMode adiuva_store_get_key_modes (AdiuvaStore *self);
+const char   *adiuva_store_get_dir (AdiuvaStore *self);
+const char   *adiuva_store_get_cipher_version (AdiuvaStore *self);
+int           adiuva_store_get_schema_version (AdiuvaStore *self);
+int           adiuva_store_get_latest_schema_version (void);
 
 /* Transactions: nest freely; change signals are emitted once the outermost one commits. */
-gboolean       adiuva_store_begin                  (AdiuvaStore          *self,
-                                                    GError              **error);
-gboolean       adiuva_store_commit                 (AdiuvaStore          *self,
-                                                    GError              **error);
-void           adiuva_store_rollback               (AdiuvaStore          *self);
+gboolean adiuva_store_begin (AdiuvaStore *self,
+                             GError     **error);
+gboolean adiuva_store_commit (AdiuvaStore *self,
+                              GError     **error);
+void     adiuva_store_rollback (AdiuvaStore *self);
 
 /* Records of any kind */
-gboolean       adiuva_store_add                    (AdiuvaStore          *self,
-                                                    AdiuvaRecord         *record,
-                                                    GError              **error);
-gboolean       adiuva_store_update                 (AdiuvaStore          *self,
-                                                    AdiuvaRecord         *record,
-                                                    GError              **error);
-gboolean       adiuva_store_delete                 (AdiuvaStore          *self,
-                                                    AdiuvaRecord         *record,
-                                                    GError              **error);
-gpointer       adiuva_store_get                    (AdiuvaStore          *self,
-                                                    GType                 record_type,
-                                                    gint64                id,
-                                                    GError              **error);
-gboolean       adiuva_store_reorder                (AdiuvaStore          *self,
-                                                    AdiuvaRecord         *record,
-                                                    gint64                before_id,
-                                                    GError              **error);
+gboolean adiuva_store_add (AdiuvaStore  *self,
+                           AdiuvaRecord *record,
+                           GError      **error);
+gboolean adiuva_store_update (AdiuvaStore  *self,
+                              AdiuvaRecord *record,
+                              GError      **error);
+gboolean adiuva_store_delete (AdiuvaStore  *self,
+                              AdiuvaRecord *record,
+                              GError      **error);
+gpointer adiuva_store_get (AdiuvaStore *self,
+                           GType        record_type,
+                           gint64       id,
+                           GError     **error);
+gboolean adiuva_store_reorder (AdiuvaStore  *self,
+                               AdiuvaRecord *record,
+                               gint64        before_id,
+                               GError      **error);
 
 /* Lists (small, loaded at once; tasks use AdiuvaTaskListModel) */
-GListModel    *adiuva_store_list_clients           (AdiuvaStore          *self,
-                                                    GError              **error);
-GListModel    *adiuva_store_list_projects          (AdiuvaStore          *self,
-                                                    gint64                client_id,
-                                                    gboolean              include_archived,
-                                                    GError              **error);
-GListModel    *adiuva_store_list_checkpoints       (AdiuvaStore          *self,
-                                                    gint64                project_id,
-                                                    const char           *from_date,
-                                                    const char           *to_date,
-                                                    GError              **error);
-GListModel    *adiuva_store_list_notes             (AdiuvaStore          *self,
-                                                    gint64                project_id,
-                                                    GError              **error);
-GListModel    *adiuva_store_list_task_comments     (AdiuvaStore          *self,
-                                                    gint64                task_id,
-                                                    GError              **error);
-AdiuvaClient  *adiuva_store_find_client            (AdiuvaStore          *self,
-                                                    const char           *name,
-                                                    GError              **error);
-AdiuvaProject *adiuva_store_find_project           (AdiuvaStore          *self,
-                                                    const char           *name,
-                                                    GError              **error);
-AdiuvaNote    *adiuva_store_find_note              (AdiuvaStore          *self,
-                                                    const char           *title,
-                                                    GError              **error);
+GListModel    *adiuva_store_list_clients (AdiuvaStore *self,
+                                          GError     **error);
+GListModel    *adiuva_store_list_projects (AdiuvaStore *self,
+                                           gint64       client_id,
+                                           gboolean     include_archived,
+                                           GError     **error);
+GListModel    *adiuva_store_list_checkpoints (AdiuvaStore *self,
+                                              gint64       project_id,
+                                              const char  *from_date,
+                                              const char  *to_date,
+                                              GError     **error);
+GListModel    *adiuva_store_list_notes (AdiuvaStore *self,
+                                        gint64       project_id,
+                                        GError     **error);
+GListModel    *adiuva_store_list_task_comments (AdiuvaStore *self,
+                                                gint64       task_id,
+                                                GError     **error);
+AdiuvaClient  *adiuva_store_find_client (AdiuvaStore *self,
+                                         const char  *name,
+                                         GError     **error);
+AdiuvaProject *adiuva_store_find_project (AdiuvaStore *self,
+                                          const char  *name,
+                                          GError     **error);
+AdiuvaNote    *adiuva_store_find_note (AdiuvaStore *self,
+                                       const char  *title,
+                                       GError     **error);
 
 /* Tasks */
-AdiuvaTask    *adiuva_store_quick_add_task         (AdiuvaStore          *self,
-                                                    const char           *text,
-                                                    GDateTime            *now,
-                                                    GError              **error);
-gboolean       adiuva_store_complete_task          (AdiuvaStore          *self,
-                                                    AdiuvaTask           *task,
-                                                    GDateTime            *now,
-                                                    AdiuvaTask          **next_occurrence,
-                                                    GError              **error);
-gboolean       adiuva_store_move_task              (AdiuvaStore          *self,
-                                                    AdiuvaTask           *task,
-                                                    gint64                project_id,
-                                                    gint64                parent_id,
-                                                    gint64                before_id,
-                                                    GError              **error);
+AdiuvaTask *adiuva_store_quick_add_task (AdiuvaStore *self,
+                                         const char  *text,
+                                         GDateTime   *now,
+                                         GError     **error);
+gboolean    adiuva_store_complete_task (AdiuvaStore *self,
+                                        AdiuvaTask  *task,
+                                        GDateTime   *now,
+                                        AdiuvaTask **next_occurrence,
+                                        GError     **error);
+gboolean    adiuva_store_move_task (AdiuvaStore *self,
+                                    AdiuvaTask  *task,
+                                    gint64       project_id,
+                                    gint64       parent_id,
+                                    gint64       before_id,
+                                    GError     **error);
 
 /* Search and export */
-GPtrArray     *adiuva_store_search                 (AdiuvaStore          *self,
-                                                    const char           *query,
-                                                    guint                 limit,
-                                                    GError              **error);
-gboolean       adiuva_store_export_json            (AdiuvaStore          *self,
-                                                    GOutputStream        *stream,
-                                                    GCancellable         *cancellable,
-                                                    GError              **error);
+GPtrArray *adiuva_store_search (AdiuvaStore *self,
+                                const char  *query,
+                                guint        limit,
+                                GError     **error);
+gboolean   adiuva_store_export_json (AdiuvaStore   *self,
+                                     GOutputStream *stream,
+                                     GCancellable  *cancellable,
+                                     GError       **error);
 
 G_END_DECLS

@@ -19,7 +19,8 @@ struct _AdiuvaTaskComment
 
 G_DEFINE_FINAL_TYPE (AdiuvaTaskComment, adiuva_task_comment, ADIUVA_TYPE_RECORD)
 
-enum {
+enum
+{
   PROP_0,
   PROP_TASK_ID,
   PROP_BODY,
@@ -28,12 +29,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const columns[] = { "task_id", "body", NULL };
+static const char *const columns[] = { "task_id", "body", NULL };
 
 static void
 adiuva_task_comment_class_init (AdiuvaTaskCommentClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass      *object_class = G_OBJECT_CLASS (klass);
   AdiuvaRecordClass *record_class = ADIUVA_RECORD_CLASS (klass);
 
   object_class->get_property = _adiuva_record_get_value_property;
@@ -44,9 +45,9 @@ adiuva_task_comment_class_init (AdiuvaTaskCommentClass *klass)
   record_class->columns = columns;
 
   properties[PROP_TASK_ID] =
-    g_param_spec_int64 ("task-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_int64 ("task-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_BODY] =
-    g_param_spec_string ("body", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("body", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -72,7 +73,7 @@ adiuva_task_comment_get_task_id (AdiuvaTaskComment *self)
 
 void
 adiuva_task_comment_set_task_id (AdiuvaTaskComment *self,
-                                 gint64 task_id)
+                                 gint64             task_id)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -93,7 +94,7 @@ adiuva_task_comment_get_body (AdiuvaTaskComment *self)
 
 void
 adiuva_task_comment_set_body (AdiuvaTaskComment *self,
-                              const char *body)
+                              const char        *body)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 

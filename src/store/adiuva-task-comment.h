@@ -13,7 +13,7 @@ AdiuvaTaskComment *adiuva_task_comment_new (void);
 
 gint64      adiuva_task_comment_get_task_id (AdiuvaTaskComment *self);
 void        adiuva_task_comment_set_task_id (AdiuvaTaskComment *self, gint64 task_id);
-const char *adiuva_task_comment_get_body    (AdiuvaTaskComment *self);
-void        adiuva_task_comment_set_body    (AdiuvaTaskComment *self, const char *body);
+const char *adiuva_task_comment_get_body (AdiuvaTaskComment *self);
+void        adiuva_task_comment_set_body (AdiuvaTaskComment *self, const char *body);
 
 G_END_DECLS

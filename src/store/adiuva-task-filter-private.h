@@ -7,10 +7,10 @@
 
 G_BEGIN_DECLS
 
-char       *_adiuva_task_filter_to_sql    (const AdiuvaTaskFilter *self,
-                                           GPtrArray              *binds);
+char       *_adiuva_task_filter_to_sql (const AdiuvaTaskFilter *self,
+                                        GPtrArray              *binds);
 const char *_adiuva_task_filter_order_sql (const AdiuvaTaskFilter *self);
-void        _adiuva_task_filter_bind      (sqlite3_stmt           *stmt,
-                                           GPtrArray              *binds);
+void        _adiuva_task_filter_bind (sqlite3_stmt *stmt,
+                                      GPtrArray    *binds);
 
 G_END_DECLS

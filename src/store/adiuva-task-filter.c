@@ -7,8 +7,7 @@
 #include "adiuva-store-private.h"
 #include "adiuva-task-filter-private.h"
 
-G_DEFINE_BOXED_TYPE (AdiuvaTaskFilter, adiuva_task_filter,
-                     adiuva_task_filter_copy, adiuva_task_filter_free)
+G_DEFINE_BOXED_TYPE (AdiuvaTaskFilter, adiuva_task_filter, adiuva_task_filter_copy, adiuva_task_filter_free)
 
 AdiuvaTaskFilter *
 adiuva_task_filter_new (void)
@@ -79,7 +78,7 @@ char *
 _adiuva_task_filter_to_sql (const AdiuvaTaskFilter *self,
                             GPtrArray              *binds)
 {
-  GString *where = g_string_new (NULL);
+  GString         *where = g_string_new (NULL);
   AdiuvaTaskFilter defaults = { -1, -1, -1, FALSE, NULL, NULL, NULL, NULL, FALSE, 0 };
 
   if (self == NULL)
@@ -97,7 +96,7 @@ _adiuva_task_filter_to_sql (const AdiuvaTaskFilter *self,
 
   if (self->status >= 0)
     {
-      g_autoptr(GEnumClass) klass = g_type_class_ref (ADIUVA_TYPE_TASK_STATUS);
+      g_autoptr (GEnumClass) klass = g_type_class_ref (ADIUVA_TYPE_TASK_STATUS);
       GEnumValue *value = g_enum_get_value (klass, self->status);
 
       add_text (where, binds, "tasks.status = ?", value != NULL ? value->value_nick : "");

@@ -22,24 +22,24 @@ G_BEGIN_DECLS
  */
 struct _AdiuvaTaskFilter
 {
-  gint64           project_id;
-  gint64           parent_id;
-  int              status;
-  gboolean         open_only;
-  char            *due_before;
-  char            *due_after;
-  char            *tag;
-  char            *text;
-  gboolean         pending_approval;
-  AdiuvaTaskOrder  order;
+  gint64          project_id;
+  gint64          parent_id;
+  int             status;
+  gboolean        open_only;
+  char           *due_before;
+  char           *due_after;
+  char           *tag;
+  char           *text;
+  gboolean        pending_approval;
+  AdiuvaTaskOrder order;
 };
 
 #define ADIUVA_TYPE_TASK_FILTER (adiuva_task_filter_get_type ())
 
 GType             adiuva_task_filter_get_type (void) G_GNUC_CONST;
-AdiuvaTaskFilter *adiuva_task_filter_new      (void);
-AdiuvaTaskFilter *adiuva_task_filter_copy     (const AdiuvaTaskFilter *self);
-void              adiuva_task_filter_free     (AdiuvaTaskFilter       *self);
+AdiuvaTaskFilter *adiuva_task_filter_new (void);
+AdiuvaTaskFilter *adiuva_task_filter_copy (const AdiuvaTaskFilter *self);
+void              adiuva_task_filter_free (AdiuvaTaskFilter *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaTaskFilter, adiuva_task_filter_free)
 

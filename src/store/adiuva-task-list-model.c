@@ -14,24 +14,24 @@
 
 struct _AdiuvaTaskListModel
 {
-  GObject           parent_instance;
+  GObject parent_instance;
 
   AdiuvaStore      *store;
   AdiuvaTaskFilter *filter;
 
-  char             *where;
-  GPtrArray        *binds;
-  guint             n_items;
-  GHashTable       *pages;
-  guint             reload_source;
+  char       *where;
+  GPtrArray  *binds;
+  guint       n_items;
+  GHashTable *pages;
+  guint       reload_source;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (AdiuvaTaskListModel, adiuva_task_list_model, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (AdiuvaTaskListModel, adiuva_task_list_model, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
-enum {
+enum
+{
   PROP_0,
   PROP_N_ITEMS,
   N_PROPS
@@ -43,9 +43,9 @@ static guint
 count_items (AdiuvaTaskListModel *self)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM tasks%s", self->where);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   sqlite3_stmt *stmt;
-  guint n = 0;
+  guint         n = 0;
 
   stmt = _adiuva_store_prepare (self->store, sql, &error);
   if (stmt == NULL)
@@ -68,8 +68,8 @@ load_page (AdiuvaTaskListModel *self,
 {
   g_autofree char *select = _adiuva_store_select_sql (ADIUVA_TYPE_TASK);
   g_autofree char *sql = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GError) error = NULL;
+  GPtrArray    *items = g_ptr_array_new_with_free_func (g_object_unref);
   sqlite3_stmt *stmt;
 
   sql = g_strdup_printf ("%s%s%s LIMIT %d OFFSET ?", select, self->where,
@@ -107,8 +107,8 @@ adiuva_task_list_model_get_item (GListModel *model,
                                  guint       position)
 {
   AdiuvaTaskListModel *self = ADIUVA_TASK_LIST_MODEL (model);
-  guint page = position / PAGE_SIZE;
-  GPtrArray *items;
+  guint                page = position / PAGE_SIZE;
+  GPtrArray           *items;
 
   if (position >= self->n_items)
     return NULL;
@@ -232,8 +232,8 @@ adiuva_task_list_model_class_init (AdiuvaTaskListModelClass *klass)
   object_class->get_property = adiuva_task_list_model_get_property;
 
   properties[PROP_N_ITEMS] =
-    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+      g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -11,9 +11,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AdiuvaTaskListModel, adiuva_task_list_model, ADIUVA, TASK_LIST_MODEL, GObject)
 
-AdiuvaTaskListModel    *adiuva_task_list_model_new        (AdiuvaStore            *store,
-                                                           const AdiuvaTaskFilter *filter);
-const AdiuvaTaskFilter *adiuva_task_list_model_get_filter (AdiuvaTaskListModel    *self);
+AdiuvaTaskListModel    *adiuva_task_list_model_new (AdiuvaStore            *store,
+                                                    const AdiuvaTaskFilter *filter);
+const AdiuvaTaskFilter *adiuva_task_list_model_get_filter (AdiuvaTaskListModel *self);
 void                    adiuva_task_list_model_set_filter (AdiuvaTaskListModel    *self,
                                                            const AdiuvaTaskFilter *filter);
 

@@ -20,7 +20,8 @@ struct _AdiuvaTask
 
 G_DEFINE_FINAL_TYPE (AdiuvaTask, adiuva_task, ADIUVA_TYPE_RECORD)
 
-enum {
+enum
+{
   PROP_0,
   PROP_PROJECT_ID,
   PROP_PARENT_ID,
@@ -41,12 +42,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char * const columns[] = { "project_id", "parent_id", "title", "notes", "status", "priority", "start", "due", "completed_at", "position", "recurrence", "is_ai_suggested", "is_approved", NULL };
+static const char *const columns[] = { "project_id", "parent_id", "title", "notes", "status", "priority", "start", "due", "completed_at", "position", "recurrence", "is_ai_suggested", "is_approved", NULL };
 
 static void
 adiuva_task_class_init (AdiuvaTaskClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass      *object_class = G_OBJECT_CLASS (klass);
   AdiuvaRecordClass *record_class = ADIUVA_RECORD_CLASS (klass);
 
   object_class->get_property = _adiuva_record_get_value_property;
@@ -57,34 +58,34 @@ adiuva_task_class_init (AdiuvaTaskClass *klass)
   record_class->columns = columns;
 
   properties[PROP_PROJECT_ID] =
-    g_param_spec_int64 ("project-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_int64 ("project-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_PARENT_ID] =
-    g_param_spec_int64 ("parent-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_int64 ("parent-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("title", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_NOTES] =
-    g_param_spec_string ("notes", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("notes", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_STATUS] =
-    g_param_spec_enum ("status", NULL, NULL, ADIUVA_TYPE_TASK_STATUS, ADIUVA_TASK_STATUS_TODO, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_enum ("status", NULL, NULL, ADIUVA_TYPE_TASK_STATUS, ADIUVA_TASK_STATUS_TODO, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_PRIORITY] =
-    g_param_spec_int ("priority", NULL, NULL, 1, 4, 4, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_int ("priority", NULL, NULL, 1, 4, 4, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_START] =
-    g_param_spec_string ("start", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("start", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_DUE] =
-    g_param_spec_string ("due", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("due", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_COMPLETED_AT] =
-    g_param_spec_int64 ("completed-at", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_int64 ("completed-at", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_POSITION] =
-    g_param_spec_double ("position", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_double ("position", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_RECURRENCE] =
-    g_param_spec_string ("recurrence", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_string ("recurrence", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_IS_AI_SUGGESTED] =
-    g_param_spec_boolean ("is-ai-suggested", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_boolean ("is-ai-suggested", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_IS_APPROVED] =
-    g_param_spec_boolean ("is-approved", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_boolean ("is-approved", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
   /* Not a column: kept in task_tags. Never NULL once loaded. */
   properties[PROP_TAGS] =
-    g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV, ADIUVA_RECORD_PROP_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -110,7 +111,7 @@ adiuva_task_get_project_id (AdiuvaTask *self)
 
 void
 adiuva_task_set_project_id (AdiuvaTask *self,
-                            gint64 project_id)
+                            gint64      project_id)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -131,7 +132,7 @@ adiuva_task_get_parent_id (AdiuvaTask *self)
 
 void
 adiuva_task_set_parent_id (AdiuvaTask *self,
-                           gint64 parent_id)
+                           gint64      parent_id)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -193,8 +194,8 @@ adiuva_task_get_status (AdiuvaTask *self)
 }
 
 void
-adiuva_task_set_status (AdiuvaTask *self,
-                        AdiuvaTaskStatus  status)
+adiuva_task_set_status (AdiuvaTask      *self,
+                        AdiuvaTaskStatus status)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -215,7 +216,7 @@ adiuva_task_get_priority (AdiuvaTask *self)
 
 void
 adiuva_task_set_priority (AdiuvaTask *self,
-                          int priority)
+                          int         priority)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -278,7 +279,7 @@ adiuva_task_get_completed_at (AdiuvaTask *self)
 
 void
 adiuva_task_set_completed_at (AdiuvaTask *self,
-                              gint64 completed_at)
+                              gint64      completed_at)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -299,7 +300,7 @@ adiuva_task_get_position (AdiuvaTask *self)
 
 void
 adiuva_task_set_position (AdiuvaTask *self,
-                          double position)
+                          double      position)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -341,7 +342,7 @@ adiuva_task_get_is_ai_suggested (AdiuvaTask *self)
 
 void
 adiuva_task_set_is_ai_suggested (AdiuvaTask *self,
-                                 gboolean is_ai_suggested)
+                                 gboolean    is_ai_suggested)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -362,7 +363,7 @@ adiuva_task_get_is_approved (AdiuvaTask *self)
 
 void
 adiuva_task_set_is_approved (AdiuvaTask *self,
-                             gboolean is_approved)
+                             gboolean    is_approved)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 
@@ -373,17 +374,17 @@ adiuva_task_set_is_approved (AdiuvaTask *self,
   _adiuva_record_set_value_property (G_OBJECT (self), PROP_IS_APPROVED, &value, properties[PROP_IS_APPROVED]);
 }
 
-const char * const *
+const char *const *
 adiuva_task_get_tags (AdiuvaTask *self)
 {
   g_return_val_if_fail (ADIUVA_IS_TASK (self), NULL);
 
-  return (const char * const *) g_value_get_boxed (_adiuva_record_peek_value (ADIUVA_RECORD (self), PROP_TAGS));
+  return (const char *const *) g_value_get_boxed (_adiuva_record_peek_value (ADIUVA_RECORD (self), PROP_TAGS));
 }
 
 void
-adiuva_task_set_tags (AdiuvaTask *self,
-                      const char * const *tags)
+adiuva_task_set_tags (AdiuvaTask        *self,
+                      const char *const *tags)
 {
   g_auto (GValue) value = G_VALUE_INIT;
 

@@ -9,7 +9,7 @@
 
 #ifdef ADIUVA_STANDALONE_TEST
 /* Only for building this file without the rest of the store, which defines the quark. */
-G_DEFINE_QUARK (adiuva-store-error-quark, adiuva_store_error)
+G_DEFINE_QUARK (adiuva - store - error - quark, adiuva_store_error)
 #endif
 
 /* Unless a case says otherwise, "now" is Saturday 2026-11-21 10:00 in the case's zone. */
@@ -19,14 +19,14 @@ typedef struct
 {
   const char *name;
   const char *text;
-  const char *zone;     /* NULL for UTC */
-  const char *now;      /* NULL for DEFAULT_NOW, read in the zone */
+  const char *zone; /* NULL for UTC */
+  const char *now;  /* NULL for DEFAULT_NOW, read in the zone */
   const char *title;
-  const char *due;      /* "%Y-%m-%d %H:%M %z" or NULL for no due date */
+  const char *due; /* "%Y-%m-%d %H:%M %z" or NULL for no due date */
   gboolean    has_time;
   int         priority;
   const char *project;
-  const char *tags;     /* comma separated, "" for none */
+  const char *tags; /* comma separated, "" for none */
 } ParseCase;
 
 static const ParseCase parse_cases[] = {
@@ -227,7 +227,7 @@ static GDateTime *
 make_now (const char *zone,
           const char *now)
 {
-  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr (GTimeZone) tz = NULL;
   GDateTime *dt;
 
   tz = zone != NULL ? g_time_zone_new_identifier (zone) : g_time_zone_new_utc ();
@@ -247,8 +247,8 @@ static void
 test_parse_case (gconstpointer data)
 {
   const ParseCase *c = data;
-  g_autoptr(GDateTime) now = make_now (c->zone, c->now);
-  g_autoptr(AdiuvaQuickAdd) result = adiuva_quick_add_parse (c->text, now);
+  g_autoptr (GDateTime) now = make_now (c->zone, c->now);
+  g_autoptr (AdiuvaQuickAdd) result = adiuva_quick_add_parse (c->text, now);
   g_autofree char *tags = NULL;
 
   g_assert_nonnull (result);
@@ -280,9 +280,9 @@ test_parse_case (gconstpointer data)
 static void
 test_boxed (void)
 {
-  g_autoptr(GDateTime) now = make_now (NULL, NULL);
-  g_autoptr(AdiuvaQuickAdd) result =
-    adiuva_quick_add_parse ("Plan tomorrow 5pm #Work @a @b p2", now);
+  g_autoptr (GDateTime) now = make_now (NULL, NULL);
+  g_autoptr (AdiuvaQuickAdd) result =
+      adiuva_quick_add_parse ("Plan tomorrow 5pm #Work @a @b p2", now);
   AdiuvaQuickAdd *copy;
 
   g_assert_true (G_TYPE_IS_BOXED (ADIUVA_TYPE_QUICK_ADD));
@@ -297,7 +297,7 @@ test_boxed (void)
   g_assert_cmpint (copy->priority, ==, 2);
   g_assert_cmpstr (copy->project, ==, "Work");
   g_assert_true (copy->tags != result->tags);
-  g_assert_cmpstrv (copy->tags, ((const char * const[]) { "a", "b", NULL }));
+  g_assert_cmpstrv (copy->tags, ((const char *const[]){ "a", "b", NULL }));
   g_boxed_free (ADIUVA_TYPE_QUICK_ADD, copy);
 
   /* A hand-made struct may have no tags or due date at all. */
@@ -317,9 +317,9 @@ test_boxed (void)
 static void
 test_invalid_utf8 (void)
 {
-  g_autoptr(GDateTime) now = make_now (NULL, NULL);
-  g_autoptr(AdiuvaQuickAdd) result =
-    adiuva_quick_add_parse ("Pay \xff\xfe bill tomorrow @t\xc3", now);
+  g_autoptr (GDateTime) now = make_now (NULL, NULL);
+  g_autoptr (AdiuvaQuickAdd) result =
+      adiuva_quick_add_parse ("Pay \xff\xfe bill tomorrow @t\xc3", now);
 
   g_assert_true (g_utf8_validate (result->title, -1, NULL));
   g_assert_cmpstr (result->title, ==, "Pay \xef\xbf\xbd\xef\xbf\xbd bill");
@@ -331,9 +331,9 @@ test_invalid_utf8 (void)
 static void
 test_long_text (void)
 {
-  g_autoptr(GDateTime) now = make_now (NULL, NULL);
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(AdiuvaQuickAdd) result = NULL;
+  g_autoptr (GDateTime) now = make_now (NULL, NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (AdiuvaQuickAdd) result = NULL;
   g_autofree char *no_spaces = NULL;
 
   for (guint i = 0; i < 20000; i++)
@@ -371,20 +371,74 @@ test_long_text (void)
 static void
 test_random_text (void)
 {
-  static const char * const pieces[] = {
-    "today", "tonight", "tomorrow", "next", "this", "in", "at", "on", "by", "a", "an", "3",
-    "0", "9999", "days", "hours", "minutes", "month", "week", "year", "friday", "sun", "dec",
-    "feb", "29", "31", "1st", "of", "2026-02-29", "2/29", "12/31/9999", "9999-12-31", "5pm",
-    "12am", "0:00", "23:59", "noon", "midnight", "pm", "p1", "!4", "#", "#x", "@", "@y", "\"",
-    "“", "”", ",", "\xff", "\xc3", "é", " ", "\t", "", "x", "every", "daily", "until",
+  static const char *const pieces[] = {
+    "today",
+    "tonight",
+    "tomorrow",
+    "next",
+    "this",
+    "in",
+    "at",
+    "on",
+    "by",
+    "a",
+    "an",
+    "3",
+    "0",
+    "9999",
+    "days",
+    "hours",
+    "minutes",
+    "month",
+    "week",
+    "year",
+    "friday",
+    "sun",
+    "dec",
+    "feb",
+    "29",
+    "31",
+    "1st",
+    "of",
+    "2026-02-29",
+    "2/29",
+    "12/31/9999",
+    "9999-12-31",
+    "5pm",
+    "12am",
+    "0:00",
+    "23:59",
+    "noon",
+    "midnight",
+    "pm",
+    "p1",
+    "!4",
+    "#",
+    "#x",
+    "@",
+    "@y",
+    "\"",
+    "“",
+    "”",
+    ",",
+    "\xff",
+    "\xc3",
+    "é",
+    " ",
+    "\t",
+    "",
+    "x",
+    "every",
+    "daily",
+    "until",
     "times",
   };
-  g_autoptr(GDateTime) now = make_now ("Europe/Berlin", "9999-12-31T23:00:00");
-  g_autoptr(GDateTime) early = make_now ("UTC", "0001-01-01T00:00:00");
+  g_autoptr (GDateTime) now = make_now ("Europe/Berlin", "9999-12-31T23:00:00");
+  g_autoptr (GDateTime) early = make_now ("UTC", "0001-01-01T00:00:00");
 
   for (guint round = 0; round < 5000; round++)
     {
-      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr (GString) text = g_string_new (NULL);
       guint n = g_test_rand_int_range (0, 12);
 
       for (guint k = 0; k < n; k++)
@@ -396,8 +450,8 @@ test_random_text (void)
 
       for (guint which = 0; which < 2; which++)
         {
-          g_autoptr(AdiuvaQuickAdd) result =
-            adiuva_quick_add_parse (text->str, which == 0 ? now : early);
+          g_autoptr (AdiuvaQuickAdd) result =
+              adiuva_quick_add_parse (text->str, which == 0 ? now : early);
 
           g_assert_nonnull (result->title);
           g_assert_true (g_utf8_validate (result->title, -1, NULL));
@@ -413,7 +467,7 @@ test_random_text (void)
 static void
 test_preconditions (void)
 {
-  g_autoptr(GDateTime) now = make_now (NULL, NULL);
+  g_autoptr (GDateTime) now = make_now (NULL, NULL);
 
   g_test_expect_message ("adiuva-quick-add", G_LOG_LEVEL_CRITICAL, "*text != NULL*");
   g_assert_null (adiuva_quick_add_parse (NULL, now));

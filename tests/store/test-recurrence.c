@@ -9,12 +9,12 @@
 
 #ifdef ADIUVA_STANDALONE_TEST
 /* Only for building this file without the rest of the store, which defines the quark. */
-G_DEFINE_QUARK (adiuva-store-error-quark, adiuva_store_error)
+G_DEFINE_QUARK (adiuva - store - error - quark, adiuva_store_error)
 #endif
 
 /* Validation ----------------------------------------------------------------------------- */
 
-static const char * const valid_rules[] = {
+static const char *const valid_rules[] = {
   "FREQ=DAILY",
   "FREQ=DAILY;INTERVAL=3",
   "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE",
@@ -78,7 +78,7 @@ test_validate (void)
 {
   for (guint i = 0; i < G_N_ELEMENTS (valid_rules); i++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       g_test_message ("valid: %s", valid_rules[i]);
       g_assert_true (adiuva_recurrence_validate (valid_rules[i], &error));
@@ -87,7 +87,7 @@ test_validate (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (invalid_rules); i++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       g_autofree char *escaped = g_strescape (invalid_rules[i].rule, NULL);
 
       g_test_message ("invalid: %s", escaped);
@@ -103,7 +103,7 @@ test_validate (void)
 typedef struct
 {
   const char *text;
-  const char *rule;     /* NULL when the text must be refused */
+  const char *rule; /* NULL when the text must be refused */
   const char *message_part;
 } FromTextCase;
 
@@ -168,7 +168,7 @@ test_from_text (void)
   for (guint i = 0; i < G_N_ELEMENTS (from_text_cases); i++)
     {
       const FromTextCase *c = &from_text_cases[i];
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       g_autofree char *rule = NULL;
       g_autofree char *escaped = g_strescape (c->text, NULL);
 
@@ -243,10 +243,10 @@ typedef struct
 {
   const char *name;
   const char *rule;
-  const char *zone;       /* NULL for UTC; due and now are read in it */
-  const char *due;        /* NULL for a task without a due date */
+  const char *zone; /* NULL for UTC; due and now are read in it */
+  const char *due;  /* NULL for a task without a due date */
   const char *now;
-  const char *next_due;   /* NEXT_FORMAT, NULL when the series is over */
+  const char *next_due; /* NEXT_FORMAT, NULL when the series is over */
   const char *next_rule;
 } NextCase;
 
@@ -338,7 +338,7 @@ static GDateTime *
 parse_local (const char *zone,
              const char *text)
 {
-  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr (GTimeZone) tz = NULL;
   GDateTime *dt;
 
   tz = zone != NULL ? g_time_zone_new_identifier (zone) : g_time_zone_new_utc ();
@@ -352,11 +352,11 @@ static void
 test_next_case (gconstpointer data)
 {
   const NextCase *c = data;
-  g_autoptr(GDateTime) due = c->due != NULL ? parse_local (c->zone, c->due) : NULL;
-  g_autoptr(GDateTime) now = parse_local (c->zone, c->now);
-  g_autoptr(GDateTime) next_due = NULL;
+  g_autoptr (GDateTime) due = c->due != NULL ? parse_local (c->zone, c->due) : NULL;
+  g_autoptr (GDateTime) now = parse_local (c->zone, c->now);
+  g_autoptr (GDateTime) next_due = NULL;
   g_autofree char *next_rule = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_true (adiuva_recurrence_next (c->rule, due, now, &next_due, &next_rule, &error));
   g_assert_no_error (error);
@@ -382,17 +382,21 @@ test_next_case (gconstpointer data)
 static void
 test_next_series (void)
 {
-  g_autoptr(GDateTime) due = parse_local (NULL, "2026-11-23T09:00:00");
-  g_autofree char *rule = g_strdup ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;COUNT=5");
-  const char * const expected[] = {
-    "2026-11-25", "2026-12-07", "2026-12-09", "2026-12-21", NULL,
+  g_autoptr (GDateTime) due = parse_local (NULL, "2026-11-23T09:00:00");
+  g_autofree char  *rule = g_strdup ("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;COUNT=5");
+  const char *const expected[] = {
+    "2026-11-25",
+    "2026-12-07",
+    "2026-12-09",
+    "2026-12-21",
+    NULL,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
-      g_autoptr(GDateTime) next_due = NULL;
+      g_autoptr (GDateTime) next_due = NULL;
       g_autofree char *next_rule = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       /* Done on the day it is due. */
       g_assert_true (adiuva_recurrence_next (rule, due, due, &next_due, &next_rule, &error));
@@ -421,10 +425,10 @@ test_next_series (void)
 static void
 test_next_invalid (void)
 {
-  g_autoptr(GDateTime) now = parse_local (NULL, "2026-11-21T10:00:00");
+  g_autoptr (GDateTime) now = parse_local (NULL, "2026-11-21T10:00:00");
   GDateTime *next_due = (GDateTime *) 0x1;
-  char *next_rule = (char *) 0x1;
-  g_autoptr(GError) error = NULL;
+  char      *next_rule = (char *) 0x1;
+  g_autoptr (GError) error = NULL;
 
   g_assert_false (adiuva_recurrence_next ("FREQ=HOURLY", now, now, &next_due, &next_rule, &error));
   g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID);
@@ -436,21 +440,64 @@ test_next_invalid (void)
 static void
 test_random_text (void)
 {
-  static const char * const pieces[] = {
-    "every", "other", "daily", "weekly", "monthly", "yearly", "day", "days", "week", "weeks",
-    "month", "year", "weekday", "weekend", "mon", "fridays", "on", "the", "and", ",", "last",
-    "first", "5th", "31st", "32nd", "day", "until", "2027-01-31", "2027-02-30", "for", "0",
-    "1", "3", "99999999999", "times", "once", "twice", "repeat", "FREQ=", "DAILY", ";",
-    "COUNT=", "BYDAY=", "-1FR", "\xff", "é", "", " ",
+  static const char *const pieces[] = {
+    "every",
+    "other",
+    "daily",
+    "weekly",
+    "monthly",
+    "yearly",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "year",
+    "weekday",
+    "weekend",
+    "mon",
+    "fridays",
+    "on",
+    "the",
+    "and",
+    ",",
+    "last",
+    "first",
+    "5th",
+    "31st",
+    "32nd",
+    "day",
+    "until",
+    "2027-01-31",
+    "2027-02-30",
+    "for",
+    "0",
+    "1",
+    "3",
+    "99999999999",
+    "times",
+    "once",
+    "twice",
+    "repeat",
+    "FREQ=",
+    "DAILY",
+    ";",
+    "COUNT=",
+    "BYDAY=",
+    "-1FR",
+    "\xff",
+    "é",
+    "",
+    " ",
   };
-  g_autoptr(GDateTime) now = parse_local ("Europe/Berlin", "2026-11-21T10:00:00");
-  g_autoptr(GDateTime) due = parse_local ("Europe/Berlin", "2026-10-31T23:30:00");
+  g_autoptr (GDateTime) now = parse_local ("Europe/Berlin", "2026-11-21T10:00:00");
+  g_autoptr (GDateTime) due = parse_local ("Europe/Berlin", "2026-10-31T23:30:00");
 
   for (guint round = 0; round < 3000; round++)
     {
-      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr (GString) text = g_string_new (NULL);
       g_autofree char *rule = NULL;
-      guint n = g_test_rand_int_range (0, 10);
+      guint            n = g_test_rand_int_range (0, 10);
 
       /* Most random text is refused; start half of it well to reach the later clauses. */
       if (g_test_rand_bit ())
@@ -470,7 +517,7 @@ test_random_text (void)
       if (rule != NULL)
         {
           g_autofree char *description = adiuva_recurrence_describe (rule);
-          g_autoptr(GDateTime) next_due = NULL;
+          g_autoptr (GDateTime) next_due = NULL;
           g_autofree char *next_rule = NULL;
 
           g_assert_true (adiuva_recurrence_validate (rule, NULL));
@@ -486,8 +533,8 @@ test_random_text (void)
 static void
 test_preconditions (void)
 {
-  g_autoptr(GDateTime) now = parse_local (NULL, "2026-11-21T10:00:00");
-  g_autoptr(GDateTime) next_due = NULL;
+  g_autoptr (GDateTime) now = parse_local (NULL, "2026-11-21T10:00:00");
+  g_autoptr (GDateTime) next_due = NULL;
   g_autofree char *next_rule = NULL;
 
   g_test_expect_message ("adiuva-recurrence", G_LOG_LEVEL_CRITICAL, "*rule != NULL*");

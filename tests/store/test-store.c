@@ -25,11 +25,11 @@ typedef struct
 } Change;
 
 static void
-changed_cb (AdiuvaStore  *store,
-            AdiuvaEntity  entity,
-            gint64        id,
-            AdiuvaChange  change,
-            Fixture      *fixture)
+changed_cb (AdiuvaStore *store,
+            AdiuvaEntity entity,
+            gint64       id,
+            AdiuvaChange change,
+            Fixture     *fixture)
 {
   Change c = { entity, id, change };
 
@@ -37,10 +37,10 @@ changed_cb (AdiuvaStore  *store,
 }
 
 static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
+fixture_set_up (Fixture      *fixture,
+                gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("adiuva-store-XXXXXX", &error);
 
   g_assert_no_error (error);
@@ -55,7 +55,7 @@ fixture_set_up (Fixture       *fixture,
 static void
 remove_tree (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -71,8 +71,8 @@ remove_tree (const char *path)
 }
 
 static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer data)
 {
   g_autofree char *parent = g_path_get_dirname (fixture->dir);
 
@@ -85,7 +85,7 @@ fixture_tear_down (Fixture       *fixture,
 static GDateTime *
 saturday_morning (void)
 {
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
 
   /* 2026-11-21 is a Saturday */
   return g_date_time_new (utc, 2026, 11, 21, 10, 0, 0);
@@ -95,7 +95,7 @@ static AdiuvaProject *
 add_project (AdiuvaStore *store,
              const char  *name)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   AdiuvaProject *project = adiuva_project_new ();
 
   adiuva_project_set_name (project, name);
@@ -111,7 +111,7 @@ add_task (AdiuvaStore *store,
           gint64       project_id,
           const char  *due)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   AdiuvaTask *task = adiuva_task_new ();
 
   adiuva_task_set_title (task, title);
@@ -124,14 +124,14 @@ add_task (AdiuvaStore *store,
 }
 
 static void
-test_create_and_reopen (Fixture       *fixture,
-                        gconstpointer  data)
+test_create_and_reopen (Fixture      *fixture,
+                        gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AdiuvaStore) again = NULL;
-  g_autoptr(AdiuvaClient) client = adiuva_client_new ();
-  g_autoptr(AdiuvaClient) loaded = NULL;
-  g_autoptr(AdiuvaStore) second = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaStore) again = NULL;
+  g_autoptr (AdiuvaClient) client = adiuva_client_new ();
+  g_autoptr (AdiuvaClient) loaded = NULL;
+  g_autoptr (AdiuvaStore) second = NULL;
   gint64 id;
 
   g_assert_nonnull (adiuva_store_get_cipher_version (fixture->store));
@@ -162,13 +162,13 @@ test_create_and_reopen (Fixture       *fixture,
 }
 
 static void
-test_file_is_encrypted (Fixture       *fixture,
-                        gconstpointer  data)
+test_file_is_encrypted (Fixture      *fixture,
+                        gconstpointer data)
 {
   g_autofree char *path = g_build_filename (fixture->dir, ADIUVA_DATABASE_NAME, NULL);
   g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AdiuvaNote) note = adiuva_note_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
   gsize len;
 
   adiuva_note_set_title (note, "Very secret plan");
@@ -186,17 +186,17 @@ test_file_is_encrypted (Fixture       *fixture,
 }
 
 static void
-test_crud_and_signals (Fixture       *fixture,
-                       gconstpointer  data)
+test_crud_and_signals (Fixture      *fixture,
+                       gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AdiuvaProject) project = add_project (fixture->store, "Website");
-  g_autoptr(AdiuvaTask) task = NULL;
-  g_autoptr(AdiuvaTask) loaded = NULL;
-  g_autoptr(AdiuvaTask) blank = adiuva_task_new ();
-  gint64 project_id = adiuva_record_get_id (ADIUVA_RECORD (project));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaProject) project = add_project (fixture->store, "Website");
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (AdiuvaTask) loaded = NULL;
+  g_autoptr (AdiuvaTask) blank = adiuva_task_new ();
+  gint64      project_id = adiuva_record_get_id (ADIUVA_RECORD (project));
   const char *tags[] = { "billing", "Urgent", NULL };
-  Change *c;
+  Change     *c;
 
   task = add_task (fixture->store, "Write copy", project_id, "2026-12-01");
   g_assert_cmpuint (fixture->changes->len, ==, 2);
@@ -247,18 +247,18 @@ test_crud_and_signals (Fixture       *fixture,
 }
 
 static void
-test_transactions (Fixture       *fixture,
-                   gconstpointer  data)
+test_transactions (Fixture      *fixture,
+                   gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AdiuvaTaskListModel) model = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaTaskListModel) model = NULL;
 
   g_assert_true (adiuva_store_begin (fixture->store, &error));
   g_clear_object (&model);
   for (guint i = 0; i < 10; i++)
     {
       g_autofree char *title = g_strdup_printf ("Task %u", i);
-      g_autoptr(AdiuvaTask) task = add_task (fixture->store, title, 0, NULL);
+      g_autoptr (AdiuvaTask) task = add_task (fixture->store, title, 0, NULL);
     }
   /* Nothing is announced before the commit… */
   g_assert_cmpuint (fixture->changes->len, ==, 0);
@@ -272,7 +272,7 @@ test_transactions (Fixture       *fixture,
   g_assert_true (adiuva_store_begin (fixture->store, &error));
   for (guint i = 0; i < 10; i++)
     {
-      g_autoptr(AdiuvaTask) task = add_task (fixture->store, "Kept", 0, NULL);
+      g_autoptr (AdiuvaTask) task = add_task (fixture->store, "Kept", 0, NULL);
     }
   g_assert_true (adiuva_store_commit (fixture->store, &error));
   g_assert_no_error (error);
@@ -285,13 +285,13 @@ test_transactions (Fixture       *fixture,
 }
 
 static void
-test_list_model (Fixture       *fixture,
-                 gconstpointer  data)
+test_list_model (Fixture      *fixture,
+                 gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AdiuvaProject) project = add_project (fixture->store, "Big");
-  g_autoptr(AdiuvaTaskListModel) model = NULL;
-  g_autoptr(AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaProject) project = add_project (fixture->store, "Big");
+  g_autoptr (AdiuvaTaskListModel) model = NULL;
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
   gint64 project_id = adiuva_record_get_id (ADIUVA_RECORD (project));
 
   adiuva_store_begin (fixture->store, &error);
@@ -300,8 +300,8 @@ test_list_model (Fixture       *fixture,
     {
       g_autofree char *title = g_strdup_printf ("Task %04u", i);
       g_autofree char *due = g_strdup_printf ("2026-12-%02u", 1 + i % 28);
-      g_autoptr(AdiuvaTask) task = add_task (fixture->store, title, i % 2 ? project_id : 0,
-                                             due);
+      g_autoptr (AdiuvaTask) task = add_task (fixture->store, title, i % 2 ? project_id : 0,
+                                              due);
     }
   adiuva_store_commit (fixture->store, &error);
   g_assert_no_error (error);
@@ -311,7 +311,7 @@ test_list_model (Fixture       *fixture,
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == ADIUVA_TYPE_TASK);
   for (guint i = 0; i < 1000; i += 97)
     {
-      g_autoptr(AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), i);
       g_autofree char *title = g_strdup_printf ("Task %04u", i);
 
       g_assert_cmpstr (adiuva_task_get_title (task), ==, title);
@@ -337,16 +337,16 @@ test_list_model (Fixture       *fixture,
 }
 
 static void
-test_move (Fixture       *fixture,
-           gconstpointer  data)
+test_move (Fixture      *fixture,
+           gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AdiuvaTask) a = add_task (fixture->store, "A", 0, NULL);
-  g_autoptr(AdiuvaTask) b = add_task (fixture->store, "B", 0, NULL);
-  g_autoptr(AdiuvaTask) c = add_task (fixture->store, "C", 0, NULL);
-  g_autoptr(AdiuvaTaskListModel) model = NULL;
-  g_autoptr(AdiuvaTask) first = NULL;
-  g_autoptr(AdiuvaTask) last = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaTask) a = add_task (fixture->store, "A", 0, NULL);
+  g_autoptr (AdiuvaTask) b = add_task (fixture->store, "B", 0, NULL);
+  g_autoptr (AdiuvaTask) c = add_task (fixture->store, "C", 0, NULL);
+  g_autoptr (AdiuvaTaskListModel) model = NULL;
+  g_autoptr (AdiuvaTask) first = NULL;
+  g_autoptr (AdiuvaTask) last = NULL;
 
   /* C before A: C A B */
   g_assert_true (adiuva_store_move_task (fixture->store, c, 0, 0,
@@ -378,14 +378,14 @@ test_move (Fixture       *fixture,
 }
 
 static void
-test_quick_add (Fixture       *fixture,
-                gconstpointer  data)
+test_quick_add (Fixture      *fixture,
+                gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AdiuvaProject) project = add_project (fixture->store, "Website");
-  g_autoptr(GDateTime) now = saturday_morning ();
-  g_autoptr(AdiuvaTask) task = NULL;
-  g_autoptr(AdiuvaTask) missing = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaProject) project = add_project (fixture->store, "Website");
+  g_autoptr (GDateTime) now = saturday_morning ();
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (AdiuvaTask) missing = NULL;
 
   task = adiuva_store_quick_add_task (fixture->store,
                                       "Send invoice to ACME tomorrow 5pm p1 #Website @billing",
@@ -404,15 +404,15 @@ test_quick_add (Fixture       *fixture,
 }
 
 static void
-test_recurrence (Fixture       *fixture,
-                 gconstpointer  data)
+test_recurrence (Fixture      *fixture,
+                 gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = saturday_morning ();
-  g_autoptr(AdiuvaTask) task = add_task (fixture->store, "Timesheet", 0, "2026-11-20T09:00:00");
-  g_autoptr(AdiuvaTask) next = NULL;
-  g_autoptr(AdiuvaTask) last = NULL;
-  g_autoptr(AdiuvaTask) none = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = saturday_morning ();
+  g_autoptr (AdiuvaTask) task = add_task (fixture->store, "Timesheet", 0, "2026-11-20T09:00:00");
+  g_autoptr (AdiuvaTask) next = NULL;
+  g_autoptr (AdiuvaTask) last = NULL;
+  g_autoptr (AdiuvaTask) none = NULL;
 
   adiuva_task_set_recurrence (task, "FREQ=WEEKLY;BYDAY=FR;COUNT=2");
   adiuva_store_update (fixture->store, ADIUVA_RECORD (task), &error);
@@ -434,15 +434,15 @@ test_recurrence (Fixture       *fixture,
 }
 
 static void
-test_search (Fixture       *fixture,
-             gconstpointer  data)
+test_search (Fixture      *fixture,
+             gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) results = NULL;
-  g_autoptr(AdiuvaNote) note = adiuva_note_new ();
-  g_autoptr(AdiuvaNote) other = adiuva_note_new ();
-  g_autoptr(AdiuvaTask) task = add_task (fixture->store, "Book the café for the launch", 0, NULL);
-  g_autoptr(AdiuvaProject) project = add_project (fixture->store, "Launch party");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+  g_autoptr (AdiuvaNote) other = adiuva_note_new ();
+  g_autoptr (AdiuvaTask) task = add_task (fixture->store, "Book the café for the launch", 0, NULL);
+  g_autoptr (AdiuvaProject) project = add_project (fixture->store, "Launch party");
   AdiuvaSearchResult *first;
 
   adiuva_note_set_title (note, "Menu ideas");
@@ -492,14 +492,14 @@ test_search (Fixture       *fixture,
 static void
 test_passphrase (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("adiuva-pass-XXXXXX", NULL);
   g_autofree char *dir = g_build_filename (tmp, "ws", NULL);
   g_autofree char *db_path = g_build_filename (dir, ADIUVA_DATABASE_NAME, NULL);
-  g_autoptr(AdiuvaStore) store = NULL;
-  g_autoptr(AdiuvaStore) reopened = NULL;
-  g_autoptr(AdiuvaClient) client = adiuva_client_new ();
-  g_autoptr(GMappedFile) before = NULL;
+  g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (AdiuvaStore) reopened = NULL;
+  g_autoptr (AdiuvaClient) client = adiuva_client_new ();
+  g_autoptr (GMappedFile) before = NULL;
 
   store = adiuva_store_create (dir, "correct horse", NULL, &error);
   g_assert_no_error (error);
@@ -518,7 +518,7 @@ test_passphrase (void)
   g_clear_object (&store);
   {
     g_autofree char *after = NULL;
-    gsize len;
+    gsize            len;
 
     g_file_get_contents (db_path, &after, &len, &error);
     g_assert_cmpmem (after, len, g_mapped_file_get_contents (before),
@@ -552,17 +552,17 @@ test_passphrase (void)
 static void
 test_import_plain (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("adiuva-import-XXXXXX", NULL);
   g_autofree char *plain = g_build_filename (tmp, "old.db", NULL);
   g_autofree char *dir = g_build_filename (tmp, "ws", NULL);
-  g_autoptr(AdiuvaStore) source = NULL;
-  g_autoptr(AdiuvaStore) store = NULL;
-  g_autoptr(AdiuvaProject) project = NULL;
-  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr (AdiuvaStore) source = NULL;
+  g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (AdiuvaProject) project = NULL;
+  g_autoptr (GPtrArray) results = NULL;
   sqlite3 *db = NULL;
-  g_autoptr(GBytes) schema = g_resources_lookup_data ("/org/adiuva/store/migrations/0001-core.sql",
-                                                      0, &error);
+  g_autoptr (GBytes) schema = g_resources_lookup_data ("/org/adiuva/store/migrations/0001-core.sql",
+                                                       0, &error);
 
   /* An unencrypted database at schema 1, as an early build would have left. */
   g_assert_no_error (error);
@@ -594,7 +594,7 @@ test_import_plain (void)
 static char *
 dump_schema (sqlite3 *db)
 {
-  GString *schema = g_string_new (NULL);
+  GString      *schema = g_string_new (NULL);
   sqlite3_stmt *stmt = NULL;
 
   sqlite3_prepare_v2 (db, "SELECT type, name, sql FROM sqlite_master ORDER BY type, name", -1,
@@ -612,15 +612,15 @@ dump_schema (sqlite3 *db)
 static void
 test_migrations (void)
 {
-  int latest = adiuva_store_get_latest_schema_version ();
+  int              latest = adiuva_store_get_latest_schema_version ();
   g_autofree char *expected = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (latest, >=, 2);
 
   {
     g_autofree char *tmp = g_dir_make_tmp ("adiuva-mig-XXXXXX", NULL);
-    g_autoptr(AdiuvaStore) fresh = adiuva_store_create (tmp, NULL, NULL, &error);
+    g_autoptr (AdiuvaStore) fresh = adiuva_store_create (tmp, NULL, NULL, &error);
 
     g_assert_no_error (error);
     expected = dump_schema (_adiuva_store_get_db (fresh));
@@ -631,8 +631,8 @@ test_migrations (void)
   for (int version = 0; version < latest; version++)
     {
       g_autofree char *tmp = g_dir_make_tmp ("adiuva-mig-XXXXXX", NULL);
-      g_autoptr(AdiuvaStore) old = NULL;
-      g_autoptr(AdiuvaStore) upgraded = NULL;
+      g_autoptr (AdiuvaStore) old = NULL;
+      g_autoptr (AdiuvaStore) upgraded = NULL;
       g_autofree char *schema = NULL;
 
       g_test_message ("from schema version %d", version);
@@ -642,7 +642,8 @@ test_migrations (void)
       if (version >= 1)
         g_assert_true (_adiuva_store_exec (old,
                                            "INSERT INTO projects (name, created_at, updated_at) "
-                                           "VALUES ('Kept', 1, 1)", &error));
+                                           "VALUES ('Kept', 1, 1)",
+                                           &error));
       g_assert_no_error (error);
       g_clear_object (&old);
 
@@ -653,7 +654,7 @@ test_migrations (void)
       g_assert_cmpstr (schema, ==, expected);
       if (version >= 1)
         {
-          g_autoptr(AdiuvaProject) kept = adiuva_store_find_project (upgraded, "Kept", &error);
+          g_autoptr (AdiuvaProject) kept = adiuva_store_find_project (upgraded, "Kept", &error);
           g_assert_no_error (error);
         }
 
@@ -663,15 +664,15 @@ test_migrations (void)
 }
 
 static void
-test_export_deterministic (Fixture       *fixture,
-                           gconstpointer  data)
+test_export_deterministic (Fixture      *fixture,
+                           gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GOutputStream) first = g_memory_output_stream_new_resizable ();
-  g_autoptr(GOutputStream) second = g_memory_output_stream_new_resizable ();
-  g_autoptr(AdiuvaProject) project = add_project (fixture->store, "Export");
-  g_autoptr(AdiuvaTask) task = add_task (fixture->store, "Exported", 0, "2026-12-24");
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOutputStream) first = g_memory_output_stream_new_resizable ();
+  g_autoptr (GOutputStream) second = g_memory_output_stream_new_resizable ();
+  g_autoptr (AdiuvaProject) project = add_project (fixture->store, "Export");
+  g_autoptr (AdiuvaTask) task = add_task (fixture->store, "Exported", 0, "2026-12-24");
+  g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *root;
 
   g_assert_true (adiuva_store_export_json (fixture->store, first, NULL, &error));
@@ -691,7 +692,8 @@ test_export_deterministic (Fixture       *fixture,
   root = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpstr (json_object_get_string_member (root, "format"), ==, "adiuva-workspace-export");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
-                      json_object_get_object_member (root, "tables"), "tasks")), ==, 1);
+                        json_object_get_object_member (root, "tables"), "tasks")),
+                    ==, 1);
 }
 
 static void
@@ -705,12 +707,12 @@ open_cb (GObject      *source,
 }
 
 static void
-test_open_async (Fixture       *fixture,
-                 gconstpointer  data)
+test_open_async (Fixture      *fixture,
+                 gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(AdiuvaStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (AdiuvaStore) store = NULL;
 
   g_clear_object (&fixture->store);
   adiuva_store_open_async (fixture->dir, NULL, NULL, open_cb, &result);
