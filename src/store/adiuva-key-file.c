@@ -106,14 +106,16 @@ _adiuva_key_file_load (const char *path,
   if (!g_key_file_load_from_file (self->keyfile, path, G_KEY_FILE_NONE, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_WORKSPACE,
-                     _ ("There is no workspace in “%s”."), path);
+        g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
+                     _ ("The workspace key file “%s” is missing, so the workspace cannot be "
+                        "unlocked. Restore it from a backup."),
+                     path);
       else if (local_error->domain == G_FILE_ERROR)
         g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_READ_ONLY,
                      _ ("The workspace key file “%s” cannot be read: %s"), path, local_error->message);
       else
         g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                     _ ("The workspace key file “%s” is damaged: %s"), path, local_error->message);
+                     _ ("The workspace key file “%s” is damaged. Restore it from a backup."), path);
       return NULL;
     }
 
@@ -131,7 +133,7 @@ _adiuva_key_file_load (const char *path,
       !g_uuid_string_is_valid (self->workspace_id))
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _ ("The workspace key file “%s” is damaged: required entries are missing."), path);
+                   _ ("The workspace key file “%s” is damaged. Restore it from a backup."), path);
       return NULL;
     }
 
@@ -410,7 +412,8 @@ _adiuva_key_file_unwrap (AdiuvaKeyFile *self,
       t_cost < 1 || t_cost > 64 || m_cost < 8 || m_cost > 4 * 1024 * 1024 || lanes < 1 || lanes > 64)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _ ("The passphrase entries of the workspace key file are damaged."));
+                   _ ("The passphrase entries of the workspace key file are damaged. Restore the "
+                      "key file from a backup."));
       return FALSE;
     }
 
@@ -425,7 +428,7 @@ _adiuva_key_file_unwrap (AdiuvaKeyFile *self,
     {
       explicit_bzero (key, ADIUVA_MASTER_KEY_SIZE);
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_PASSPHRASE,
-                   _ ("The passphrase is not correct."));
+                   _ ("The passphrase is not correct. Check it and try again."));
       return FALSE;
     }
 

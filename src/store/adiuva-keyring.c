@@ -101,7 +101,8 @@ _adiuva_keyring_lookup (const char   *workspace_id,
     {
       explicit_bzero (key, ADIUVA_MASTER_KEY_SIZE);
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_KEY,
-                   _ ("The key stored in the keyring for this workspace is damaged."));
+                   _ ("The key stored in the keyring for this workspace is damaged. Unlock the "
+                      "workspace with its passphrase, or restore it from a backup."));
       return FALSE;
     }
 

@@ -35,6 +35,8 @@ struct _AdiuvaStore
   char         *workspace_id;
   guint8        key[ADIUVA_MASTER_KEY_SIZE];
 
+  gboolean made_dir;
+
   guint   transaction_depth;
   GArray *pending_changes;
 };
@@ -618,13 +620,21 @@ check_writable (const char *dir,
                 const char *db_path,
                 GError    **error)
 {
-  if (g_access (dir, W_OK) != 0 || (g_file_test (db_path, G_FILE_TEST_EXISTS) &&
-                                    g_access (db_path, W_OK) != 0))
+  if (g_access (dir, W_OK) != 0)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_READ_ONLY,
                    _ ("The workspace folder “%s” is read-only. Adiuva needs to write there to "
                       "keep your data; check its permissions."),
                    dir);
+      return FALSE;
+    }
+
+  if (g_file_test (db_path, G_FILE_TEST_EXISTS) && g_access (db_path, W_OK) != 0)
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_READ_ONLY,
+                   _ ("The workspace database “%s” is read-only. Adiuva needs to write to it to "
+                      "keep your data; check its permissions."),
+                   db_path);
       return FALSE;
     }
 
@@ -718,6 +728,9 @@ remove_workspace_files (AdiuvaStore *self)
   g_unlink (kf_path);
   if (self->key_modes & ADIUVA_KEY_MODE_KEYRING)
     _adiuva_keyring_clear (self->workspace_id, NULL, NULL);
+  /* Only a folder this attempt made, and only if nothing else is in it. */
+  if (self->made_dir)
+    g_rmdir (self->dir);
 }
 
 /* Creates a workspace whose schema stops at @target_version: the latest for a new workspace,
@@ -750,6 +763,7 @@ _adiuva_store_create_at_version (const char   *dir,
       return NULL;
     }
 
+  self->made_dir = !g_file_test (self->dir, G_FILE_TEST_IS_DIR);
   if (g_mkdir_with_parents (self->dir, 0700) != 0)
     {
       int saved_errno = errno;
@@ -762,7 +776,7 @@ _adiuva_store_create_at_version (const char   *dir,
       return NULL;
     }
   if (!check_writable (self->dir, db_path, error))
-    return NULL;
+    goto failed;
 
   sqlite3_open_v2 (":memory:", &probe, SQLITE_OPEN_READWRITE, NULL);
   version = query_cipher_version (probe);
@@ -776,12 +790,12 @@ _adiuva_store_create_at_version (const char   *dir,
   if (passphrase != NULL)
     {
       if (!_adiuva_key_file_wrap (key_file, self->key, passphrase, error))
-        return NULL;
+        goto failed;
     }
   else
     {
       if (!_adiuva_keyring_store (self->workspace_id, self->key, cancellable, error))
-        return NULL;
+        goto failed;
       _adiuva_key_file_set_keyring (key_file, TRUE);
     }
   self->key_modes = _adiuva_key_file_get_modes (key_file);
@@ -789,12 +803,13 @@ _adiuva_store_create_at_version (const char   *dir,
   /* The key file first: a database without it could never be opened again. */
   if (!_adiuva_key_file_save (key_file, kf_path, error) ||
       !open_database (self, cipher_major (version), TRUE, target_version, error))
-    {
-      remove_workspace_files (self);
-      return NULL;
-    }
+    goto failed;
 
   return g_steal_pointer (&self);
+
+failed:
+  remove_workspace_files (self);
+  return NULL;
 }
 
 AdiuvaStore *
@@ -836,7 +851,8 @@ unlock_key (AdiuvaStore   *self,
     {
       explicit_bzero (self->key, sizeof self->key);
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_KEY,
-                   _ ("The key in the keyring does not belong to this workspace."));
+                   _ ("The key in the keyring does not belong to this workspace. Unlock it with "
+                      "its passphrase, or restore it from a backup."));
       return FALSE;
     }
 
