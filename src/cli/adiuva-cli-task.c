@@ -174,9 +174,8 @@ typedef struct
   const char    *recurrence;
 } AddOptions;
 
-/* Built here from adiuva_quick_add_parse() rather than by adiuva_store_quick_add_task(): the
- * options must be able to override what the text says (a #Project that --project replaces)
- * and the task must be saved once, whole. */
+/* The options add to what the text says (--project replaces its #Project) before the task
+ * is saved once, whole. */
 static AdiuvaTask *
 task_from_text (AdiuvaStore *store,
                 const char  *text,
@@ -184,43 +183,16 @@ task_from_text (AdiuvaStore *store,
                 GDateTime   *now,
                 GError     **error)
 {
-  g_autoptr (AdiuvaQuickAdd) parsed = adiuva_quick_add_parse (text, now);
-  g_autoptr (AdiuvaTask) task = NULL;
+  gint64 project_id = options->project != NULL
+                          ? adiuva_record_get_id (ADIUVA_RECORD (options->project))
+                          : -1;
+  g_autoptr (AdiuvaTask) task = adiuva_store_task_from_text (store, text, now, project_id, error);
 
-  if (parsed->title == NULL || *parsed->title == '\0')
-    {
-      g_set_error (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
-                   _ ("“%s” has no title left once its date, priority, project and tags are "
-                      "taken out."),
-                   text);
-      return NULL;
-    }
+  if (task == NULL)
+    return NULL;
 
-  task = adiuva_task_new ();
-  adiuva_task_set_title (task, parsed->title);
-  adiuva_task_set_tags (task, (const char *const *) parsed->tags);
-  if (parsed->priority > 0)
-    adiuva_task_set_priority (task, parsed->priority);
-  if (parsed->due != NULL)
-    {
-      g_autofree char *due = adiuva_date_format_floating (parsed->due, parsed->due_has_time);
-
-      adiuva_task_set_due (task, due);
-    }
-
-  if (options->project != NULL)
-    adiuva_task_set_project_id (task, adiuva_record_get_id (ADIUVA_RECORD (options->project)));
-  else if (parsed->project != NULL)
-    {
-      /* A typo in #Name must not quietly file the task somewhere else. */
-      g_autoptr (AdiuvaProject) project = adiuva_store_find_project (store, parsed->project,
-                                                                     error);
-
-      if (project == NULL)
-        return NULL;
-      adiuva_task_set_project_id (task, adiuva_record_get_id (ADIUVA_RECORD (project)));
-    }
-  else if (options->parent != NULL)
+  if (options->project == NULL && options->parent != NULL &&
+      adiuva_task_get_project_id (task) == 0)
     adiuva_task_set_project_id (task, adiuva_task_get_project_id (options->parent));
 
   if (options->parent != NULL)
@@ -962,36 +934,6 @@ run_task_rm (AdiuvaCliContext       *cli,
 
 /* move */
 
-/* The store moves one task; its subtasks follow it into the new project here, so a project's
- * list never holds half of a task tree. */
-static gboolean
-move_subtasks (AdiuvaStore *store,
-               AdiuvaTask  *task,
-               gint64       project_id,
-               GError     **error)
-{
-  g_autoptr (GListModel) subtasks = list_subtasks (store, task);
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-
-  /* Collected first: the model follows the store and would shift under the updates. */
-  for (guint i = 0; i < g_list_model_get_n_items (subtasks); i++)
-    g_ptr_array_add (items, g_list_model_get_item (subtasks, i));
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      AdiuvaTask *subtask = items->pdata[i];
-
-      if (adiuva_task_get_project_id (subtask) == project_id)
-        continue;
-      adiuva_task_set_project_id (subtask, project_id);
-      if (!adiuva_store_update (store, ADIUVA_RECORD (subtask), error) ||
-          !move_subtasks (store, subtask, project_id, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
 static int
 run_task_move (AdiuvaCliContext       *cli,
                const AdiuvaCliCommand *command,
@@ -1072,15 +1014,7 @@ run_task_move (AdiuvaCliContext       *cli,
   if (parent_task == NULL && parent_id != 0 && project_id != adiuva_task_get_project_id (task))
     parent_id = 0;
 
-  if (!adiuva_store_begin (store, &error))
-    return adiuva_cli_context_report (cli, error);
-  if (!adiuva_store_move_task (store, task, project_id, parent_id, before_id, &error) ||
-      !move_subtasks (store, task, project_id, &error))
-    {
-      adiuva_store_rollback (store);
-      return adiuva_cli_context_report (cli, error);
-    }
-  if (!adiuva_store_commit (store, &error))
+  if (!adiuva_store_move_task (store, task, project_id, parent_id, before_id, &error))
     return adiuva_cli_context_report (cli, error);
 
   id = adiuva_cli_format_id (ADIUVA_RECORD (task));

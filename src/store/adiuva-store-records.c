@@ -494,6 +494,46 @@ adiuva_store_delete (AdiuvaStore  *self,
   return TRUE;
 }
 
+static void
+set_not_found (GError     **error,
+               AdiuvaEntity entity,
+               gint64       id)
+{
+  const char *kind = NULL;
+
+  switch (entity)
+    {
+    case ADIUVA_ENTITY_CLIENT:
+      kind = _ ("client");
+      break;
+
+    case ADIUVA_ENTITY_PROJECT:
+      kind = _ ("project");
+      break;
+
+    case ADIUVA_ENTITY_TASK:
+      kind = _ ("task");
+      break;
+
+    case ADIUVA_ENTITY_CHECKPOINT:
+      kind = _ ("checkpoint");
+      break;
+
+    case ADIUVA_ENTITY_NOTE:
+      kind = _ ("note");
+      break;
+
+    case ADIUVA_ENTITY_TASK_COMMENT:
+    default:
+      kind = _ ("comment");
+      break;
+    }
+
+  /* Translators: %s is one of client, project, task, checkpoint, note, comment */
+  g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
+               _ ("There is no %s with id %" G_GINT64_FORMAT "."), kind, id);
+}
+
 gpointer
 adiuva_store_get (AdiuvaStore *self,
                   GType        record_type,
@@ -521,9 +561,7 @@ adiuva_store_get (AdiuvaStore *self,
   if (rc == SQLITE_ROW)
     record = _adiuva_store_read_record (record_type, stmt);
   else if (rc == SQLITE_DONE)
-    g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                 _ ("There is no %s with id %" G_GINT64_FORMAT "."),
-                 ADIUVA_RECORD_CLASS (klass)->table, id);
+    set_not_found (error, ADIUVA_RECORD_CLASS (klass)->entity, id);
   else
     _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
   sqlite3_reset (stmt);
@@ -626,7 +664,7 @@ adiuva_store_list_checkpoints (AdiuvaStore *self,
 
   return _adiuva_store_list (self, ADIUVA_TYPE_CHECKPOINT,
                              "WHERE (?1 < 0 OR project_id = ?1) "
-                             "AND (?2 = '' OR date >= ?2) AND (?3 = '' OR date <= ?3) "
+                             "AND (?2 = '' OR date >= ?2) AND (?3 = '' OR date < date (?3, '+1 day')) "
                              "ORDER BY date, id",
                              error, "i", project_id, "s", from_date ? from_date : "",
                              "s", to_date ? to_date : "", NULL);

@@ -54,19 +54,23 @@ _adiuva_store_save_task_tags (AdiuvaStore *self,
 }
 
 /**
- * adiuva_store_quick_add_task:
+ * adiuva_store_task_from_text:
  * @text: a line such as `Send invoice to ACME tomorrow 5pm p1 #Website @billing`
  * @now: (nullable): what "today" means, the current time when %NULL
+ * @project_id: the project to file the task in whatever the text says (a project page's
+ *   quick add, or an explicit choice), 0 for none, or -1 to take the one the text names
  *
- * Understands @text with adiuva_quick_add_parse() and saves the task. A project named after `#`
- * must exist: a typo should not quietly file the task somewhere else.
+ * Understands @text with adiuva_quick_add_parse() and makes a task of it, not yet saved, so
+ * the caller can add to it (a parent, notes) before adiuva_store_add(). A project named after
+ * `#` must exist: a typo should not quietly file the task somewhere else.
  *
- * Returns: (transfer full): the new task
+ * Returns: (transfer full): the new, unsaved task
  */
 AdiuvaTask *
-adiuva_store_quick_add_task (AdiuvaStore *self,
+adiuva_store_task_from_text (AdiuvaStore *self,
                              const char  *text,
                              GDateTime   *now,
+                             gint64       project_id,
                              GError     **error)
 {
   g_autoptr (AdiuvaQuickAdd) parsed = NULL;
@@ -80,7 +84,7 @@ adiuva_store_quick_add_task (AdiuvaStore *self,
     now = local_now = g_date_time_new_now_local ();
 
   parsed = adiuva_quick_add_parse (text, now);
-  if (parsed->title == NULL || *parsed->title == '\0')
+  if (*parsed->title == '\0')
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
                    _ ("“%s” has no title left once its date, priority, project and tags are "
@@ -100,7 +104,9 @@ adiuva_store_quick_add_task (AdiuvaStore *self,
 
       adiuva_task_set_due (task, due);
     }
-  if (parsed->project != NULL)
+  if (project_id >= 0)
+    adiuva_task_set_project_id (task, project_id);
+  else if (parsed->project != NULL)
     {
       g_autoptr (AdiuvaProject) project = adiuva_store_find_project (self, parsed->project, error);
 
@@ -109,7 +115,25 @@ adiuva_store_quick_add_task (AdiuvaStore *self,
       adiuva_task_set_project_id (task, adiuva_record_get_id (ADIUVA_RECORD (project)));
     }
 
-  if (!adiuva_store_add (self, ADIUVA_RECORD (task), error))
+  return g_steal_pointer (&task);
+}
+
+/**
+ * adiuva_store_quick_add_task:
+ *
+ * adiuva_store_task_from_text() and adiuva_store_add() in one: the quick-add entry.
+ *
+ * Returns: (transfer full): the new task
+ */
+AdiuvaTask *
+adiuva_store_quick_add_task (AdiuvaStore *self,
+                             const char  *text,
+                             GDateTime   *now,
+                             GError     **error)
+{
+  g_autoptr (AdiuvaTask) task = adiuva_store_task_from_text (self, text, now, -1, error);
+
+  if (task == NULL || !adiuva_store_add (self, ADIUVA_RECORD (task), error))
     return NULL;
 
   return g_steal_pointer (&task);
@@ -226,7 +250,8 @@ adiuva_store_complete_task (AdiuvaStore *self,
  * @parent_id: the parent task, 0 to make it top-level
  * @before_id: the task it goes before, 0 for the end
  *
- * Moves @task to another project or parent and to another place in the order.
+ * Moves @task to another project or parent and to another place in the order. Its subtasks
+ * follow it into the new project, so a project never holds half of a task tree.
  */
 gboolean
 adiuva_store_move_task (AdiuvaStore *self,
@@ -236,7 +261,8 @@ adiuva_store_move_task (AdiuvaStore *self,
                         gint64       before_id,
                         GError     **error)
 {
-  gint64 id;
+  sqlite3_stmt *stmt;
+  gint64        id;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (ADIUVA_IS_TASK (task), FALSE);
@@ -275,6 +301,22 @@ adiuva_store_move_task (AdiuvaStore *self,
   adiuva_task_set_parent_id (task, parent_id);
 
   if (!adiuva_store_reorder (self, ADIUVA_RECORD (task), before_id, error))
+    goto failed;
+
+  stmt = _adiuva_store_prepare (self,
+                                "WITH RECURSIVE tree (id) AS ("
+                                "  SELECT id FROM tasks WHERE parent_id = ?1"
+                                "  UNION ALL"
+                                "  SELECT tasks.id FROM tasks JOIN tree ON tasks.parent_id = tree.id) "
+                                "UPDATE tasks SET project_id = nullif (?2, 0), updated_at = ?3 "
+                                "WHERE id IN tree AND coalesce (project_id, 0) != ?2",
+                                error);
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, project_id);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  if (!_adiuva_store_step_done (self, stmt, error))
     goto failed;
 
   return adiuva_store_commit (self, error);

@@ -13,6 +13,7 @@
 #include "adiuva-task-filter.h"
 #include "adiuva-task-list-model.h"
 #include "adiuva-checkpoint.h"
+#include "adiuva-date.h"
 #include "adiuva-note.h"
 #include "adiuva-search-result.h"
 #include "adiuva-quick-add.h"
@@ -116,6 +117,11 @@ AdiuvaNote    *adiuva_store_find_note (AdiuvaStore *self,
                                        GError     **error);
 
 /* Tasks */
+AdiuvaTask *adiuva_store_task_from_text (AdiuvaStore *self,
+                                         const char  *text,
+                                         GDateTime   *now,
+                                         gint64       project_id,
+                                         GError     **error);
 AdiuvaTask *adiuva_store_quick_add_task (AdiuvaStore *self,
                                          const char  *text,
                                          GDateTime   *now,

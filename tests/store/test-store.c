@@ -369,12 +369,26 @@ test_move (Fixture      *fixture,
       g_assert_no_error (error);
     }
 
-  /* Subtasks: B under C, and C can't go under B (cycle). */
+  /* Subtasks: B under C, and C can't go under B (cycle); moving C to another project takes
+   * B along. */
   g_assert_true (adiuva_store_move_task (fixture->store, b, 0,
                                          adiuva_record_get_id (ADIUVA_RECORD (c)), 0, &error));
   g_assert_false (adiuva_store_move_task (fixture->store, c, 0,
                                           adiuva_record_get_id (ADIUVA_RECORD (b)), 0, &error));
   g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  {
+    g_autoptr (AdiuvaProject) project = add_project (fixture->store, "Elsewhere");
+    gint64 project_id = adiuva_record_get_id (ADIUVA_RECORD (project));
+    g_autoptr (AdiuvaTask) moved_b = NULL;
+
+    g_assert_true (adiuva_store_move_task (fixture->store, c, project_id, 0, 0, &error));
+    g_assert_no_error (error);
+    moved_b = adiuva_store_get (fixture->store, ADIUVA_TYPE_TASK,
+                                adiuva_record_get_id (ADIUVA_RECORD (b)), &error);
+    g_assert_cmpint (adiuva_task_get_project_id (moved_b), ==, project_id);
+  }
 }
 
 static void
