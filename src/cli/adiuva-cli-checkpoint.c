@@ -20,25 +20,6 @@ get_checkpoint (AdiuvaStore *store,
   return adiuva_cli_get_record (store, ADIUVA_TYPE_CHECKPOINT, id, error);
 }
 
-static GPtrArray *
-get_checkpoints (AdiuvaStore *store,
-                 GStrv        ids,
-                 GError     **error)
-{
-  g_autoptr (GPtrArray) checkpoints = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      AdiuvaCheckpoint *checkpoint = get_checkpoint (store, ids[i], error);
-
-      if (checkpoint == NULL)
-        return NULL;
-      g_ptr_array_add (checkpoints, checkpoint);
-    }
-
-  return g_steal_pointer (&checkpoints);
-}
-
 typedef enum
 {
   CHANGE_DONE,
@@ -321,7 +302,9 @@ run_checkpoint_done (AdiuvaCliContext       *cli,
     return status;
 
   store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (checkpoints = get_checkpoints (store, args, &error)) == NULL ||
+  if (store == NULL ||
+      (checkpoints = adiuva_cli_get_records (store, ADIUVA_TYPE_CHECKPOINT, args,
+                                             &error)) == NULL ||
       !adiuva_store_begin (store, &error))
     return adiuva_cli_context_report (cli, error);
 
@@ -420,7 +403,9 @@ run_checkpoint_rm (AdiuvaCliContext       *cli,
     return status;
 
   store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (checkpoints = get_checkpoints (store, args, &error)) == NULL ||
+  if (store == NULL ||
+      (checkpoints = adiuva_cli_get_records (store, ADIUVA_TYPE_CHECKPOINT, args,
+                                             &error)) == NULL ||
       !adiuva_store_begin (store, &error))
     return adiuva_cli_context_report (cli, error);
 

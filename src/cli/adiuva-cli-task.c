@@ -19,27 +19,6 @@ get_task (AdiuvaStore *store,
   return adiuva_cli_get_record (store, ADIUVA_TYPE_TASK, id, error);
 }
 
-/* Loads every task named on the command line before anything changes, so a typo in the
- * third id leaves the first two alone. */
-static GPtrArray *
-get_tasks (AdiuvaStore *store,
-           GStrv        ids,
-           GError     **error)
-{
-  g_autoptr (GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      AdiuvaTask *task = get_task (store, ids[i], error);
-
-      if (task == NULL)
-        return NULL;
-      g_ptr_array_add (tasks, task);
-    }
-
-  return g_steal_pointer (&tasks);
-}
-
 static GListModel *
 list_subtasks (AdiuvaStore *store,
                AdiuvaTask  *task)
@@ -661,7 +640,8 @@ run_task_done (AdiuvaCliContext       *cli,
     return status;
 
   store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (tasks = get_tasks (store, args, &error)) == NULL ||
+  if (store == NULL ||
+      (tasks = adiuva_cli_get_records (store, ADIUVA_TYPE_TASK, args, &error)) == NULL ||
       !adiuva_store_begin (store, &error))
     return adiuva_cli_context_report (cli, error);
 
@@ -875,7 +855,8 @@ run_task_rm (AdiuvaCliContext       *cli,
     return status;
 
   store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (tasks = get_tasks (store, args, &error)) == NULL)
+  if (store == NULL ||
+      (tasks = adiuva_cli_get_records (store, ADIUVA_TYPE_TASK, args, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
   for (guint i = 0; i < tasks->len && !force; i++)

@@ -242,6 +242,34 @@ adiuva_cli_get_record (AdiuvaStore *store,
   return record;
 }
 
+/**
+ * adiuva_cli_get_records:
+ *
+ * Loads every record named on the command line before anything changes, so a typo in the
+ * third id leaves the first two alone.
+ *
+ * Returns: (transfer full) (nullable): the records, in the order given
+ */
+GPtrArray *
+adiuva_cli_get_records (AdiuvaStore *store,
+                        GType        record_type,
+                        GStrv        id_texts,
+                        GError     **error)
+{
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; id_texts[i] != NULL; i++)
+    {
+      gpointer record = adiuva_cli_get_record (store, record_type, id_texts[i], error);
+
+      if (record == NULL)
+        return NULL;
+      g_ptr_array_add (records, record);
+    }
+
+  return g_steal_pointer (&records);
+}
+
 static gboolean
 is_number (const char *text)
 {

@@ -44,6 +44,10 @@ gpointer       adiuva_cli_get_record (AdiuvaStore *store,
                                       GType        record_type,
                                       const char  *id_text,
                                       GError     **error);
+GPtrArray     *adiuva_cli_get_records (AdiuvaStore *store,
+                                       GType        record_type,
+                                       GStrv        id_texts,
+                                       GError     **error);
 AdiuvaProject *adiuva_cli_find_project (AdiuvaStore *store,
                                         const char  *id_or_name,
                                         GError     **error);

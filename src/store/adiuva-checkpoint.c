@@ -34,7 +34,8 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *const columns[] = { "project_id", "title", "notes", "date", "done", "is_ai_suggested", "is_approved", NULL };
+static const char *const columns[] = { "project_id", "title", "notes", "date", "done",
+                                       "is_ai_suggested", "is_approved", NULL };
 
 static void
 adiuva_checkpoint_class_init (AdiuvaCheckpointClass *klass)
@@ -96,7 +97,8 @@ adiuva_checkpoint_set_project_id (AdiuvaCheckpoint *self,
 
   g_value_init (&value, G_TYPE_INT64);
   g_value_set_int64 (&value, project_id);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_PROJECT_ID, &value, properties[PROP_PROJECT_ID]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_PROJECT_ID, &value,
+                                     properties[PROP_PROJECT_ID]);
 }
 
 const char *
@@ -188,7 +190,8 @@ adiuva_checkpoint_get_is_ai_suggested (AdiuvaCheckpoint *self)
 {
   g_return_val_if_fail (ADIUVA_IS_CHECKPOINT (self), 0);
 
-  return g_value_get_boolean (_adiuva_record_peek_value (ADIUVA_RECORD (self), PROP_IS_AI_SUGGESTED));
+  return g_value_get_boolean (_adiuva_record_peek_value (ADIUVA_RECORD (self),
+                                                         PROP_IS_AI_SUGGESTED));
 }
 
 void
@@ -201,7 +204,8 @@ adiuva_checkpoint_set_is_ai_suggested (AdiuvaCheckpoint *self,
 
   g_value_init (&value, G_TYPE_BOOLEAN);
   g_value_set_boolean (&value, is_ai_suggested);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_IS_AI_SUGGESTED, &value, properties[PROP_IS_AI_SUGGESTED]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_IS_AI_SUGGESTED, &value,
+                                     properties[PROP_IS_AI_SUGGESTED]);
 }
 
 gboolean
@@ -222,5 +226,6 @@ adiuva_checkpoint_set_is_approved (AdiuvaCheckpoint *self,
 
   g_value_init (&value, G_TYPE_BOOLEAN);
   g_value_set_boolean (&value, is_approved);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_IS_APPROVED, &value, properties[PROP_IS_APPROVED]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_IS_APPROVED, &value,
+                                     properties[PROP_IS_APPROVED]);
 }

@@ -22,7 +22,8 @@ void        adiuva_checkpoint_set_date (AdiuvaCheckpoint *self, const char *date
 gboolean    adiuva_checkpoint_get_done (AdiuvaCheckpoint *self);
 void        adiuva_checkpoint_set_done (AdiuvaCheckpoint *self, gboolean done);
 gboolean    adiuva_checkpoint_get_is_ai_suggested (AdiuvaCheckpoint *self);
-void        adiuva_checkpoint_set_is_ai_suggested (AdiuvaCheckpoint *self, gboolean is_ai_suggested);
+void        adiuva_checkpoint_set_is_ai_suggested (AdiuvaCheckpoint *self,
+                                                   gboolean          is_ai_suggested);
 gboolean    adiuva_checkpoint_get_is_approved (AdiuvaCheckpoint *self);
 void        adiuva_checkpoint_set_is_approved (AdiuvaCheckpoint *self, gboolean is_approved);
 

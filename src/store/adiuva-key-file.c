@@ -394,9 +394,12 @@ _adiuva_key_file_unwrap (AdiuvaKeyFile *self,
   g_autofree guint8 *wrapped = get_bytes (self, GROUP_PASSPHRASE, "wrapped-key",
                                           ADIUVA_MASTER_KEY_SIZE + TAG_SIZE);
   g_autofree char   *kdf = g_key_file_get_string (self->keyfile, GROUP_PASSPHRASE, "kdf", NULL);
-  int                t_cost = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "t-cost", NULL);
-  int                m_cost = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "m-cost-kib", NULL);
-  int                lanes = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "lanes", NULL);
+  int                t_cost = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "t-cost",
+                                                      NULL);
+  int                m_cost = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "m-cost-kib",
+                                                      NULL);
+  int                lanes = g_key_file_get_integer (self->keyfile, GROUP_PASSPHRASE, "lanes",
+                                                     NULL);
   guint8             kek[ADIUVA_MASTER_KEY_SIZE];
   gboolean           ok;
 
@@ -409,7 +412,8 @@ _adiuva_key_file_unwrap (AdiuvaKeyFile *self,
 
   /* Bounds keep a tampered file from asking for absurd amounts of memory or time. */
   if (salt == NULL || nonce == NULL || wrapped == NULL || g_strcmp0 (kdf, "argon2id") != 0 ||
-      t_cost < 1 || t_cost > 64 || m_cost < 8 || m_cost > 4 * 1024 * 1024 || lanes < 1 || lanes > 64)
+      t_cost < 1 || t_cost > 64 || m_cost < 8 || m_cost > 4 * 1024 * 1024 || lanes < 1 ||
+      lanes > 64)
     {
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
                    _ ("The passphrase entries of the workspace key file are damaged. Restore the "

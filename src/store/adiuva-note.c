@@ -87,7 +87,8 @@ adiuva_note_set_project_id (AdiuvaNote *self,
 
   g_value_init (&value, G_TYPE_INT64);
   g_value_set_int64 (&value, project_id);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_PROJECT_ID, &value, properties[PROP_PROJECT_ID]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_PROJECT_ID, &value,
+                                     properties[PROP_PROJECT_ID]);
 }
 
 const char *

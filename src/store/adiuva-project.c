@@ -34,7 +34,8 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *const columns[] = { "client_id", "name", "description", "colour", "status", "archived", "position", NULL };
+static const char *const columns[] = { "client_id", "name", "description", "colour", "status",
+                                       "archived", "position", NULL };
 
 static void
 adiuva_project_class_init (AdiuvaProjectClass *klass)
@@ -58,11 +59,13 @@ adiuva_project_class_init (AdiuvaProjectClass *klass)
   properties[PROP_COLOUR] =
       g_param_spec_string ("colour", NULL, NULL, "#8a8ea9", ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_STATUS] =
-      g_param_spec_enum ("status", NULL, NULL, ADIUVA_TYPE_PROJECT_STATUS, ADIUVA_PROJECT_STATUS_ACTIVE, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_enum ("status", NULL, NULL, ADIUVA_TYPE_PROJECT_STATUS,
+                         ADIUVA_PROJECT_STATUS_ACTIVE, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_ARCHIVED] =
       g_param_spec_boolean ("archived", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_POSITION] =
-      g_param_spec_double ("position", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_double ("position", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                           ADIUVA_RECORD_PROP_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -96,7 +99,8 @@ adiuva_project_set_client_id (AdiuvaProject *self,
 
   g_value_init (&value, G_TYPE_INT64);
   g_value_set_int64 (&value, client_id);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_CLIENT_ID, &value, properties[PROP_CLIENT_ID]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_CLIENT_ID, &value,
+                                     properties[PROP_CLIENT_ID]);
 }
 
 const char *
@@ -138,7 +142,8 @@ adiuva_project_set_description (AdiuvaProject *self,
 
   g_value_init (&value, G_TYPE_STRING);
   g_value_set_string (&value, description);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_DESCRIPTION, &value, properties[PROP_DESCRIPTION]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_DESCRIPTION, &value,
+                                     properties[PROP_DESCRIPTION]);
 }
 
 const char *
@@ -201,7 +206,8 @@ adiuva_project_set_archived (AdiuvaProject *self,
 
   g_value_init (&value, G_TYPE_BOOLEAN);
   g_value_set_boolean (&value, archived);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_ARCHIVED, &value, properties[PROP_ARCHIVED]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_ARCHIVED, &value,
+                                     properties[PROP_ARCHIVED]);
 }
 
 double
@@ -222,5 +228,6 @@ adiuva_project_set_position (AdiuvaProject *self,
 
   g_value_init (&value, G_TYPE_DOUBLE);
   g_value_set_double (&value, position);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_POSITION, &value, properties[PROP_POSITION]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_POSITION, &value,
+                                     properties[PROP_POSITION]);
 }

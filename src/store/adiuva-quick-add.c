@@ -301,7 +301,8 @@ day_from_word (const char *word)
     return 0;
 
   len = strlen (word);
-  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd") || g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
+  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd") ||
+                  g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
     len -= 2;
 
   if (len > 2 || !parse_small_number (word, len, &day) || day < 1 || day > 31)
@@ -452,7 +453,8 @@ match_relative (Parser *self,
   if (len > 1 && unit[len - 1] == 's')
     unit[len - 1] = '\0';
 
-  if (strcmp (unit, "min") == 0 || strcmp (unit, "minute") == 0 || strcmp (unit, "hr") == 0 || strcmp (unit, "hour") == 0)
+  if (strcmp (unit, "min") == 0 || strcmp (unit, "minute") == 0 || strcmp (unit, "hr") == 0 ||
+      strcmp (unit, "hour") == 0)
     {
       gboolean minutes = unit[0] == 'm';
       g_autoptr (GDateTime) then = NULL;
@@ -569,7 +571,8 @@ match_numeric_date (Parser *self,
 
   if (strlen (word) == 10 && word[4] == '-' && word[7] == '-')
     {
-      if (!parse_small_number (word, 4, &year) || !parse_small_number (word + 5, 2, &month) || !parse_small_number (word + 8, 2, &day))
+      if (!parse_small_number (word, 4, &year) || !parse_small_number (word + 5, 2, &month) ||
+          !parse_small_number (word + 8, 2, &day))
         return 0;
 
       return span_set_dmy (span, day, month, year) ? 1 : 0;
@@ -579,7 +582,9 @@ match_numeric_date (Parser *self,
     return 0;
 
   parts = g_strsplit (word, "/", 4);
-  if (g_strv_length (parts) < 2 || g_strv_length (parts) > 3 || strlen (parts[0]) > 2 || strlen (parts[1]) > 2 || !parse_small_number (parts[0], strlen (parts[0]), &month) || !parse_small_number (parts[1], strlen (parts[1]), &day))
+  if (g_strv_length (parts) < 2 || g_strv_length (parts) > 3 || strlen (parts[0]) > 2 ||
+      strlen (parts[1]) > 2 || !parse_small_number (parts[0], strlen (parts[0]), &month) ||
+      !parse_small_number (parts[1], strlen (parts[1]), &day))
     return 0;
 
   if (parts[2] != NULL)
@@ -851,7 +856,8 @@ static gboolean
 is_priority (const char *word,
              int        *priority)
 {
-  if (word == NULL || strlen (word) != 2 || (word[0] != 'p' && word[0] != '!') || word[1] < '1' || word[1] > '4')
+  if (word == NULL || strlen (word) != 2 || (word[0] != 'p' && word[0] != '!') || word[1] < '1' ||
+      word[1] > '4')
     return FALSE;
 
   *priority = word[1] - '0';

@@ -203,7 +203,8 @@ parse_byday (const char *rule_text,
       number = g_strndup (item, len - 2);
       if (number[0] != '\0')
         {
-          if (!parse_signed (number, -MAX_POSITION, MAX_POSITION, &day.position) || day.position == 0)
+          if (!parse_signed (number, -MAX_POSITION, MAX_POSITION, &day.position) ||
+              day.position == 0)
             {
               g_autofree char *why = g_strdup_printf (_ ("“%s” is not a day of the month’s "
                                                          "first to fifth or last weeks"),
@@ -636,7 +637,8 @@ word_to_ordinal (const char *word)
       return i;
 
   len = strlen (word);
-  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd") || g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
+  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd") ||
+                  g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
     len -= 2;
 
   digits = g_strndup (word, len);
@@ -741,9 +743,13 @@ read_month_days (Reader *reader,
         }
       found++;
 
-      if (g_strcmp0 (reader_peek (reader, 0), "and") == 0 && (word_to_ordinal (reader_peek (reader, 1)) != 0 || (g_strcmp0 (reader_peek (reader, 1), "the") == 0 && word_to_ordinal (reader_peek (reader, 2)) != 0)))
+      if (g_strcmp0 (reader_peek (reader, 0), "and") == 0 &&
+          (word_to_ordinal (reader_peek (reader, 1)) != 0 ||
+           (g_strcmp0 (reader_peek (reader, 1), "the") == 0 &&
+            word_to_ordinal (reader_peek (reader, 2)) != 0)))
         reader->pos++;
-      if (g_strcmp0 (reader_peek (reader, 0), "the") == 0 && word_to_ordinal (reader_peek (reader, 1)) != 0)
+      if (g_strcmp0 (reader_peek (reader, 0), "the") == 0 && word_to_ordinal (reader_peek (reader,
+                                                                                           1)) != 0)
         reader->pos++;
     }
 
@@ -911,7 +917,9 @@ read_clauses (Reader *reader,
         {
           rule->count = 2;
         }
-      else if (rule->count == 0 && (word_to_number (reader_peek (reader, 0)) > 0 || (g_strcmp0 (reader_peek (reader, 0), "for") == 0 && word_to_number (reader_peek (reader, 1)) > 0)))
+      else if (rule->count == 0 && (word_to_number (reader_peek (reader, 0)) > 0 ||
+                                    (g_strcmp0 (reader_peek (reader, 0), "for") == 0 &&
+                                     word_to_number (reader_peek (reader, 1)) > 0)))
         {
           reader_accept (reader, "for");
           rule->count = word_to_number (reader_peek (reader, 0));
@@ -1183,7 +1191,8 @@ describe_frequency (const Rule *rule)
   g_autofree char *month_days = NULL;
 
   /* Interval 1 reads better as "Every Monday" than as "Weekly on Monday". */
-  if (rule->interval == 1 && rule->n_month_days == 0 && (rule->freq == FREQ_WEEKLY || rule->freq == FREQ_DAILY) && rule->n_days > 0)
+  if (rule->interval == 1 && rule->n_month_days == 0 &&
+      (rule->freq == FREQ_WEEKLY || rule->freq == FREQ_DAILY) && rule->n_days > 0)
     {
       if (is_every_weekday (rule))
         return g_strdup (_ ("Every weekday"));
@@ -1397,7 +1406,9 @@ adiuva_recurrence_next (const char *rule,
         }
 
       /* libical starts with DTSTART itself, which is the occurrence being completed. */
-      if (occurrence.year < year || (occurrence.year == year && (occurrence.month < month || (occurrence.month == month && occurrence.day <= day))))
+      if (occurrence.year < year || (occurrence.year == year && (occurrence.month < month ||
+                                                                 (occurrence.month == month &&
+                                                                  occurrence.day <= day))))
         continue;
 
       candidate = g_date_time_new (tz, occurrence.year, occurrence.month, occurrence.day,

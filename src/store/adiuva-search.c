@@ -22,7 +22,10 @@ static const double column_weights[] = { 2.0, 1.0 };
 #define BM25_K1 1.2
 #define BM25_B 0.75
 
-G_DEFINE_BOXED_TYPE (AdiuvaSearchResult, adiuva_search_result, adiuva_search_result_copy, adiuva_search_result_free)
+/* clang-format off */
+G_DEFINE_BOXED_TYPE (AdiuvaSearchResult, adiuva_search_result,
+                     adiuva_search_result_copy, adiuva_search_result_free)
+/* clang-format on */
 
 AdiuvaSearchResult *
 adiuva_search_result_copy (const AdiuvaSearchResult *self)
@@ -176,7 +179,8 @@ adiuva_store_search (AdiuvaStore *self,
                      guint        limit,
                      GError     **error)
 {
-  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_search_result_free);
+  g_autoptr (GPtrArray) results =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_search_result_free);
   g_autofree char *match = NULL;
   sqlite3_stmt    *stmt;
   int              rc;

@@ -218,7 +218,8 @@ check_record (AdiuvaRecord *record,
 
   for (guint i = 0; required[i] != NULL; i++)
     {
-      GParamSpec      *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record), required[i]);
+      GParamSpec      *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record),
+                                                             required[i]);
       g_autofree char *text = NULL;
 
       if (pspec == NULL)

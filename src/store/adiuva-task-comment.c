@@ -81,7 +81,8 @@ adiuva_task_comment_set_task_id (AdiuvaTaskComment *self,
 
   g_value_init (&value, G_TYPE_INT64);
   g_value_set_int64 (&value, task_id);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_TASK_ID, &value, properties[PROP_TASK_ID]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_TASK_ID, &value,
+                                     properties[PROP_TASK_ID]);
 }
 
 const char *

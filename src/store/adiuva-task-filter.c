@@ -7,7 +7,10 @@
 #include "adiuva-store-private.h"
 #include "adiuva-task-filter-private.h"
 
-G_DEFINE_BOXED_TYPE (AdiuvaTaskFilter, adiuva_task_filter, adiuva_task_filter_copy, adiuva_task_filter_free)
+/* clang-format off */
+G_DEFINE_BOXED_TYPE (AdiuvaTaskFilter, adiuva_task_filter,
+                     adiuva_task_filter_copy, adiuva_task_filter_free)
+/* clang-format on */
 
 AdiuvaTaskFilter *
 adiuva_task_filter_new (void)

@@ -28,7 +28,10 @@ struct _AdiuvaTaskListModel
 
 static void list_model_iface_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (AdiuvaTaskListModel, adiuva_task_list_model, G_TYPE_OBJECT, G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+/* clang-format off */
+G_DEFINE_FINAL_TYPE_WITH_CODE (AdiuvaTaskListModel, adiuva_task_list_model, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+/* clang-format on */
 
 enum
 {

@@ -42,7 +42,10 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *const columns[] = { "project_id", "parent_id", "title", "notes", "status", "priority", "start", "due", "completed_at", "position", "recurrence", "is_ai_suggested", "is_approved", NULL };
+static const char *const columns[] = {
+  "project_id", "parent_id", "title", "notes", "status", "priority", "start", "due",
+  "completed_at", "position", "recurrence", "is_ai_suggested", "is_approved", NULL
+};
 
 static void
 adiuva_task_class_init (AdiuvaTaskClass *klass)
@@ -66,7 +69,8 @@ adiuva_task_class_init (AdiuvaTaskClass *klass)
   properties[PROP_NOTES] =
       g_param_spec_string ("notes", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_STATUS] =
-      g_param_spec_enum ("status", NULL, NULL, ADIUVA_TYPE_TASK_STATUS, ADIUVA_TASK_STATUS_TODO, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_enum ("status", NULL, NULL, ADIUVA_TYPE_TASK_STATUS, ADIUVA_TASK_STATUS_TODO,
+                         ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_PRIORITY] =
       g_param_spec_int ("priority", NULL, NULL, 1, 4, 4, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_START] =
@@ -76,7 +80,8 @@ adiuva_task_class_init (AdiuvaTaskClass *klass)
   properties[PROP_COMPLETED_AT] =
       g_param_spec_int64 ("completed-at", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_POSITION] =
-      g_param_spec_double ("position", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, ADIUVA_RECORD_PROP_FLAGS);
+      g_param_spec_double ("position", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                           ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_RECURRENCE] =
       g_param_spec_string ("recurrence", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_IS_AI_SUGGESTED] =
@@ -119,7 +124,8 @@ adiuva_task_set_project_id (AdiuvaTask *self,
 
   g_value_init (&value, G_TYPE_INT64);
   g_value_set_int64 (&value, project_id);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_PROJECT_ID, &value, properties[PROP_PROJECT_ID]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_PROJECT_ID, &value,
+                                     properties[PROP_PROJECT_ID]);
 }
 
 gint64
@@ -140,7 +146,8 @@ adiuva_task_set_parent_id (AdiuvaTask *self,
 
   g_value_init (&value, G_TYPE_INT64);
   g_value_set_int64 (&value, parent_id);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_PARENT_ID, &value, properties[PROP_PARENT_ID]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_PARENT_ID, &value,
+                                     properties[PROP_PARENT_ID]);
 }
 
 const char *
@@ -224,7 +231,8 @@ adiuva_task_set_priority (AdiuvaTask *self,
 
   g_value_init (&value, G_TYPE_INT);
   g_value_set_int (&value, priority);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_PRIORITY, &value, properties[PROP_PRIORITY]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_PRIORITY, &value,
+                                     properties[PROP_PRIORITY]);
 }
 
 const char *
@@ -287,7 +295,8 @@ adiuva_task_set_completed_at (AdiuvaTask *self,
 
   g_value_init (&value, G_TYPE_INT64);
   g_value_set_int64 (&value, completed_at);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_COMPLETED_AT, &value, properties[PROP_COMPLETED_AT]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_COMPLETED_AT, &value,
+                                     properties[PROP_COMPLETED_AT]);
 }
 
 double
@@ -308,7 +317,8 @@ adiuva_task_set_position (AdiuvaTask *self,
 
   g_value_init (&value, G_TYPE_DOUBLE);
   g_value_set_double (&value, position);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_POSITION, &value, properties[PROP_POSITION]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_POSITION, &value,
+                                     properties[PROP_POSITION]);
 }
 
 const char *
@@ -329,7 +339,8 @@ adiuva_task_set_recurrence (AdiuvaTask *self,
 
   g_value_init (&value, G_TYPE_STRING);
   g_value_set_string (&value, recurrence);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_RECURRENCE, &value, properties[PROP_RECURRENCE]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_RECURRENCE, &value,
+                                     properties[PROP_RECURRENCE]);
 }
 
 gboolean
@@ -337,7 +348,8 @@ adiuva_task_get_is_ai_suggested (AdiuvaTask *self)
 {
   g_return_val_if_fail (ADIUVA_IS_TASK (self), 0);
 
-  return g_value_get_boolean (_adiuva_record_peek_value (ADIUVA_RECORD (self), PROP_IS_AI_SUGGESTED));
+  return g_value_get_boolean (_adiuva_record_peek_value (ADIUVA_RECORD (self),
+                                                         PROP_IS_AI_SUGGESTED));
 }
 
 void
@@ -350,7 +362,8 @@ adiuva_task_set_is_ai_suggested (AdiuvaTask *self,
 
   g_value_init (&value, G_TYPE_BOOLEAN);
   g_value_set_boolean (&value, is_ai_suggested);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_IS_AI_SUGGESTED, &value, properties[PROP_IS_AI_SUGGESTED]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_IS_AI_SUGGESTED, &value,
+                                     properties[PROP_IS_AI_SUGGESTED]);
 }
 
 gboolean
@@ -371,7 +384,8 @@ adiuva_task_set_is_approved (AdiuvaTask *self,
 
   g_value_init (&value, G_TYPE_BOOLEAN);
   g_value_set_boolean (&value, is_approved);
-  _adiuva_record_set_value_property (G_OBJECT (self), PROP_IS_APPROVED, &value, properties[PROP_IS_APPROVED]);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_IS_APPROVED, &value,
+                                     properties[PROP_IS_APPROVED]);
 }
 
 const char *const *
@@ -379,7 +393,8 @@ adiuva_task_get_tags (AdiuvaTask *self)
 {
   g_return_val_if_fail (ADIUVA_IS_TASK (self), NULL);
 
-  return (const char *const *) g_value_get_boxed (_adiuva_record_peek_value (ADIUVA_RECORD (self), PROP_TAGS));
+  return (const char *const *) g_value_get_boxed (_adiuva_record_peek_value (ADIUVA_RECORD (self),
+                                                                             PROP_TAGS));
 }
 
 void

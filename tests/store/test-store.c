@@ -699,7 +699,8 @@ test_export_deterministic (Fixture      *fixture,
                    g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (second)),
                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (second)));
 
-  json_parser_load_from_data (parser, g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (first)),
+  json_parser_load_from_data (parser,
+                              g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (first)),
                               g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (first)),
                               &error);
   g_assert_no_error (error);
