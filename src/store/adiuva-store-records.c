@@ -314,9 +314,11 @@ position_before (AdiuvaStore *self,
         return FALSE;
       if (!found)
         {
+          /* Ids are formatted apart: xgettext cannot read G_GINT64_FORMAT. */
+          g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, before_id);
+
           g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                       _ ("There is nothing with id %" G_GINT64_FORMAT " to move before."),
-                       before_id);
+                       _ ("There is nothing with id %s to move before."), id_text);
           return FALSE;
         }
 
@@ -500,7 +502,8 @@ set_not_found (GError     **error,
                AdiuvaEntity entity,
                gint64       id)
 {
-  const char *kind = NULL;
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char      *kind = NULL;
 
   switch (entity)
     {
@@ -532,7 +535,7 @@ set_not_found (GError     **error,
 
   /* Translators: %s is one of client, project, task, checkpoint, note, comment */
   g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-               _ ("There is no %s with id %" G_GINT64_FORMAT "."), kind, id);
+               _ ("There is no %s with id %s."), kind, id_text);
 }
 
 gpointer

@@ -605,10 +605,12 @@ check_database_file (const char *path,
   /* SQLCipher files are whole pages; anything else was cut short. */
   if (len == 0 || len % 512 != 0)
     {
+      g_autofree char *size = g_format_size_full (len, G_FORMAT_SIZE_LONG_FORMAT);
+
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _ ("The workspace database is truncated (%" G_GSIZE_FORMAT " bytes). Restore it "
-                      "from a backup; the damaged file has been left as it is."),
-                   len);
+                   _ ("The workspace database is truncated (%s). Restore it from a backup; the "
+                      "damaged file has been left as it is."),
+                   size);
       return FALSE;
     }
 
