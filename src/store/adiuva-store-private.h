@@ -46,6 +46,9 @@ AdiuvaStore  *_adiuva_store_create_at_version (const char   *dir,
 gboolean      _adiuva_store_migrate (AdiuvaStore *self,
                                      int          target,
                                      GError     **error);
+gboolean      _adiuva_search_index_new_record (AdiuvaStore  *self,
+                                               AdiuvaRecord *record,
+                                               GError      **error);
 void          _adiuva_search_register (sqlite3 *db);
 
 G_END_DECLS

@@ -407,7 +407,11 @@ write_record (AdiuvaStore  *self,
     }
 
   if (insert)
-    _adiuva_record_set_id (record, sqlite3_last_insert_rowid (_adiuva_store_get_db (self)));
+    {
+      _adiuva_record_set_id (record, sqlite3_last_insert_rowid (_adiuva_store_get_db (self)));
+      if (!_adiuva_search_index_new_record (self, record, error))
+        goto failed;
+    }
 
   if (ADIUVA_IS_TASK (record) && !_adiuva_store_save_task_tags (self, ADIUVA_TASK (record), error))
     goto failed;

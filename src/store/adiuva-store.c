@@ -37,8 +37,9 @@ struct _AdiuvaStore
 
   gboolean made_dir;
 
-  guint   transaction_depth;
-  GArray *pending_changes;
+  guint    transaction_depth;
+  gboolean transaction_failed;
+  GArray  *pending_changes;
 };
 
 typedef struct
@@ -255,53 +256,32 @@ _adiuva_store_exec (AdiuvaStore *self,
 
 /* Transactions and change signals */
 
+/* Transactions nest by counting, not with savepoints: SQLCipher 3 encrypts every page a
+ * savepoint journals, which made each record written in a bulk transaction cost ten page
+ * encryptions. A nested transaction that rolls back therefore dooms the outermost one, which
+ * then rolls back whole: all or nothing, which is what every caller wants anyway. */
 gboolean
 adiuva_store_begin (AdiuvaStore *self,
                     GError     **error)
 {
-  g_autofree char *sql = NULL;
-
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
 
   if (self->transaction_depth == 0)
-    sql = g_strdup ("BEGIN IMMEDIATE");
-  else
-    sql = g_strdup_printf ("SAVEPOINT level%u", self->transaction_depth);
-
-  if (!_adiuva_store_exec (self, sql, error))
-    return FALSE;
+    {
+      if (!_adiuva_store_exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      self->transaction_failed = FALSE;
+    }
 
   self->transaction_depth++;
   return TRUE;
 }
 
-gboolean
-adiuva_store_commit (AdiuvaStore *self,
-                     GError     **error)
+static void
+emit_pending_changes (AdiuvaStore *self)
 {
-  g_autofree char *sql = NULL;
-  g_autoptr (GArray) changes = NULL;
+  g_autoptr (GArray) changes = g_steal_pointer (&self->pending_changes);
 
-  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
-  g_return_val_if_fail (self->transaction_depth > 0, FALSE);
-
-  if (self->transaction_depth > 1)
-    sql = g_strdup_printf ("RELEASE level%u", self->transaction_depth - 1);
-  else
-    sql = g_strdup ("COMMIT");
-
-  if (!_adiuva_store_exec (self, sql, error))
-    {
-      /* A failed COMMIT (disk full) leaves the transaction open: undo it whole. */
-      adiuva_store_rollback (self);
-      return FALSE;
-    }
-
-  self->transaction_depth--;
-  if (self->transaction_depth > 0)
-    return TRUE;
-
-  changes = g_steal_pointer (&self->pending_changes);
   self->pending_changes = g_array_new (FALSE, FALSE, sizeof (PendingChange));
   for (guint i = 0; i < changes->len; i++)
     {
@@ -309,6 +289,38 @@ adiuva_store_commit (AdiuvaStore *self,
 
       g_signal_emit (self, signals[CHANGED], 0, c->entity, c->id, c->change);
     }
+}
+
+gboolean
+adiuva_store_commit (AdiuvaStore *self,
+                     GError     **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->transaction_depth > 0, FALSE);
+
+  if (self->transaction_depth > 1)
+    {
+      self->transaction_depth--;
+      return TRUE;
+    }
+
+  if (self->transaction_failed)
+    {
+      adiuva_store_rollback (self);
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED,
+                   _ ("A change in this transaction failed, so none of it was saved."));
+      return FALSE;
+    }
+
+  if (!_adiuva_store_exec (self, "COMMIT", error))
+    {
+      /* A failed COMMIT (disk full) leaves the transaction open: undo it whole. */
+      adiuva_store_rollback (self);
+      return FALSE;
+    }
+
+  self->transaction_depth = 0;
+  emit_pending_changes (self);
 
   return TRUE;
 }
@@ -319,20 +331,16 @@ adiuva_store_rollback (AdiuvaStore *self)
   g_return_if_fail (ADIUVA_IS_STORE (self));
   g_return_if_fail (self->transaction_depth > 0);
 
-  if (self->transaction_depth > 1)
+  self->transaction_depth--;
+  if (self->transaction_depth > 0)
     {
-      g_autofree char *sql = g_strdup_printf ("ROLLBACK TO level%u; RELEASE level%u",
-                                              self->transaction_depth - 1,
-                                              self->transaction_depth - 1);
-      sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-    }
-  else
-    {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      g_array_set_size (self->pending_changes, 0);
+      self->transaction_failed = TRUE;
+      return;
     }
 
-  self->transaction_depth--;
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  g_array_set_size (self->pending_changes, 0);
+  self->transaction_failed = FALSE;
 }
 
 void
@@ -700,7 +708,15 @@ open_database (AdiuvaStore *self,
 
   _adiuva_search_register (self->db);
 
-  return _adiuva_store_migrate (self, target_version, error);
+  if (!_adiuva_store_migrate (self, target_version, error))
+    return FALSE;
+
+  /* The task list's first page starts with a count of the tasks, which decrypts a whole
+   * index. Read it now, on the thread that opens the store, so the page is quick to show. */
+  if (self->schema_version >= 1)
+    sqlite3_exec (self->db, "SELECT count (*) FROM tasks", NULL, NULL, NULL);
+
+  return TRUE;
 }
 
 static AdiuvaStore *

@@ -278,6 +278,18 @@ test_transactions (Fixture      *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (fixture->changes->len, ==, 10);
 
+  /* A nested transaction that fails dooms the outer one: nothing of it is saved. */
+  g_assert_true (adiuva_store_begin (fixture->store, &error));
+  {
+    g_autoptr (AdiuvaTask) kept = add_task (fixture->store, "Would be kept", 0, NULL);
+  }
+  g_assert_true (adiuva_store_begin (fixture->store, &error));
+  adiuva_store_rollback (fixture->store);
+  g_assert_false (adiuva_store_commit (fixture->store, &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpuint (fixture->changes->len, ==, 10);
+
   /* The model follows the store after the burst. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
