@@ -21,6 +21,9 @@ void          _adiuva_record_set_value_property (GObject      *object,
                                                  guint         prop_id,
                                                  const GValue *value,
                                                  GParamSpec   *pspec);
+void          _adiuva_record_take_value (AdiuvaRecord *self,
+                                         guint         prop_id,
+                                         GValue       *value);
 const GValue *_adiuva_record_peek_value (AdiuvaRecord *self,
                                          guint         prop_id);
 

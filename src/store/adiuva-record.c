@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "adiuva-record-private.h"
 
 typedef struct
@@ -125,24 +127,47 @@ adiuva_record_init (AdiuvaRecord *self)
 {
 }
 
-/* Subclass properties are plain values kept here; their param_id indexes the array. Made on
- * first use, as during instance init the instance still wears the base class. */
-static GValue *
-ensure_values (AdiuvaRecord *self)
+/* The subclass properties of a record type, by param_id, with their defaults: worked out once
+ * per type, as records are made by the hundred thousand. */
+typedef struct
 {
-  AdiuvaRecordPrivate    *priv = adiuva_record_get_instance_private (self);
+  guint        n_values;
+  GParamSpec **pspecs;
+  GValue      *defaults;
+} ValueLayout;
+
+static const ValueLayout *
+get_layout (GType type)
+{
+  static GQuark quark;
+  static GMutex lock;
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (GTypeClass) klass = NULL;
   g_autofree GParamSpec **pspecs = NULL;
+  ValueLayout            *layout;
   guint                   n_pspecs;
 
-  if (priv->values != NULL)
-    return priv->values;
+  if (quark == 0)
+    quark = g_quark_from_static_string ("adiuva-record-layout");
 
-  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self), &n_pspecs);
+  layout = g_type_get_qdata (type, quark);
+  if (layout != NULL)
+    return layout;
+
+  locker = g_mutex_locker_new (&lock);
+  layout = g_type_get_qdata (type, quark);
+  if (layout != NULL)
+    return layout;
+
+  klass = g_type_class_ref (type);
+  layout = g_new0 (ValueLayout, 1);
+  pspecs = g_object_class_list_properties (G_OBJECT_CLASS (klass), &n_pspecs);
   for (guint i = 0; i < n_pspecs; i++)
     if (pspecs[i]->owner_type != ADIUVA_TYPE_RECORD)
-      priv->n_values = MAX (priv->n_values, pspecs[i]->param_id);
+      layout->n_values = MAX (layout->n_values, pspecs[i]->param_id);
 
-  priv->values = g_new0 (GValue, MAX (priv->n_values, 1));
+  layout->pspecs = g_new0 (GParamSpec *, MAX (layout->n_values, 1));
+  layout->defaults = g_new0 (GValue, MAX (layout->n_values, 1));
   for (guint i = 0; i < n_pspecs; i++)
     {
       GParamSpec *pspec = pspecs[i];
@@ -150,8 +175,34 @@ ensure_values (AdiuvaRecord *self)
       if (pspec->owner_type == ADIUVA_TYPE_RECORD)
         continue;
 
-      g_value_init (&priv->values[pspec->param_id - 1], pspec->value_type);
-      g_param_value_set_default (pspec, &priv->values[pspec->param_id - 1]);
+      layout->pspecs[pspec->param_id - 1] = pspec;
+      g_value_init (&layout->defaults[pspec->param_id - 1], pspec->value_type);
+      g_param_value_set_default (pspec, &layout->defaults[pspec->param_id - 1]);
+    }
+
+  /* Kept for the life of the type, like the type itself. */
+  g_type_set_qdata (type, quark, layout);
+  return layout;
+}
+
+/* Subclass properties are plain values kept here; their param_id indexes the array. Made on
+ * first use, as during instance init the instance still wears the base class. */
+static GValue *
+ensure_values (AdiuvaRecord *self)
+{
+  AdiuvaRecordPrivate *priv = adiuva_record_get_instance_private (self);
+  const ValueLayout   *layout;
+
+  if (priv->values != NULL)
+    return priv->values;
+
+  layout = get_layout (G_OBJECT_TYPE (self));
+  priv->n_values = layout->n_values;
+  priv->values = g_new0 (GValue, MAX (priv->n_values, 1));
+  for (guint i = 0; i < priv->n_values; i++)
+    {
+      g_value_init (&priv->values[i], G_VALUE_TYPE (&layout->defaults[i]));
+      g_value_copy (&layout->defaults[i], &priv->values[i]);
     }
 
   return priv->values;
@@ -188,6 +239,24 @@ _adiuva_record_set_value_property (GObject      *object,
 
   g_value_copy (value, slot);
   g_object_notify_by_pspec (object, pspec);
+}
+
+/* Moves @value into the record without notifying: for the store, filling a record it has just
+ * made and nobody watches yet. */
+void
+_adiuva_record_take_value (AdiuvaRecord *self,
+                           guint         prop_id,
+                           GValue       *value)
+{
+  AdiuvaRecordPrivate *priv = adiuva_record_get_instance_private (self);
+  GValue              *slot = ensure_values (self);
+
+  g_assert (prop_id >= 1 && prop_id <= priv->n_values);
+
+  slot += prop_id - 1;
+  g_value_unset (slot);
+  *slot = *value;
+  memset (value, 0, sizeof *value);
 }
 
 const GValue *

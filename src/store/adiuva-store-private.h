@@ -37,6 +37,7 @@ GListModel   *_adiuva_store_list (AdiuvaStore *self,
                                   ...);
 gboolean      _adiuva_store_save_task_tags (AdiuvaStore *self,
                                             AdiuvaTask  *task,
+                                            gboolean     is_new,
                                             GError     **error);
 AdiuvaStore  *_adiuva_store_create_at_version (const char   *dir,
                                                const char   *passphrase,

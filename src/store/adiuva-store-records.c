@@ -15,6 +15,8 @@ typedef struct
 {
   guint        n_columns;
   GParamSpec **pspecs;
+  GParamSpec  *required; /* the title or name, which may not be blank */
+  GParamSpec  *position; /* the place in the table's order, if it has one */
   char        *select_sql;
   char        *insert_sql;
   char        *update_sql;
@@ -72,6 +74,10 @@ get_record_info (GType record_type)
 
       info->pspecs[i] = g_object_class_find_property (G_OBJECT_CLASS (klass), name);
       g_assert (info->pspecs[i] != NULL);
+      if (g_str_equal (column, "title") || g_str_equal (column, "name"))
+        info->required = info->pspecs[i];
+      else if (g_str_equal (column, "position"))
+        info->position = info->pspecs[i];
 
       g_string_append_printf (select, ", %s.%s", record_class->table, column);
       g_string_append_printf (insert, ", %s", column);
@@ -110,38 +116,35 @@ bind_property (sqlite3_stmt *stmt,
                AdiuvaRecord *record,
                GParamSpec   *pspec)
 {
-  g_auto (GValue) value = G_VALUE_INIT;
+  const GValue *value = _adiuva_record_peek_value (record, pspec->param_id);
 
-  g_value_init (&value, pspec->value_type);
-  g_object_get_property (G_OBJECT (record), pspec->name, &value);
-
-  if (G_VALUE_HOLDS_STRING (&value))
+  if (G_VALUE_HOLDS_STRING (value))
     {
-      const char *str = g_value_get_string (&value);
+      const char *str = g_value_get_string (value);
 
       if (str != NULL)
-        sqlite3_bind_text (stmt, index, str, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (stmt, index, str, -1, SQLITE_STATIC);
       else
         sqlite3_bind_null (stmt, index);
     }
-  else if (G_VALUE_HOLDS_INT64 (&value))
+  else if (G_VALUE_HOLDS_INT64 (value))
     {
       /* Every int64 column is a reference or a time: 0 means none. */
-      if (g_value_get_int64 (&value) != 0)
-        sqlite3_bind_int64 (stmt, index, g_value_get_int64 (&value));
+      if (g_value_get_int64 (value) != 0)
+        sqlite3_bind_int64 (stmt, index, g_value_get_int64 (value));
       else
         sqlite3_bind_null (stmt, index);
     }
-  else if (G_VALUE_HOLDS_INT (&value))
-    sqlite3_bind_int (stmt, index, g_value_get_int (&value));
-  else if (G_VALUE_HOLDS_BOOLEAN (&value))
-    sqlite3_bind_int (stmt, index, g_value_get_boolean (&value));
-  else if (G_VALUE_HOLDS_DOUBLE (&value))
-    sqlite3_bind_double (stmt, index, g_value_get_double (&value));
-  else if (G_VALUE_HOLDS_ENUM (&value))
+  else if (G_VALUE_HOLDS_INT (value))
+    sqlite3_bind_int (stmt, index, g_value_get_int (value));
+  else if (G_VALUE_HOLDS_BOOLEAN (value))
+    sqlite3_bind_int (stmt, index, g_value_get_boolean (value));
+  else if (G_VALUE_HOLDS_DOUBLE (value))
+    sqlite3_bind_double (stmt, index, g_value_get_double (value));
+  else if (G_VALUE_HOLDS_ENUM (value))
     {
       g_autoptr (GEnumClass) enum_class = g_type_class_ref (pspec->value_type);
-      GEnumValue *ev = g_enum_get_value (enum_class, g_value_get_enum (&value));
+      GEnumValue *ev = g_enum_get_value (enum_class, g_value_get_enum (value));
 
       g_assert (ev != NULL);
       sqlite3_bind_text (stmt, index, ev->value_nick, -1, SQLITE_STATIC);
@@ -195,7 +198,7 @@ _adiuva_store_read_record (GType         record_type,
       g_auto (GValue) value = G_VALUE_INIT;
 
       read_column (stmt, 3 + i, info->pspecs[i], &value);
-      g_object_set_property (G_OBJECT (record), info->pspecs[i]->name, &value);
+      _adiuva_record_take_value (record, info->pspecs[i]->param_id, &value);
     }
 
   if (ADIUVA_IS_TASK (record))
@@ -210,28 +213,24 @@ _adiuva_store_read_record (GType         record_type,
 }
 
 static gboolean
-check_record (AdiuvaRecord *record,
-              GError      **error)
+check_record (AdiuvaRecord     *record,
+              const RecordInfo *info,
+              GError          **error)
 {
+  const char *text;
+
+  if (info->required == NULL)
+    return TRUE;
+
   /* Titles and names are what a person sees in a list: refuse blank ones with words. */
-  static const char *const required[] = { "title", "name", NULL };
-
-  for (guint i = 0; required[i] != NULL; i++)
+  text = g_value_get_string (_adiuva_record_peek_value (record, info->required->param_id));
+  while (text != NULL && g_ascii_isspace (*text))
+    text++;
+  if (text == NULL || *text == '\0')
     {
-      GParamSpec      *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record),
-                                                             required[i]);
-      g_autofree char *text = NULL;
-
-      if (pspec == NULL)
-        continue;
-
-      g_object_get (record, required[i], &text, NULL);
-      if (text == NULL || *g_strstrip (text) == '\0')
-        {
-          g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
-                       _ ("The %s cannot be empty."), required[i]);
-          return FALSE;
-        }
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID,
+                   _ ("The %s cannot be empty."), info->required->name);
+      return FALSE;
     }
 
   return TRUE;
@@ -342,23 +341,25 @@ position_before (AdiuvaStore *self,
 
 /* New records with an order but no place yet go to the end. */
 static gboolean
-place_at_end (AdiuvaStore  *self,
-              AdiuvaRecord *record,
-              GError      **error)
+place_at_end (AdiuvaStore      *self,
+              AdiuvaRecord     *record,
+              const RecordInfo *info,
+              GError          **error)
 {
+  g_auto (GValue) value = G_VALUE_INIT;
   double position;
 
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (record), "position") == NULL)
-    return TRUE;
-
-  g_object_get (record, "position", &position, NULL);
-  if (position != 0)
+  if (info->position == NULL ||
+      g_value_get_double (_adiuva_record_peek_value (record, info->position->param_id)) != 0)
     return TRUE;
 
   if (!position_at_end (self, ADIUVA_RECORD_GET_CLASS (record)->table, &position, error))
     return FALSE;
 
-  g_object_set (record, "position", position, NULL);
+  g_value_init (&value, G_TYPE_DOUBLE);
+  g_value_set_double (&value, position);
+  _adiuva_record_set_value_property (G_OBJECT (record), info->position->param_id, &value,
+                                     info->position);
   return TRUE;
 }
 
@@ -375,13 +376,13 @@ write_record (AdiuvaStore  *self,
   sqlite3_stmt      *stmt;
   int                index = 1;
 
-  if (!check_record (record, error))
+  if (!check_record (record, info, error))
     return FALSE;
 
   if (!adiuva_store_begin (self, error))
     return FALSE;
 
-  if (insert && !place_at_end (self, record, error))
+  if (insert && !place_at_end (self, record, info, error))
     goto failed;
 
   stmt = _adiuva_store_prepare (self, insert ? info->insert_sql : info->update_sql, error);
@@ -413,7 +414,8 @@ write_record (AdiuvaStore  *self,
         goto failed;
     }
 
-  if (ADIUVA_IS_TASK (record) && !_adiuva_store_save_task_tags (self, ADIUVA_TASK (record), error))
+  if (ADIUVA_IS_TASK (record) &&
+      !_adiuva_store_save_task_tags (self, ADIUVA_TASK (record), insert, error))
     goto failed;
 
   if (!adiuva_store_commit (self, error))

@@ -11,18 +11,22 @@
 gboolean
 _adiuva_store_save_task_tags (AdiuvaStore *self,
                               AdiuvaTask  *task,
+                              gboolean     is_new,
                               GError     **error)
 {
   const char *const *tags = adiuva_task_get_tags (task);
   gint64             id = adiuva_record_get_id (ADIUVA_RECORD (task));
   sqlite3_stmt      *stmt;
 
-  stmt = _adiuva_store_prepare (self, "DELETE FROM task_tags WHERE task_id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!_adiuva_store_step_done (self, stmt, error))
-    return FALSE;
+  if (!is_new)
+    {
+      stmt = _adiuva_store_prepare (self, "DELETE FROM task_tags WHERE task_id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!_adiuva_store_step_done (self, stmt, error))
+        return FALSE;
+    }
 
   for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     {
