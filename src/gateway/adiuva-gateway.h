@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "adiuva-chat-accumulator.h"
+#include "adiuva-chat-delta.h"
+#include "adiuva-chat-message.h"
+#include "adiuva-chat-request.h"
+#include "adiuva-gateway-types.h"
+#include "adiuva-gateway-enums.h"
+#include "adiuva-ndjson-decoder.h"
+#include "adiuva-provider-table.h"
+#include "adiuva-sse-decoder.h"
+#include "adiuva-wire-codec.h"
