@@ -1643,10 +1643,12 @@ assert_answer (AdiuvaChatAccumulator *acc,
   g_assert_cmpint (usage->reasoning_tokens, ==, expected->usage.reasoning_tokens);
 }
 
-static const ExpectedCall parallel_weather[2] = {
-  { "call_jpE40AW1quMaiDYWNV4Aob6D", "get_current_weather", "{\"location\": \"San Francisco\"}" },
-  { "call_AZ51gEeXi37kKhFpXrcJzNQl", "get_current_weather", "{\"location\": \"Japan\"}" },
-};
+/* A macro, not an array: C does not let one constant initialize another. */
+#define PARALLEL_WEATHER_CALLS                                                                    \
+  { "call_jpE40AW1quMaiDYWNV4Aob6D", "get_current_weather", "{\"location\": \"San Francisco\"}" }, \
+  {                                                                                               \
+    "call_AZ51gEeXi37kKhFpXrcJzNQl", "get_current_weather", "{\"location\": \"Japan\"}"          \
+  }
 
 #define USAGE_UNKNOWN \
   {                   \
@@ -1665,7 +1667,7 @@ static const Expected recorded_responses[] = {
       "openai/ruby-openai_gpt35_parallel_tool_calls_nonstream.json",
       -1,
       "",
-      .calls = { parallel_weather[0], parallel_weather[1] },
+      .calls = { PARALLEL_WEATHER_CALLS },
       .finish = ADIUVA_FINISH_TOOL_CALLS,
       .usage = { 70, 46, 0, 0 },
   },
@@ -1714,7 +1716,7 @@ static const Expected recorded_responses[] = {
       "openai/ruby-openai-vcr/gpt-3_5-turbo_multiple_tool_calls_full_conversation.yml",
       0,
       "",
-      .calls = { parallel_weather[0], parallel_weather[1] },
+      .calls = { PARALLEL_WEATHER_CALLS },
       .finish = ADIUVA_FINISH_TOOL_CALLS,
       .usage = { 70, 46, 0, 0 },
   },
@@ -2218,8 +2220,9 @@ test_stream_garbage (void)
     ": only a comment\n\n",
     "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"half",
     "\xff\xfe\x00garbage\x01\x02",
-    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
-    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"!\"}}",
+    /* two events, the second cut short */
+    ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
+     "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"!\"}}"),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
