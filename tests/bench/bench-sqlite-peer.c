@@ -17,7 +17,7 @@
 static gboolean
 check_plain_sqlite (GError **error)
 {
-  sqlite3 *db = NULL;
+  sqlite3         *db = NULL;
   g_autofree char *cipher = NULL;
 
   if (sqlite3_open (":memory:", &db) == SQLITE_OK)
@@ -35,12 +35,12 @@ check_plain_sqlite (GError **error)
 }
 
 static gboolean
-check_file_is_plain (const char  *path,
-                     GError     **error)
+check_file_is_plain (const char *path,
+                     GError    **error)
 {
   static const char header[16] = "SQLite format 3";
-  g_autofree char *contents = NULL;
-  gsize len = 0;
+  g_autofree char  *contents = NULL;
+  gsize             len = 0;
 
   if (!g_file_get_contents (path, &contents, &len, error))
     return FALSE;
@@ -58,18 +58,18 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BenchData) data = NULL;
-  g_autoptr(GHashTable) results = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *migrations = NULL;
-  g_autofree char *tasks_db = NULL;
-  g_autofree char *own_dir = NULL;
-  BenchOpener *opener;
-  BenchScale scale;
-  int n_tasks = -1, n_notes = -1, n_queries = -1, n_opens = -1, n_pages = -1, n_passes = -1;
-  gboolean ok;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BenchData) data = NULL;
+  g_autoptr (GHashTable) results = NULL;
+  g_autofree char   *dir = NULL;
+  g_autofree char   *migrations = NULL;
+  g_autofree char   *tasks_db = NULL;
+  g_autofree char   *own_dir = NULL;
+  BenchOpener       *opener;
+  BenchScale         scale;
+  int                n_tasks = -1, n_notes = -1, n_queries = -1, n_opens = -1, n_pages = -1, n_passes = -1;
+  gboolean           ok;
   const GOptionEntry entries[] = {
     { "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir, "Folder for the databases", "DIR" },
     { "migrations", 0, 0, G_OPTION_ARG_FILENAME, &migrations, "Folder of the schema", "DIR" },
@@ -93,7 +93,9 @@ main (int   argc,
     }
 
   bench_scale_init (&scale, bench_is_short_mode ());
-#define OVERRIDE(field, value) if ((value) > 0) scale.field = (value)
+#define OVERRIDE(field, value) \
+  if ((value) > 0)             \
+  scale.field = (value)
   OVERRIDE (n_tasks, n_tasks);
   OVERRIDE (n_notes, n_notes);
   OVERRIDE (n_queries, n_queries);

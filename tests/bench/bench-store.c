@@ -28,7 +28,7 @@
 
 #define PASSPHRASE "correct horse battery staple"
 
-static const char * const quick_add_lines[] = {
+static const char *const quick_add_lines[] = {
   "Send invoice to ACME tomorrow 5pm p1 #Website @billing",
   "Buy milk",
   "Call mom today",
@@ -63,24 +63,24 @@ static const char * const quick_add_lines[] = {
 
 typedef struct
 {
-  BenchOpener  parent;
-  char        *dir;
-  GHashTable  *stores;       /* sqlite3 * → AdiuvaStore * */
-  GPtrArray   *workspaces;   /* every workspace created, for the keyring clean-up */
+  BenchOpener parent;
+  char       *dir;
+  GHashTable *stores;     /* sqlite3 * → AdiuvaStore * */
+  GPtrArray  *workspaces; /* every workspace created, for the keyring clean-up */
 } StoreOpener;
 
 static GPtrArray *all_workspaces;
 
 static sqlite3 *
-store_opener_open (BenchOpener  *opener,
-                   const char   *name,
-                   gboolean      create,
-                   GError      **error)
+store_opener_open (BenchOpener *opener,
+                   const char  *name,
+                   gboolean     create,
+                   GError     **error)
 {
-  StoreOpener *self = (StoreOpener *) opener;
+  StoreOpener     *self = (StoreOpener *) opener;
   g_autofree char *path = g_build_filename (self->dir, name, NULL);
-  AdiuvaStore *store;
-  sqlite3 *db;
+  AdiuvaStore     *store;
+  sqlite3         *db;
 
   if (create)
     {
@@ -137,7 +137,7 @@ static void
 forget_workspace (const char *dir)
 {
   g_autofree char *path = g_build_filename (dir, ADIUVA_KEY_FILE_NAME, NULL);
-  g_autoptr(AdiuvaKeyFile) key_file = _adiuva_key_file_load (path, NULL);
+  g_autoptr (AdiuvaKeyFile) key_file = _adiuva_key_file_load (path, NULL);
 
   if (key_file != NULL && (_adiuva_key_file_get_modes (key_file) & ADIUVA_KEY_MODE_KEYRING))
     _adiuva_keyring_clear (_adiuva_key_file_get_workspace_id (key_file), NULL, NULL);
@@ -146,13 +146,13 @@ forget_workspace (const char *dir)
 /* The api run */
 
 static gboolean
-add_projects (AdiuvaStore  *store,
-              BenchData    *data,
-              GError      **error)
+add_projects (AdiuvaStore *store,
+              BenchData   *data,
+              GError     **error)
 {
   for (guint i = 0; i < data->projects->len; i++)
     {
-      g_autoptr(AdiuvaProject) project = adiuva_project_new ();
+      g_autoptr (AdiuvaProject) project = adiuva_project_new ();
 
       adiuva_project_set_name (project, g_ptr_array_index (data->projects, i));
       if (!adiuva_store_add (store, ADIUVA_RECORD (project), error))
@@ -166,7 +166,7 @@ add_projects (AdiuvaStore  *store,
 static AdiuvaTaskStatus
 task_status (const char *nick)
 {
-  g_autoptr(GEnumClass) klass = g_type_class_ref (ADIUVA_TYPE_TASK_STATUS);
+  g_autoptr (GEnumClass) klass = g_type_class_ref (ADIUVA_TYPE_TASK_STATUS);
   GEnumValue *value = g_enum_get_value_by_nick (klass, nick);
 
   g_assert (value != NULL);
@@ -174,21 +174,21 @@ task_status (const char *nick)
 }
 
 static gboolean
-api_insert_tasks (AdiuvaStore   *store,
-                  BenchData     *data,
-                  double        *ms,
-                  GError       **error)
+api_insert_tasks (AdiuvaStore *store,
+                  BenchData   *data,
+                  double      *ms,
+                  GError     **error)
 {
-  g_autoptr(GPtrArray) tasks = g_ptr_array_new_full (data->n_tasks, g_object_unref);
+  g_autoptr (GPtrArray) tasks = g_ptr_array_new_full (data->n_tasks, g_object_unref);
   g_autofree gint64 *ids = g_new0 (gint64, data->n_tasks + 1);
-  double start;
-  gboolean ok;
+  double             start;
+  gboolean           ok;
 
   /* The objects are made beforehand: the figure is what the store takes to save them. */
   for (guint i = 0; i < data->n_tasks; i++)
     {
       const BenchTask *row = &data->tasks[i];
-      AdiuvaTask *task = adiuva_task_new ();
+      AdiuvaTask      *task = adiuva_task_new ();
 
       adiuva_task_set_title (task, row->title);
       adiuva_task_set_notes (task, row->notes);
@@ -222,19 +222,19 @@ api_insert_tasks (AdiuvaStore   *store,
 }
 
 static gboolean
-api_insert_notes (AdiuvaStore   *store,
-                  BenchData     *data,
-                  double        *ms,
-                  GError       **error)
+api_insert_notes (AdiuvaStore *store,
+                  BenchData   *data,
+                  double      *ms,
+                  GError     **error)
 {
-  g_autoptr(GPtrArray) notes = g_ptr_array_new_full (data->n_notes, g_object_unref);
-  double start;
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_full (data->n_notes, g_object_unref);
+  double   start;
   gboolean ok;
 
   for (guint i = 0; i < data->n_notes; i++)
     {
       const BenchNote *row = &data->notes[i];
-      AdiuvaNote *note = adiuva_note_new ();
+      AdiuvaNote      *note = adiuva_note_new ();
 
       adiuva_note_set_title (note, row->title);
       adiuva_note_set_body (note, row->body);
@@ -258,20 +258,20 @@ api_insert_notes (AdiuvaStore   *store,
 
 /* What a list view does first: make the model, ask for its length, fetch the visible rows. */
 static gboolean
-api_first_page (AdiuvaStore  *store,
-                guint        *n_items,
-                guint32      *checksum,
-                double       *ms,
-                GError      **error)
+api_first_page (AdiuvaStore *store,
+                guint       *n_items,
+                guint32     *checksum,
+                double      *ms,
+                GError     **error)
 {
   double start = bench_now_ms ();
-  g_autoptr(AdiuvaTaskListModel) model = adiuva_task_list_model_new (store, NULL);
+  g_autoptr (AdiuvaTaskListModel) model = adiuva_task_list_model_new (store, NULL);
   guint32 sum = 2166136261u;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  guint   n = g_list_model_get_n_items (G_LIST_MODEL (model));
 
   for (guint i = 0; i < MIN (n, BENCH_FIRST_PAGE); i++)
     {
-      g_autoptr(AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), i);
 
       if (task == NULL)
         {
@@ -299,7 +299,7 @@ static void
 record_store_engine (AdiuvaStore  *store,
                      BenchResults *results)
 {
-  sqlite3 *db = _adiuva_store_get_db (store);
+  sqlite3         *db = _adiuva_store_get_db (store);
   g_autofree char *journal = bench_query_text (db, "PRAGMA journal_mode");
 
   bench_results_set (results, "sqlite_version", "%s", sqlite3_libversion ());
@@ -316,9 +316,9 @@ record_store_engine (AdiuvaStore  *store,
 }
 
 static AdiuvaStore *
-create_workspace (const char  *dir,
-                  const char  *passphrase,
-                  GError     **error)
+create_workspace (const char *dir,
+                  const char *passphrase,
+                  GError    **error)
 {
   AdiuvaStore *store = adiuva_store_create (dir, passphrase, NULL, error);
 
@@ -339,14 +339,14 @@ run_api (const char       *dir,
   g_autofree char *notes_dir = g_build_filename (dir, "notes", NULL);
   g_autofree char *pass_dir = g_build_filename (dir, "passphrase", NULL);
   g_autofree char *key_path = g_build_filename (tasks_dir, ADIUVA_KEY_FILE_NAME, NULL);
-  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(AdiuvaKeyFile) key_file = NULL;
+  g_autoptr (GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (AdiuvaKeyFile) key_file = NULL;
   AdiuvaStore *store;
-  guint8 key[ADIUVA_MASTER_KEY_SIZE];
-  guint n_items = 0, hits = 0;
-  guint32 checksum = 0;
-  double ms;
-  gboolean ok;
+  guint8       key[ADIUVA_MASTER_KEY_SIZE];
+  guint        n_items = 0, hits = 0;
+  guint32      checksum = 0;
+  double       ms;
+  gboolean     ok;
 
   bench_results_set (results, "data_checksum", "%s", data->checksum);
 
@@ -456,9 +456,9 @@ run_api (const char       *dir,
     for (guint i = 0; ok && i < data->queries->len; i++)
       {
         double start = bench_now_ms ();
-        g_autoptr(GPtrArray) found = adiuva_store_search (store,
-                                                          g_ptr_array_index (data->queries, i),
-                                                          BENCH_SEARCH_LIMIT, error);
+        g_autoptr (GPtrArray) found = adiuva_store_search (store,
+                                                           g_ptr_array_index (data->queries, i),
+                                                           BENCH_SEARCH_LIMIT, error);
 
         ms = bench_now_ms () - start;
         ok = found != NULL;
@@ -506,17 +506,17 @@ static void
 run_quick_add (gboolean      short_mode,
                BenchResults *results)
 {
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GDateTime) now = g_date_time_new (utc, 2026, 11, 21, 10, 0, 0);
-  double budget = short_mode ? 100 : 2000;
-  double start = bench_now_ms (), elapsed;
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) now = g_date_time_new (utc, 2026, 11, 21, 10, 0, 0);
+  double  budget = short_mode ? 100 : 2000;
+  double  start = bench_now_ms (), elapsed;
   guint64 parses = 0;
 
   do
     {
       for (guint i = 0; i < G_N_ELEMENTS (quick_add_lines); i++)
         {
-          g_autoptr(AdiuvaQuickAdd) parsed = adiuva_quick_add_parse (quick_add_lines[i], now);
+          g_autoptr (AdiuvaQuickAdd) parsed = adiuva_quick_add_parse (quick_add_lines[i], now);
 
           g_assert (parsed != NULL && parsed->title != NULL);
         }
@@ -532,11 +532,11 @@ run_quick_add (gboolean      short_mode,
 /* The peer */
 
 static BenchResults *
-run_peer (const char        *dir,
-          const BenchScale  *scale,
-          GError           **error)
+run_peer (const char       *dir,
+          const BenchScale *scale,
+          GError          **error)
 {
-  g_autoptr(GSubprocess) peer = NULL;
+  g_autoptr (GSubprocess) peer = NULL;
   g_autofree char *out = NULL;
   g_autofree char *tasks = g_strdup_printf ("%u", scale->n_tasks);
   g_autofree char *notes = g_strdup_printf ("%u", scale->n_notes);
@@ -544,7 +544,7 @@ run_peer (const char        *dir,
   g_autofree char *opens = g_strdup_printf ("%u", scale->n_opens);
   g_autofree char *pages = g_strdup_printf ("%u", scale->n_pages);
   g_autofree char *passes = g_strdup_printf ("%u", scale->n_passes);
-  const char *peer_path = g_getenv ("ADIUVA_BENCH_PEER");
+  const char      *peer_path = g_getenv ("ADIUVA_BENCH_PEER");
 
   if (peer_path == NULL)
     peer_path = BENCH_SQLITE_PEER;
@@ -598,10 +598,10 @@ print_row (const char *label,
   g_autofree char *p = format_value (peer, unit);
   g_autofree char *ratio = NULL;
   g_autofree char *target = NULL;
-  const char *result = "";
-  double r = value / peer;
-  gboolean miss_ms = max_ms > 0 && !(value < max_ms);
-  gboolean miss_ratio = max_ratio > 0 && !(r < max_ratio);
+  const char      *result = "";
+  double           r = value / peer;
+  gboolean         miss_ms = max_ms > 0 && !(value < max_ms);
+  gboolean         miss_ratio = max_ratio > 0 && !(r < max_ratio);
 
   ratio = isnan (r) || isinf (r) ? g_strdup ("-") : g_strdup_printf ("%.2fx", r);
 
@@ -637,9 +637,9 @@ print_split (const char   *label,
              BenchResults *nokey,
              BenchResults *plain)
 {
-  double with_key = bench_results_get_double (sql, key);
-  double without = bench_results_get_double (nokey, key);
-  double system = bench_results_get_double (plain, key);
+  double           with_key = bench_results_get_double (sql, key);
+  double           without = bench_results_get_double (nokey, key);
+  double           system = bench_results_get_double (plain, key);
   g_autofree char *a = format_value (with_key, "ms");
   g_autofree char *b = format_value (without, "ms");
   g_autofree char *c = format_value (system, "ms");
@@ -791,21 +791,21 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BenchData) data = NULL;
-  g_autoptr(GHashTable) api = bench_results_new ();
-  g_autoptr(GHashTable) sql = bench_results_new ();
-  g_autoptr(GHashTable) nokey = bench_results_new ();
-  g_autoptr(GHashTable) plain = NULL;
-  g_autoptr(GHashTable) quick = bench_results_new ();
-  g_autofree char *tmp = NULL;
-  g_autofree char *sub = NULL;
-  BenchOpener *opener;
-  BenchScale scale;
-  gboolean short_mode = bench_is_short_mode ();
-  gboolean strict = FALSE;
-  gboolean ok;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BenchData) data = NULL;
+  g_autoptr (GHashTable) api = bench_results_new ();
+  g_autoptr (GHashTable) sql = bench_results_new ();
+  g_autoptr (GHashTable) nokey = bench_results_new ();
+  g_autoptr (GHashTable) plain = NULL;
+  g_autoptr (GHashTable) quick = bench_results_new ();
+  g_autofree char   *tmp = NULL;
+  g_autofree char   *sub = NULL;
+  BenchOpener       *opener;
+  BenchScale         scale;
+  gboolean           short_mode = bench_is_short_mode ();
+  gboolean           strict = FALSE;
+  gboolean           ok;
   const GOptionEntry entries[] = {
     { "strict", 0, 0, G_OPTION_ARG_NONE, &strict, "Exit with status 3 when a target is missed",
       NULL },
@@ -891,8 +891,8 @@ main (int   argc,
   if (ok)
     {
       BenchResults *runs[] = { api, sql, nokey, plain };
-      const char *names[] = { "the store API", "SQL on the store", "SQLCipher without a key",
-                              "plain SQLite" };
+      const char   *names[] = { "the store API", "SQL on the store", "SQLCipher without a key",
+                                "plain SQLite" };
 
       ok = check_same ("the data checksum", "data_checksum", runs, names, 4, &error) &&
            check_same ("the number of tasks", "first_page_n_items", runs, names, 4, &error) &&

@@ -13,7 +13,7 @@
 
 #define BENCH_SEED 20261121
 
-G_DEFINE_QUARK (adiuva-bench-error-quark, bench_error)
+G_DEFINE_QUARK (adiuva - bench - error - quark, bench_error)
 
 /* Scale */
 
@@ -30,111 +30,747 @@ bench_scale_init (BenchScale *scale,
                   gboolean    short_mode)
 {
   if (short_mode)
-    *scale = (BenchScale) { 2000, 500, 20, 3, 3, 1 };
+    *scale = (BenchScale){ 2000, 500, 20, 3, 3, 1 };
   else
-    *scale = (BenchScale) { 100000, 20000, 200, 20, 20, 2 };
+    *scale = (BenchScale){ 100000, 20000, 200, 20, 20, 2 };
 }
 
 /* Words, most frequent first. Text is drawn from them with a Zipf distribution, so a few
  * words are in nearly every note and most are in few, as in real writing. A few carry
  * diacritics, which the index folds away (unicode61 remove_diacritics=1). */
-static const char * const words[] = {
+static const char *const words[] = {
   /* function words */
-  "the", "to", "and", "a", "of", "for", "in", "on", "is", "with", "that", "it", "we", "this",
-  "be", "at", "from", "by", "as", "are", "have", "or", "not", "they", "will", "can", "about",
-  "all", "but", "our", "their", "an", "if", "so", "what", "up", "out", "when", "one", "more",
-  "there", "some", "them", "into", "than", "then", "also", "after", "before", "need", "next",
-  "should", "would", "could", "just", "only", "new", "still", "again", "week",
+  "the",
+  "to",
+  "and",
+  "a",
+  "of",
+  "for",
+  "in",
+  "on",
+  "is",
+  "with",
+  "that",
+  "it",
+  "we",
+  "this",
+  "be",
+  "at",
+  "from",
+  "by",
+  "as",
+  "are",
+  "have",
+  "or",
+  "not",
+  "they",
+  "will",
+  "can",
+  "about",
+  "all",
+  "but",
+  "our",
+  "their",
+  "an",
+  "if",
+  "so",
+  "what",
+  "up",
+  "out",
+  "when",
+  "one",
+  "more",
+  "there",
+  "some",
+  "them",
+  "into",
+  "than",
+  "then",
+  "also",
+  "after",
+  "before",
+  "need",
+  "next",
+  "should",
+  "would",
+  "could",
+  "just",
+  "only",
+  "new",
+  "still",
+  "again",
+  "week",
   /* content words */
-  "client", "project", "meeting", "invoice", "design", "review", "draft", "email", "call",
-  "website", "update", "notes", "budget", "deadline", "plan", "team", "report", "proposal",
-  "contract", "payment", "feedback", "schedule", "launch", "copy", "logo", "page", "content",
-  "brief", "estimate", "hours", "rate", "scope", "deliverable", "milestone", "agenda", "summary",
-  "follow", "sketch", "mockup", "prototype", "release", "server", "backup", "domain", "hosting",
-  "photo", "shoot", "edit", "video", "audio", "podcast", "episode", "article", "blog", "post",
-  "newsletter", "campaign", "social", "media", "brand", "colour", "palette", "font", "layout",
-  "grid", "icon", "illustration", "print", "poster", "flyer", "brochure", "catalogue",
-  "packaging", "label", "café", "menu", "recipe", "kitchen", "restaurant", "hotel", "booking",
-  "travel", "flight", "train", "ticket", "visa", "passport", "insurance", "tax", "receipt",
-  "expense", "account", "bank", "transfer", "quote", "discount", "price", "pricing", "retainer",
-  "résumé", "portfolio", "case", "study", "testimonial", "referral", "lead", "prospect", "pitch",
-  "presentation", "slides", "workshop", "training", "course", "lesson", "student", "teacher",
-  "research", "interview", "survey", "data", "analysis", "chart", "table", "spreadsheet",
-  "dashboard", "metrics", "traffic", "conversion", "signup", "checkout", "cart", "shop",
-  "product", "catalog", "inventory", "shipping", "delivery", "order", "customer", "support",
-  "ticketing", "bug", "fix", "feature", "request", "issue", "crash", "error", "log", "test",
-  "tests", "deploy", "staging", "production", "database", "migration", "query", "index",
-  "search", "filter", "sort", "export", "import", "sync", "api", "token", "login", "password",
-  "security", "privacy", "policy", "terms", "license", "trademark", "copyright", "lawyer",
-  "accountant", "bookkeeping", "quarter", "annual", "monthly", "weekly", "daily", "morning",
-  "afternoon", "evening", "monday", "tuesday", "wednesday", "thursday", "friday", "weekend",
-  "january", "february", "march", "april", "june", "july", "august", "september", "october",
-  "november", "december", "spring", "summer", "autumn", "winter", "holiday", "vacation",
-  "Zürich", "München", "Paris", "London", "Berlin", "Lisbon", "Madrid", "Vienna", "Prague",
-  "São", "Paulo", "Montréal", "Kraków", "Malmö", "façade", "crème", "brûlée", "naïve",
-  "jalapeño", "piñata", "fiancé", "décor", "entrée", "über", "señor", "coöperation",
-  "office", "desk", "chair", "laptop", "monitor", "keyboard", "printer", "scanner", "camera",
-  "lens", "tripod", "microphone", "headphones", "cable", "charger", "battery", "phone",
-  "tablet", "software", "subscription", "renewal", "plugin", "theme", "template", "component",
-  "library", "framework", "documentation", "guide", "tutorial", "manual", "handbook",
-  "checklist", "process", "workflow", "pipeline", "automation", "script", "tool", "toolkit",
-  "kit", "asset", "assets", "file", "files", "folder", "drive", "cloud", "storage", "archive",
-  "version", "history", "change", "changes", "revision", "approval", "sign", "signature",
-  "stamp", "letter", "envelope", "parcel", "post", "office", "courier", "pickup", "return",
-  "refund", "complaint", "question", "answer", "reply", "thread", "chat", "message", "voice",
-  "recording", "transcript", "translation", "localisation", "language", "english", "french",
-  "german", "spanish", "portuguese", "italian", "dutch", "swedish", "polish", "czech",
-  "garden", "plants", "water", "groceries", "milk", "bread", "coffee", "tea", "lunch",
-  "dinner", "breakfast", "gym", "run", "walk", "bike", "doctor", "dentist", "appointment",
-  "pharmacy", "school", "kids", "family", "birthday", "gift", "party", "wedding", "anniversary",
-  "friend", "neighbour", "landlord", "rent", "lease", "apartment", "house", "repair", "plumber",
-  "electrician", "paint", "wall", "floor", "window", "door", "key", "lock", "car", "garage",
-  "service", "tyres", "fuel", "parking", "fine", "licence", "registration", "renew", "form",
-  "application", "deadline", "submission", "grant", "funding", "investor", "pitchdeck",
-  "roadmap", "strategy", "goals", "objectives", "priorities", "risks", "assumptions",
-  "constraints", "requirements", "specification", "wireframe", "flow", "journey", "persona",
-  "accessibility", "contrast", "typography", "spacing", "alignment", "animation", "motion",
-  "transition", "hover", "button", "form", "field", "input", "dropdown", "modal", "dialog",
-  "sidebar", "header", "footer", "navigation", "breadcrumb", "carousel", "gallery", "lightbox",
-  "thumbnail", "banner", "hero", "section", "column", "row", "card", "badge", "tooltip",
-  "notification", "alert", "toast", "spinner", "progress", "loader", "skeleton", "placeholder",
-  "performance", "speed", "cache", "memory", "latency", "bandwidth", "compression", "image",
-  "images", "resize", "crop", "retouch", "colourgrade", "export", "render", "upload",
-  "download", "share", "link", "links", "preview", "comment", "comments", "mention", "tag",
-  "tags", "label", "priority", "status", "owner", "assignee", "reviewer", "stakeholder",
-  "sponsor", "vendor", "supplier", "partner", "agency", "studio", "freelancer", "contractor",
-  "subcontractor", "intern", "mentor", "coach", "consultant", "advisor", "board", "committee",
-  "association", "conference", "talk", "speaker", "panel", "venue", "catering", "badge",
-  "registration", "sponsorship", "booth", "banner", "merch", "stickers", "tshirts", "swag",
-  "printing", "proof", "proofs", "paper", "ink", "binding", "cover", "spine", "isbn",
-  "manuscript", "chapter", "outline", "headline", "subtitle", "caption", "alt", "text",
-  "keywords", "seo", "analytics", "ads", "adwords", "reach", "impressions", "clicks",
-  "followers", "engagement", "community", "forum", "moderation", "guidelines", "onboarding",
-  "offboarding", "handover", "retrospective", "standup", "sprint", "backlog", "estimate",
-  "velocity", "burndown", "kanban", "board", "column", "swimlane", "epic", "story", "task",
-  "subtask", "blocker", "dependency", "risk", "mitigation", "contingency", "buffer", "overtime",
-  "timesheet", "tracking", "billing", "billable", "nonbillable", "hourly", "fixed", "fee",
-  "deposit", "balance", "overdue", "reminder", "late", "penalty", "dispute", "mediation",
-  "settlement", "agreement", "nda", "confidential", "clause", "amendment", "addendum",
-  "renegotiate", "extension", "termination", "notice", "period", "probation", "evaluation",
-  "assessment", "appraisal", "promotion", "raise", "salary", "pension", "savings", "loan",
-  "mortgage", "interest", "dividend", "shares", "stock", "portfolio", "crypto", "wallet",
-  "exchange", "currency", "euro", "dollar", "pound", "franc", "krona", "zloty", "crown",
+  "client",
+  "project",
+  "meeting",
+  "invoice",
+  "design",
+  "review",
+  "draft",
+  "email",
+  "call",
+  "website",
+  "update",
+  "notes",
+  "budget",
+  "deadline",
+  "plan",
+  "team",
+  "report",
+  "proposal",
+  "contract",
+  "payment",
+  "feedback",
+  "schedule",
+  "launch",
+  "copy",
+  "logo",
+  "page",
+  "content",
+  "brief",
+  "estimate",
+  "hours",
+  "rate",
+  "scope",
+  "deliverable",
+  "milestone",
+  "agenda",
+  "summary",
+  "follow",
+  "sketch",
+  "mockup",
+  "prototype",
+  "release",
+  "server",
+  "backup",
+  "domain",
+  "hosting",
+  "photo",
+  "shoot",
+  "edit",
+  "video",
+  "audio",
+  "podcast",
+  "episode",
+  "article",
+  "blog",
+  "post",
+  "newsletter",
+  "campaign",
+  "social",
+  "media",
+  "brand",
+  "colour",
+  "palette",
+  "font",
+  "layout",
+  "grid",
+  "icon",
+  "illustration",
+  "print",
+  "poster",
+  "flyer",
+  "brochure",
+  "catalogue",
+  "packaging",
+  "label",
+  "café",
+  "menu",
+  "recipe",
+  "kitchen",
+  "restaurant",
+  "hotel",
+  "booking",
+  "travel",
+  "flight",
+  "train",
+  "ticket",
+  "visa",
+  "passport",
+  "insurance",
+  "tax",
+  "receipt",
+  "expense",
+  "account",
+  "bank",
+  "transfer",
+  "quote",
+  "discount",
+  "price",
+  "pricing",
+  "retainer",
+  "résumé",
+  "portfolio",
+  "case",
+  "study",
+  "testimonial",
+  "referral",
+  "lead",
+  "prospect",
+  "pitch",
+  "presentation",
+  "slides",
+  "workshop",
+  "training",
+  "course",
+  "lesson",
+  "student",
+  "teacher",
+  "research",
+  "interview",
+  "survey",
+  "data",
+  "analysis",
+  "chart",
+  "table",
+  "spreadsheet",
+  "dashboard",
+  "metrics",
+  "traffic",
+  "conversion",
+  "signup",
+  "checkout",
+  "cart",
+  "shop",
+  "product",
+  "catalog",
+  "inventory",
+  "shipping",
+  "delivery",
+  "order",
+  "customer",
+  "support",
+  "ticketing",
+  "bug",
+  "fix",
+  "feature",
+  "request",
+  "issue",
+  "crash",
+  "error",
+  "log",
+  "test",
+  "tests",
+  "deploy",
+  "staging",
+  "production",
+  "database",
+  "migration",
+  "query",
+  "index",
+  "search",
+  "filter",
+  "sort",
+  "export",
+  "import",
+  "sync",
+  "api",
+  "token",
+  "login",
+  "password",
+  "security",
+  "privacy",
+  "policy",
+  "terms",
+  "license",
+  "trademark",
+  "copyright",
+  "lawyer",
+  "accountant",
+  "bookkeeping",
+  "quarter",
+  "annual",
+  "monthly",
+  "weekly",
+  "daily",
+  "morning",
+  "afternoon",
+  "evening",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "weekend",
+  "january",
+  "february",
+  "march",
+  "april",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+  "spring",
+  "summer",
+  "autumn",
+  "winter",
+  "holiday",
+  "vacation",
+  "Zürich",
+  "München",
+  "Paris",
+  "London",
+  "Berlin",
+  "Lisbon",
+  "Madrid",
+  "Vienna",
+  "Prague",
+  "São",
+  "Paulo",
+  "Montréal",
+  "Kraków",
+  "Malmö",
+  "façade",
+  "crème",
+  "brûlée",
+  "naïve",
+  "jalapeño",
+  "piñata",
+  "fiancé",
+  "décor",
+  "entrée",
+  "über",
+  "señor",
+  "coöperation",
+  "office",
+  "desk",
+  "chair",
+  "laptop",
+  "monitor",
+  "keyboard",
+  "printer",
+  "scanner",
+  "camera",
+  "lens",
+  "tripod",
+  "microphone",
+  "headphones",
+  "cable",
+  "charger",
+  "battery",
+  "phone",
+  "tablet",
+  "software",
+  "subscription",
+  "renewal",
+  "plugin",
+  "theme",
+  "template",
+  "component",
+  "library",
+  "framework",
+  "documentation",
+  "guide",
+  "tutorial",
+  "manual",
+  "handbook",
+  "checklist",
+  "process",
+  "workflow",
+  "pipeline",
+  "automation",
+  "script",
+  "tool",
+  "toolkit",
+  "kit",
+  "asset",
+  "assets",
+  "file",
+  "files",
+  "folder",
+  "drive",
+  "cloud",
+  "storage",
+  "archive",
+  "version",
+  "history",
+  "change",
+  "changes",
+  "revision",
+  "approval",
+  "sign",
+  "signature",
+  "stamp",
+  "letter",
+  "envelope",
+  "parcel",
+  "post",
+  "office",
+  "courier",
+  "pickup",
+  "return",
+  "refund",
+  "complaint",
+  "question",
+  "answer",
+  "reply",
+  "thread",
+  "chat",
+  "message",
+  "voice",
+  "recording",
+  "transcript",
+  "translation",
+  "localisation",
+  "language",
+  "english",
+  "french",
+  "german",
+  "spanish",
+  "portuguese",
+  "italian",
+  "dutch",
+  "swedish",
+  "polish",
+  "czech",
+  "garden",
+  "plants",
+  "water",
+  "groceries",
+  "milk",
+  "bread",
+  "coffee",
+  "tea",
+  "lunch",
+  "dinner",
+  "breakfast",
+  "gym",
+  "run",
+  "walk",
+  "bike",
+  "doctor",
+  "dentist",
+  "appointment",
+  "pharmacy",
+  "school",
+  "kids",
+  "family",
+  "birthday",
+  "gift",
+  "party",
+  "wedding",
+  "anniversary",
+  "friend",
+  "neighbour",
+  "landlord",
+  "rent",
+  "lease",
+  "apartment",
+  "house",
+  "repair",
+  "plumber",
+  "electrician",
+  "paint",
+  "wall",
+  "floor",
+  "window",
+  "door",
+  "key",
+  "lock",
+  "car",
+  "garage",
+  "service",
+  "tyres",
+  "fuel",
+  "parking",
+  "fine",
+  "licence",
+  "registration",
+  "renew",
+  "form",
+  "application",
+  "deadline",
+  "submission",
+  "grant",
+  "funding",
+  "investor",
+  "pitchdeck",
+  "roadmap",
+  "strategy",
+  "goals",
+  "objectives",
+  "priorities",
+  "risks",
+  "assumptions",
+  "constraints",
+  "requirements",
+  "specification",
+  "wireframe",
+  "flow",
+  "journey",
+  "persona",
+  "accessibility",
+  "contrast",
+  "typography",
+  "spacing",
+  "alignment",
+  "animation",
+  "motion",
+  "transition",
+  "hover",
+  "button",
+  "form",
+  "field",
+  "input",
+  "dropdown",
+  "modal",
+  "dialog",
+  "sidebar",
+  "header",
+  "footer",
+  "navigation",
+  "breadcrumb",
+  "carousel",
+  "gallery",
+  "lightbox",
+  "thumbnail",
+  "banner",
+  "hero",
+  "section",
+  "column",
+  "row",
+  "card",
+  "badge",
+  "tooltip",
+  "notification",
+  "alert",
+  "toast",
+  "spinner",
+  "progress",
+  "loader",
+  "skeleton",
+  "placeholder",
+  "performance",
+  "speed",
+  "cache",
+  "memory",
+  "latency",
+  "bandwidth",
+  "compression",
+  "image",
+  "images",
+  "resize",
+  "crop",
+  "retouch",
+  "colourgrade",
+  "export",
+  "render",
+  "upload",
+  "download",
+  "share",
+  "link",
+  "links",
+  "preview",
+  "comment",
+  "comments",
+  "mention",
+  "tag",
+  "tags",
+  "label",
+  "priority",
+  "status",
+  "owner",
+  "assignee",
+  "reviewer",
+  "stakeholder",
+  "sponsor",
+  "vendor",
+  "supplier",
+  "partner",
+  "agency",
+  "studio",
+  "freelancer",
+  "contractor",
+  "subcontractor",
+  "intern",
+  "mentor",
+  "coach",
+  "consultant",
+  "advisor",
+  "board",
+  "committee",
+  "association",
+  "conference",
+  "talk",
+  "speaker",
+  "panel",
+  "venue",
+  "catering",
+  "badge",
+  "registration",
+  "sponsorship",
+  "booth",
+  "banner",
+  "merch",
+  "stickers",
+  "tshirts",
+  "swag",
+  "printing",
+  "proof",
+  "proofs",
+  "paper",
+  "ink",
+  "binding",
+  "cover",
+  "spine",
+  "isbn",
+  "manuscript",
+  "chapter",
+  "outline",
+  "headline",
+  "subtitle",
+  "caption",
+  "alt",
+  "text",
+  "keywords",
+  "seo",
+  "analytics",
+  "ads",
+  "adwords",
+  "reach",
+  "impressions",
+  "clicks",
+  "followers",
+  "engagement",
+  "community",
+  "forum",
+  "moderation",
+  "guidelines",
+  "onboarding",
+  "offboarding",
+  "handover",
+  "retrospective",
+  "standup",
+  "sprint",
+  "backlog",
+  "estimate",
+  "velocity",
+  "burndown",
+  "kanban",
+  "board",
+  "column",
+  "swimlane",
+  "epic",
+  "story",
+  "task",
+  "subtask",
+  "blocker",
+  "dependency",
+  "risk",
+  "mitigation",
+  "contingency",
+  "buffer",
+  "overtime",
+  "timesheet",
+  "tracking",
+  "billing",
+  "billable",
+  "nonbillable",
+  "hourly",
+  "fixed",
+  "fee",
+  "deposit",
+  "balance",
+  "overdue",
+  "reminder",
+  "late",
+  "penalty",
+  "dispute",
+  "mediation",
+  "settlement",
+  "agreement",
+  "nda",
+  "confidential",
+  "clause",
+  "amendment",
+  "addendum",
+  "renegotiate",
+  "extension",
+  "termination",
+  "notice",
+  "period",
+  "probation",
+  "evaluation",
+  "assessment",
+  "appraisal",
+  "promotion",
+  "raise",
+  "salary",
+  "pension",
+  "savings",
+  "loan",
+  "mortgage",
+  "interest",
+  "dividend",
+  "shares",
+  "stock",
+  "portfolio",
+  "crypto",
+  "wallet",
+  "exchange",
+  "currency",
+  "euro",
+  "dollar",
+  "pound",
+  "franc",
+  "krona",
+  "zloty",
+  "crown",
 };
 
-static const char * const task_verbs[] = {
-  "Send", "Review", "Update", "Call", "Draft", "Fix", "Prepare", "Schedule", "Email",
-  "Follow up on", "Pay", "Book", "Check", "Write", "Plan", "Finish", "Order", "Submit", "Renew",
-  "Clean up", "Research", "Design", "Test", "Deploy", "Archive", "Print", "Sign", "Reply to",
-  "Ask about", "Confirm",
+static const char *const task_verbs[] = {
+  "Send",
+  "Review",
+  "Update",
+  "Call",
+  "Draft",
+  "Fix",
+  "Prepare",
+  "Schedule",
+  "Email",
+  "Follow up on",
+  "Pay",
+  "Book",
+  "Check",
+  "Write",
+  "Plan",
+  "Finish",
+  "Order",
+  "Submit",
+  "Renew",
+  "Clean up",
+  "Research",
+  "Design",
+  "Test",
+  "Deploy",
+  "Archive",
+  "Print",
+  "Sign",
+  "Reply to",
+  "Ask about",
+  "Confirm",
 };
 
-static const char * const tag_names[] = {
-  "billing", "urgent", "design", "email", "call", "research", "admin", "waiting", "review",
-  "writing", "errand", "finance",
+static const char *const tag_names[] = {
+  "billing",
+  "urgent",
+  "design",
+  "email",
+  "call",
+  "research",
+  "admin",
+  "waiting",
+  "review",
+  "writing",
+  "errand",
+  "finance",
 };
 
-static const char * const statuses[] = { "todo", "doing", "done", "cancelled" };
+static const char *const statuses[] = { "todo", "doing", "done", "cancelled" };
 
 typedef struct
 {
@@ -178,7 +814,7 @@ generator_word (Generator *gen,
 {
   double low = first > 0 ? gen->cumulative[first - 1] : 0;
   double target = low + g_rand_double (gen->rand) * (gen->cumulative[gen->n_words - 1] - low);
-  guint lo = first, hi = gen->n_words - 1;
+  guint  lo = first, hi = gen->n_words - 1;
 
   while (lo < hi)
     {
@@ -248,7 +884,7 @@ make_title (Generator *gen,
             guint      max_words)
 {
   GString *out = g_string_new (NULL);
-  guint n = g_rand_int_range (gen->rand, min_words, max_words + 1);
+  guint    n = g_rand_int_range (gen->rand, min_words, max_words + 1);
 
   for (guint i = 0; i < n; i++)
     {
@@ -288,10 +924,10 @@ generate_tasks (Generator *gen,
   for (guint i = 0; i < data->n_tasks; i++)
     {
       BenchTask *task = &data->tasks[i];
-      GString *title = g_string_new (task_verbs[g_rand_int_range (gen->rand, 0,
-                                                                  G_N_ELEMENTS (task_verbs))]);
-      guint n_words = g_rand_int_range (gen->rand, 2, 6);
-      int roll;
+      GString   *title = g_string_new (task_verbs[g_rand_int_range (gen->rand, 0,
+                                                                    G_N_ELEMENTS (task_verbs))]);
+      guint      n_words = g_rand_int_range (gen->rand, 2, 6);
+      int        roll;
 
       for (guint w = 0; w < n_words; w++)
         g_string_append_printf (title, " %s", words[generator_word (gen, w == 0 ? gen->first_content : 0)]);
@@ -311,12 +947,16 @@ generate_tasks (Generator *gen,
         task->parent = 1 + (i - 1 - g_rand_int_range (gen->rand, 0, MIN (i, 50)));
 
       roll = g_rand_int_range (gen->rand, 0, 100);
-      task->status = statuses[roll < 70 ? 0 : roll < 80 ? 1 : roll < 97 ? 2 : 3];
+      task->status = statuses[roll < 70 ? 0 : roll < 80 ? 1
+                                          : roll < 97   ? 2
+                                                        : 3];
       if (task->status == statuses[2])
         task->completed_at = 1767225600 + g_rand_int_range (gen->rand, 0, 365 * 86400);
 
       roll = g_rand_int_range (gen->rand, 0, 100);
-      task->priority = roll < 5 ? 1 : roll < 20 ? 2 : roll < 50 ? 3 : 4;
+      task->priority = roll < 5 ? 1 : roll < 20 ? 2
+                                  : roll < 50   ? 3
+                                                : 4;
 
       if (g_rand_int_range (gen->rand, 0, 10) < 4)
         {
@@ -350,8 +990,8 @@ generate_notes (Generator *gen,
   for (guint i = 0; i < data->n_notes; i++)
     {
       BenchNote *note = &data->notes[i];
-      GString *body = g_string_new (NULL);
-      double r = g_rand_double (gen->rand);
+      GString   *body = g_string_new (NULL);
+      double     r = g_rand_double (gen->rand);
 
       note->title = make_title (gen, 2, 6);
       /* 30–400 words, most of them short */
@@ -370,22 +1010,32 @@ generate_queries (Generator *gen,
                   BenchData *data,
                   guint      n_queries)
 {
-  static const char * const unaccented[] = {
-    "cafe", "resume", "zurich", "munchen", "facade", "creme brulee", "naive", "montreal",
-    "jalapeno", "sao paulo", "fiance", "decor",
+  static const char *const unaccented[] = {
+    "cafe",
+    "resume",
+    "zurich",
+    "munchen",
+    "facade",
+    "creme brulee",
+    "naive",
+    "montreal",
+    "jalapeno",
+    "sao paulo",
+    "fiance",
+    "decor",
   };
 
   for (guint i = 0; i < n_queries; i++)
     {
-      int roll = g_rand_int_range (gen->rand, 0, 100);
-      const char *first = words[generator_word (gen, gen->first_content)];
+      int              roll = g_rand_int_range (gen->rand, 0, 100);
+      const char      *first = words[generator_word (gen, gen->first_content)];
       g_autofree char *lower = g_utf8_strdown (first, -1);
 
       if (roll < 50)
         g_ptr_array_add (data->queries, g_steal_pointer (&lower));
       else if (roll < 85)
         {
-          const char *second = words[generator_word (gen, gen->first_content)];
+          const char      *second = words[generator_word (gen, gen->first_content)];
           g_autofree char *lower2 = g_utf8_strdown (second, -1);
 
           g_ptr_array_add (data->queries, g_strdup_printf ("%s %s", lower, lower2));
@@ -408,8 +1058,8 @@ BenchData *
 bench_data_new (const BenchScale *scale)
 {
   BenchData *data = g_new0 (BenchData, 1);
-  Generator gen = { 0 };
-  guint32 checksum = 2166136261u;
+  Generator  gen = { 0 };
+  guint32    checksum = 2166136261u;
 
   generator_init (&gen);
 
@@ -479,7 +1129,7 @@ bench_data_free (BenchData *data)
 void
 bench_remove_tree (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -546,7 +1196,7 @@ bench_results_set (BenchResults *results,
                    ...)
 {
   va_list args;
-  char *value;
+  char   *value;
 
   va_start (args, format);
   value = g_strdup_vprintf (format, args);
@@ -576,7 +1226,7 @@ compare_keys (gconstpointer a,
               gconstpointer b,
               gpointer      user_data)
 {
-  return strcmp (*(char * const *) a, *(char * const *) b);
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 void
@@ -584,7 +1234,7 @@ bench_results_print (BenchResults *results,
                      FILE         *out)
 {
   g_autofree gpointer *keys = g_hash_table_get_keys_as_array (results, NULL);
-  guint n = g_hash_table_size (results);
+  guint                n = g_hash_table_size (results);
 
   g_qsort_with_data (keys, n, sizeof (gpointer), compare_keys, NULL);
   for (guint i = 0; i < n; i++)
@@ -616,18 +1266,18 @@ bench_results_parse (const char *text)
 /* SQL helpers */
 
 static void
-set_sqlite_error (sqlite3     *db,
-                  const char  *what,
-                  GError     **error)
+set_sqlite_error (sqlite3    *db,
+                  const char *what,
+                  GError    **error)
 {
   g_set_error (error, BENCH_ERROR, 0, "%s: %s", what,
                db != NULL ? sqlite3_errmsg (db) : "out of memory");
 }
 
 gboolean
-bench_exec (sqlite3     *db,
-            const char  *sql,
-            GError     **error)
+bench_exec (sqlite3    *db,
+            const char *sql,
+            GError    **error)
 {
   char *message = NULL;
 
@@ -647,7 +1297,7 @@ bench_query_int (sqlite3    *db,
                  const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
+  gint64        value = -1;
 
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
@@ -662,7 +1312,7 @@ bench_query_text (sqlite3    *db,
                   const char *sql)
 {
   sqlite3_stmt *stmt = NULL;
-  char *value = NULL;
+  char         *value = NULL;
 
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
@@ -673,10 +1323,10 @@ bench_query_text (sqlite3    *db,
 }
 
 static sqlite3_stmt *
-prepare (sqlite3        *db,
-         sqlite3_stmt  **cache,
-         const char     *sql,
-         GError        **error)
+prepare (sqlite3       *db,
+         sqlite3_stmt **cache,
+         const char    *sql,
+         GError       **error)
 {
   if (*cache != NULL)
     {
@@ -703,9 +1353,9 @@ bench_finalize_cache (sqlite3_stmt **cache,
 }
 
 static gboolean
-step_done (sqlite3       *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+step_done (sqlite3      *db,
+           sqlite3_stmt *stmt,
+           GError      **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -744,15 +1394,15 @@ bind_id_or_null (sqlite3_stmt *stmt,
 /* Okapi BM25 over FTS4's matchinfo(…, 'pcnalx'), written for the benchmark so that both
  * libraries run the same ranking code. Titles (column 0) weigh twice as much as bodies. */
 static void
-bench_rank (sqlite3_context  *ctx,
-            int               argc,
-            sqlite3_value   **argv)
+bench_rank (sqlite3_context *ctx,
+            int              argc,
+            sqlite3_value  **argv)
 {
-  const double k1 = 1.2, b = 0.75;
+  const double        k1 = 1.2, b = 0.75;
   const unsigned int *mi = sqlite3_value_blob (argv[0]);
-  int size = sqlite3_value_bytes (argv[0]);
-  unsigned int phrases, columns, docs;
-  double score = 0;
+  int                 size = sqlite3_value_bytes (argv[0]);
+  unsigned int        phrases, columns, docs;
+  double              score = 0;
 
   if (mi == NULL || size < 12)
     {
@@ -779,7 +1429,7 @@ bench_rank (sqlite3_context  *ctx,
       for (unsigned int p = 0; p < phrases; p++)
         {
           const unsigned int *x = mi + 3 + 2 * columns + 3 * (p * columns + c);
-          double tf = x[0], df = x[2], idf;
+          double              tf = x[0], df = x[2], idf;
 
           if (x[0] == 0)
             continue;
@@ -809,12 +1459,12 @@ typedef struct
 } BenchSqlOpener;
 
 static gboolean
-apply_schema (sqlite3     *db,
-              const char  *migrations_dir,
-              GError     **error)
+apply_schema (sqlite3    *db,
+              const char *migrations_dir,
+              GError    **error)
 {
-  g_autoptr(GDir) dir = g_dir_open (migrations_dir, 0, error);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = g_dir_open (migrations_dir, 0, error);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   if (dir == NULL)
@@ -848,16 +1498,16 @@ apply_schema (sqlite3     *db,
 }
 
 static sqlite3 *
-sql_opener_open (BenchOpener  *opener,
-                 const char   *name,
-                 gboolean      create,
-                 GError      **error)
+sql_opener_open (BenchOpener *opener,
+                 const char  *name,
+                 gboolean     create,
+                 GError     **error)
 {
-  BenchSqlOpener *self = (BenchSqlOpener *) opener;
+  BenchSqlOpener  *self = (BenchSqlOpener *) opener;
   g_autofree char *file = g_strconcat (name, ".db", NULL);
   g_autofree char *path = g_build_filename (self->dir, file, NULL);
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-  sqlite3 *db = NULL;
+  int              flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  sqlite3         *db = NULL;
 
   if (create && g_mkdir_with_parents (self->dir, 0700) != 0)
     {
@@ -887,7 +1537,8 @@ sql_opener_open (BenchOpener  *opener,
   if (!bench_exec (db, "PRAGMA journal_mode = WAL;"
                        "PRAGMA synchronous = FULL;"
                        "PRAGMA foreign_keys = ON;"
-                       "PRAGMA temp_store = MEMORY;", error) ||
+                       "PRAGMA temp_store = MEMORY;",
+                   error) ||
       (create && !apply_schema (db, self->migrations_dir, error)))
     {
       sqlite3_close (db);
@@ -944,8 +1595,9 @@ static gboolean
 has_trigger (sqlite3    *db,
              const char *name)
 {
-  char *sql = sqlite3_mprintf ("SELECT count(*) FROM sqlite_master "
-                               "WHERE type = 'trigger' AND name = %Q", name);
+  char    *sql = sqlite3_mprintf ("SELECT count(*) FROM sqlite_master "
+                                     "WHERE type = 'trigger' AND name = %Q",
+                                  name);
   gboolean found = bench_query_int (db, sql) > 0;
 
   sqlite3_free (sql);
@@ -974,20 +1626,21 @@ index_row (sqlite3       *db,
 }
 
 gboolean
-bench_insert_projects (sqlite3    *db,
-                       BenchData  *data,
-                       GError    **error)
+bench_insert_projects (sqlite3   *db,
+                       BenchData *data,
+                       GError   **error)
 {
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *index = NULL;
-  gboolean triggers = has_trigger (db, "projects_search_insert");
-  gboolean ok = bench_exec (db, "BEGIN IMMEDIATE", error);
+  gboolean      triggers = has_trigger (db, "projects_search_insert");
+  gboolean      ok = bench_exec (db, "BEGIN IMMEDIATE", error);
 
   if (ok)
     ok = prepare (db, &stmt,
                   "INSERT INTO projects (created_at, updated_at, client_id, name, description, "
                   "colour, status, archived, position) "
-                  "VALUES (?1, ?1, NULL, ?2, NULL, '#8a8ea9', 'active', 0, ?3)", error) != NULL;
+                  "VALUES (?1, ?1, NULL, ?2, NULL, '#8a8ea9', 'active', 0, ?3)",
+                  error) != NULL;
 
   for (guint i = 0; ok && i < data->projects->len; i++)
     {
@@ -1013,28 +1666,31 @@ bench_insert_projects (sqlite3    *db,
 /* Row by row, as the store would write them (the same columns and the same tag SQL), in one
  * transaction. */
 gboolean
-bench_insert_tasks (sqlite3    *db,
-                    BenchData  *data,
-                    double     *ms,
-                    GError    **error)
+bench_insert_tasks (sqlite3   *db,
+                    BenchData *data,
+                    double    *ms,
+                    GError   **error)
 {
-  sqlite3_stmt *cache[4] = { NULL, };
+  sqlite3_stmt *cache[4] = {
+    NULL,
+  };
   g_autofree gint64 *ids = g_new0 (gint64, data->n_tasks + 1);
-  gboolean triggers = has_trigger (db, "tasks_search_insert");
-  double start = bench_now_ms ();
-  gboolean ok;
+  gboolean           triggers = has_trigger (db, "tasks_search_insert");
+  double             start = bench_now_ms ();
+  gboolean           ok;
 
   ok = bench_exec (db, "BEGIN IMMEDIATE", error);
   for (guint i = 0; ok && i < data->n_tasks; i++)
     {
       const BenchTask *task = &data->tasks[i];
-      sqlite3_stmt *stmt;
+      sqlite3_stmt    *stmt;
 
       stmt = prepare (db, &cache[0],
                       "INSERT INTO tasks (created_at, updated_at, project_id, parent_id, title, "
                       "notes, status, priority, start, due, completed_at, position, recurrence, "
                       "is_ai_suggested, is_approved) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      error);
       if (stmt == NULL)
         {
           ok = FALSE;
@@ -1072,7 +1728,8 @@ bench_insert_tasks (sqlite3    *db,
           if (ok)
             stmt = prepare (db, &cache[2],
                             "INSERT OR IGNORE INTO task_tags (task_id, tag_id) "
-                            "SELECT ?, id FROM tags WHERE name = ? COLLATE NOCASE", error);
+                            "SELECT ?, id FROM tags WHERE name = ? COLLATE NOCASE",
+                            error);
           ok = ok && stmt != NULL;
           if (ok)
             {
@@ -1094,22 +1751,23 @@ bench_insert_tasks (sqlite3    *db,
 }
 
 gboolean
-bench_insert_notes (sqlite3    *db,
-                    BenchData  *data,
-                    double     *ms,
-                    GError    **error)
+bench_insert_notes (sqlite3   *db,
+                    BenchData *data,
+                    double    *ms,
+                    GError   **error)
 {
   sqlite3_stmt *stmt = NULL;
   sqlite3_stmt *index = NULL;
-  gboolean triggers = has_trigger (db, "notes_search_insert");
-  double start = bench_now_ms ();
-  gboolean ok;
+  gboolean      triggers = has_trigger (db, "notes_search_insert");
+  double        start = bench_now_ms ();
+  gboolean      ok;
 
   ok = bench_exec (db, "BEGIN IMMEDIATE", error);
   if (ok)
     ok = prepare (db, &stmt,
                   "INSERT INTO notes (created_at, updated_at, project_id, title, body, pinned) "
-                  "VALUES (?, ?, ?, ?, ?, ?)", error) != NULL;
+                  "VALUES (?, ?, ?, ?, ?, ?)",
+                  error) != NULL;
 
   for (guint i = 0; ok && i < data->n_notes; i++)
     {
@@ -1149,10 +1807,10 @@ bench_first_page (sqlite3       *db,
                   GError       **error)
 {
   sqlite3_stmt *stmt;
-  guint32 sum = 2166136261u;
-  guint n_rows = 0;
-  gsize bytes = 0;
-  int rc;
+  guint32       sum = 2166136261u;
+  guint         n_rows = 0;
+  gsize         bytes = 0;
+  int           rc;
 
   stmt = prepare (db, &cache[0], "SELECT count (*) FROM tasks", error);
   if (stmt == NULL)
@@ -1173,7 +1831,8 @@ bench_first_page (sqlite3       *db,
                   "tasks.is_ai_suggested, tasks.is_approved, "
                   "(SELECT group_concat (tags.name, char (31)) FROM task_tags "
                   "JOIN tags ON tags.id = task_tags.tag_id WHERE task_tags.task_id = tasks.id) "
-                  "FROM tasks ORDER BY tasks.position, tasks.id LIMIT 50 OFFSET ?", error);
+                  "FROM tasks ORDER BY tasks.position, tasks.id LIMIT 50 OFFSET ?",
+                  error);
   if (stmt == NULL)
     return FALSE;
 
@@ -1209,7 +1868,7 @@ bench_match_expression (const char *query)
 {
   g_auto (GStrv) parts = g_strsplit_set (query, " \t", -1);
   GString *expression = g_string_new (NULL);
-  guint n = g_strv_length (parts);
+  guint    n = g_strv_length (parts);
 
   for (guint i = 0; i < n; i++)
     {
@@ -1231,10 +1890,10 @@ bench_search (sqlite3       *db,
               GError       **error)
 {
   g_autofree char *match = bench_match_expression (query);
-  sqlite3_stmt *stmt;
-  guint n = 0;
-  gsize bytes = 0;
-  int rc;
+  sqlite3_stmt    *stmt;
+  guint            n = 0;
+  gsize            bytes = 0;
+  int              rc;
 
   /* The same shape as adiuva_store_search(): ranked in a subquery, read whole for the best. */
   stmt = prepare (db, &cache[0],
@@ -1246,7 +1905,8 @@ bench_search (sqlite3       *db,
                   "  FROM search_index WHERE search_index MATCH ?1 "
                   "  ORDER BY score DESC LIMIT ?2) AS best "
                   "ON search_index.docid = best.best_docid "
-                  "WHERE search_index MATCH ?1 ORDER BY best.score DESC", error);
+                  "WHERE search_index MATCH ?1 ORDER BY best.score DESC",
+                  error);
   if (stmt == NULL)
     return FALSE;
 
@@ -1306,12 +1966,14 @@ bench_run_sql (BenchOpener      *opener,
                BenchResults     *results,
                GError          **error)
 {
-  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
-  sqlite3_stmt *cache[2] = { NULL, };
+  g_autoptr (GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+  sqlite3_stmt *cache[2] = {
+    NULL,
+  };
   sqlite3 *db;
-  guint n_items = 0, hits = 0;
-  guint32 checksum = 0;
-  double ms;
+  guint    n_items = 0, hits = 0;
+  guint32  checksum = 0;
+  double   ms;
   gboolean ok;
 
   bench_results_set (results, "data_checksum", "%s", data->checksum);
@@ -1414,7 +2076,7 @@ bench_run_sql (BenchOpener      *opener,
     for (guint i = 0; ok && i < data->queries->len; i++)
       {
         double start = bench_now_ms ();
-        guint n = 0;
+        guint  n = 0;
 
         ok = bench_search (db, cache, g_ptr_array_index (data->queries, i), &n, error);
         ms = bench_now_ms () - start;
