@@ -6,9 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "adiuva-chat-accumulator.h"
-
-/* A model that starts more parallel calls than this is broken or hostile. */
-#define MAX_TOOL_CALLS 128
+#include "adiuva-wire-codec-private.h"
 
 typedef struct
 {
@@ -70,16 +68,6 @@ adiuva_chat_accumulator_free (AdiuvaChatAccumulator *self)
   g_free (self);
 }
 
-static void
-merge_count (gint64 *into,
-             gint64  value)
-{
-  /* Providers report usage in pieces (Anthropic: input at the start, output at the end), and
-   * later reports restate earlier ones: keep the latest known value of each count. */
-  if (value >= 0)
-    *into = value;
-}
-
 gboolean
 adiuva_chat_accumulator_add (AdiuvaChatAccumulator *self,
                              const AdiuvaChatDelta *delta,
@@ -106,10 +94,11 @@ adiuva_chat_accumulator_add (AdiuvaChatAccumulator *self,
       {
         PendingCall *call;
 
-        if (delta->tool_index >= MAX_TOOL_CALLS)
+        if (delta->tool_index >= ADIUVA_MAX_TOOL_CALLS)
           {
             g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
-                         _ ("The model started more than %d tool calls at once."), MAX_TOOL_CALLS);
+                         _ ("The model started more than %d tool calls at once."),
+                         ADIUVA_MAX_TOOL_CALLS);
             return FALSE;
           }
 
@@ -134,10 +123,7 @@ adiuva_chat_accumulator_add (AdiuvaChatAccumulator *self,
       break;
 
     case ADIUVA_DELTA_USAGE:
-      merge_count (&self->usage.input_tokens, delta->usage.input_tokens);
-      merge_count (&self->usage.output_tokens, delta->usage.output_tokens);
-      merge_count (&self->usage.cached_input_tokens, delta->usage.cached_input_tokens);
-      merge_count (&self->usage.reasoning_tokens, delta->usage.reasoning_tokens);
+      _adiuva_usage_merge (&self->usage, &delta->usage);
       break;
 
     default:

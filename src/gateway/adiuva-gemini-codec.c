@@ -77,7 +77,6 @@
  */
 
 #define SYNTHESIZED_ID_PREFIX "gemini_"
-#define SYNTHESIZED_ID_DIGITS 24
 /* Past these a schema is cut off: nesting that deep or that large is no tool's arguments but
  * a mistake, or references that multiply (a refers to b twice, b to c twice, …). */
 #define MAX_SCHEMA_DEPTH 32
@@ -85,17 +84,13 @@
 /* A stream whose first bytes are no SSE event may be an error object sent as it is; this
  * much of it is kept to read the error from. */
 #define HEAD_SIZE (16 * 1024)
-/* Past this an event's tree is dropped with its parser rather than kept until the next
- * event, so an open stream stays small after one large event. */
-#define KEEP_PARSER_BELOW (32 * 1024)
-#define EXCERPT_SIZE 60
-#define ERROR_BODY_SIZE 300
+/* Past this the text of a call's arguments is dropped rather than kept until the next call,
+ * so an open stream stays small after one large call. */
+#define KEEP_BUFFER_BELOW (32 * 1024)
 
 #define BUDGET_LOW 1024
 #define BUDGET_MEDIUM 8192
 #define BUDGET_HIGH 24576
-
-static const AdiuvaUsage unknown_usage = ADIUVA_USAGE_INIT;
 
 /* Requests ------------------------------------------------------------------------------- */
 
@@ -137,13 +132,6 @@ format_is_supported (const char *type,
     return g_str_equal (format, "int32") || g_str_equal (format, "int64");
 
   return FALSE;
-}
-
-static gboolean
-node_is_string (JsonNode *node)
-{
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
 static void append_json (GString  *out,
@@ -204,7 +192,7 @@ convert_enum (JsonObject *out,
 
       if (JSON_NODE_HOLDS_NULL (value))
         json_object_set_boolean_member (out, "nullable", TRUE);
-      else if (node_is_string (value))
+      else if (_adiuva_json_node_holds (value, G_TYPE_STRING))
         json_array_add_string_element (strings, json_node_get_string (value));
       else if (JSON_NODE_HOLDS_VALUE (value))
         {
@@ -229,7 +217,7 @@ is_null_schema (JsonNode *node)
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return FALSE;
   type = json_object_get_member (json_node_get_object (node), "type");
-  return node_is_string (type) && g_str_equal (json_node_get_string (type), "null");
+  return g_strcmp0 (_adiuva_json_node_get_string (type), "null") == 0;
 }
 
 /* anyOf and oneOf: Gemini knows anyOf only. Optional[X], written anyOf [X, null], becomes a
@@ -260,7 +248,8 @@ convert_alternatives (JsonObject    *out,
       /* Keys of the schema itself (its description) win over the alternative's. */
       for (GList *l = names; l != NULL; l = l->next)
         if (!json_object_has_member (out, l->data))
-          json_object_set_member (out, l->data, json_node_copy (json_object_get_member (only, l->data)));
+          json_object_set_member (out, l->data,
+                                  json_node_copy (json_object_get_member (only, l->data)));
       g_list_free (names);
       json_array_unref (converted);
     }
@@ -276,7 +265,7 @@ convert_type (JsonObject *out,
 {
   const char *type;
 
-  if (node_is_string (type_node))
+  if (_adiuva_json_node_holds (type_node, G_TYPE_STRING))
     {
       if (g_str_equal (json_node_get_string (type_node), "null"))
         json_object_set_boolean_member (out, "nullable", TRUE);
@@ -295,7 +284,7 @@ convert_type (JsonObject *out,
         {
           JsonNode *element = json_array_get_element (types, i);
 
-          if (!node_is_string (element))
+          if (!_adiuva_json_node_holds (element, G_TYPE_STRING))
             continue;
           if (g_str_equal (json_node_get_string (element), "null"))
             json_object_set_boolean_member (out, "nullable", TRUE);
@@ -346,10 +335,10 @@ convert_properties (JsonObject    *out,
 
       for (guint i = 0; i < json_array_get_length (names_in); i++)
         {
-          JsonNode *name = json_array_get_element (names_in, i);
+          const char *name = _adiuva_json_node_get_string (json_array_get_element (names_in, i));
 
-          if (node_is_string (name) && json_object_has_member (converted, json_node_get_string (name)))
-            json_array_add_string_element (kept, json_node_get_string (name));
+          if (name != NULL && json_object_has_member (converted, name))
+            json_array_add_string_element (kept, name);
         }
 
       if (json_array_get_length (kept) > 0)
@@ -375,7 +364,7 @@ copy_plain_members (JsonObject *out,
     {
       JsonNode *node = json_object_get_member (schema, plain[i]);
 
-      if (node != NULL && !JSON_NODE_HOLDS_NULL (node) &&
+      if (_adiuva_json_node_is_set (node) &&
           (replace || !json_object_has_member (out, plain[i])))
         json_object_set_member (out, plain[i], json_node_copy (node));
     }
@@ -455,7 +444,7 @@ convert_schema (JsonNode      *schema,
   in = json_node_get_object (schema);
 
   node = json_object_get_member (in, "$ref");
-  if (node_is_string (node))
+  if (_adiuva_json_node_holds (node, G_TYPE_STRING))
     return convert_reference (in, NULL, json_node_get_string (node), context, depth);
 
   node = json_object_get_member (in, "allOf");
@@ -475,7 +464,7 @@ convert_schema (JsonNode      *schema,
   copy_plain_members (out, in, FALSE);
 
   node = json_object_get_member (in, "format");
-  if (node_is_string (node) &&
+  if (_adiuva_json_node_holds (node, G_TYPE_STRING) &&
       format_is_supported (json_object_get_string_member_with_default (out, "type", NULL),
                            json_node_get_string (node)))
     json_object_set_member (out, "format", json_node_copy (node));
@@ -584,36 +573,21 @@ add_data_url (Turns                   *turns,
               const AdiuvaContentPart *part,
               GError                 **error)
 {
-  const char      *url = part->image_url;
-  const char      *comma = strchr (url, ',');
-  g_autofree char *header = NULL;
   g_autofree char *media_type = NULL;
-  char            *semicolon;
+  g_autofree char *base64 = NULL;
+  const char      *data;
+  gboolean         is_base64;
 
-  if (comma == NULL)
+  if (!_adiuva_wire_codec_parse_data_url (part->image_url, &media_type, &is_base64, &data))
     {
       g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
                    _ ("An image’s data: URL has no data."));
       return FALSE;
     }
 
-  header = g_strndup (url + strlen ("data:"), comma - url - strlen ("data:"));
-  semicolon = strchr (header, ';');
-  media_type = g_strndup (header, semicolon != NULL ? (gsize) (semicolon - header) : strlen (header));
-  if (*media_type == '\0')
+  if (!is_base64)
     {
-      g_free (media_type);
-      media_type = g_strdup (part->media_type);
-    }
-
-  if (g_str_has_suffix (header, ";base64"))
-    add_inline_data (turns, role, media_type, comma + 1);
-  else
-    {
-      g_autoptr (GBytes) bytes = g_uri_unescape_bytes (comma + 1, -1, NULL, NULL);
-      g_autofree char *base64 = NULL;
-      gsize            size;
-      const guchar    *data;
+      g_autoptr (GBytes) bytes = g_uri_unescape_bytes (data, -1, NULL, NULL);
 
       if (bytes == NULL)
         {
@@ -621,11 +595,10 @@ add_data_url (Turns                   *turns,
                        _ ("An image’s data: URL is not valid."));
           return FALSE;
         }
-      data = g_bytes_get_data (bytes, &size);
-      base64 = g_base64_encode (data, size);
-      add_inline_data (turns, role, media_type, base64);
+      data = base64 = _adiuva_wire_codec_dup_base64 (bytes);
     }
 
+  add_inline_data (turns, role, media_type != NULL ? media_type : part->media_type, data);
   return TRUE;
 }
 
@@ -639,9 +612,7 @@ add_image (Turns                   *turns,
 
   if (part->image_data != NULL)
     {
-      gsize            size;
-      const guchar    *data = g_bytes_get_data (part->image_data, &size);
-      g_autofree char *base64 = g_base64_encode (data, size);
+      g_autofree char *base64 = _adiuva_wire_codec_dup_base64 (part->image_data);
 
       add_inline_data (turns, role, part->media_type, base64);
       return TRUE;
@@ -700,19 +671,9 @@ static JsonNode *
 parse_arguments (const AdiuvaToolCall *call,
                  GError              **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  JsonNode *arguments = _adiuva_wire_codec_parse_arguments (call->arguments);
 
-  if (call->arguments == NULL || *call->arguments == '\0')
-    {
-      JsonNode *empty = json_node_new (JSON_NODE_OBJECT);
-
-      json_node_take_object (empty, json_object_new ());
-      return empty;
-    }
-
-  if (!json_parser_load_from_data (parser, call->arguments, -1, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (arguments == NULL)
     {
       g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
                    _ ("Gemini needs a tool call’s arguments as a JSON object, but the call of "
@@ -721,7 +682,7 @@ parse_arguments (const AdiuvaToolCall *call,
       return NULL;
     }
 
-  return json_parser_steal_root (parser);
+  return arguments;
 }
 
 static gboolean
@@ -777,41 +738,20 @@ find_tool_name (AdiuvaChatRequest *request,
 
   if (message->name != NULL && *message->name != '\0')
     return message->name;
-  if (message->tool_call_id == NULL)
-    return NULL;
 
-  /* The nearest earlier call: ids made up for Gemini's calls repeat across answers only if
-   * the same bytes came twice, and then the nearest is the one answered. */
-  for (guint i = index; i-- > 0;)
-    {
-      AdiuvaChatMessage *earlier = g_ptr_array_index (request->messages, i);
-
-      if (earlier->role != ADIUVA_ROLE_ASSISTANT)
-        continue;
-      for (guint j = 0; j < earlier->tool_calls->len; j++)
-        {
-          const AdiuvaToolCall *call = g_ptr_array_index (earlier->tool_calls, j);
-
-          if (g_strcmp0 (call->id, message->tool_call_id) == 0)
-            return call->name;
-        }
-    }
-
-  return NULL;
+  return _adiuva_wire_codec_find_call_name (request, index, message->tool_call_id);
 }
 
 static JsonNode *
 tool_response (AdiuvaChatMessage *message)
 {
   g_autofree char *text = adiuva_chat_message_dup_text (message);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode   *root;
+  g_autoptr (JsonNode) root = _adiuva_wire_codec_parse_json (text, strlen (text), NULL);
   JsonObject *wrapper;
   JsonNode   *node;
 
-  if (json_parser_load_from_data (parser, text, -1, NULL) &&
-      (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    return json_parser_steal_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    return g_steal_pointer (&root);
 
   wrapper = json_object_new ();
   json_object_set_string_member (wrapper, "output", text);
@@ -892,7 +832,8 @@ build_tools (AdiuvaChatRequest *request)
       if (definition->description != NULL)
         json_object_set_string_member (declaration, "description", definition->description);
       if (definition->parameters != NULL)
-        json_object_set_member (declaration, "parameters", convert_root_schema (definition->parameters));
+        json_object_set_member (declaration, "parameters",
+                                convert_root_schema (definition->parameters));
       json_array_add_object_element (declarations, declaration);
     }
 
@@ -1002,7 +943,8 @@ build_generation_config (AdiuvaChatRequest *request)
 
     case ADIUVA_RESPONSE_FORMAT_JSON_SCHEMA:
       if (request->json_schema != NULL)
-        json_object_set_member (config, "responseSchema", convert_root_schema (request->json_schema));
+        json_object_set_member (config, "responseSchema",
+                                convert_root_schema (request->json_schema));
       G_GNUC_FALLTHROUGH;
     case ADIUVA_RESPONSE_FORMAT_JSON_OBJECT:
       json_object_set_string_member (config, "responseMimeType", "application/json");
@@ -1117,42 +1059,6 @@ gemini_encode_request (AdiuvaChatRequest *request,
 
 /* JSON text ------------------------------------------------------------------------------ */
 
-static void
-append_string (GString    *out,
-               const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = *p;
-
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
 /* The shortest text that reads back as the same number: json-glib would write 48.85 as
  * 48.850000000000001, and an infinity as invalid JSON. */
 static void
@@ -1198,7 +1104,7 @@ append_member_cb (JsonObject  *object,
   if (!writer->first)
     g_string_append_c (writer->out, ',');
   writer->first = FALSE;
-  append_string (writer->out, name);
+  _adiuva_json_append_string (writer->out, name, -1);
   g_string_append_c (writer->out, ':');
   append_json (writer->out, node);
 }
@@ -1246,7 +1152,7 @@ append_json (GString  *out,
         else if (type == G_TYPE_BOOLEAN)
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
         else if (type == G_TYPE_STRING)
-          append_string (out, json_node_get_string (node));
+          _adiuva_json_append_string (out, json_node_get_string (node), -1);
         else
           g_string_append (out, "null");
       }
@@ -1266,8 +1172,7 @@ append_json (GString  *out,
 /* How far an answer has come, the same for a body and a stream. */
 typedef struct
 {
-  AdiuvaDeltaFunc    func;
-  gpointer           user_data;
+  AdiuvaDeltaSink    sink;
   GString           *scratch; /* a call's arguments as JSON text */
   guint              n_calls;
   AdiuvaFinishReason finish; /* the last finish sent, NONE before */
@@ -1279,9 +1184,7 @@ answer_init (Answer         *answer,
              AdiuvaDeltaFunc func,
              gpointer        user_data)
 {
-  *answer = (Answer){ 0 };
-  answer->func = func;
-  answer->user_data = user_data;
+  *answer = (Answer){ { func, user_data } };
   answer->scratch = g_string_new (NULL);
 }
 
@@ -1291,41 +1194,6 @@ answer_clear (Answer *answer)
   if (answer->scratch != NULL)
     g_string_free (answer->scratch, TRUE);
   answer->scratch = NULL;
-}
-
-static gboolean
-emit (Answer          *answer,
-      AdiuvaChatDelta *delta,
-      GError         **error)
-{
-  g_autoptr (GError) local_error = NULL;
-
-  if (answer->func (delta, answer->user_data, &local_error))
-    return TRUE;
-
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  else
-    g_set_error_literal (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_CANCELLED,
-                         _ ("Reading Gemini’s answer was stopped."));
-  return FALSE;
-}
-
-static gboolean
-emit_text (Answer         *answer,
-           AdiuvaDeltaKind kind,
-           const char     *text,
-           GError        **error)
-{
-  AdiuvaChatDelta delta = { 0 };
-
-  if (*text == '\0')
-    return TRUE;
-
-  delta.kind = kind;
-  delta.text = text;
-  delta.text_len = strlen (text);
-  return emit (answer, &delta, error);
 }
 
 static gboolean
@@ -1348,13 +1216,6 @@ set_type_error (GError    **error,
   return set_protocol_error (error, what);
 }
 
-static gboolean
-holds_type (JsonNode *node,
-            GType     type)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
-}
-
 /* A member that may be absent or null (*out is then NULL), or else must be an object. */
 static gboolean
 get_object (JsonObject  *object,
@@ -1365,7 +1226,7 @@ get_object (JsonObject  *object,
   JsonNode *node = json_object_get_member (object, name);
 
   *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!_adiuva_json_node_is_set (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return set_type_error (error, name, _ ("an object"));
@@ -1383,7 +1244,7 @@ get_array (JsonObject *object,
   JsonNode *node = json_object_get_member (object, name);
 
   *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!_adiuva_json_node_is_set (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
     return set_type_error (error, name, _ ("a list"));
@@ -1401,9 +1262,9 @@ get_string (JsonObject  *object,
   JsonNode *node = json_object_get_member (object, name);
 
   *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!_adiuva_json_node_is_set (node))
     return TRUE;
-  if (!holds_type (node, G_TYPE_STRING))
+  if (!_adiuva_json_node_holds (node, G_TYPE_STRING))
     return set_type_error (error, name, _ ("a string"));
 
   *out = json_node_get_string (node);
@@ -1423,12 +1284,12 @@ get_enum (JsonObject        *object,
   JsonNode *node = json_object_get_member (object, name);
 
   *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!_adiuva_json_node_is_set (node))
     return TRUE;
 
-  if (holds_type (node, G_TYPE_STRING))
+  if (_adiuva_json_node_holds (node, G_TYPE_STRING))
     *out = json_node_get_string (node);
-  else if (holds_type (node, G_TYPE_INT64))
+  else if (_adiuva_json_node_holds (node, G_TYPE_INT64))
     {
       gint64 value = json_node_get_int (node);
 
@@ -1445,36 +1306,7 @@ static gint64
 get_count (JsonObject *object,
            const char *name)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node != NULL && holds_type (node, G_TYPE_INT64))
-    return MAX (json_node_get_int (node), 0);
-  if (node != NULL && holds_type (node, G_TYPE_DOUBLE))
-    return MAX ((gint64) json_node_get_double (node), 0);
-
-  return 0;
-}
-
-static char *
-synthesize_call_id (const char *response_id,
-                    guint       index,
-                    const char *name,
-                    const char *arguments)
-{
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  char index_text[16];
-
-  g_snprintf (index_text, sizeof index_text, "%u", index);
-  g_checksum_update (checksum, (const guchar *) (response_id != NULL ? response_id : ""), -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, (const guchar *) index_text, -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, (const guchar *) name, -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, (const guchar *) arguments, -1);
-
-  return g_strdup_printf (SYNTHESIZED_ID_PREFIX "%.*s", SYNTHESIZED_ID_DIGITS,
-                          g_checksum_get_string (checksum));
+  return MAX (_adiuva_json_get_count (object, name), 0);
 }
 
 static gboolean
@@ -1483,7 +1315,6 @@ decode_function_call (JsonObject *call,
                       Answer     *answer,
                       GError    **error)
 {
-  AdiuvaChatDelta  delta = { 0 };
   g_autofree char *synthesized_id = NULL;
   JsonNode        *args;
   const char      *name;
@@ -1497,7 +1328,7 @@ decode_function_call (JsonObject *call,
 
   g_string_truncate (answer->scratch, 0);
   args = json_object_get_member (call, "args");
-  if (args == NULL || JSON_NODE_HOLDS_NULL (args))
+  if (!_adiuva_json_node_is_set (args))
     g_string_append (answer->scratch, "{}");
   else if (JSON_NODE_HOLDS_OBJECT (args))
     append_json (answer->scratch, args);
@@ -1505,18 +1336,15 @@ decode_function_call (JsonObject *call,
     return set_type_error (error, "args", _ ("an object"));
 
   if (id == NULL || *id == '\0')
-    id = synthesized_id = synthesize_call_id (response_id, answer->n_calls, name, answer->scratch->str);
+    id = synthesized_id = _adiuva_wire_codec_hash_call_id (SYNTHESIZED_ID_PREFIX, response_id,
+                                                           answer->n_calls, name,
+                                                           answer->scratch->str);
 
-  delta.kind = ADIUVA_DELTA_TOOL_CALL;
-  delta.tool_index = answer->n_calls++;
-  delta.tool_id = id;
-  delta.tool_name = name;
-  delta.text = answer->scratch->str;
-  delta.text_len = answer->scratch->len;
-  ok = emit (answer, &delta, error);
+  ok = _adiuva_wire_codec_emit_tool_call (&answer->sink, answer->n_calls++, id, name,
+                                          answer->scratch->str, error);
 
   /* One huge call must not pin its memory for the rest of a long stream. */
-  if (answer->scratch->allocated_len > KEEP_PARSER_BELOW)
+  if (answer->scratch->allocated_len > KEEP_BUFFER_BELOW)
     {
       g_string_free (answer->scratch, TRUE);
       answer->scratch = g_string_new (NULL);
@@ -1543,17 +1371,18 @@ decode_part (JsonNode   *node,
   part = json_node_get_object (node);
 
   thought = json_object_get_member (part, "thought");
-  if (thought != NULL && !JSON_NODE_HOLDS_NULL (thought) && !holds_type (thought, G_TYPE_BOOLEAN))
+  if (_adiuva_json_node_is_set (thought) && !_adiuva_json_node_holds (thought, G_TYPE_BOOLEAN))
     return set_type_error (error, "thought", _ ("true or false"));
 
-  if (!get_string (part, "text", &text, error) || !get_object (part, "functionCall", &call, error) ||
+  if (!get_string (part, "text", &text, error) ||
+      !get_object (part, "functionCall", &call, error) ||
       !get_string (part, "thoughtSignature", &signature, error))
     return FALSE;
 
-  is_thought = thought != NULL && holds_type (thought, G_TYPE_BOOLEAN) &&
-               json_node_get_boolean (thought);
-  if (text != NULL &&
-      !emit_text (answer, is_thought ? ADIUVA_DELTA_REASONING : ADIUVA_DELTA_TEXT, text, error))
+  is_thought = _adiuva_json_node_holds (thought, G_TYPE_BOOLEAN) && json_node_get_boolean (thought);
+  if (!_adiuva_wire_codec_emit_text (&answer->sink,
+                                     is_thought ? ADIUVA_DELTA_REASONING : ADIUVA_DELTA_TEXT, text,
+                                     error))
     return FALSE;
 
   if (call != NULL && !decode_function_call (call, response_id, answer, error))
@@ -1566,7 +1395,8 @@ decode_part (JsonNode   *node,
       else
         {
           answer->has_signature = TRUE;
-          if (!emit_text (answer, ADIUVA_DELTA_REASONING_SIGNATURE, signature, error))
+          if (!_adiuva_wire_codec_emit_text (&answer->sink, ADIUVA_DELTA_REASONING_SIGNATURE,
+                                             signature, error))
             return FALSE;
         }
     }
@@ -1602,16 +1432,12 @@ emit_finish (Answer            *answer,
              AdiuvaFinishReason finish,
              GError           **error)
 {
-  AdiuvaChatDelta delta = { 0 };
-
   /* Some servers repeat the reason on every event: one FINISH per change is enough. */
   if (finish == answer->finish)
     return TRUE;
 
   answer->finish = finish;
-  delta.kind = ADIUVA_DELTA_FINISH;
-  delta.finish = finish;
-  return emit (answer, &delta, error);
+  return _adiuva_wire_codec_emit_finish (&answer->sink, finish, error);
 }
 
 static gboolean
@@ -1692,18 +1518,16 @@ decode_usage (JsonObject *usage,
               Answer     *answer,
               GError    **error)
 {
-  AdiuvaChatDelta delta = { 0 };
-  gint64          thoughts = get_count (usage, "thoughtsTokenCount");
+  gint64      thoughts = get_count (usage, "thoughtsTokenCount");
+  AdiuvaUsage read = {
+    .input_tokens = get_count (usage, "promptTokenCount") +
+                    get_count (usage, "toolUsePromptTokenCount"),
+    .output_tokens = get_count (usage, "candidatesTokenCount") + thoughts,
+    .cached_input_tokens = get_count (usage, "cachedContentTokenCount"),
+    .reasoning_tokens = thoughts,
+  };
 
-  delta.kind = ADIUVA_DELTA_USAGE;
-  delta.usage = unknown_usage;
-  delta.usage.input_tokens =
-      get_count (usage, "promptTokenCount") + get_count (usage, "toolUsePromptTokenCount");
-  delta.usage.output_tokens = get_count (usage, "candidatesTokenCount") + thoughts;
-  delta.usage.cached_input_tokens = get_count (usage, "cachedContentTokenCount");
-  delta.usage.reasoning_tokens = thoughts;
-
-  return emit (answer, &delta, error);
+  return _adiuva_wire_codec_emit_usage (&answer->sink, &read, error);
 }
 
 /* Error status names and the HTTP status Google gives them, for errors without a code. */
@@ -1757,7 +1581,7 @@ has_error_reason (JsonObject *error_object,
       if (!JSON_NODE_HOLDS_OBJECT (detail))
         continue;
       value = json_object_get_member (json_node_get_object (detail), "reason");
-      if (node_is_string (value) && g_str_equal (json_node_get_string (value), reason))
+      if (g_strcmp0 (_adiuva_json_node_get_string (value), reason) == 0)
         return TRUE;
     }
 
@@ -1777,27 +1601,23 @@ set_gemini_error (GError  **error,
                   guint     status,
                   JsonNode *error_node)
 {
-  JsonObject *object = JSON_NODE_HOLDS_OBJECT (error_node) ? json_node_get_object (error_node) : NULL;
+  JsonObject *object = _adiuva_json_node_get_object (error_node);
   const char *message = NULL;
   const char *name = NULL;
   JsonNode   *node;
 
   if (object != NULL)
     {
-      node = json_object_get_member (object, "message");
-      if (node_is_string (node))
-        message = json_node_get_string (node);
-      node = json_object_get_member (object, "status");
-      if (node_is_string (node))
-        name = json_node_get_string (node);
+      message = _adiuva_json_get_string (object, "message");
+      name = _adiuva_json_get_string (object, "status");
 
       node = json_object_get_member (object, "code");
-      if (status == 0 && node != NULL && holds_type (node, G_TYPE_INT64) &&
+      if (status == 0 && _adiuva_json_node_holds (node, G_TYPE_INT64) &&
           json_node_get_int (node) >= 400 && json_node_get_int (node) < 600)
         status = json_node_get_int (node);
     }
-  else if (node_is_string (error_node))
-    message = json_node_get_string (error_node);
+  else
+    message = _adiuva_json_node_get_string (error_node);
 
   if (status == 0)
     status = status_for_error_name (name);
@@ -1836,7 +1656,7 @@ decode_chunk (JsonNode *root,
   chunk = json_node_get_object (root);
 
   node = json_object_get_member (chunk, "error");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  if (_adiuva_json_node_is_set (node))
     {
       set_gemini_error (error, 0, node);
       return FALSE;
@@ -1915,7 +1735,6 @@ gemini_decode_response (JsonNode       *body,
 typedef struct
 {
   AdiuvaSseDecoder *events;
-  JsonParser       *parser;
   Answer            answer;
   GString          *head; /* the body until its first event, or NULL once it is not needed */
   guint64           n_events;
@@ -1930,28 +1749,6 @@ drop_head (GeminiStreamDecoder *self)
   self->head = NULL;
 }
 
-/* The start of a text for an error message, printable whatever the bytes were. */
-static char *
-make_excerpt (const char *text,
-              gsize       len,
-              gsize       size)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, MIN (len, size));
-  GString         *excerpt = g_string_new (NULL);
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      g_string_append_unichar (excerpt, g_unichar_iscntrl (c) ? 0xfffd : c);
-    }
-
-  if (len > size)
-    g_string_append (excerpt, "…");
-
-  return g_string_free (excerpt, FALSE);
-}
-
 static gboolean
 stream_event_cb (const AdiuvaSseEvent *event,
                  gpointer              user_data,
@@ -1959,18 +1756,17 @@ stream_event_cb (const AdiuvaSseEvent *event,
 {
   GeminiStreamDecoder *self = user_data;
   g_autoptr (GError) parse_error = NULL;
-  JsonNode *root;
-  gboolean  ok = TRUE;
+  g_autoptr (JsonNode) root = NULL;
+  gboolean ok = TRUE;
 
   self->n_events++;
   drop_head (self);
 
-  if (self->parser == NULL)
-    self->parser = json_parser_new_immutable ();
-
-  if (!json_parser_load_from_data (self->parser, event->data, event->data_len, &parse_error))
+  root = _adiuva_wire_codec_parse_json (event->data, event->data_len, &parse_error);
+  if (parse_error != NULL)
     {
-      g_autofree char *excerpt = make_excerpt (event->data, event->data_len, EXCERPT_SIZE);
+      g_autofree char *excerpt = _adiuva_wire_codec_dup_excerpt (event->data, event->data_len,
+                                                                 ADIUVA_WIRE_CODEC_EVENT_EXCERPT);
       /* Formatted apart: xgettext cannot read G_GUINT64_FORMAT. */
       g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, self->n_events);
 
@@ -1981,7 +1777,6 @@ stream_event_cb (const AdiuvaSseEvent *event,
     }
 
   /* An event of blanks carries nothing; keep-alives may look like that. */
-  root = json_parser_get_root (self->parser);
   if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
     {
       JsonArray *chunks = json_node_get_array (root);
@@ -1991,9 +1786,6 @@ stream_event_cb (const AdiuvaSseEvent *event,
     }
   else if (root != NULL)
     ok = decode_chunk (root, &self->answer, error);
-
-  if (event->data_len >= KEEP_PARSER_BELOW)
-    g_clear_object (&self->parser);
 
   return ok;
 }
@@ -2019,7 +1811,6 @@ gemini_stream_decoder_free (AdiuvaStreamDecoder *decoder)
     return;
 
   adiuva_sse_decoder_free (self->events);
-  g_clear_object (&self->parser);
   drop_head (self);
   answer_clear (&self->answer);
   g_free (self);
@@ -2079,8 +1870,7 @@ gemini_stream_decoder_feed (AdiuvaStreamDecoder *decoder,
 
   keep_head (self, data, len);
 
-  self->answer.func = func;
-  self->answer.user_data = user_data;
+  self->answer.sink = (AdiuvaDeltaSink){ func, user_data };
   if (!adiuva_sse_decoder_feed (self->events, data, len, stream_event_cb, self, error))
     {
       self->failed = TRUE;
@@ -2095,17 +1885,16 @@ static gboolean
 read_head_error (GeminiStreamDecoder *self,
                  GError             **error)
 {
-  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (JsonNode) head = NULL;
   JsonNode *root;
   JsonNode *node;
 
-  if (self->head == NULL || self->head->len == 0 ||
-      !g_utf8_validate_len (self->head->str, self->head->len, NULL))
+  if (self->head == NULL || self->head->len == 0)
     return FALSE;
 
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, self->head->str, self->head->len, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL)
+  head = _adiuva_wire_codec_parse_json (self->head->str, self->head->len, NULL);
+  root = head;
+  if (root == NULL)
     return FALSE;
 
   if (JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
@@ -2134,8 +1923,7 @@ gemini_stream_decoder_finish (AdiuvaStreamDecoder *decoder,
   if (self->failed)
     return refuse_after_failure (error);
 
-  self->answer.func = func;
-  self->answer.user_data = user_data;
+  self->answer.sink = (AdiuvaDeltaSink){ func, user_data };
   self->failed = TRUE; /* no input after the end, whatever happens now */
   if (!adiuva_sse_decoder_finish (self->events, stream_event_cb, self, error))
     return FALSE;
@@ -2161,13 +1949,14 @@ gemini_decode_error (guint       status,
                      gsize       body_len,
                      GError    **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonNode) parsed = NULL;
   g_autofree char *text = NULL;
   JsonNode        *root;
 
-  if (body != NULL && body_len > 0 && g_utf8_validate_len (body, body_len, NULL) &&
-      json_parser_load_from_data (parser, body, body_len, NULL) &&
-      (root = json_parser_get_root (parser)) != NULL)
+  if (body != NULL && body_len > 0)
+    parsed = _adiuva_wire_codec_parse_json (body, body_len, NULL);
+  root = parsed;
+  if (root != NULL)
     {
       JsonNode *node = NULL;
 
@@ -2177,7 +1966,7 @@ gemini_decode_error (guint       status,
       if (JSON_NODE_HOLDS_OBJECT (root))
         node = json_object_get_member (json_node_get_object (root), "error");
 
-      if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+      if (_adiuva_json_node_is_set (node))
         {
           set_gemini_error (error, status, node);
           return;
@@ -2185,14 +1974,7 @@ gemini_decode_error (guint       status,
     }
 
   /* Not Google's JSON (a proxy's page): its start still tells the user something. */
-  if (body != NULL && body_len > 0)
-    {
-      g_autofree char *valid = g_utf8_make_valid (body, body_len);
-
-      g_strstrip (valid);
-      if (*valid != '\0')
-        text = make_excerpt (valid, strlen (valid), ERROR_BODY_SIZE);
-    }
+  text = _adiuva_wire_codec_dup_excerpt (body, body_len, ADIUVA_WIRE_CODEC_BODY_EXCERPT);
 
   _adiuva_wire_codec_set_http_error (error, status, text);
 }

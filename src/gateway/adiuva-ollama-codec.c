@@ -45,20 +45,10 @@
  *   stream has already answered 200 when it happens.
  */
 
-/* Past this a parsed line's tree is dropped with its parser rather than kept until the next
- * line, so an open stream stays small after one large line. */
-#define KEEP_PARSER_BELOW (32 * 1024)
-#define EXCERPT_SIZE 60
-#define ERROR_BODY_SIZE 300
-#define SYNTHESIZED_ID_DIGITS 24
-
-static const AdiuvaUsage unknown_usage = ADIUVA_USAGE_INIT;
-
 /* How far an answer has come, the same for a body and a stream. */
 typedef struct
 {
-  AdiuvaDeltaFunc func;
-  gpointer        user_data;
+  AdiuvaDeltaSink sink;
   guint           n_calls;
   gboolean        done;
 } Answer;
@@ -66,28 +56,9 @@ typedef struct
 typedef struct
 {
   AdiuvaNdjsonDecoder *lines;
-  JsonParser          *parser;
   Answer               answer;
   gboolean             closed; /* by an error or by finish */
 } OllamaStreamDecoder;
-
-static gboolean
-emit (Answer          *answer,
-      AdiuvaChatDelta *delta,
-      GError         **error)
-{
-  g_autoptr (GError) local_error = NULL;
-
-  if (answer->func (delta, answer->user_data, &local_error))
-    return TRUE;
-
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  else
-    g_set_error_literal (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_CANCELLED,
-                         _ ("Reading Ollama’s answer was stopped."));
-  return FALSE;
-}
 
 static gboolean
 set_protocol_error (GError    **error,
@@ -96,13 +67,6 @@ set_protocol_error (GError    **error,
   g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
                _ ("Ollama sent an answer the gateway cannot read: %s"), what);
   return FALSE;
-}
-
-static gboolean
-holds_type (JsonNode *node,
-            GType     type)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
 }
 
 /* A string member that may be absent or null (*out is then NULL), but nothing else. */
@@ -115,10 +79,10 @@ get_string (JsonObject  *object,
   JsonNode *node = json_object_get_member (object, name);
 
   *out = NULL;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  if (!_adiuva_json_node_is_set (node))
     return TRUE;
 
-  if (!holds_type (node, G_TYPE_STRING))
+  if (!_adiuva_json_node_holds (node, G_TYPE_STRING))
     {
       g_autofree char *what = g_strdup_printf (_ ("“%s” is not a string."), name);
 
@@ -129,66 +93,12 @@ get_string (JsonObject  *object,
   return TRUE;
 }
 
-/* A token count, or -1 when Ollama did not report it. */
-static gint64
-get_count (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node != NULL && holds_type (node, G_TYPE_INT64))
-    return MAX (json_node_get_int (node), -1);
-  if (node != NULL && holds_type (node, G_TYPE_DOUBLE))
-    return MAX ((gint64) json_node_get_double (node), -1);
-
-  return -1;
-}
-
-static gboolean
-emit_text (Answer         *answer,
-           AdiuvaDeltaKind kind,
-           const char     *text,
-           GError        **error)
-{
-  AdiuvaChatDelta delta = { 0 };
-
-  if (text == NULL || *text == '\0')
-    return TRUE;
-
-  delta.kind = kind;
-  delta.text = text;
-  delta.text_len = strlen (text);
-  return emit (answer, &delta, error);
-}
-
-static char *
-synthesize_call_id (const char *created_at,
-                    guint       index,
-                    const char *name,
-                    const char *arguments)
-{
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  char index_text[16];
-
-  g_snprintf (index_text, sizeof index_text, "%u", index);
-  g_checksum_update (checksum, (const guchar *) (created_at != NULL ? created_at : ""), -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, (const guchar *) index_text, -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, (const guchar *) name, -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, (const guchar *) arguments, -1);
-
-  return g_strdup_printf ("call_%.*s", SYNTHESIZED_ID_DIGITS, g_checksum_get_string (checksum));
-}
-
 static gboolean
 decode_tool_call (JsonNode   *node,
                   const char *created_at,
                   Answer     *answer,
                   GError    **error)
 {
-  AdiuvaChatDelta  delta = { 0 };
   g_autofree char *written = NULL;
   g_autofree char *synthesized_id = NULL;
   JsonObject      *call;
@@ -215,9 +125,9 @@ decode_tool_call (JsonNode   *node,
 
   /* Ollama sends an object; a string would already be the JSON text. */
   arguments_node = json_object_get_member (function, "arguments");
-  if (arguments_node == NULL || JSON_NODE_HOLDS_NULL (arguments_node))
+  if (!_adiuva_json_node_is_set (arguments_node))
     arguments = "{}";
-  else if (holds_type (arguments_node, G_TYPE_STRING))
+  else if (_adiuva_json_node_holds (arguments_node, G_TYPE_STRING))
     arguments = json_node_get_string (arguments_node);
   else
     arguments = written = json_to_string (arguments_node, FALSE);
@@ -225,16 +135,11 @@ decode_tool_call (JsonNode   *node,
   if (!get_string (call, "id", &id, error))
     return FALSE;
   if (id == NULL || *id == '\0')
-    id = synthesized_id = synthesize_call_id (created_at, answer->n_calls, name, arguments);
+    id = synthesized_id =
+        _adiuva_wire_codec_hash_call_id ("call_", created_at, answer->n_calls, name, arguments);
 
-  delta.kind = ADIUVA_DELTA_TOOL_CALL;
-  delta.tool_index = answer->n_calls++;
-  delta.tool_id = id;
-  delta.tool_name = name;
-  delta.text = arguments;
-  delta.text_len = strlen (arguments);
-
-  return emit (answer, &delta, error);
+  return _adiuva_wire_codec_emit_tool_call (&answer->sink, answer->n_calls++, id, name, arguments,
+                                            error);
 }
 
 static gboolean
@@ -252,12 +157,12 @@ decode_message (JsonObject *message,
     return FALSE;
 
   /* Thinking comes before the answer it leads to, even when both share a line. */
-  if (!emit_text (answer, ADIUVA_DELTA_REASONING, thinking, error) ||
-      !emit_text (answer, ADIUVA_DELTA_TEXT, content, error))
+  if (!_adiuva_wire_codec_emit_text (&answer->sink, ADIUVA_DELTA_REASONING, thinking, error) ||
+      !_adiuva_wire_codec_emit_text (&answer->sink, ADIUVA_DELTA_TEXT, content, error))
     return FALSE;
 
   calls = json_object_get_member (message, "tool_calls");
-  if (calls == NULL || JSON_NODE_HOLDS_NULL (calls))
+  if (!_adiuva_json_node_is_set (calls))
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (calls))
     return set_protocol_error (error, _ ("“tool_calls” is not a list."));
@@ -313,18 +218,12 @@ classify_error_text (const char *text)
 static const char *
 get_error_text (JsonNode *error_node)
 {
-  if (holds_type (error_node, G_TYPE_STRING))
-    return json_node_get_string (error_node);
+  const char *text = _adiuva_json_node_get_string (error_node);
 
-  if (JSON_NODE_HOLDS_OBJECT (error_node))
-    {
-      JsonNode *message = json_object_get_member (json_node_get_object (error_node), "message");
+  if (text == NULL)
+    text = _adiuva_json_get_string (_adiuva_json_node_get_object (error_node), "message");
 
-      if (message != NULL && holds_type (message, G_TYPE_STRING))
-        return json_node_get_string (message);
-    }
-
-  return NULL;
+  return text;
 }
 
 static gboolean
@@ -359,28 +258,20 @@ decode_done (JsonObject *object,
              Answer     *answer,
              GError    **error)
 {
-  AdiuvaChatDelta delta = { 0 };
-  const char     *done_reason;
+  AdiuvaUsage usage = ADIUVA_USAGE_INIT;
+  const char *done_reason;
 
   if (!get_string (object, "done_reason", &done_reason, error))
     return FALSE;
 
   answer->done = TRUE;
-
-  delta.kind = ADIUVA_DELTA_FINISH;
-  delta.finish = finish_reason (done_reason, answer->n_calls > 0);
-  if (!emit (answer, &delta, error))
+  if (!_adiuva_wire_codec_emit_finish (&answer->sink,
+                                       finish_reason (done_reason, answer->n_calls > 0), error))
     return FALSE;
 
-  delta = (AdiuvaChatDelta){ 0 };
-  delta.kind = ADIUVA_DELTA_USAGE;
-  delta.usage = unknown_usage;
-  delta.usage.input_tokens = get_count (object, "prompt_eval_count");
-  delta.usage.output_tokens = get_count (object, "eval_count");
-  if (delta.usage.input_tokens < 0 && delta.usage.output_tokens < 0)
-    return TRUE;
-
-  return emit (answer, &delta, error);
+  usage.input_tokens = _adiuva_json_get_count (object, "prompt_eval_count");
+  usage.output_tokens = _adiuva_json_get_count (object, "eval_count");
+  return _adiuva_wire_codec_emit_usage (&answer->sink, &usage, error);
 }
 
 /* One object: a line of a stream or a whole body. */
@@ -401,7 +292,7 @@ decode_object (JsonNode *root,
     return TRUE;
 
   node = json_object_get_member (object, "error");
-  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  if (_adiuva_json_node_is_set (node))
     return set_answer_error (error, node);
 
   if (!get_string (object, "created_at", &created_at, error))
@@ -413,11 +304,11 @@ decode_object (JsonNode *root,
       if (!decode_message (json_node_get_object (node), created_at, answer, error))
         return FALSE;
     }
-  else if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+  else if (_adiuva_json_node_is_set (node))
     return set_protocol_error (error, _ ("“message” is not an object."));
 
   node = json_object_get_member (object, "done");
-  if (node == NULL || !holds_type (node, G_TYPE_BOOLEAN))
+  if (!_adiuva_json_node_holds (node, G_TYPE_BOOLEAN))
     return set_protocol_error (error, _ ("An object lacks “done”."));
 
   if (json_node_get_boolean (node))
@@ -432,7 +323,7 @@ ollama_decode_response (JsonNode       *body,
                         gpointer        user_data,
                         GError        **error)
 {
-  Answer answer = { func, user_data, 0, FALSE };
+  Answer answer = { { func, user_data }, 0, FALSE };
 
   g_return_val_if_fail (body != NULL, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
@@ -450,30 +341,6 @@ ollama_decode_response (JsonNode       *body,
   return TRUE;
 }
 
-/* The start of a line for an error message, printable whatever the bytes were. */
-static char *
-make_excerpt (const char *text,
-              gsize       len)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, MIN (len, EXCERPT_SIZE));
-  GString         *excerpt = g_string_new (NULL);
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        g_string_append_unichar (excerpt, 0xfffd);
-      else
-        g_string_append_unichar (excerpt, c);
-    }
-
-  if (len > EXCERPT_SIZE)
-    g_string_append (excerpt, "…");
-
-  return g_string_free (excerpt, FALSE);
-}
-
 static gboolean
 stream_line_cb (const char *line,
                 gsize       len,
@@ -482,7 +349,7 @@ stream_line_cb (const char *line,
 {
   OllamaStreamDecoder *self = user_data;
   g_autoptr (GError) parse_error = NULL;
-  gboolean ok;
+  g_autoptr (JsonNode) root = NULL;
 
   /* Once done, the answer is complete: a trailing line cannot change it. */
   if (self->answer.done)
@@ -490,19 +357,19 @@ stream_line_cb (const char *line,
 
   if (!g_utf8_validate_len (line, len, NULL))
     {
-      g_autofree char *excerpt = make_excerpt (line, len);
+      g_autofree char *excerpt =
+          _adiuva_wire_codec_dup_excerpt (line, len, ADIUVA_WIRE_CODEC_EVENT_EXCERPT);
 
       g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
                    _ ("Ollama’s stream holds a line that is not valid UTF-8: “%s”"), excerpt);
       return FALSE;
     }
 
-  if (self->parser == NULL)
-    self->parser = json_parser_new_immutable ();
-
-  if (!json_parser_load_from_data (self->parser, line, len, &parse_error))
+  root = _adiuva_wire_codec_parse_json (line, len, &parse_error);
+  if (parse_error != NULL)
     {
-      g_autofree char *excerpt = make_excerpt (line, len);
+      g_autofree char *excerpt =
+          _adiuva_wire_codec_dup_excerpt (line, len, ADIUVA_WIRE_CODEC_EVENT_EXCERPT);
 
       g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
                    _ ("Ollama’s stream holds a line that is not valid JSON (%s): “%s”"),
@@ -510,15 +377,10 @@ stream_line_cb (const char *line,
       return FALSE;
     }
 
-  if (json_parser_get_root (self->parser) == NULL)
-    ok = TRUE;
-  else
-    ok = decode_object (json_parser_get_root (self->parser), &self->answer, error);
+  if (root == NULL)
+    return TRUE;
 
-  if (len >= KEEP_PARSER_BELOW)
-    g_clear_object (&self->parser);
-
-  return ok;
+  return decode_object (root, &self->answer, error);
 }
 
 static AdiuvaStreamDecoder *
@@ -540,7 +402,6 @@ ollama_stream_decoder_free (AdiuvaStreamDecoder *decoder)
     return;
 
   adiuva_ndjson_decoder_free (self->lines);
-  g_clear_object (&self->parser);
   g_free (self);
 }
 
@@ -570,8 +431,7 @@ ollama_stream_decoder_feed (AdiuvaStreamDecoder *decoder,
   if (self->closed)
     return refuse_when_closed (error);
 
-  self->answer.func = func;
-  self->answer.user_data = user_data;
+  self->answer.sink = (AdiuvaDeltaSink){ func, user_data };
   if (!adiuva_ndjson_decoder_feed (self->lines, data, len, stream_line_cb, self, error))
     {
       self->closed = TRUE;
@@ -595,8 +455,7 @@ ollama_stream_decoder_finish (AdiuvaStreamDecoder *decoder,
   if (self->closed)
     return refuse_when_closed (error);
 
-  self->answer.func = func;
-  self->answer.user_data = user_data;
+  self->answer.sink = (AdiuvaDeltaSink){ func, user_data };
   self->closed = TRUE;
   if (!adiuva_ndjson_decoder_finish (self->lines, stream_line_cb, self, error))
     return FALSE;
@@ -617,35 +476,19 @@ static char *
 dup_error_body_text (const char *body,
                      gsize       body_len)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
+  g_autoptr (JsonNode) root = NULL;
+  JsonNode *node = NULL;
 
-  if (body == NULL || body_len == 0 || !g_utf8_validate_len (body, body_len, NULL))
+  if (body == NULL || body_len == 0)
     return NULL;
 
-  if (json_parser_load_from_data (parser, body, body_len, NULL) &&
-      (root = json_parser_get_root (parser)) != NULL)
-    {
-      JsonNode *node = NULL;
+  root = _adiuva_wire_codec_parse_json (body, body_len, NULL);
+  if (root == NULL)
+    return _adiuva_wire_codec_dup_excerpt (body, body_len, ADIUVA_WIRE_CODEC_BODY_EXCERPT);
 
-      if (JSON_NODE_HOLDS_OBJECT (root))
-        node = json_object_get_member (json_node_get_object (root), "error");
-      return g_strdup (get_error_text (node != NULL ? node : root));
-    }
-
-  {
-    g_autofree char *text = g_strndup (body, body_len);
-    const char      *end;
-
-    g_strstrip (text);
-    if (*text == '\0')
-      return NULL;
-    if (strlen (text) <= ERROR_BODY_SIZE)
-      return g_steal_pointer (&text);
-
-    end = g_utf8_find_prev_char (text, text + ERROR_BODY_SIZE + 1);
-    return g_strdup_printf ("%.*s…", (int) (end - text), text);
-  }
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    node = json_object_get_member (json_node_get_object (root), "error");
+  return g_strdup (get_error_text (node != NULL ? node : root));
 }
 
 static void
@@ -682,13 +525,12 @@ add_image (JsonBuilder             *builder,
            const AdiuvaContentPart *part,
            GError                 **error)
 {
-  const char *comma;
+  const char *data;
+  gboolean    is_base64;
 
   if (part->image_data != NULL)
     {
-      gsize            size;
-      const guchar    *data = g_bytes_get_data (part->image_data, &size);
-      g_autofree char *base64 = g_base64_encode (data, size);
+      g_autofree char *base64 = _adiuva_wire_codec_dup_base64 (part->image_data);
 
       json_builder_add_string_value (builder, base64);
       return TRUE;
@@ -697,12 +539,11 @@ add_image (JsonBuilder             *builder,
   g_assert (part->image_url != NULL);
 
   /* A base64 data URL already holds the bytes. */
-  if (g_str_has_prefix (part->image_url, "data:"))
+  if (g_ascii_strncasecmp (part->image_url, "data:", strlen ("data:")) == 0)
     {
-      comma = strchr (part->image_url, ',');
-      if (comma != NULL && comma - part->image_url >= 7 && strncmp (comma - 7, ";base64", 7) == 0)
+      if (_adiuva_wire_codec_parse_data_url (part->image_url, NULL, &is_base64, &data) && is_base64)
         {
-          json_builder_add_string_value (builder, comma + 1);
+          json_builder_add_string_value (builder, data);
           return TRUE;
         }
 
@@ -773,13 +614,9 @@ static JsonNode *
 parse_arguments (const AdiuvaToolCall *call,
                  GError              **error)
 {
-  g_autoptr (JsonNode) arguments = NULL;
+  JsonNode *arguments = _adiuva_wire_codec_parse_arguments (call->arguments);
 
-  if (call->arguments == NULL || *call->arguments == '\0')
-    return json_node_init_object (json_node_alloc (), json_object_new ());
-
-  arguments = json_from_string (call->arguments, NULL);
-  if (arguments == NULL || !JSON_NODE_HOLDS_OBJECT (arguments))
+  if (arguments == NULL)
     {
       g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
                    _ ("The arguments of the call to “%s” are not a JSON object, and "
@@ -788,7 +625,7 @@ parse_arguments (const AdiuvaToolCall *call,
       return NULL;
     }
 
-  return g_steal_pointer (&arguments);
+  return arguments;
 }
 
 static gboolean
@@ -825,32 +662,6 @@ add_tool_calls (JsonBuilder             *builder,
   return TRUE;
 }
 
-/* The tool an earlier assistant message called with @call_id: Ollama pairs a result with its
- * call by the tool's name. */
-static const char *
-find_tool_name (AdiuvaChatRequest *request,
-                guint              before,
-                const char        *call_id)
-{
-  if (call_id == NULL)
-    return NULL;
-
-  for (guint i = before; i-- > 0;)
-    {
-      const AdiuvaChatMessage *message = g_ptr_array_index (request->messages, i);
-
-      for (guint j = 0; j < message->tool_calls->len; j++)
-        {
-          const AdiuvaToolCall *call = g_ptr_array_index (message->tool_calls, j);
-
-          if (g_strcmp0 (call->id, call_id) == 0)
-            return call->name;
-        }
-    }
-
-  return NULL;
-}
-
 static gboolean
 add_message (JsonBuilder       *builder,
              AdiuvaChatRequest *request,
@@ -876,7 +687,7 @@ add_message (JsonBuilder       *builder,
       const char *tool_name = message->name;
 
       if (tool_name == NULL || *tool_name == '\0')
-        tool_name = find_tool_name (request, index, message->tool_call_id);
+        tool_name = _adiuva_wire_codec_find_call_name (request, index, message->tool_call_id);
       if (tool_name != NULL)
         add_string_member (builder, "tool_name", tool_name);
       if (message->tool_call_id != NULL)

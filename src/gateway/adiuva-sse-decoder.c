@@ -208,7 +208,8 @@ dispatch (AdiuvaSseDecoder *self,
 
   if (self->has_data)
     {
-      if (self->data->len == strlen (DONE_MARKER) && memcmp (self->data->str, DONE_MARKER, self->data->len) == 0)
+      if (self->data->len == strlen (DONE_MARKER) && memcmp (self->data->str, DONE_MARKER,
+                                                             self->data->len) == 0)
         self->done = TRUE;
       else
         {

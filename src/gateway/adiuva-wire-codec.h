@@ -26,7 +26,9 @@ typedef gboolean (*AdiuvaDeltaFunc) (const AdiuvaChatDelta *delta,
  *   @request->stream says). Every system message survives, tool call ids round-trip, tool
  *   results and images take the provider's shape.
  * @decode_response: a non-streamed response body, as deltas (text, reasoning, tool calls
- *   each in one piece, then finish and usage)
+ *   each in one piece, then finish and usage). The caller parses the body, and must parse it
+ *   with _adiuva_wire_codec_parse_json(), which refuses the nesting that would overflow
+ *   JSON-GLib's recursive parser (stream decoders and decode_error parse with it themselves)
  * @decode_error: a provider's error response (status and body) as a #GError of
  *   %ADIUVA_GATEWAY_ERROR with the code the status and body mean and the provider's own
  *   message in words
@@ -36,7 +38,8 @@ typedef gboolean (*AdiuvaDeltaFunc) (const AdiuvaChatDelta *delta,
  *   stream was cut before it finished (what was decoded stays with the caller)
  * @stream_decoder_free: frees a decoder
  * @decode_request: (nullable): the canonical request for a provider-format body; for the
- *   formats the loopback endpoint serves (OpenAI, Anthropic)
+ *   formats the loopback endpoint serves (OpenAI, Anthropic). The body is a client's, parsed
+ *   with _adiuva_wire_codec_parse_json() like a response body
  * @stream_encoder_new: (nullable): an encoder of deltas back into this format's stream
  * @stream_encoder_add: the wire bytes for one delta, appended to @out
  * @stream_encoder_finish: the closing bytes of the stream, appended to @out

@@ -1644,10 +1644,10 @@ assert_answer (AdiuvaChatAccumulator *acc,
 }
 
 /* A macro, not an array: C does not let one constant initialize another. */
-#define PARALLEL_WEATHER_CALLS                                                                    \
+#define PARALLEL_WEATHER_CALLS                                                                     \
   { "call_jpE40AW1quMaiDYWNV4Aob6D", "get_current_weather", "{\"location\": \"San Francisco\"}" }, \
-  {                                                                                               \
-    "call_AZ51gEeXi37kKhFpXrcJzNQl", "get_current_weather", "{\"location\": \"Japan\"}"          \
+  {                                                                                                \
+    "call_AZ51gEeXi37kKhFpXrcJzNQl", "get_current_weather", "{\"location\": \"Japan\"}"            \
   }
 
 #define USAGE_UNKNOWN \

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-gateway"
+
+#include "config.h"
+
+#include "adiuva-call-metrics.h"
+
+G_DEFINE_BOXED_TYPE (AdiuvaCallMetrics, adiuva_call_metrics, adiuva_call_metrics_copy, adiuva_call_metrics_free)
+
+/**
+ * adiuva_call_metrics_new:
+ *
+ * Returns: (transfer full): empty metrics: no strings, no time to first token, usage unknown
+ */
+AdiuvaCallMetrics *
+adiuva_call_metrics_new (void)
+{
+  AdiuvaCallMetrics *self = g_new0 (AdiuvaCallMetrics, 1);
+  AdiuvaUsage        unknown = ADIUVA_USAGE_INIT;
+
+  self->time_to_first_token_us = -1;
+  self->usage = unknown;
+
+  return self;
+}
+
+AdiuvaCallMetrics *
+adiuva_call_metrics_copy (const AdiuvaCallMetrics *self)
+{
+  AdiuvaCallMetrics *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->caller = g_strdup (self->caller);
+  copy->provider = g_strdup (self->provider);
+  copy->model = g_strdup (self->model);
+  copy->outcome = g_strdup (self->outcome);
+
+  return copy;
+}
+
+void
+adiuva_call_metrics_free (AdiuvaCallMetrics *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->caller);
+  g_free (self->provider);
+  g_free (self->model);
+  g_free (self->outcome);
+  g_free (self);
+}
