@@ -13,6 +13,7 @@
 #include "adiuva-cli-context.h"
 #include "adiuva-cli-help.h"
 #include "adiuva-cli-output.h"
+#include "adiuva-gateway.h"
 
 GQuark
 adiuva_cli_error_quark (void)
@@ -508,6 +509,7 @@ any_domain (void)
 
 #define STORE(code) adiuva_store_error_quark, ADIUVA_STORE_ERROR_##code
 #define EXIT(status) ADIUVA_CLI_EXIT_##status
+#define GATEWAY(code) adiuva_gateway_error_quark, ADIUVA_GATEWAY_ERROR_##code
 
 /* The one table from errors to exit statuses, JSON codes and hints. Order matters: the first
  * entry whose domain and code match wins. Files the user names are read with GFileError and
@@ -538,6 +540,20 @@ static const ErrorMapping error_mappings[] = {
   { STORE (INVALID), EXIT (USAGE), NULL, NULL },
   { STORE (BUSY), EXIT (CANNOT_WRITE), NULL,
     N_ ("Another program is writing to the workspace; nothing was changed. Try again.") },
+  { GATEWAY (AUTH), EXIT (LOCKED), "provider-auth",
+    N_ ("Check the provider's key, and store it again with “adiuva-cli provider rm” and "
+        "“adiuva-cli provider add”.") },
+  { GATEWAY (RATE_LIMITED), EXIT (UNAVAILABLE), "provider-rate-limited", NULL },
+  { GATEWAY (OVERLOADED), EXIT (UNAVAILABLE), "provider-overloaded", NULL },
+  { GATEWAY (SERVER), EXIT (UNAVAILABLE), "provider-server", NULL },
+  { GATEWAY (NETWORK), EXIT (UNAVAILABLE), "provider-network",
+    N_ ("Check the provider's base URL with “adiuva-cli provider list”.") },
+  { GATEWAY (TIMEOUT), EXIT (UNAVAILABLE), "provider-timeout", NULL },
+  { GATEWAY (NOT_FOUND), EXIT (NOT_FOUND), "provider-not-found", NULL },
+  { GATEWAY (INVALID), EXIT (USAGE), "provider-invalid", NULL },
+  { GATEWAY (BAD_REQUEST), EXIT (FAILURE), "provider-bad-request", NULL },
+  { GATEWAY (CANCELLED), EXIT (FAILURE), "cancelled", NULL },
+  { adiuva_gateway_error_quark, -1, EXIT (FAILURE), "provider-failed", NULL },
   { adiuva_cli_error_quark, ADIUVA_CLI_ERROR_USAGE, EXIT (USAGE), "usage", NULL },
   { adiuva_cli_error_quark, ADIUVA_CLI_ERROR_REFUSED, EXIT (FAILURE), "refused", NULL },
   { g_option_error_quark, -1, EXIT (USAGE), "usage", NULL },
@@ -551,6 +567,7 @@ static const ErrorMapping error_mappings[] = {
 
 #undef STORE
 #undef EXIT
+#undef GATEWAY
 
 static const ErrorMapping *
 find_mapping (const GError *error)

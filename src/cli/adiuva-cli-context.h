@@ -19,6 +19,7 @@ typedef enum
   ADIUVA_CLI_EXIT_LOCKED = 4,
   ADIUVA_CLI_EXIT_UNUSABLE = 5,
   ADIUVA_CLI_EXIT_CANNOT_WRITE = 6,
+  ADIUVA_CLI_EXIT_UNAVAILABLE = 7,
 } AdiuvaCliExit;
 
 /**
@@ -140,5 +141,9 @@ extern const AdiuvaCliCommand adiuva_cli_task_command;
 extern const AdiuvaCliCommand adiuva_cli_checkpoint_command;
 extern const AdiuvaCliCommand adiuva_cli_note_command;
 extern const AdiuvaCliCommand adiuva_cli_search_command;
+extern const AdiuvaCliCommand adiuva_cli_provider_command;
+extern const AdiuvaCliCommand adiuva_cli_models_command;
+extern const AdiuvaCliCommand adiuva_cli_chat_command;
+extern const AdiuvaCliCommand adiuva_cli_usage_command;
 
 G_END_DECLS

@@ -16,6 +16,10 @@ static const AdiuvaCliCommand *const commands[] = {
   &adiuva_cli_checkpoint_command,
   &adiuva_cli_note_command,
   &adiuva_cli_search_command,
+  &adiuva_cli_provider_command,
+  &adiuva_cli_models_command,
+  &adiuva_cli_chat_command,
+  &adiuva_cli_usage_command,
   &adiuva_cli_export_command,
   &adiuva_cli_passphrase_command,
   NULL
@@ -68,11 +72,14 @@ static const AdiuvaCliCommand root_command = {
       "was refused (not a date, an empty title…).\n"
       "  3\tNot found: no record has that id or name.\n"
       "  4\tLocked: the workspace needs a passphrase, the passphrase is wrong, no keyring can "
-      "be reached, or the keyring holds no key or the wrong key for it.\n"
+      "be reached, or the keyring holds no key or the wrong key for it; or an LLM provider "
+      "refused its API key.\n"
       "  5\tWorkspace unusable: there is no workspace in the folder, it is damaged, it was "
       "written by a newer Adiuva, or it is not encrypted.\n"
       "  6\tCannot write: the folder is read-only, the disk is full, or another program holds "
       "the workspace.\n"
+      "  7\tProvider unavailable: an LLM provider could not be reached, did not answer in "
+      "time, failed (5xx), is overloaded or asks to slow down; trying again later may work.\n"
       "\n"
       "A command that fails changes nothing: each one is a single transaction.\n"
       "\n"

@@ -13,6 +13,7 @@
 #include "adiuva-gateway-enums.h"
 #include "adiuva-ndjson-decoder.h"
 #include "adiuva-provider-settings.h"
+#include "adiuva-provider-keys.h"
 #include "adiuva-provider-table.h"
 #include "adiuva-redact.h"
 #include "adiuva-sse-decoder.h"

@@ -1215,6 +1215,19 @@ adiuva_store_get_dir (AdiuvaStore *self)
   return self->dir;
 }
 
+/**
+ * adiuva_store_get_workspace_id:
+ *
+ * Returns: the workspace's id, a UUID, which names its entries in the keyring
+ */
+const char *
+adiuva_store_get_workspace_id (AdiuvaStore *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  return self->workspace_id;
+}
+
 const char *
 adiuva_store_get_cipher_version (AdiuvaStore *self)
 {

@@ -58,6 +58,7 @@ gboolean      adiuva_store_set_keyring_enabled (AdiuvaStore  *self,
                                                 GError      **error);
 AdiuvaKeyMode adiuva_store_get_key_modes (AdiuvaStore *self);
 const char   *adiuva_store_get_dir (AdiuvaStore *self);
+const char   *adiuva_store_get_workspace_id (AdiuvaStore *self);
 const char   *adiuva_store_get_cipher_version (AdiuvaStore *self);
 int           adiuva_store_get_schema_version (AdiuvaStore *self);
 int           adiuva_store_get_latest_schema_version (void);
@@ -147,5 +148,61 @@ gboolean   adiuva_store_export_json (AdiuvaStore   *self,
                                      GOutputStream *stream,
                                      GCancellable  *cancellable,
                                      GError       **error);
+
+/* Settings: plain text values by key (never secrets) */
+char    *adiuva_store_dup_setting (AdiuvaStore *self,
+                                   const char  *key,
+                                   GError     **error);
+gboolean adiuva_store_set_setting (AdiuvaStore *self,
+                                   const char  *key,
+                                   const char  *value,
+                                   GError     **error);
+
+/* The LLM call log */
+
+/**
+ * AdiuvaLlmUsage:
+ * @provider: the user's name of the provider
+ * @model: the model as the provider names it
+ * @calls: how many attempts were logged
+ * @failed_calls: of @calls, those whose outcome was not `ok`
+ * @tokens_in: input tokens, summed
+ * @tokens_out: output tokens, summed
+ * @cost: list price in USD, summed
+ *
+ * The totals of the call log for one provider and model.
+ */
+typedef struct
+{
+  char  *provider;
+  char  *model;
+  gint64 calls;
+  gint64 failed_calls;
+  gint64 tokens_in;
+  gint64 tokens_out;
+  double cost;
+} AdiuvaLlmUsage;
+
+#define ADIUVA_TYPE_LLM_USAGE (adiuva_llm_usage_get_type ())
+GType           adiuva_llm_usage_get_type (void) G_GNUC_CONST;
+AdiuvaLlmUsage *adiuva_llm_usage_copy (const AdiuvaLlmUsage *self);
+void            adiuva_llm_usage_free (AdiuvaLlmUsage *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaLlmUsage, adiuva_llm_usage_free)
+
+gboolean   adiuva_store_add_llm_call (AdiuvaStore *self,
+                                      const char  *caller,
+                                      const char  *provider,
+                                      const char  *model,
+                                      gint64       tokens_in,
+                                      gint64       tokens_out,
+                                      double       cost,
+                                      gint64       latency_ms,
+                                      gint64       ttft_ms,
+                                      const char  *outcome,
+                                      guint        fallback_hops,
+                                      GError     **error);
+GPtrArray *adiuva_store_get_llm_usage (AdiuvaStore *self,
+                                       gint64       since_unix,
+                                       GError     **error);
 
 G_END_DECLS

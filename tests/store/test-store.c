@@ -751,6 +751,81 @@ test_open_async (Fixture      *fixture,
   g_assert_true (ADIUVA_IS_STORE (store));
 }
 
+static void
+test_settings (Fixture      *fixture,
+               gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *gone = NULL;
+
+  missing = adiuva_store_dup_setting (fixture->store, "gateway.providers", &error);
+  g_assert_no_error (error);
+  g_assert_null (missing);
+
+  g_assert_true (adiuva_store_set_setting (fixture->store, "gateway.providers", "[]", &error));
+  g_assert_no_error (error);
+  first = adiuva_store_dup_setting (fixture->store, "gateway.providers", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (first, ==, "[]");
+
+  g_assert_true (adiuva_store_set_setting (fixture->store, "gateway.providers", "[{}]", &error));
+  second = adiuva_store_dup_setting (fixture->store, "gateway.providers", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (second, ==, "[{}]");
+
+  g_assert_true (adiuva_store_set_setting (fixture->store, "gateway.providers", NULL, &error));
+  g_assert_no_error (error);
+  gone = adiuva_store_dup_setting (fixture->store, "gateway.providers", &error);
+  g_assert_no_error (error);
+  g_assert_null (gone);
+  /* Removing what is not there is fine. */
+  g_assert_true (adiuva_store_set_setting (fixture->store, "nothing", NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_llm_calls (Fixture      *fixture,
+                gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) usage = NULL;
+  g_autoptr (GPtrArray) later = NULL;
+  AdiuvaLlmUsage *u;
+
+  g_assert_true (adiuva_store_add_llm_call (fixture->store, "cli", "oa", "gpt", 10, 20, 0.5, 100,
+                                            20, "ok", 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (adiuva_store_add_llm_call (fixture->store, "cli", "oa", "gpt", 5, -1, 0.25, -1,
+                                            -1, "error:server", 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (adiuva_store_add_llm_call (fixture->store, "assistant", "an", "claude", 1, 2,
+                                            0, 30, 10, "ok", 1, &error));
+  g_assert_no_error (error);
+
+  usage = adiuva_store_get_llm_usage (fixture->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (usage->len, ==, 2);
+  u = g_ptr_array_index (usage, 0);
+  g_assert_cmpstr (u->provider, ==, "an");
+  g_assert_cmpstr (u->model, ==, "claude");
+  g_assert_cmpint (u->calls, ==, 1);
+  u = g_ptr_array_index (usage, 1);
+  g_assert_cmpstr (u->provider, ==, "oa");
+  g_assert_cmpint (u->calls, ==, 2);
+  g_assert_cmpint (u->failed_calls, ==, 1);
+  g_assert_cmpint (u->tokens_in, ==, 15);
+  g_assert_cmpint (u->tokens_out, ==, 20);
+  g_assert_cmpfloat_with_epsilon (u->cost, 0.75, 1e-9);
+
+  later = adiuva_store_get_llm_usage (fixture->store, g_get_real_time () / G_USEC_PER_SEC + 60,
+                                      &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (later->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -771,6 +846,8 @@ main (int   argc,
   ADD ("search", test_search);
   ADD ("export-deterministic", test_export_deterministic);
   ADD ("open-async", test_open_async);
+  ADD ("settings", test_settings);
+  ADD ("llm-calls", test_llm_calls);
   g_test_add_func ("/store/passphrase", test_passphrase);
   g_test_add_func ("/store/import-plain", test_import_plain);
   g_test_add_func ("/store/migrations", test_migrations);

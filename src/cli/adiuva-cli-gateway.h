@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "adiuva-cli-context.h"
+#include "adiuva-gateway.h"
+
+G_BEGIN_DECLS
+
+/* Provider settings (name, kind, base URL) are kept as a JSON array in the workspace under
+ * this key; their keys live in the keyring. */
+#define ADIUVA_CLI_PROVIDERS_SETTING "gateway.providers"
+#define ADIUVA_CLI_DEFAULT_MODEL_SETTING "gateway.default-model"
+
+AdiuvaGatewayClient *adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
+                                                    const char       *only,
+                                                    GStrv            *names,
+                                                    GError          **error);
+GAsyncResult        *adiuva_cli_wait (GAsyncResult **slot);
+void                 adiuva_cli_store_result_cb (GObject      *source,
+                                                 GAsyncResult *result,
+                                                 gpointer      user_data);
+
+G_END_DECLS

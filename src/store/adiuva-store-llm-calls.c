@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-store"
+
+#include "config.h"
+
+#include "adiuva-store-private.h"
+
+G_DEFINE_BOXED_TYPE (AdiuvaLlmUsage, adiuva_llm_usage, adiuva_llm_usage_copy, adiuva_llm_usage_free)
+
+AdiuvaLlmUsage *
+adiuva_llm_usage_copy (const AdiuvaLlmUsage *self)
+{
+  AdiuvaLlmUsage *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->provider = g_strdup (self->provider);
+  copy->model = g_strdup (self->model);
+
+  return copy;
+}
+
+void
+adiuva_llm_usage_free (AdiuvaLlmUsage *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->provider);
+  g_free (self->model);
+  g_free (self);
+}
+
+/**
+ * adiuva_store_add_llm_call:
+ * @caller: who asked (`cli`, `assistant`, `plugin:NAME`)
+ * @tokens_in: input tokens, or -1 when the provider did not say (stored as 0)
+ * @tokens_out: output tokens, or -1 when the provider did not say (stored as 0)
+ * @latency_ms: from the start to the end, or -1 when unknown
+ * @ttft_ms: to the first token, or -1 when none came
+ * @outcome: `ok`, `cancelled` or `error:NICK`
+ *
+ * Adds one attempt to the LLM call log. The store knows nothing of the gateway: callers copy
+ * the numbers of its call metrics.
+ */
+gboolean
+adiuva_store_add_llm_call (AdiuvaStore *self,
+                           const char  *caller,
+                           const char  *provider,
+                           const char  *model,
+                           gint64       tokens_in,
+                           gint64       tokens_out,
+                           double       cost,
+                           gint64       latency_ms,
+                           gint64       ttft_ms,
+                           const char  *outcome,
+                           guint        fallback_hops,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (caller != NULL, FALSE);
+  g_return_val_if_fail (provider != NULL, FALSE);
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (outcome != NULL, FALSE);
+
+  stmt = _adiuva_store_prepare (self,
+                                "INSERT INTO llm_calls (caller, provider, model, tokens_in, "
+                                "tokens_out, cost, latency_ms, ttft_ms, outcome, fallback_hops, "
+                                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, caller, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, provider, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, model, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, MAX (tokens_in, 0));
+  sqlite3_bind_int64 (stmt, 5, MAX (tokens_out, 0));
+  sqlite3_bind_double (stmt, 6, cost);
+  if (latency_ms >= 0)
+    sqlite3_bind_int64 (stmt, 7, latency_ms);
+  if (ttft_ms >= 0)
+    sqlite3_bind_int64 (stmt, 8, ttft_ms);
+  sqlite3_bind_text (stmt, 9, outcome, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 10, fallback_hops);
+  sqlite3_bind_int64 (stmt, 11, g_get_real_time () / G_USEC_PER_SEC);
+
+  return _adiuva_store_step_done (self, stmt, error);
+}
+
+/**
+ * adiuva_store_get_llm_usage:
+ * @since_unix: count the calls made at or after this time (seconds); 0 for all
+ *
+ * Totals of the LLM call log per provider and model, ordered by provider then model.
+ *
+ * Returns: (transfer container) (element-type AdiuvaLlmUsage): the totals, or %NULL on error
+ */
+GPtrArray *
+adiuva_store_get_llm_usage (AdiuvaStore *self,
+                            gint64       since_unix,
+                            GError     **error)
+{
+  g_autoptr (GPtrArray) totals = NULL;
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  stmt = _adiuva_store_prepare (self,
+                                "SELECT provider, model, count(*), sum(tokens_in), "
+                                "sum(tokens_out), sum(cost), sum(outcome = 'ok') "
+                                "FROM llm_calls WHERE created_at >= ? "
+                                "GROUP BY provider, model ORDER BY provider, model",
+                                error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, since_unix);
+  totals = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_llm_usage_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AdiuvaLlmUsage *usage = g_new0 (AdiuvaLlmUsage, 1);
+
+      usage->provider = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      usage->model = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      usage->calls = sqlite3_column_int64 (stmt, 2);
+      usage->tokens_in = sqlite3_column_int64 (stmt, 3);
+      usage->tokens_out = sqlite3_column_int64 (stmt, 4);
+      usage->cost = sqlite3_column_double (stmt, 5);
+      usage->failed_calls = usage->calls - sqlite3_column_int64 (stmt, 6);
+      g_ptr_array_add (totals, usage);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&totals);
+}

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-cli"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "test-cli-util.h"
+
+/* Providers, models and chat through the real adiuva-cli, against the provider test server
+ * (tests/gateway/adiuva-test-provider) replaying recorded traffic, with keys in the private
+ * keyring of build-aux/test-env. */
+
+#define OPENAI_KEY "sk-test-cli-secret-0001"
+#define ANTHROPIC_KEY "sk-ant-test-cli-secret-0002"
+#define GEMINI_KEY "AIza-test-cli-secret-0003"
+
+typedef struct
+{
+  char        *dir;
+  GSubprocess *server;
+  char        *base;
+} Fixture;
+
+static gboolean
+have_fixtures (void)
+{
+  if (g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+    return TRUE;
+
+  g_test_skip ("no fixtures directory at " FIXTURES_DIR);
+  return FALSE;
+}
+
+static CliRun *
+run_in (Fixture           *f,
+        const char        *input,
+        const char *const *args)
+{
+  const char *const env[] = {
+    "OPENAI_KEY", OPENAI_KEY, "ANTHROPIC_KEY", ANTHROPIC_KEY, "GEMINI_KEY", GEMINI_KEY, NULL
+  };
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, f->dir);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  return cli_run_argv_env (input, env, (const char *const *) argv->pdata);
+}
+
+#define RUN(f, input, ...) run_in (f, input, (const char *const[]){ __VA_ARGS__, NULL })
+
+static void
+assert_ok (CliRun *run)
+{
+  if (run->status != 0)
+    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
+  g_assert_cmpint (run->status, ==, 0);
+}
+
+static void
+assert_no_key (const char *text)
+{
+  g_assert_null (strstr (text, OPENAI_KEY));
+  g_assert_null (strstr (text, ANTHROPIC_KEY));
+  g_assert_null (strstr (text, GEMINI_KEY));
+}
+
+static void
+check_add (CliRun *run)
+{
+  assert_ok (run);
+  assert_no_key (run->out);
+  assert_no_key (run->err);
+  cli_run_free (run);
+}
+
+static void
+add_providers (Fixture *f)
+{
+  g_autofree char *v1 = g_strconcat (f->base, "/v1", NULL);
+
+  check_add (RUN (f, NULL, "provider", "add", "oa", "--kind", "openai", "--base-url", v1,
+                  "--api-key-env", "OPENAI_KEY"));
+  check_add (RUN (f, NULL, "provider", "add", "an", "--kind", "anthropic", "--base-url", f->base,
+                  "--api-key-env", "ANTHROPIC_KEY"));
+  /* The key from standard input, as a script piping it from a password manager would. */
+  check_add (RUN (f, GEMINI_KEY "\n", "provider", "add", "ge", "--kind", "gemini", "--base-url",
+                  f->base, "--api-key-stdin"));
+  check_add (RUN (f, NULL, "provider", "add", "ol", "--kind", "ollama", "--base-url", f->base));
+}
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr (CliRun) init = NULL;
+
+  f->dir = cli_make_workspace_dir ();
+  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+    return;
+
+  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                &error, TEST_PROVIDER_PATH, "--port", "0", "--fixtures",
+                                FIXTURES_DIR, "--idle-timeout", "60", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  f->base = g_strdup (line + strlen ("listening on "));
+
+  /* The store refuses to open unless SQLCipher won the link: init proves it. */
+  init = RUN (f, NULL, "init");
+  assert_ok (init);
+  add_providers (f);
+}
+
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  /* The keyring is shared by every test of this run: leave it as it was. */
+  if (f->server != NULL)
+    {
+      const char *names[] = { "oa", "an", "ge", "ol" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        cli_run_free (RUN (f, NULL, "provider", "rm", names[i]));
+      g_subprocess_force_exit (f->server);
+      g_subprocess_wait (f->server, NULL, NULL);
+    }
+  g_clear_object (&f->server);
+  g_clear_pointer (&f->base, g_free);
+  cli_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+/* The test server's control API, through GIO alone: one small HTTP/1.0 request. */
+static void
+script (Fixture    *f,
+        const char *steps)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *reply = NULL;
+  g_autoptr (GDataInputStream) in = NULL;
+  const char *host = f->base + strlen ("http://");
+
+  connection = g_socket_client_connect_to_host (client, host, 80, NULL, &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("POST /__script HTTP/1.0\r\nHost: %s\r\n"
+                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                             host, strlen (steps), steps);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                             strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  reply = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200") ||
+                 g_str_has_prefix (reply, "HTTP/1.0 200"));
+}
+
+static void
+test_providers (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (CliRun) list = NULL;
+  g_autoptr (CliRun) json = NULL;
+  g_autoptr (CliRun) export = NULL;
+  g_autoptr (CliRun) dup = NULL;
+  g_autoptr (CliRun) bad_kind = NULL;
+  g_autoptr (CliRun) no_url = NULL;
+  g_autoptr (CliRun) empty_key = NULL;
+  g_autoptr (CliRun) rm = NULL;
+  g_autoptr (CliRun) after = NULL;
+  g_autoptr (JsonNode) array = NULL;
+  g_autoptr (JsonNode) array_after = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  list = RUN (f, NULL, "provider", "list");
+  assert_ok (list);
+  assert_no_key (list->out);
+  g_assert_nonnull (strstr (list->out, "anthropic"));
+
+  json = RUN (f, NULL, "--json", "provider", "list");
+  assert_ok (json);
+  assert_no_key (json->out);
+  array = cli_parse_json (json->out);
+  g_assert_cmpuint (cli_json_length (array), ==, 4);
+  g_assert_cmpstr (cli_json_string (cli_json_element (array, 0), "name"), ==, "oa");
+  g_assert_cmpstr (cli_json_string (cli_json_element (array, 3), "kind"), ==, "ollama");
+  g_assert_true (json_object_get_boolean_member (
+      json_node_get_object (cli_json_element (array, 2)), "key_stored"));
+  g_assert_false (json_object_get_boolean_member (
+      json_node_get_object (cli_json_element (array, 3)), "key_stored"));
+
+  /* Keys live in the keyring only: not in the workspace. */
+  export = RUN (f, NULL, "export");
+  assert_ok (export);
+  g_assert_nonnull (strstr (export->out, "gateway.providers"));
+  assert_no_key (export->out);
+
+  dup = RUN (f, NULL, "provider", "add", "oa", "--kind", "openai");
+  g_assert_cmpint (dup->status, ==, 1);
+  bad_kind = RUN (f, NULL, "provider", "add", "x", "--kind", "no-such-kind");
+  g_assert_cmpint (bad_kind->status, ==, 2);
+  no_url = RUN (f, NULL, "provider", "add", "x", "--kind", "openai-compatible");
+  g_assert_cmpint (no_url->status, ==, 2);
+  g_assert_nonnull (strstr (no_url->err, "--base-url"));
+
+  empty_key = RUN (f, "", "provider", "add", "x", "--kind", "openai", "--api-key-stdin");
+  g_assert_cmpint (empty_key->status, ==, 2);
+  g_assert_nonnull (strstr (empty_key->err, "API key"));
+
+  rm = RUN (f, NULL, "provider", "rm", "ge");
+  assert_ok (rm);
+  after = RUN (f, NULL, "--json", "provider", "list");
+  array_after = cli_parse_json (after->out);
+  g_assert_cmpuint (cli_json_length (array_after), ==, 3);
+}
+
+static void
+test_models (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr (CliRun) ollama = NULL;
+  g_autoptr (CliRun) openai = NULL;
+  g_autoptr (CliRun) test = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  /* Ollama's from /api/tags. */
+  ollama = RUN (f, NULL, "models", "ol");
+  assert_ok (ollama);
+  g_assert_nonnull (strstr (ollama->out, "ol/llama3.2:latest\n"));
+
+  openai = RUN (f, NULL, "models", "oa");
+  assert_ok (openai);
+  g_assert_nonnull (strstr (openai->out, "oa/gpt-3.5-turbo-0125\n"));
+
+  test = RUN (f, NULL, "provider", "test", "oa");
+  assert_ok (test);
+}
+
+static const struct
+{
+  const char *model;
+  const char *text;
+} chats[] = {
+  { "oa/gpt-6-sol", "1, 2, 3, 4, 5\n" },
+  { "an/claude-haiku-4-5", "1\n2\n3\n4\n5\n" },
+  { "ge/gemini-2.5-flash", "The capital of France is Paris.\n" },
+  { "ol/llama3.2", "The\n" },
+};
+
+static void
+test_chat (Fixture      *f,
+           gconstpointer data)
+{
+  g_autoptr (CliRun) set_default = NULL;
+  g_autoptr (CliRun) from_stdin = NULL;
+  g_autoptr (CliRun) usage = NULL;
+  g_autoptr (JsonNode) totals = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (chats); i++)
+    {
+      g_autoptr (CliRun) run = RUN (f, NULL, "chat", "--model", chats[i].model, "--system",
+                                    "Be brief.", "Count", "to", "five");
+
+      g_test_message ("%s", chats[i].model);
+      assert_ok (run);
+      g_assert_cmpstr (run->out, ==, chats[i].text);
+    }
+
+  /* The prompt from standard input, the model from the workspace's default. */
+  set_default = RUN (f, NULL, "models", "--set-default", "oa/gpt-6-sol");
+  assert_ok (set_default);
+  from_stdin = RUN (f, "Count to five\n", "chat");
+  assert_ok (from_stdin);
+  g_assert_cmpstr (from_stdin->out, ==, "1, 2, 3, 4, 5\n");
+
+  usage = RUN (f, NULL, "--json", "usage");
+  assert_ok (usage);
+  totals = cli_parse_json (usage->out);
+  g_assert_cmpuint (cli_json_length (totals), ==, 4);
+  g_assert_cmpstr (cli_json_string (cli_json_element (totals, 2), "provider"), ==, "oa");
+  g_assert_cmpint (cli_json_int (cli_json_element (totals, 2), "calls"), ==, 2);
+  g_assert_cmpint (cli_json_int (cli_json_element (totals, 2), "tokens_in"), ==, 28);
+  g_assert_cmpint (cli_json_int (cli_json_element (totals, 2), "tokens_out"), ==, 26);
+}
+
+static void
+test_chat_json (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (CliRun) run = NULL;
+  g_autoptr (JsonNode) answer = NULL;
+  JsonObject *root, *message, *usage, *metrics;
+
+  if (!have_fixtures ())
+    return;
+
+  run = RUN (f, NULL, "--json", "chat", "--model", "an/claude-haiku-4-5", "Count");
+  assert_ok (run);
+  answer = cli_parse_json (run->out);
+  root = json_node_get_object (answer);
+  message = json_object_get_object_member (root, "message");
+  usage = json_object_get_object_member (root, "usage");
+  metrics = json_object_get_object_member (root, "metrics");
+  g_assert_cmpstr (json_object_get_string_member (message, "content"), ==, "1\n2\n3\n4\n5");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (message, "tool_calls")),
+                    ==, 0);
+  g_assert_cmpint (json_object_get_int_member (usage, "input_tokens"), ==, 15);
+  g_assert_cmpint (json_object_get_int_member (usage, "output_tokens"), ==, 13);
+  g_assert_cmpstr (json_object_get_string_member (metrics, "outcome"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (metrics, "provider"), ==, "an");
+  g_assert_cmpint (json_object_get_int_member (metrics, "http_status"), ==, 200);
+}
+
+static void
+test_chat_errors (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (CliRun) server = NULL;
+  g_autoptr (CliRun) json = NULL;
+  g_autoptr (CliRun) auth = NULL;
+  g_autoptr (CliRun) no_model = NULL;
+  g_autoptr (CliRun) unknown = NULL;
+  g_autoptr (CliRun) usage = NULL;
+  g_autoptr (JsonNode) error = NULL;
+  g_autoptr (JsonNode) totals = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  /* A provider that keeps failing: the gateway retries, then the CLI says so and exits 7. */
+  script (f, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 3}]");
+  server = RUN (f, NULL, "chat", "--model", "oa/gpt-6-sol", "Hello");
+  g_assert_cmpint (server->status, ==, 7);
+  g_assert_cmpstr (server->out, ==, "");
+  g_assert_nonnull (strstr (server->err, "500"));
+  assert_no_key (server->err);
+
+  script (f, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 3}]");
+  json = RUN (f, NULL, "--json", "chat", "--model", "oa/gpt-6-sol", "Hello");
+  g_assert_cmpint (json->status, ==, 7);
+  error = cli_parse_json (json->err);
+  g_assert_cmpstr (cli_json_string (json_object_get_member (json_node_get_object (error), "error"),
+                                    "code"),
+                   ==, "provider-server");
+
+  script (f, "[{\"match\": \"/v1/messages\", \"status\": 401}]");
+  auth = RUN (f, NULL, "chat", "--model", "an/claude-haiku-4-5", "Hello");
+  g_assert_cmpint (auth->status, ==, 4);
+  assert_no_key (auth->err);
+
+  no_model = RUN (f, NULL, "chat", "Hello");
+  g_assert_cmpint (no_model->status, ==, 2);
+  unknown = RUN (f, NULL, "chat", "--model", "nowhere/x", "Hello");
+  g_assert_cmpint (unknown->status, ==, 3);
+
+  /* Every failed attempt is in the call log. */
+  usage = RUN (f, NULL, "--json", "usage");
+  assert_ok (usage);
+  totals = cli_parse_json (usage->out);
+  g_assert_cmpuint (cli_json_length (totals), ==, 2);
+  g_assert_cmpint (cli_json_int (cli_json_element (totals, 1), "calls"), ==, 6);
+  g_assert_cmpint (cli_json_int (cli_json_element (totals, 1), "failed_calls"), ==, 6);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/cli/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("providers", test_providers);
+  ADD ("models", test_models);
+  ADD ("chat", test_chat);
+  ADD ("chat-json", test_chat_json);
+  ADD ("chat-errors", test_chat_errors);
+
+#undef ADD
+
+  return g_test_run ();
+}
