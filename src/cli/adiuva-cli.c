@@ -95,9 +95,9 @@ static const AdiuvaCliCommand root_command = {
       "FILES\n"
       "  $XDG_DATA_HOME/adiuva/workspace.db\tThe workspace: a SQLCipher database encrypted "
       "with a random 256-bit key.\n"
-      "  $XDG_DATA_HOME/adiuva/workspace.key\tThat key, wrapped by the keyring and/or by the "
-      "passphrase (Argon2id). The database cannot be opened without it: back up both files "
-      "together."),
+      "  $XDG_DATA_HOME/adiuva/workspace.key\tWhat unlocks that key: the id under which the "
+      "keyring keeps it, and/or the key wrapped by the passphrase (Argon2id). The database "
+      "cannot be opened without it: back up both files together."),
 };
 
 int
