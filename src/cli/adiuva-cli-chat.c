@@ -54,9 +54,9 @@ us_to_ms (gint64 us)
 }
 
 /* Every attempt goes to the call log, failed ones and retries included. */
-static void
-usage_cb (const AdiuvaCallMetrics *m,
-          gpointer                 user_data)
+void
+adiuva_cli_log_call_cb (const AdiuvaCallMetrics *m,
+                        gpointer                 user_data)
 {
   AdiuvaStore *store = user_data;
   g_autoptr (GError) error = NULL;
@@ -226,7 +226,7 @@ run_chat (AdiuvaCliContext       *cli,
   client = adiuva_cli_new_gateway_client (cli, provider, NULL, &error);
   if (client == NULL)
     return adiuva_cli_context_report (cli, error);
-  adiuva_gateway_client_set_usage_func (client, usage_cb, store, NULL);
+  adiuva_gateway_client_set_usage_func (client, adiuva_cli_log_call_cb, store, NULL);
 
   request = adiuva_chat_request_new (slash + 1);
   request->stream = TRUE;

@@ -145,5 +145,6 @@ extern const AdiuvaCliCommand adiuva_cli_provider_command;
 extern const AdiuvaCliCommand adiuva_cli_models_command;
 extern const AdiuvaCliCommand adiuva_cli_chat_command;
 extern const AdiuvaCliCommand adiuva_cli_usage_command;
+extern const AdiuvaCliCommand adiuva_cli_gateway_command;
 
 G_END_DECLS

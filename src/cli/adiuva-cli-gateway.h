@@ -15,6 +15,8 @@ AdiuvaGatewayClient *adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
                                                     const char       *only,
                                                     GStrv            *names,
                                                     GError          **error);
+void                 adiuva_cli_log_call_cb (const AdiuvaCallMetrics *metrics,
+                                             gpointer                 store);
 GAsyncResult        *adiuva_cli_wait (GAsyncResult **slot);
 void                 adiuva_cli_store_result_cb (GObject      *source,
                                                  GAsyncResult *result,

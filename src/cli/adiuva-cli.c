@@ -20,6 +20,7 @@ static const AdiuvaCliCommand *const commands[] = {
   &adiuva_cli_models_command,
   &adiuva_cli_chat_command,
   &adiuva_cli_usage_command,
+  &adiuva_cli_gateway_command,
   &adiuva_cli_export_command,
   &adiuva_cli_passphrase_command,
   NULL

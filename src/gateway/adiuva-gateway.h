@@ -11,6 +11,7 @@
 #include "adiuva-gateway-client.h"
 #include "adiuva-gateway-types.h"
 #include "adiuva-gateway-enums.h"
+#include "adiuva-loopback-server.h"
 #include "adiuva-ndjson-decoder.h"
 #include "adiuva-provider-settings.h"
 #include "adiuva-provider-keys.h"

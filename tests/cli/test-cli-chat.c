@@ -385,6 +385,97 @@ test_chat_errors (Fixture      *f,
   g_assert_cmpint (cli_json_int (cli_json_element (totals, 1), "failed_calls"), ==, 6);
 }
 
+/* One HTTP/1.1 request to the loopback endpoint; the answer up to the closed connection. */
+static char *
+http_post (const char *url,
+           const char *path,
+           const char *token,
+           const char *body)
+{
+  g_autoptr (GSocketClient) sockets = g_socket_client_new ();
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GOutputStream) answer = g_memory_output_stream_new_resizable ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *auth = NULL;
+
+  connection = g_socket_client_connect_to_uri (sockets, url, 0, NULL, &error);
+  g_assert_no_error (error);
+  auth = token != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", token) : g_strdup ("");
+  request = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s"
+                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                             path, auth, strlen (body), body);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                             strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_splice (answer, g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                          G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (answer)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (answer)));
+}
+
+static void
+test_gateway_serve (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) serve = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (JsonNode) first = NULL;
+  g_autoptr (JsonNode) again = NULL;
+  g_autoptr (CliRun) plain = NULL;
+  g_autoptr (CliRun) usage = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *refused = NULL;
+  const char      *body = "{\"model\":\"oa/gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+                          "\"content\":\"Hi\"}]}";
+  const char      *token;
+  const char      *url;
+
+  if (!have_fixtures ())
+    return;
+
+  serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                            ADIUVA_CLI_PATH, "--data-dir", f->dir, "--json", "gateway", "serve",
+                            "--show-token", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  first = cli_parse_json (line);
+  url = cli_json_string (first, "url");
+  token = cli_json_string (first, "token");
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  /* 32 random bytes, base64url without padding. */
+  g_assert_cmpuint (strlen (token), ==, 43);
+  g_assert_null (strpbrk (token, "+/="));
+
+  answer = http_post (url, "/v1/chat/completions", token, body);
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
+  g_assert_nonnull (strstr (answer, "\"chat.completion\""));
+  refused = http_post (url, "/v1/chat/completions", "wrong", body);
+  g_assert_true (g_str_has_prefix (refused, "HTTP/1.1 401"));
+
+  /* Closing its standard input stops it. */
+  g_output_stream_close (g_subprocess_get_stdin_pipe (serve), NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (serve, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The call went to the call log; the token is the workspace's, and shown only on request. */
+  usage = RUN (f, NULL, "--json", "usage");
+  assert_ok (usage);
+  again = cli_parse_json (usage->out);
+  g_assert_cmpint (cli_json_int (cli_json_element (again, 0), "calls"), ==, 1);
+  plain = RUN (f, "", "gateway", "serve");
+  assert_ok (plain);
+  g_assert_true (g_str_has_prefix (plain->out, "listening on http://127.0.0.1:"));
+  g_assert_null (strstr (plain->out, token));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -399,6 +490,7 @@ main (int    argc,
   ADD ("chat", test_chat);
   ADD ("chat-json", test_chat_json);
   ADD ("chat-errors", test_chat_errors);
+  ADD ("gateway-serve", test_gateway_serve);
 
 #undef ADD
 

@@ -1,0 +1,627 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-loopback"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "adiuva-gateway-client-private.h"
+#include "adiuva-gateway.h"
+
+/* The loopback endpoint, end to end: a real HTTP client talks to AdiuvaLoopbackServer, whose
+ * gateway client talks to the provider test server replaying recorded traffic. */
+
+#define TOKEN "loopback-test-token-0123456789"
+
+typedef struct
+{
+  GSubprocess          *process;
+  char                 *upstream;
+  SoupSession          *session;
+  AdiuvaGatewayClient  *client;
+  AdiuvaLoopbackServer *server;
+  char                 *base;
+  GPtrArray            *outcomes;
+} Fixture;
+
+typedef struct
+{
+  guint     status;
+  char     *content_type;
+  char     *body;
+  JsonNode *json;
+} Reply;
+
+static void
+reply_free (Reply *reply)
+{
+  g_free (reply->content_type);
+  g_free (reply->body);
+  g_clear_pointer (&reply->json, json_node_unref);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+static void
+usage_cb (const AdiuvaCallMetrics *metrics,
+          gpointer                 user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->outcomes, g_strdup (metrics->outcome));
+}
+
+static void
+add_provider (Fixture    *f,
+              const char *name,
+              const char *kind,
+              const char *base,
+              const char *key)
+{
+  g_autoptr (AdiuvaProviderSettings) settings = adiuva_provider_settings_new (name, kind);
+  g_autoptr (GError) error = NULL;
+
+  adiuva_provider_settings_set_base_url (settings, base);
+  adiuva_provider_settings_set_api_key (settings, key);
+  adiuva_gateway_client_set_provider (f->client, settings, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *v1 = NULL;
+
+  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+    return;
+
+  f->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                 &error, TEST_PROVIDER_PATH, "--port", "0", "--fixtures",
+                                 FIXTURES_DIR, "--idle-timeout", "60", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  f->upstream = g_strdup (line + strlen ("listening on "));
+
+  f->client = adiuva_gateway_client_new (NULL);
+  _adiuva_gateway_client_set_timings (f->client, 1, 5, 1);
+  f->outcomes = g_ptr_array_new_with_free_func (g_free);
+  adiuva_gateway_client_set_usage_func (f->client, usage_cb, f, NULL);
+  v1 = g_strconcat (f->upstream, "/v1", NULL);
+  add_provider (f, "oa", "openai", v1, "sk-test-upstream-openai");
+  add_provider (f, "an", "anthropic", f->upstream, "sk-ant-test-upstream");
+
+  f->server = adiuva_loopback_server_new (f->client, TOKEN);
+  adiuva_loopback_server_listen (f->server, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (adiuva_loopback_server_get_port (f->server), >, 0);
+  f->base = g_strdup_printf ("http://127.0.0.1:%u",
+                             adiuva_loopback_server_get_port (f->server));
+  f->session = soup_session_new_with_options ("timeout", 20, "proxy-resolver", NULL, NULL);
+}
+
+static void
+fixture_teardown (Fixture      *f,
+                  gconstpointer data)
+{
+  g_clear_object (&f->session);
+  if (f->server != NULL)
+    adiuva_loopback_server_disconnect (f->server);
+  g_clear_object (&f->server);
+  g_clear_object (&f->client);
+  g_clear_pointer (&f->outcomes, g_ptr_array_unref);
+  if (f->process != NULL)
+    {
+      g_subprocess_force_exit (f->process);
+      g_subprocess_wait (f->process, NULL, NULL);
+    }
+  g_clear_object (&f->process);
+  g_clear_pointer (&f->upstream, g_free);
+  g_clear_pointer (&f->base, g_free);
+}
+
+static gboolean
+have_fixtures (void)
+{
+  if (g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_test_skip ("no fixtures directory at " FIXTURES_DIR);
+  return FALSE;
+}
+
+static void
+control (Fixture    *f,
+         const char *path,
+         const char *steps)
+{
+  g_autofree char *uri = g_strconcat (f->upstream, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr (GBytes) bytes = g_bytes_new (steps, strlen (steps));
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  body = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+}
+
+static void
+script (Fixture    *f,
+        const char *steps)
+{
+  control (f, "/__script", steps);
+}
+
+typedef enum
+{
+  AUTH_BEARER,
+  AUTH_X_API_KEY,
+  AUTH_NONE,
+  AUTH_WRONG,
+} Auth;
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static Reply *
+call (Fixture    *f,
+      const char *method,
+      const char *path,
+      Auth        auth,
+      const char *json)
+{
+  g_autofree char *uri = g_strconcat (f->base, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  Reply              *reply = g_new0 (Reply, 1);
+  GAsyncResult       *result = NULL;
+  const char         *type;
+
+  if (auth == AUTH_BEARER)
+    soup_message_headers_replace (headers, "Authorization", "Bearer " TOKEN);
+  else if (auth == AUTH_X_API_KEY)
+    soup_message_headers_replace (headers, "x-api-key", TOKEN);
+  else if (auth == AUTH_WRONG)
+    soup_message_headers_replace (headers, "Authorization", "Bearer " TOKEN "x");
+  if (json != NULL)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  /* The server runs on this thread's main context: wait for the answer by running it. */
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, read_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  body = soup_session_send_and_read_finish (f->session, result, &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  reply->status = soup_message_get_status (msg);
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+  reply->content_type = g_strdup (type);
+  reply->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (g_strcmp0 (type, "application/json") == 0)
+    {
+      reply->json = json_from_string (reply->body, &error);
+      g_assert_no_error (error);
+    }
+  return reply;
+}
+
+static JsonObject *
+object (Reply *reply)
+{
+  g_assert_nonnull (reply->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->json));
+  return json_node_get_object (reply->json);
+}
+
+static void
+assert_openai_error (Reply      *reply,
+                     guint       status,
+                     const char *type)
+{
+  JsonObject *error;
+
+  g_assert_cmpuint (reply->status, ==, status);
+  error = json_object_get_object_member (object (reply), "error");
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "type"), ==, type);
+  g_assert_nonnull (json_object_get_string_member (error, "message"));
+  g_assert_true (json_object_has_member (error, "code"));
+}
+
+static void
+assert_anthropic_error (Reply      *reply,
+                        guint       status,
+                        const char *type)
+{
+  JsonObject *error;
+
+  g_assert_cmpuint (reply->status, ==, status);
+  g_assert_cmpstr (json_object_get_string_member (object (reply), "type"), ==, "error");
+  error = json_object_get_object_member (object (reply), "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "type"), ==, type);
+  g_assert_nonnull (json_object_get_string_member (error, "message"));
+}
+
+#define OPENAI_BODY(stream)                                                               \
+  "{\"model\":\"oa/gpt-4o-mini\",\"stream\":" stream ",\"messages\":[{\"role\":\"user\"," \
+  "\"content\":\"Hello\"}]}"
+#define ANTHROPIC_BODY(stream)                                                     \
+  "{\"model\":\"an/claude-3-5-haiku-latest\",\"max_tokens\":64,\"stream\":" stream \
+  ",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"
+
+static void
+test_openai_non_stream (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr (Reply) reply = NULL;
+  JsonObject *message;
+
+  if (!have_fixtures ())
+    return;
+
+  reply = call (f, "POST", "/v1/chat/completions", AUTH_BEARER, OPENAI_BODY ("false"));
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object (reply), "object"), ==,
+                   "chat.completion");
+  g_assert_cmpstr (json_object_get_string_member (object (reply), "model"), ==, "oa/gpt-4o-mini");
+  message = json_object_get_object_member (
+      json_array_get_object_element (json_object_get_array_member (object (reply), "choices"), 0),
+      "message");
+  g_assert_cmpstr (json_object_get_string_member (message, "role"), ==, "assistant");
+  g_assert_cmpuint (strlen (json_object_get_string_member (message, "content")), >, 0);
+}
+
+static void
+test_openai_stream (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (Reply) reply = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  reply = call (f, "POST", "/v1/chat/completions", AUTH_BEARER, OPENAI_BODY ("true"));
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpstr (reply->content_type, ==, "text/event-stream");
+  g_assert_true (g_str_has_prefix (reply->body, "data: {"));
+  g_assert_nonnull (strstr (reply->body, "\"chat.completion.chunk\""));
+  g_assert_nonnull (strstr (reply->body, "\"content\":"));
+  g_assert_true (g_str_has_suffix (reply->body, "data: [DONE]\n\n"));
+}
+
+static void
+test_anthropic_non_stream (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr (Reply) reply = NULL;
+  JsonObject *block;
+
+  if (!have_fixtures ())
+    return;
+
+  reply = call (f, "POST", "/v1/messages", AUTH_X_API_KEY, ANTHROPIC_BODY ("false"));
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object (reply), "type"), ==, "message");
+  g_assert_cmpstr (json_object_get_string_member (object (reply), "role"), ==, "assistant");
+  block = json_array_get_object_element (json_object_get_array_member (object (reply), "content"),
+                                         0);
+  g_assert_cmpstr (json_object_get_string_member (block, "type"), ==, "text");
+  g_assert_cmpuint (strlen (json_object_get_string_member (block, "text")), >, 0);
+}
+
+static void
+test_anthropic_stream (Fixture      *f,
+                       gconstpointer data)
+{
+  g_autoptr (Reply) reply = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  reply = call (f, "POST", "/v1/messages", AUTH_X_API_KEY, ANTHROPIC_BODY ("true"));
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpstr (reply->content_type, ==, "text/event-stream");
+  g_assert_true (g_str_has_prefix (reply->body, "event: message_start\n"));
+  g_assert_nonnull (strstr (reply->body, "event: content_block_delta\n"));
+  g_assert_nonnull (strstr (reply->body, "\"text_delta\""));
+  g_assert_nonnull (strstr (reply->body, "event: message_stop\n"));
+}
+
+static void
+test_auth (Fixture      *f,
+           gconstpointer data)
+{
+  g_autoptr (Reply) none = NULL;
+  g_autoptr (Reply) wrong = NULL;
+  g_autoptr (Reply) anthropic = NULL;
+  g_autoptr (Reply) models = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  none = call (f, "POST", "/v1/chat/completions", AUTH_NONE, OPENAI_BODY ("false"));
+  assert_openai_error (none, 401, "authentication_error");
+  wrong = call (f, "POST", "/v1/chat/completions", AUTH_WRONG, OPENAI_BODY ("true"));
+  assert_openai_error (wrong, 401, "authentication_error");
+  anthropic = call (f, "POST", "/v1/messages", AUTH_WRONG, ANTHROPIC_BODY ("false"));
+  assert_anthropic_error (anthropic, 401, "authentication_error");
+  models = call (f, "GET", "/v1/models", AUTH_NONE, NULL);
+  assert_openai_error (models, 401, "authentication_error");
+
+  /* Nothing reached the provider. */
+  g_assert_cmpuint (f->outcomes->len, ==, 0);
+}
+
+static void
+test_upstream_errors (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr (Reply) openai = NULL;
+  g_autoptr (Reply) openai_stream = NULL;
+  g_autoptr (Reply) anthropic = NULL;
+  g_autoptr (Reply) limited = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  script (f, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 20}]");
+  openai = call (f, "POST", "/v1/chat/completions", AUTH_BEARER, OPENAI_BODY ("false"));
+  assert_openai_error (openai, 502, "server_error");
+  openai_stream = call (f, "POST", "/v1/chat/completions", AUTH_BEARER, OPENAI_BODY ("true"));
+  assert_openai_error (openai_stream, 502, "server_error");
+
+  control (f, "/__reset", "{}");
+  script (f, "[{\"match\": \"/v1/messages\", \"status\": 529, \"times\": 20}]");
+  anthropic = call (f, "POST", "/v1/messages", AUTH_X_API_KEY, ANTHROPIC_BODY ("true"));
+  assert_anthropic_error (anthropic, 529, "overloaded_error");
+
+  control (f, "/__reset", "{}");
+  script (f, "[{\"match\": \"/v1/messages\", \"status\": 400, \"times\": 20}]");
+  limited = call (f, "POST", "/v1/messages", AUTH_X_API_KEY, ANTHROPIC_BODY ("false"));
+  assert_anthropic_error (limited, 400, "invalid_request_error");
+}
+
+static void
+test_bad_requests (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (Reply) unknown = NULL;
+  g_autoptr (Reply) invalid = NULL;
+  g_autoptr (Reply) deep = NULL;
+  g_autoptr (Reply) embeddings = NULL;
+  g_autoptr (Reply) route = NULL;
+  g_autofree char *nested = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  unknown = call (f, "POST", "/v1/chat/completions", AUTH_BEARER,
+                  "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+  assert_openai_error (unknown, 404, "not_found_error");
+  invalid = call (f, "POST", "/v1/messages", AUTH_X_API_KEY, "{\"model\":");
+  assert_anthropic_error (invalid, 400, "invalid_request_error");
+  nested = g_strnfill (100000, '[');
+  deep = call (f, "POST", "/v1/chat/completions", AUTH_BEARER, nested);
+  assert_openai_error (deep, 400, "invalid_request_error");
+  embeddings = call (f, "POST", "/v1/embeddings", AUTH_BEARER,
+                     "{\"model\":\"oa/text-embedding-3-small\",\"input\":\"Hi\"}");
+  assert_openai_error (embeddings, 501, "not_implemented");
+  route = call (f, "GET", "/v1/nothing", AUTH_BEARER, NULL);
+  assert_openai_error (route, 404, "not_found_error");
+  g_assert_cmpuint (f->outcomes->len, ==, 0);
+}
+
+static void
+test_default_model (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (Reply) reply = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  adiuva_loopback_server_set_default_model (f->server, "oa/gpt-4o-mini");
+  reply = call (f, "POST", "/v1/chat/completions", AUTH_BEARER,
+                "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+  g_assert_cmpuint (reply->status, ==, 200);
+  /* The client gets back the name it asked for. */
+  g_assert_cmpstr (json_object_get_string_member (object (reply), "model"), ==, "gpt-4o");
+}
+
+static void
+test_models (Fixture      *f,
+             gconstpointer data)
+{
+  g_autoptr (Reply) reply = NULL;
+  JsonArray *list;
+  gboolean   openai = FALSE;
+
+  if (!have_fixtures ())
+    return;
+
+  reply = call (f, "GET", "/v1/models", AUTH_BEARER, NULL);
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object (reply), "object"), ==, "list");
+  list = json_object_get_array_member (object (reply), "data");
+  g_assert_cmpuint (json_array_get_length (list), >, 0);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *model = json_array_get_object_element (list, i);
+      const char *id = json_object_get_string_member (model, "id");
+
+      g_assert_cmpstr (json_object_get_string_member (model, "object"), ==, "model");
+      g_assert_nonnull (strchr (id, '/'));
+      openai |= g_str_has_prefix (id, "oa/");
+    }
+  g_assert_true (openai);
+}
+
+/* Headers only, with Expect: 100-continue: the server must refuse without taking the body
+ * they announce. */
+static char *
+announce_body (Fixture    *f,
+               const char *auth_header)
+{
+  g_autoptr (GSocketClient) sockets = g_socket_client_new ();
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *request = NULL;
+  GInputStream    *in;
+  char             buffer[1024];
+  gssize           n;
+
+  connection = g_socket_client_connect_to_host (sockets, "127.0.0.1",
+                                                adiuva_loopback_server_get_port (f->server), NULL,
+                                                &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n%s"
+                             "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                             "Content-Length: 1000000000\r\n\r\n",
+                             auth_header);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                             strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  while (!g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (in)))
+    g_main_context_iteration (NULL, TRUE);
+  n = g_input_stream_read (in, buffer, sizeof buffer - 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >, 0);
+  return g_strndup (buffer, n);
+}
+
+static void
+test_early_refusal (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autofree char *no_token = NULL;
+  g_autofree char *too_large = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  no_token = announce_body (f, "");
+  g_assert_true (g_str_has_prefix (no_token, "HTTP/1.1 401"));
+  too_large = announce_body (f, "Authorization: Bearer " TOKEN "\r\n");
+  g_assert_true (g_str_has_prefix (too_large, "HTTP/1.1 413"));
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_disconnect_cancels (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr (GSocketClient) sockets = g_socket_client_new ();
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *request = NULL;
+  const char      *body = OPENAI_BODY ("true");
+  char             buffer[4096];
+  gssize           n;
+  gsize            got = 0;
+  gboolean         timed_out = FALSE;
+  guint            timeout_id;
+
+  if (!have_fixtures ())
+    return;
+
+  /* A slow upstream: 50 bytes every 100 ms is ten seconds of stream. */
+  script (f, "[{\"match\": \"/v1/chat/completions\", \"chunk\": 50, \"delay_ms\": 100}]");
+
+  connection = g_socket_client_connect_to_host (sockets, "127.0.0.1",
+                                                adiuva_loopback_server_get_port (f->server), NULL,
+                                                &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Authorization: Bearer " TOKEN "\r\nContent-Type: application/json\r\n"
+                             "Content-Length: %zu\r\n\r\n%s",
+                             strlen (body), body);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                             strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Read until the stream has begun, answering as the server's loop runs. */
+  while (got == 0 || strstr (buffer, "data: ") == NULL)
+    {
+      GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+
+      while (!g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (in)))
+        g_main_context_iteration (NULL, TRUE);
+      n = g_input_stream_read (in, buffer + got, sizeof buffer - 1 - got, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      got += n;
+      buffer[got] = '\0';
+    }
+  g_assert_true (g_str_has_prefix (buffer, "HTTP/1.1 200"));
+  g_assert_cmpuint (f->outcomes->len, ==, 0);
+
+  g_io_stream_close (G_IO_STREAM (connection), NULL, &error);
+  g_assert_no_error (error);
+
+  /* The upstream call ends, cancelled, long before the stream would have. */
+  timeout_id = g_timeout_add_seconds (5, timeout_cb, &timed_out);
+  while (f->outcomes->len == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  g_assert_cmpuint (f->outcomes->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (f->outcomes, 0), ==, "cancelled");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/loopback/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("openai/non-stream", test_openai_non_stream);
+  ADD ("openai/stream", test_openai_stream);
+  ADD ("anthropic/non-stream", test_anthropic_non_stream);
+  ADD ("anthropic/stream", test_anthropic_stream);
+  ADD ("auth", test_auth);
+  ADD ("upstream-errors", test_upstream_errors);
+  ADD ("bad-requests", test_bad_requests);
+  ADD ("early-refusal", test_early_refusal);
+  ADD ("default-model", test_default_model);
+  ADD ("models", test_models);
+  ADD ("disconnect-cancels", test_disconnect_cancels);
+#undef ADD
+
+  return g_test_run ();
+}
