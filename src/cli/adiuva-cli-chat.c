@@ -174,6 +174,7 @@ run_chat (AdiuvaCliContext       *cli,
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autofree char   *provider = NULL;
+  g_autofree char   *resolved = NULL;
   AdiuvaStore       *store;
   ChatRun            run = { cli, FALSE, FALSE };
   const char        *slash;
@@ -181,7 +182,8 @@ run_chat (AdiuvaCliContext       *cli,
   int                status;
   const GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &model,
-      N_ ("Ask MODEL of PROVIDER (see “adiuva-cli models”) instead of the default model."),
+      N_ ("Ask MODEL of PROVIDER (see “adiuva-cli models”), or the model an alias stands for "
+          "(see “adiuva-cli alias”), instead of the default model."),
       N_ ("PROVIDER/MODEL") },
     { "system", 0, 0, G_OPTION_ARG_STRING, &system,
       N_ ("Give the model TEXT as its system instructions."), N_ ("TEXT") },
@@ -213,22 +215,26 @@ run_chat (AdiuvaCliContext       *cli,
       if (error != NULL)
         return adiuva_cli_context_report (cli, error);
     }
-  if (model == NULL || (slash = strchr (model, '/')) == NULL || slash == model ||
-      slash[1] == '\0')
+  slash = model != NULL ? strchr (model, '/') : NULL;
+  if (model == NULL || model[0] == '\0' ||
+      (slash != NULL && (slash == model || slash[1] == '\0')))
     {
       g_set_error_literal (&error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
-                           _ ("Which model? Give --model PROVIDER/MODEL (see “adiuva-cli "
-                              "models”)."));
+                           _ ("Which model? Give --model PROVIDER/MODEL or an alias (see "
+                              "“adiuva-cli models” and “adiuva-cli alias list”)."));
       return adiuva_cli_context_report (cli, error);
     }
-  provider = g_strndup (model, slash - model);
+  /* An alias may lead to any provider: all of them are set up then. */
+  if (slash != NULL)
+    provider = g_strndup (model, slash - model);
 
   client = adiuva_cli_new_gateway_client (cli, provider, NULL, &error);
-  if (client == NULL)
+  if (client == NULL || (resolved = adiuva_gateway_client_resolve_model (client, model,
+                                                                         &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
   adiuva_gateway_client_set_usage_func (client, adiuva_cli_log_call_cb, store, NULL);
 
-  request = adiuva_chat_request_new (slash + 1);
+  request = adiuva_chat_request_new (strchr (resolved, '/') + 1);
   request->stream = TRUE;
   if (system != NULL)
     adiuva_chat_request_add_message (request,
@@ -334,11 +340,12 @@ run_usage (AdiuvaCliContext       *cli,
 const AdiuvaCliCommand adiuva_cli_chat_command = {
   .name = "chat",
   .summary = N_ ("ask a language model"),
-  .synopsis = N_ ("[--model PROVIDER/MODEL] [--system TEXT] [PROMPT…]"),
+  .synopsis = N_ ("[--model PROVIDER/MODEL|ALIAS] [--system TEXT] [PROMPT…]"),
   .description = N_ (
       "Sends PROMPT, or standard input when no PROMPT is given, to a model and prints the "
       "answer as it arrives. The model is --model, or the workspace's default model, chosen "
-      "with “adiuva-cli models --set-default PROVIDER/MODEL”.\n"
+      "with “adiuva-cli models --set-default PROVIDER/MODEL”; either may be an alias (see "
+      "adiuva-cli alias).\n"
       "\n"
       "With --json, prints one object when the answer is complete: the message with its tool "
       "calls, the usage the provider reported and the call's metrics. Every attempt is "

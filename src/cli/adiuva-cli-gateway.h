@@ -10,11 +10,18 @@ G_BEGIN_DECLS
  * this key; their keys live in the keyring. */
 #define ADIUVA_CLI_PROVIDERS_SETTING "gateway.providers"
 #define ADIUVA_CLI_DEFAULT_MODEL_SETTING "gateway.default-model"
+/* Model aliases, a JSON object alias → alias or PROVIDER/MODEL. */
+#define ADIUVA_CLI_ALIASES_SETTING "gateway.aliases"
 
 AdiuvaGatewayClient *adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
                                                     const char       *only,
                                                     GStrv            *names,
                                                     GError          **error);
+JsonObject          *adiuva_cli_load_aliases (AdiuvaStore *store,
+                                              GError     **error);
+gboolean             adiuva_cli_set_aliases (AdiuvaGatewayClient *client,
+                                             JsonObject          *aliases,
+                                             GError             **error);
 void                 adiuva_cli_log_call_cb (const AdiuvaCallMetrics *metrics,
                                              gpointer                 store);
 GAsyncResult        *adiuva_cli_wait (GAsyncResult **slot);

@@ -79,7 +79,8 @@ set_provider_not_found (GError    **error,
  * @only: (nullable): the one provider to set up, or %NULL for all of them
  * @names: (out) (optional): the names of the providers that were set up, in settings order
  *
- * A gateway client with the workspace's providers and their keys from the keyring.
+ * A gateway client with the workspace's providers, their keys from the keyring, and the
+ * workspace's model aliases.
  */
 AdiuvaGatewayClient *
 adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
@@ -90,6 +91,7 @@ adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
   g_autoptr (AdiuvaGatewayClient) client = adiuva_gateway_client_new (NULL);
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr (JsonArray) providers = NULL;
+  g_autoptr (JsonObject) aliases = NULL;
   AdiuvaStore *store = adiuva_cli_context_open_store (cli, error);
 
   if (store == NULL || (providers = load_providers (store, error)) == NULL)
@@ -135,6 +137,10 @@ adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
         return NULL;
       g_strv_builder_add (builder, name);
     }
+
+  aliases = adiuva_cli_load_aliases (store, error);
+  if (aliases == NULL || !adiuva_cli_set_aliases (client, aliases, error))
+    return NULL;
 
   if (names != NULL)
     *names = g_strv_builder_end (builder);
@@ -518,25 +524,44 @@ set_default_model (AdiuvaCliContext *cli,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonArray) providers = NULL;
+  g_autoptr (JsonObject) aliases = NULL;
   g_autofree char *provider = NULL;
   const char      *slash = strchr (model, '/');
   AdiuvaStore     *store;
 
-  if (slash == NULL || slash == model || slash[1] == '\0')
+  if (model[0] == '\0' || (slash != NULL && (slash == model || slash[1] == '\0')))
     {
       g_set_error (&error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
-                   _ ("“%s” is not PROVIDER/MODEL."), model);
+                   _ ("“%s” is neither PROVIDER/MODEL nor an alias."), model);
       return adiuva_cli_context_report (cli, error);
     }
 
-  provider = g_strndup (model, slash - model);
   store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (providers = load_providers (store, &error)) == NULL)
+  if (store == NULL)
     return adiuva_cli_context_report (cli, error);
-  if (find_provider (providers, provider) < 0)
+
+  if (slash == NULL)
     {
-      set_provider_not_found (&error, provider);
-      return adiuva_cli_context_report (cli, error);
+      /* An alias is checked only for being set: what it leads to may change. */
+      if ((aliases = adiuva_cli_load_aliases (store, &error)) == NULL)
+        return adiuva_cli_context_report (cli, error);
+      if (!json_object_has_member (aliases, model))
+        {
+          g_set_error (&error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
+                       _ ("No alias is called “%s”; see “adiuva-cli alias list”."), model);
+          return adiuva_cli_context_report (cli, error);
+        }
+    }
+  else
+    {
+      provider = g_strndup (model, slash - model);
+      if ((providers = load_providers (store, &error)) == NULL)
+        return adiuva_cli_context_report (cli, error);
+      if (find_provider (providers, provider) < 0)
+        {
+          set_provider_not_found (&error, provider);
+          return adiuva_cli_context_report (cli, error);
+        }
     }
 
   if (!adiuva_store_set_setting (store, ADIUVA_CLI_DEFAULT_MODEL_SETTING, model, &error))
@@ -563,8 +588,8 @@ run_models (AdiuvaCliContext       *cli,
   int                status;
   const GOptionEntry entries[] = {
     { "set-default", 0, 0, G_OPTION_ARG_STRING, &set_default,
-      N_ ("Make PROVIDER/MODEL the model chat asks when it is given no --model, and list "
-          "nothing."),
+      N_ ("Make PROVIDER/MODEL, or an alias, the model chat asks when it is given no --model, "
+          "and list nothing."),
       N_ ("PROVIDER/MODEL") },
     { NULL }
   };
@@ -687,7 +712,8 @@ const AdiuvaCliCommand adiuva_cli_models_command = {
                      "them as PROVIDER/MODEL, the form chat --model takes. Ollama's are the "
                      "models pulled on its server.\n"
                      "\n"
-                     "With --set-default, makes a model the one chat asks by default."),
+                     "With --set-default, makes a model, or an alias (see adiuva-cli "
+                     "alias), the one chat asks by default."),
   .max_args = 1,
   .run = run_models,
 };

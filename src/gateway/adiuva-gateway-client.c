@@ -45,6 +45,8 @@
 #define MAX_ERROR_BODY (64 * 1024)
 #define MAX_RESPONSE_BODY (32 * 1024 * 1024)
 #define MAX_MODELS_BODY (16 * 1024 * 1024)
+/* An alias may name another alias; past this many, the user has lost track of them too. */
+#define MAX_ALIAS_HOPS 16
 
 struct _AdiuvaGatewayClient
 {
@@ -54,6 +56,7 @@ struct _AdiuvaGatewayClient
   SoupSession         *session;
   GHashTable          *providers; /* name → AdiuvaProviderSettings */
   GHashTable          *fallbacks; /* model ref → GStrv */
+  GHashTable          *aliases;   /* alias → alias or model ref */
   GHashTable          *breakers;  /* provider name → Breaker */
   GPtrArray           *in_flight; /* GCancellable of every running call */
 
@@ -288,6 +291,47 @@ add_headers (SoupMessage              *msg,
     default:
       break;
     }
+}
+
+static gboolean
+is_alias_name (const char *name)
+{
+  return name[0] != '\0' && strchr (name, '/') == NULL;
+}
+
+/* Follows @ref through aliases to a `provider/model` reference; a reference with a slash is
+ * one already. */
+static gboolean
+resolve_alias (AdiuvaGatewayClient *self,
+               const char          *ref,
+               char               **resolved,
+               GError             **error)
+{
+  const char *current = ref;
+
+  for (guint hops = 0; is_alias_name (current); hops++)
+    {
+      const char *target = g_hash_table_lookup (self->aliases, current);
+
+      if (target == NULL)
+        {
+          g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_NOT_FOUND,
+                       _ ("No alias is named “%s”; name a model as provider/model."), current);
+          return FALSE;
+        }
+      /* set_alias() refuses cycles and long chains, so this only guards against a bug. */
+      if (hops > MAX_ALIAS_HOPS)
+        {
+          g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                       _ ("The alias “%s” leads through more than %u aliases."), ref,
+                       MAX_ALIAS_HOPS);
+          return FALSE;
+        }
+      current = target;
+    }
+
+  *resolved = g_strdup (current);
+  return TRUE;
 }
 
 /* Looks a provider up and checks the gateway can speak to it. */
@@ -1086,7 +1130,8 @@ try_target (Call *call)
     {
       const char *ref = g_ptr_array_index (call->targets, call->target);
       g_autoptr (GError) error = NULL;
-      Breaker *breaker;
+      g_autofree char *resolved = NULL;
+      Breaker         *breaker;
 
       if (call_is_cancelled (call))
         break;
@@ -1099,13 +1144,14 @@ try_target (Call *call)
       call->codec = NULL;
       call->first_token = -1;
 
-      if (!split_model_ref (ref, &call->provider, &call->model))
+      if (resolve_alias (self, ref, &resolved, &error) &&
+          !split_model_ref (resolved, &call->provider, &call->model))
         {
           g_set_error (&error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
-                       _ ("“%s” does not name a model as provider/model."), ref);
+                       _ ("“%s” does not name a model as provider/model."), resolved);
         }
-      else if (resolve_provider (self, call->provider, &call->settings, &call->info, &call->codec,
-                                 &error))
+      else if (error == NULL && resolve_provider (self, call->provider, &call->settings,
+                                                  &call->info, &call->codec, &error))
         {
           adiuva_provider_settings_ref (call->settings);
           if (!breaker_is_open (self, call->provider))
@@ -1169,6 +1215,7 @@ adiuva_gateway_client_finalize (GObject *object)
   g_clear_object (&self->table);
   g_clear_pointer (&self->providers, g_hash_table_unref);
   g_clear_pointer (&self->fallbacks, g_hash_table_unref);
+  g_clear_pointer (&self->aliases, g_hash_table_unref);
   g_clear_pointer (&self->breakers, g_hash_table_unref);
   g_clear_pointer (&self->in_flight, g_ptr_array_unref);
 
@@ -1308,6 +1355,7 @@ adiuva_gateway_client_init (AdiuvaGatewayClient *self)
                                            (GDestroyNotify) adiuva_provider_settings_unref);
   self->fallbacks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_strfreev);
+  self->aliases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->breakers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) breaker_free);
   self->in_flight = g_ptr_array_new ();
@@ -1449,8 +1497,8 @@ adiuva_gateway_client_list_providers (AdiuvaGatewayClient *self)
 
 /**
  * adiuva_gateway_client_set_fallbacks:
- * @model_ref: a model reference, `provider/model`
- * @chain: (nullable) (array zero-terminated=1): the references to try in order when
+ * @model_ref: a model reference, `provider/model`, or an alias
+ * @chain: (nullable) (array zero-terminated=1): the references (or aliases) to try in order when
  *   @model_ref fails before any of its answer reached the caller; %NULL or empty removes them
  *
  * The chain is not followed further: the fallbacks of a fallback do not apply.
@@ -1467,6 +1515,177 @@ adiuva_gateway_client_set_fallbacks (AdiuvaGatewayClient *self,
     g_hash_table_remove (self->fallbacks, model_ref);
   else
     g_hash_table_replace (self->fallbacks, g_strdup (model_ref), g_strdupv ((GStrv) chain));
+}
+
+/* Refuses @alias → @target when @target leads back to @alias, or when a chain through the
+ * new link would pass more aliases than are followed. */
+static gboolean
+check_alias_chain (AdiuvaGatewayClient *self,
+                   const char          *alias,
+                   const char          *target,
+                   GError             **error)
+{
+  g_autoptr (GString) path = g_string_new (alias);
+  const char *current = target;
+  guint       forward = 0;
+  guint       backward = 0;
+
+  while (current != NULL && is_alias_name (current))
+    {
+      g_string_append_printf (path, " → %s", current);
+      if (g_str_equal (current, alias))
+        {
+          g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                       _ ("The alias would make a cycle: %s."), path->str);
+          return FALSE;
+        }
+      /* Past the limit the walk stops: the chain is refused below whatever follows. */
+      if (++forward > MAX_ALIAS_HOPS)
+        break;
+      current = g_hash_table_lookup (self->aliases, current);
+    }
+
+  /* Aliases leading to @alias lengthen the chain too: find the longest way in. Each walk is
+   * bounded, so a table of any size is checked quickly. */
+  if (forward <= MAX_ALIAS_HOPS)
+    {
+      GHashTableIter iter;
+      gpointer       key, value;
+
+      g_hash_table_iter_init (&iter, self->aliases);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          const char *step = value;
+          guint       n = 1;
+
+          for (; step != NULL && n <= MAX_ALIAS_HOPS && !g_str_equal (step, alias); n++)
+            step = g_hash_table_lookup (self->aliases, step);
+          if (step != NULL && g_str_equal (step, alias))
+            backward = MAX (backward, n);
+        }
+    }
+
+  if (forward + backward > MAX_ALIAS_HOPS)
+    {
+      g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                   _ ("Aliases would lead through more than %u others to a model."),
+                   MAX_ALIAS_HOPS);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * adiuva_gateway_client_set_alias:
+ * @alias: a name without a slash, used wherever a model reference is
+ * @target: (nullable): what @alias stands for: a `provider/model` reference or another alias,
+ *   which need not be set yet; %NULL removes @alias
+ *
+ * An alias is followed through up to 16 other aliases each time a model is asked.
+ *
+ * Returns: %TRUE, or %FALSE with %ADIUVA_GATEWAY_ERROR_INVALID when @alias or @target is not
+ *   well formed or @target leads back to @alias (the message names the cycle), or
+ *   %ADIUVA_GATEWAY_ERROR_NOT_FOUND when removing an alias that is not set
+ */
+gboolean
+adiuva_gateway_client_set_alias (AdiuvaGatewayClient *self,
+                                 const char          *alias,
+                                 const char          *target,
+                                 GError             **error)
+{
+  g_autofree char *provider = NULL;
+  g_autofree char *model = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self), FALSE);
+  g_return_val_if_fail (alias != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_alias_name (alias))
+    {
+      g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                   _ ("“%s” cannot be an alias: an alias is a name without a slash."), alias);
+      return FALSE;
+    }
+
+  if (target == NULL)
+    {
+      if (g_hash_table_remove (self->aliases, alias))
+        return TRUE;
+      g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_NOT_FOUND,
+                   _ ("No alias is named “%s”."), alias);
+      return FALSE;
+    }
+
+  if (target[0] == '\0' ||
+      (!is_alias_name (target) && !split_model_ref (target, &provider, &model)))
+    {
+      g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                   _ ("“%s” is neither an alias nor a model as provider/model."), target);
+      return FALSE;
+    }
+
+  if (!check_alias_chain (self, alias, target, error))
+    return FALSE;
+
+  g_hash_table_replace (self->aliases, g_strdup (alias), g_strdup (target));
+  return TRUE;
+}
+
+/**
+ * adiuva_gateway_client_list_aliases:
+ *
+ * Returns: (transfer full): the names of the aliases, sorted
+ */
+GStrv
+adiuva_gateway_client_list_aliases (AdiuvaGatewayClient *self)
+{
+  g_autofree const char **names = NULL;
+  guint                   n;
+
+  g_return_val_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self), NULL);
+
+  names = (const char **) g_hash_table_get_keys_as_array (self->aliases, &n);
+  qsort (names, n, sizeof *names, compare_names);
+  return g_strdupv ((GStrv) names);
+}
+
+/**
+ * adiuva_gateway_client_get_alias:
+ * @alias: the name of an alias
+ *
+ * Returns: (nullable): what @alias names directly (an alias or a model reference), or %NULL
+ */
+const char *
+adiuva_gateway_client_get_alias (AdiuvaGatewayClient *self,
+                                 const char          *alias)
+{
+  g_return_val_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self), NULL);
+  g_return_val_if_fail (alias != NULL, NULL);
+
+  return g_hash_table_lookup (self->aliases, alias);
+}
+
+/**
+ * adiuva_gateway_client_resolve_model:
+ * @model_ref: a `provider/model` reference or an alias
+ *
+ * Returns: (transfer full): the `provider/model` reference @model_ref stands for, or %NULL
+ *   with %ADIUVA_GATEWAY_ERROR_NOT_FOUND when an alias on the way is not set
+ */
+char *
+adiuva_gateway_client_resolve_model (AdiuvaGatewayClient *self,
+                                     const char          *model_ref,
+                                     GError             **error)
+{
+  char *resolved = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self), NULL);
+  g_return_val_if_fail (model_ref != NULL, NULL);
+
+  if (!resolve_alias (self, model_ref, &resolved, error))
+    return NULL;
+  return resolved;
 }
 
 /**
@@ -1495,7 +1714,7 @@ adiuva_gateway_client_set_usage_func (AdiuvaGatewayClient *self,
 /**
  * adiuva_gateway_client_chat_async:
  * @model_ref: the model to ask, as `provider/model` (the user's provider name, then the
- *   model as the provider names it); @request's own model is ignored
+ *   model as the provider names it) or as an alias; @request's own model is ignored
  * @request: the request; @request->stream chooses a streamed answer
  * @caller: (nullable): who asks, for the metrics (e.g. `assistant`)
  * @on_delta: (nullable) (scope notified): receives each piece of the answer as it arrives, in
@@ -1530,6 +1749,7 @@ adiuva_gateway_client_chat_async (AdiuvaGatewayClient *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  g_autofree char   *resolved = NULL;
   Call              *call;
   const char *const *chain;
 
@@ -1565,7 +1785,10 @@ adiuva_gateway_client_chat_async (AdiuvaGatewayClient *self,
 
   call->targets = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (call->targets, g_strdup (model_ref));
+  /* Fallbacks may be set on the alias or on the model it stands for. */
   chain = g_hash_table_lookup (self->fallbacks, model_ref);
+  if (chain == NULL && resolve_alias (self, model_ref, &resolved, NULL))
+    chain = g_hash_table_lookup (self->fallbacks, resolved);
   for (guint i = 0; chain != NULL && chain[i] != NULL; i++)
     {
       gboolean seen = FALSE;

@@ -43,6 +43,17 @@ void     adiuva_gateway_client_set_usage_func (AdiuvaGatewayClient *self,
                                                gpointer             user_data,
                                                GDestroyNotify       destroy);
 
+gboolean    adiuva_gateway_client_set_alias (AdiuvaGatewayClient *self,
+                                             const char          *alias,
+                                             const char          *target,
+                                             GError             **error);
+GStrv       adiuva_gateway_client_list_aliases (AdiuvaGatewayClient *self);
+const char *adiuva_gateway_client_get_alias (AdiuvaGatewayClient *self,
+                                             const char          *alias);
+char       *adiuva_gateway_client_resolve_model (AdiuvaGatewayClient *self,
+                                                 const char          *model_ref,
+                                                 GError             **error);
+
 void               adiuva_gateway_client_chat_async (AdiuvaGatewayClient *self,
                                                      const char          *model_ref,
                                                      AdiuvaChatRequest   *request,

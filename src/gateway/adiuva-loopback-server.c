@@ -369,18 +369,20 @@ chat_done_cb (GObject      *source,
   chat_call_free (call);
 }
 
-/* The model the gateway asks: `provider/model` as the client named it, or the default model
- * for a name without a configured provider in front. */
+/* The model the gateway asks: `provider/model` or an alias standing for one, as the client
+ * named it, or the default model for a name that leads to no configured provider. The alias
+ * itself is asked, not what it stands for, so that fallbacks set on it apply. */
 static char *
 resolve_model (AdiuvaLoopbackServer *self,
                const char           *model)
 {
   g_auto (GStrv) providers = adiuva_gateway_client_list_providers (self->client);
-  const char *slash = strchr (model, '/');
+  g_autofree char *resolved = adiuva_gateway_client_resolve_model (self->client, model, NULL);
+  const char      *slash = resolved != NULL ? strchr (resolved, '/') : NULL;
 
-  if (slash != NULL && slash != model && slash[1] != '\0')
+  if (slash != NULL && slash != resolved && slash[1] != '\0')
     {
-      g_autofree char *provider = g_strndup (model, slash - model);
+      g_autofree char *provider = g_strndup (resolved, slash - resolved);
 
       if (g_strv_contains ((const char *const *) providers, provider))
         return g_strdup (model);

@@ -13,7 +13,7 @@
  * keyring of build-aux/test-env. */
 
 #define OPENAI_KEY "sk-test-cli-secret-0001"
-#define ANTHROPIC_KEY "sk-ant-test-cli-secret-0002"
+#define ANTHROPIC_KEY "test-anthropic-cli-key-0002"
 #define GEMINI_KEY "AIza-test-cli-secret-0003"
 
 typedef struct
@@ -476,6 +476,145 @@ test_gateway_serve (Fixture      *f,
   g_assert_null (strstr (plain->out, token));
 }
 
+static void
+test_alias_chat (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autoptr (CliRun) set = NULL;
+  g_autoptr (CliRun) hop = NULL;
+  g_autoptr (CliRun) chat = NULL;
+  g_autoptr (CliRun) chat_hop = NULL;
+  g_autoptr (CliRun) set_default = NULL;
+  g_autoptr (CliRun) by_default = NULL;
+  g_autoptr (CliRun) unset_default = NULL;
+  g_autoptr (CliRun) usage = NULL;
+  g_autoptr (JsonNode) totals = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  set = RUN (f, NULL, "alias", "set", "fast", "oa/gpt-6-sol");
+  assert_ok (set);
+  g_assert_nonnull (strstr (set->out, "fast"));
+  chat = RUN (f, NULL, "chat", "--model", "fast", "Count", "to", "five");
+  assert_ok (chat);
+  g_assert_cmpstr (chat->out, ==, "1, 2, 3, 4, 5\n");
+
+  /* Two hops, to another provider than the alias first named. */
+  hop = RUN (f, NULL, "alias", "set", "quick", "fast");
+  assert_ok (hop);
+  cli_run_free (RUN (f, NULL, "alias", "set", "fast", "an/claude-haiku-4-5"));
+  chat_hop = RUN (f, NULL, "chat", "--model", "quick", "Count", "to", "five");
+  assert_ok (chat_hop);
+  g_assert_cmpstr (chat_hop->out, ==, "1\n2\n3\n4\n5\n");
+
+  /* An alias as the workspace's default model; an unset one is refused. */
+  set_default = RUN (f, NULL, "models", "--set-default", "quick");
+  assert_ok (set_default);
+  by_default = RUN (f, "Count to five\n", "chat");
+  assert_ok (by_default);
+  g_assert_cmpstr (by_default->out, ==, "1\n2\n3\n4\n5\n");
+  unset_default = RUN (f, NULL, "models", "--set-default", "nowhere");
+  g_assert_cmpint (unset_default->status, ==, 3);
+
+  /* The call log names the model the alias stood for. */
+  usage = RUN (f, NULL, "--json", "usage");
+  assert_ok (usage);
+  totals = cli_parse_json (usage->out);
+  g_assert_cmpuint (cli_json_length (totals), ==, 2);
+  g_assert_cmpstr (cli_json_string (cli_json_element (totals, 0), "provider"), ==, "an");
+  g_assert_cmpstr (cli_json_string (cli_json_element (totals, 1), "provider"), ==, "oa");
+}
+
+static void
+test_alias_errors (Fixture      *f,
+                   gconstpointer data)
+{
+  g_autoptr (CliRun) cycle = NULL;
+  g_autoptr (CliRun) cycle_json = NULL;
+  g_autoptr (CliRun) slash = NULL;
+  g_autoptr (CliRun) unknown = NULL;
+  g_autoptr (CliRun) rm_unknown = NULL;
+  g_autoptr (JsonNode) error = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  cli_ok (NULL, "--data-dir", f->dir, "alias", "set", "smart", "fast", NULL);
+  cycle = RUN (f, NULL, "alias", "set", "fast", "smart");
+  g_assert_cmpint (cycle->status, ==, 2);
+  g_assert_nonnull (strstr (cycle->err, "cycle"));
+  g_assert_nonnull (strstr (cycle->err, "fast → smart → fast"));
+
+  cycle_json = RUN (f, NULL, "--json", "alias", "set", "fast", "smart");
+  g_assert_cmpint (cycle_json->status, ==, 2);
+  error = cli_parse_json (cycle_json->err);
+  g_assert_cmpstr (cli_json_string (json_object_get_member (json_node_get_object (error), "error"),
+                                    "code"),
+                   ==, "provider-invalid");
+
+  slash = RUN (f, NULL, "alias", "set", "oa/x", "oa/gpt-6-sol");
+  g_assert_cmpint (slash->status, ==, 2);
+
+  /* smart names fast, which is not set: not found, as an unknown alias is. */
+  unknown = RUN (f, NULL, "chat", "--model", "smart", "Hello");
+  g_assert_cmpint (unknown->status, ==, 3);
+  g_assert_nonnull (strstr (unknown->err, "fast"));
+  rm_unknown = RUN (f, NULL, "alias", "rm", "fast");
+  g_assert_cmpint (rm_unknown->status, ==, 3);
+}
+
+static void
+test_alias_list (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autoptr (CliRun) empty = NULL;
+  g_autoptr (CliRun) text = NULL;
+  g_autoptr (CliRun) json = NULL;
+  g_autoptr (CliRun) rm = NULL;
+  g_autoptr (CliRun) after = NULL;
+  g_autoptr (JsonNode) list = NULL;
+  g_autoptr (JsonNode) list_after = NULL;
+  JsonObject *dangling;
+
+  if (!have_fixtures ())
+    return;
+
+  empty = RUN (f, NULL, "alias", "list");
+  assert_ok (empty);
+  g_assert_nonnull (strstr (empty->out, "No aliases"));
+
+  cli_ok (NULL, "--data-dir", f->dir, "alias", "set", "quick", "fast", NULL);
+  cli_ok (NULL, "--data-dir", f->dir, "alias", "set", "fast", "oa/gpt-6-sol", NULL);
+  cli_ok (NULL, "--data-dir", f->dir, "alias", "set", "local", "ol/llama3.2", NULL);
+
+  text = RUN (f, NULL, "alias", "list");
+  assert_ok (text);
+  g_assert_nonnull (strstr (text->out, "ALIAS"));
+  g_assert_nonnull (strstr (text->out, "quick"));
+  g_assert_nonnull (strstr (text->out, "ol/llama3.2"));
+
+  json = RUN (f, NULL, "--json", "alias", "list");
+  assert_ok (json);
+  list = cli_parse_json (json->out);
+  g_assert_cmpuint (cli_json_length (list), ==, 3);
+  g_assert_cmpstr (cli_json_string (cli_json_element (list, 0), "name"), ==, "fast");
+  g_assert_cmpstr (cli_json_string (cli_json_element (list, 2), "name"), ==, "quick");
+  g_assert_cmpstr (cli_json_string (cli_json_element (list, 2), "target"), ==, "fast");
+  g_assert_cmpstr (cli_json_string (cli_json_element (list, 2), "model"), ==, "oa/gpt-6-sol");
+
+  /* Removing an alias keeps those naming it, which then lead nowhere. */
+  rm = RUN (f, NULL, "alias", "rm", "fast");
+  assert_ok (rm);
+  after = RUN (f, NULL, "--json", "alias", "list");
+  assert_ok (after);
+  list_after = cli_parse_json (after->out);
+  g_assert_cmpuint (cli_json_length (list_after), ==, 2);
+  dangling = json_node_get_object (cli_json_element (list_after, 1));
+  g_assert_cmpstr (json_object_get_string_member (dangling, "name"), ==, "quick");
+  g_assert_true (json_object_get_null_member (dangling, "model"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -491,6 +630,9 @@ main (int    argc,
   ADD ("chat-json", test_chat_json);
   ADD ("chat-errors", test_chat_errors);
   ADD ("gateway-serve", test_gateway_serve);
+  ADD ("alias-chat", test_alias_chat);
+  ADD ("alias-errors", test_alias_errors);
+  ADD ("alias-list", test_alias_list);
 
 #undef ADD
 

@@ -19,7 +19,7 @@
 #include "adiuva-gateway.h"
 
 #define OPENAI_KEY "sk-test-SECRETKEY-openai-0001"
-#define ANTHROPIC_KEY "sk-ant-SECRETKEY-anthropic-0002"
+#define ANTHROPIC_KEY "test-anthropic-key-SECRET-0002"
 #define GEMINI_KEY "AIzaSECRETKEY-gemini-0003"
 
 static const char *const secrets[] = { OPENAI_KEY, ANTHROPIC_KEY, GEMINI_KEY, "SECRETKEY" };
@@ -1178,6 +1178,164 @@ test_keys_not_logged (Fixture      *f,
   g_assert_nonnull (strstr (debug_log->str, "key=" ADIUVA_REDACTED));
 }
 
+static void
+test_alias_chat (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  Result r;
+
+  if (!have_fixtures ())
+    return;
+
+  adiuva_gateway_client_set_alias (f->client, "fast", "oa/gpt-6-sol", &error);
+  g_assert_no_error (error);
+  run_chat (f, "fast", TRUE, NULL, &r);
+  /* The provider is asked for the model the alias stands for, and the metrics name it. */
+  check_answer (f, &stream_formats[0], TRUE, &r);
+  check_request (f, &stream_formats[0], TRUE);
+  result_clear (&r);
+}
+
+static void
+test_alias_hops (Fixture      *f,
+                 gconstpointer data)
+{
+  const char *chain[] = { "local", NULL };
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = NULL;
+  g_autofree char *resolved = NULL;
+  g_autofree char *text = NULL;
+  Result           r;
+
+  if (!have_fixtures ())
+    return;
+
+  /* An alias may name one that is set later. */
+  adiuva_gateway_client_set_alias (f->client, "a", "b", &error);
+  g_assert_no_error (error);
+  adiuva_gateway_client_set_alias (f->client, "b", "c", &error);
+  g_assert_no_error (error);
+  adiuva_gateway_client_set_alias (f->client, "c", "an/claude-haiku-4-5", &error);
+  g_assert_no_error (error);
+  adiuva_gateway_client_set_alias (f->client, "local", "ol/llama3.2", &error);
+  g_assert_no_error (error);
+
+  names = adiuva_gateway_client_list_aliases (f->client);
+  g_assert_cmpstrv (names, ((const char *const[]){ "a", "b", "c", "local", NULL }));
+  g_assert_cmpstr (adiuva_gateway_client_get_alias (f->client, "a"), ==, "b");
+  resolved = adiuva_gateway_client_resolve_model (f->client, "a", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (resolved, ==, "an/claude-haiku-4-5");
+
+  run_chat (f, "a", TRUE, NULL, &r);
+  check_answer (f, &stream_formats[1], TRUE, &r);
+  result_clear (&r);
+
+  /* Fallbacks may be set on an alias and name aliases. */
+  g_ptr_array_set_size (f->attempts, 0);
+  adiuva_gateway_client_set_fallbacks (f->client, "a", chain);
+  script (f, "[{\"match\": \"/v1/messages\", \"status\": 400}]");
+  run_chat (f, "a", TRUE, NULL, &r);
+  g_assert_no_error (r.error);
+  text = message_text (r.message);
+  g_assert_cmpstr (text, ==, "The");
+  g_assert_cmpstr (r.metrics->provider, ==, "ol");
+  g_assert_cmpstr (r.metrics->model, ==, "llama3.2");
+  g_assert_cmpuint (r.metrics->fallback_hops, ==, 1);
+  result_clear (&r);
+}
+
+static void
+test_alias_cycle (void)
+{
+  g_autoptr (AdiuvaGatewayClient) client = adiuva_gateway_client_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  g_assert_true (adiuva_gateway_client_set_alias (client, "smart", "fast", &error));
+  g_assert_no_error (error);
+  g_assert_false (adiuva_gateway_client_set_alias (client, "fast", "smart", &error));
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "fast → smart → fast"));
+  g_clear_error (&error);
+  g_assert_null (adiuva_gateway_client_get_alias (client, "fast"));
+
+  /* A longer cycle, and one of a single alias. */
+  g_assert_true (adiuva_gateway_client_set_alias (client, "fast", "oa/gpt-6-sol", &error));
+  g_assert_true (adiuva_gateway_client_set_alias (client, "cheap", "smart", &error));
+  g_assert_false (adiuva_gateway_client_set_alias (client, "fast", "cheap", &error));
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "fast → cheap → smart → fast"));
+  g_clear_error (&error);
+  g_assert_cmpstr (adiuva_gateway_client_get_alias (client, "fast"), ==, "oa/gpt-6-sol");
+  g_assert_false (adiuva_gateway_client_set_alias (client, "self", "self", &error));
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Too many hops, even without a cycle. */
+  for (guint i = 0; i < 16; i++)
+    {
+      g_autofree char *alias = g_strdup_printf ("hop%u", i);
+      g_autofree char *target = g_strdup_printf ("hop%u", i + 1);
+
+      g_assert_true (adiuva_gateway_client_set_alias (client, alias, target, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_false (adiuva_gateway_client_set_alias (client, "hop16", "hop17", &error));
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_true (adiuva_gateway_client_set_alias (client, "hop16", "oa/gpt-6-sol", &error));
+  name = adiuva_gateway_client_resolve_model (client, "hop0", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "oa/gpt-6-sol");
+  g_clear_pointer (&name, g_free);
+
+  /* Names with a slash are model references, not aliases; targets must be one or the other. */
+  g_assert_false (adiuva_gateway_client_set_alias (client, "oa/x", "fast", &error));
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (adiuva_gateway_client_set_alias (client, "x", "/gpt", &error));
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (adiuva_gateway_client_set_alias (client, "cheap", NULL, &error));
+  g_assert_false (adiuva_gateway_client_set_alias (client, "cheap", NULL, &error));
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  name = adiuva_gateway_client_resolve_model (client, "oa/gpt-6-sol", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "oa/gpt-6-sol");
+}
+
+static void
+test_alias_unknown (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  Result r;
+
+  if (!have_fixtures ())
+    return;
+
+  run_chat (f, "nope", TRUE, NULL, &r);
+  g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (r.error->message, "nope"));
+  result_clear (&r);
+
+  /* An alias leading to one that is not set. */
+  adiuva_gateway_client_set_alias (f->client, "fast", "missing", &error);
+  g_assert_no_error (error);
+  run_chat (f, "fast", TRUE, NULL, &r);
+  g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (r.error->message, "missing"));
+  result_clear (&r);
+
+  g_assert_cmpuint (f->attempts->len, ==, 0);
+  g_assert_cmpuint (count_requests (f, "/"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1212,6 +1370,14 @@ main (int   argc,
   g_test_add ("/gateway/cancel-all", Fixture, NULL, fixture_setup, test_cancel_all, fixture_teardown);
   g_test_add ("/gateway/list-models", Fixture, NULL, fixture_setup, test_list_models, fixture_teardown);
   g_test_add ("/gateway/keys-not-logged", Fixture, NULL, fixture_setup, test_keys_not_logged, fixture_teardown);
+
+  g_test_add ("/gateway/alias-chat", Fixture, NULL, fixture_setup, test_alias_chat,
+              fixture_teardown);
+  g_test_add ("/gateway/alias-hops", Fixture, NULL, fixture_setup, test_alias_hops,
+              fixture_teardown);
+  g_test_add_func ("/gateway/alias-cycle", test_alias_cycle);
+  g_test_add ("/gateway/alias-unknown", Fixture, NULL, fixture_setup, test_alias_unknown,
+              fixture_teardown);
 
   return g_test_run ();
 }

@@ -453,6 +453,27 @@ test_default_model (Fixture      *f,
 }
 
 static void
+test_alias (Fixture      *f,
+            gconstpointer data)
+{
+  g_autoptr (Reply) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  /* No default model: only the alias can lead the request to a provider. */
+  adiuva_gateway_client_set_alias (f->client, "quick", "fast", &error);
+  g_assert_no_error (error);
+  adiuva_gateway_client_set_alias (f->client, "fast", "oa/gpt-4o-mini", &error);
+  g_assert_no_error (error);
+  reply = call (f, "POST", "/v1/chat/completions", AUTH_BEARER,
+                "{\"model\":\"quick\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+  g_assert_cmpuint (reply->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object (reply), "model"), ==, "quick");
+}
+
+static void
 test_models (Fixture      *f,
              gconstpointer data)
 {
@@ -619,6 +640,7 @@ main (int   argc,
   ADD ("bad-requests", test_bad_requests);
   ADD ("early-refusal", test_early_refusal);
   ADD ("default-model", test_default_model);
+  ADD ("alias", test_alias);
   ADD ("models", test_models);
   ADD ("disconnect-cancels", test_disconnect_cancels);
 #undef ADD

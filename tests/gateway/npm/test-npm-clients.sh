@@ -72,7 +72,7 @@ data="$work/data"
 UPSTREAM_KEY=sk-test-npm-upstream-0001 \
   "$cli" --data-dir "$data" provider add oa --kind openai --base-url "$upstream/v1" \
   --api-key-env UPSTREAM_KEY >/dev/null
-UPSTREAM_KEY=sk-ant-test-npm-upstream-0002 \
+UPSTREAM_KEY=test-anthropic-npm-key-0002 \
   "$cli" --data-dir "$data" provider add an --kind anthropic --base-url "$upstream" \
   --api-key-env UPSTREAM_KEY >/dev/null
 
