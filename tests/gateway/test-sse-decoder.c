@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "adiuva-gateway.h"
+#include "test-chunks.h"
 
 /* Every body is decoded whole, then split in two at every byte, fed a byte at a time and in
  * random chunks; the events (and any error) must come out the same every time. The recorded
@@ -35,9 +36,6 @@ typedef struct
   GError    *error;
   gsize      stop_after; /* the callback fails on this event (1-based), 0 for never */
 } Result;
-
-typedef gsize (*NextChunkFunc) (gpointer state,
-                                gsize    remaining);
 
 static void
 event_free (gpointer data)
@@ -126,13 +124,13 @@ collect_cb (const AdiuvaSseEvent *event,
 }
 
 static Result *
-decode_with (const char   *body,
-             gsize         len,
-             gsize         max_event_size,
-             gsize         stop_after,
-             gboolean      keep_events,
-             NextChunkFunc next,
-             gpointer      state)
+decode_with (const char       *body,
+             gsize             len,
+             gsize             max_event_size,
+             gsize             stop_after,
+             gboolean          keep_events,
+             TestNextChunkFunc next,
+             gpointer          state)
 {
   g_autoptr (AdiuvaSseDecoder) decoder = adiuva_sse_decoder_new (max_event_size);
   Result  *result = g_new0 (Result, 1);
@@ -175,62 +173,6 @@ decode_with (const char   *body,
   return result;
 }
 
-static gsize
-next_whole (gpointer state,
-            gsize    remaining)
-{
-  return remaining;
-}
-
-static gsize
-next_split (gpointer state,
-            gsize    remaining)
-{
-  gsize *first = state;
-  gsize  size = *first;
-
-  /* The first chunk, which may be empty; then the rest. */
-  *first = G_MAXSIZE;
-  return size;
-}
-
-static gsize
-next_byte (gpointer state,
-           gsize    remaining)
-{
-  return 1;
-}
-
-static gsize
-next_random (gpointer state,
-             gsize    remaining)
-{
-  GRand *rand = state;
-
-  /* Mostly small chunks, now and then a large one, as a network delivers them. */
-  if (g_rand_int_range (rand, 0, 8) == 0)
-    return g_rand_int_range (rand, 1, 4096);
-  return g_rand_int_range (rand, 1, 48);
-}
-
-static void
-assert_same (const Result *reference,
-             const Result *result,
-             const char   *how)
-{
-  gsize i = 0;
-
-  /* g_string_equal() compares byte by byte, which shows in the time of this test. */
-  if (reference->log->len == result->log->len &&
-      memcmp (reference->log->str, result->log->str, result->log->len) == 0)
-    return;
-
-  while (i < reference->log->len && i < result->log->len && reference->log->str[i] == result->log->str[i])
-    i++;
-  g_test_message ("Decoding %s differs from decoding whole at log byte %" G_GSIZE_FORMAT, how, i);
-  g_assert_cmpstr (reference->log->str + (i > 40 ? i - 40 : 0), ==, result->log->str + (i > 40 ? i - 40 : 0));
-}
-
 /* Decodes @body every way and returns the decoding of the whole body. */
 static Result *
 decode_all_ways (const char *body,
@@ -239,7 +181,7 @@ decode_all_ways (const char *body,
                  gsize       stop_after)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (SEED);
-  Result *reference = decode_with (body, len, max_event_size, stop_after, TRUE, next_whole, NULL);
+  Result *reference = decode_with (body, len, max_event_size, stop_after, TRUE, test_chunks_whole, NULL);
   gsize   step = len <= EVERY_SPLIT_LIMIT ? 1 : len / 4096;
 
   for (gsize split = 0; split <= len; split += step)
@@ -248,22 +190,22 @@ decode_all_ways (const char *body,
       gsize first = split;
       char  how[64];
 
-      result = decode_with (body, len, max_event_size, stop_after, FALSE, next_split, &first);
+      result = decode_with (body, len, max_event_size, stop_after, FALSE, test_chunks_split, &first);
       g_snprintf (how, sizeof how, "split at %" G_GSIZE_FORMAT, split);
-      assert_same (reference, result, how);
+      test_assert_same_log (reference->log, result->log, how);
     }
 
   {
-    g_autoptr (Result) result = decode_with (body, len, max_event_size, stop_after, FALSE, next_byte, NULL);
+    g_autoptr (Result) result = decode_with (body, len, max_event_size, stop_after, FALSE, test_chunks_byte, NULL);
 
-    assert_same (reference, result, "a byte at a time");
+    test_assert_same_log (reference->log, result->log, "a byte at a time");
   }
 
   for (guint run = 0; run < 20; run++)
     {
-      g_autoptr (Result) result = decode_with (body, len, max_event_size, stop_after, FALSE, next_random, rand);
+      g_autoptr (Result) result = decode_with (body, len, max_event_size, stop_after, FALSE, test_chunks_random, rand);
 
-      assert_same (reference, result, "in random chunks");
+      test_assert_same_log (reference->log, result->log, "in random chunks");
     }
 
   return reference;
