@@ -4,8 +4,9 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
-#include "adiuva-date.h"
+#include "adiuva-date-private.h"
 
 char *
 adiuva_date_format_floating (GDateTime *date_time,
@@ -63,4 +64,28 @@ adiuva_date_parse_floating (const char *text,
     *has_time = timed;
 
   return g_date_time_new (tz, year, month, day, hour, minute, second);
+}
+
+/* "1", "1st", "22nd": a day of the month as people write it in English; 0 when @word is not. */
+int
+_adiuva_date_day_of_month_from_word (const char *word)
+{
+  gsize len;
+  int   day = 0;
+
+  if (word == NULL)
+    return 0;
+
+  len = strlen (word);
+  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd") ||
+                  g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
+    len -= 2;
+
+  if (len == 0 || len > 2 || !g_ascii_isdigit (word[0]) || (len == 2 && !g_ascii_isdigit (word[1])))
+    return 0;
+
+  for (gsize i = 0; i < len; i++)
+    day = day * 10 + (word[i] - '0');
+
+  return day >= 1 && day <= 31 ? day : 0;
 }

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "adiuva-date-private.h"
 #include "adiuva-quick-add.h"
 #include "adiuva-recurrence.h"
 
@@ -288,27 +289,6 @@ month_from_word (const char *word)
       return months[i].month;
 
   return 0;
-}
-
-/* "1", "1st", "22nd"; 0 when not a day of the month. */
-static int
-day_from_word (const char *word)
-{
-  gsize len;
-  int   day;
-
-  if (word == NULL)
-    return 0;
-
-  len = strlen (word);
-  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd") ||
-                  g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
-    len -= 2;
-
-  if (len > 2 || !parse_small_number (word, len, &day) || day < 1 || day > 31)
-    return 0;
-
-  return day;
 }
 
 static int
@@ -611,14 +591,14 @@ match_month_day (Parser *self,
   month = month_from_word (parser_word (self, i));
   if (month != 0)
     {
-      day = day_from_word (parser_word (self, i + 1));
+      day = _adiuva_date_day_of_month_from_word (parser_word (self, i + 1));
       if (day == 0)
         return 0;
       n = 2;
     }
   else
     {
-      day = day_from_word (parser_word (self, i));
+      day = _adiuva_date_day_of_month_from_word (parser_word (self, i));
       if (day == 0)
         return 0;
 

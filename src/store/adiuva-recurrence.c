@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <libical/ical.h>
 
+#include "adiuva-date-private.h"
 #include "adiuva-recurrence.h"
 
 /* Rules are kept as RFC 5545 RRULE text so they survive CalDAV round trips, but only the
@@ -622,9 +623,6 @@ static int
 word_to_ordinal (const char *word)
 {
   static const char *const words[] = { NULL, "first", "second", "third", "fourth", "fifth" };
-  g_autofree char         *digits = NULL;
-  guint64                  value;
-  gsize                    len;
 
   if (word == NULL)
     return 0;
@@ -636,16 +634,7 @@ word_to_ordinal (const char *word)
     if (strcmp (word, words[i]) == 0)
       return i;
 
-  len = strlen (word);
-  if (len > 2 && (g_str_has_suffix (word, "st") || g_str_has_suffix (word, "nd") ||
-                  g_str_has_suffix (word, "rd") || g_str_has_suffix (word, "th")))
-    len -= 2;
-
-  digits = g_strndup (word, len);
-  if (g_ascii_string_to_unsigned (digits, 10, 1, 31, &value, NULL))
-    return (int) value;
-
-  return 0;
+  return _adiuva_date_day_of_month_from_word (word);
 }
 
 static gboolean
