@@ -88,9 +88,14 @@ read_image (AdiuvaChatMessage *message,
 
       if (media_type == NULL || data == NULL)
         return set_invalid (error, _ ("an image has no media type or data"));
+      /* Other formats carry the type in a data: URL, where it must be one. */
+      if (!_adiuva_wire_codec_is_media_type (media_type))
+        return set_invalid (error, _ ("an image’s media type is not a type such as image/png"));
 
       decoded = g_base64_decode (data, &size);
       bytes = g_bytes_new_take (decoded, size);
+      if (size == 0)
+        return set_invalid (error, _ ("an image holds no data"));
       adiuva_chat_message_add_image (message, media_type, bytes, NULL);
       return TRUE;
     }

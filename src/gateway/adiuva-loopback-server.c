@@ -408,6 +408,9 @@ handle_chat (AdiuvaLoopbackServer  *self,
   body = _adiuva_wire_codec_parse_json (data, len, &error);
   if (body != NULL)
     request = codec->decode_request (body, &error);
+  else if (error == NULL)
+    g_set_error_literal (&error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                         _ ("The request has no body: send the request as JSON."));
   if (request == NULL)
     {
       reply_error (msg, SOUP_STATUS_BAD_REQUEST, codec->format, error->message);

@@ -97,6 +97,8 @@ decode_image_url (AdiuvaChatMessage *message,
     return invalid_request (error, _ ("An image data URL must be base64-encoded."));
   if (media_type == NULL)
     return invalid_request (error, _ ("An image data URL does not say the image’s type."));
+  if (!_adiuva_wire_codec_is_media_type (media_type))
+    return invalid_request (error, _ ("An image data URL’s type is not a type such as image/png."));
 
   data = g_base64_decode (encoded, &size);
   if (size == 0)

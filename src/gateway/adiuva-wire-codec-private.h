@@ -118,6 +118,7 @@ gboolean    _adiuva_wire_codec_parse_data_url (const char  *url,
                                                char       **media_type,
                                                gboolean    *is_base64,
                                                const char **data);
+gboolean    _adiuva_wire_codec_is_media_type (const char *text);
 const char *_adiuva_wire_codec_guess_image_type (const char *url,
                                                  const char *fallback);
 

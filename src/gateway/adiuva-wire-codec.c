@@ -907,6 +907,31 @@ _adiuva_wire_codec_parse_data_url (const char  *url,
 }
 
 /**
+ * _adiuva_wire_codec_is_media_type:
+ * @text: what a client gave as a media type
+ *
+ * Returns: whether @text has the form type/subtype in RFC 6838's characters, so that it can
+ *   stand in a data: URL and come back out of it unchanged
+ */
+gboolean
+_adiuva_wire_codec_is_media_type (const char *text)
+{
+  static const char allowed[] = "!#$&-^_.+";
+  gsize             slashes = 0;
+  gsize             len = 0;
+
+  for (const char *p = text; *p != '\0'; p++, len++)
+    {
+      if (*p == '/' && len > 0 && p[1] != '\0' && slashes++ == 0)
+        continue;
+      if (!g_ascii_isalnum (*p) && strchr (allowed, *p) == NULL)
+        return FALSE;
+    }
+
+  return slashes == 1 && len <= 255;
+}
+
+/**
  * _adiuva_wire_codec_guess_image_type:
  * @url: an image's URL
  * @fallback: the type to give when the URL's file name does not tell

@@ -2267,6 +2267,11 @@ test_decode_request_invalid (void)
     "{'model': 'm', 'messages': [{'role': 'user', 'content': [{'text': 'no type'}]}]}",
     "{'model': 'm', 'messages': [{'role': 'user', 'content': [{'type': 'text'}]}]}",
     "{'model': 'm', 'messages': [{'role': 'user', 'content': [{'type': 'image', 'source': {'type': 'file'}}]}]}",
+    /* Found by fuzz-codec-json: types and data that would not survive a data: URL. */
+    "{'model': 'm', 'messages': [{'role': 'user', 'content': [{'type': 'image', 'source': {'type': 'base64', 'media_type': '', 'data': 'iVBO'}}]}]}",
+    "{'model': 'm', 'messages': [{'role': 'user', 'content': [{'type': 'image', 'source': {'type': 'base64', 'media_type': 'image/png;x=,', 'data': 'iVBO'}}]}]}",
+    "{'model': 'm', 'messages': [{'role': 'user', 'content': [{'type': 'image', 'source': {'type': 'base64', 'media_type': 'png', 'data': 'iVBO'}}]}]}",
+    "{'model': 'm', 'messages': [{'role': 'user', 'content': [{'type': 'image', 'source': {'type': 'base64', 'media_type': 'image/png', 'data': ''}}]}]}",
     "{'model': 'm', 'messages': [{'role': 'user', 'content': [{'type': 'tool_result', 'content': 'x'}]}]}",
     "{'model': 'm', 'messages': [{'role': 'assistant', 'content': [{'type': 'tool_use', 'id': 'x'}]}]}",
     "{'model': 'm', 'system': 5, 'messages': []}",

@@ -412,6 +412,7 @@ test_bad_requests (Fixture      *f,
   g_autoptr (Reply) unknown = NULL;
   g_autoptr (Reply) invalid = NULL;
   g_autoptr (Reply) deep = NULL;
+  g_autoptr (Reply) empty = NULL;
   g_autoptr (Reply) embeddings = NULL;
   g_autoptr (Reply) route = NULL;
   g_autofree char *nested = NULL;
@@ -427,6 +428,9 @@ test_bad_requests (Fixture      *f,
   nested = g_strnfill (100000, '[');
   deep = call (f, "POST", "/v1/chat/completions", AUTH_BEARER, nested);
   assert_openai_error (deep, 400, "invalid_request_error");
+  /* Found by fuzz-codec-json: white space parses to no value, and no error. */
+  empty = call (f, "POST", "/v1/messages", AUTH_X_API_KEY, " \n");
+  assert_anthropic_error (empty, 400, "invalid_request_error");
   embeddings = call (f, "POST", "/v1/embeddings", AUTH_BEARER,
                      "{\"model\":\"oa/text-embedding-3-small\",\"input\":\"Hi\"}");
   assert_openai_error (embeddings, 501, "not_implemented");

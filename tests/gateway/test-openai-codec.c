@@ -1552,6 +1552,9 @@ test_decode_request_invalid (void)
     "\"image_url\": {\"url\": \"ftp://x\"}}]}]}",
     "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\", "
     "\"image_url\": {\"url\": \"data:image/png,abc\"}}]}]}",
+    /* Found by fuzz-codec-json: a type that no other format would take. */
+    "{\"model\": \"m\", \"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\", "
+    "\"image_url\": {\"url\": \"data:i'age/png;base64,iVBO\"}}]}]}",
     "{\"model\": \"m\", \"messages\": [{\"role\": \"tool\", \"content\": \"42\"}]}",
     "{\"model\": \"m\", \"messages\": [{\"role\": \"assistant\", \"tool_calls\": [{\"id\": \"c\", "
     "\"function\": {}}]}]}",
