@@ -170,6 +170,7 @@ run_chat (AdiuvaCliContext       *cli,
   g_autoptr (AdiuvaChatRequest) request = NULL;
   g_autoptr (AdiuvaChatMessage) answer = NULL;
   g_autoptr (AdiuvaChatMessage) partial = NULL;
+  g_autoptr (AdiuvaChatMessage) user = NULL;
   g_autoptr (AdiuvaCallMetrics) metrics = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
@@ -236,11 +237,16 @@ run_chat (AdiuvaCliContext       *cli,
 
   request = adiuva_chat_request_new (strchr (resolved, '/') + 1);
   request->stream = TRUE;
+  /* The request takes references of its own. */
   if (system != NULL)
-    adiuva_chat_request_add_message (request,
-                                     adiuva_chat_message_new_text (ADIUVA_ROLE_SYSTEM, system));
-  adiuva_chat_request_add_message (request,
-                                   adiuva_chat_message_new_text (ADIUVA_ROLE_USER, prompt));
+    {
+      g_autoptr (AdiuvaChatMessage) instructions = adiuva_chat_message_new_text (ADIUVA_ROLE_SYSTEM,
+                                                                                 system);
+
+      adiuva_chat_request_add_message (request, instructions);
+    }
+  user = adiuva_chat_message_new_text (ADIUVA_ROLE_USER, prompt);
+  adiuva_chat_request_add_message (request, user);
 
   interrupt = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
   adiuva_gateway_client_chat_async (client, model, request, "cli", delta_cb, &run, cancellable,

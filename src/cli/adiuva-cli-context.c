@@ -549,6 +549,8 @@ static const ErrorMapping error_mappings[] = {
   { GATEWAY (NETWORK), EXIT (UNAVAILABLE), "provider-network",
     N_ ("Check the provider's base URL with “adiuva-cli provider list”.") },
   { GATEWAY (TIMEOUT), EXIT (UNAVAILABLE), "provider-timeout", NULL },
+  { GATEWAY (BUDGET), EXIT (OVER_BUDGET), "over-budget",
+    N_ ("Nothing was sent. See the budgets and what was spent with “adiuva-cli budget list”.") },
   { GATEWAY (NOT_FOUND), EXIT (NOT_FOUND), "provider-not-found", NULL },
   { GATEWAY (INVALID), EXIT (USAGE), "provider-invalid", NULL },
   { GATEWAY (BAD_REQUEST), EXIT (FAILURE), "provider-bad-request", NULL },

@@ -20,6 +20,7 @@ typedef enum
   ADIUVA_CLI_EXIT_UNUSABLE = 5,
   ADIUVA_CLI_EXIT_CANNOT_WRITE = 6,
   ADIUVA_CLI_EXIT_UNAVAILABLE = 7,
+  ADIUVA_CLI_EXIT_OVER_BUDGET = 8,
 } AdiuvaCliExit;
 
 /**
@@ -147,5 +148,7 @@ extern const AdiuvaCliCommand adiuva_cli_alias_command;
 extern const AdiuvaCliCommand adiuva_cli_chat_command;
 extern const AdiuvaCliCommand adiuva_cli_usage_command;
 extern const AdiuvaCliCommand adiuva_cli_gateway_command;
+extern const AdiuvaCliCommand adiuva_cli_budget_command;
+extern const AdiuvaCliCommand adiuva_cli_limit_command;
 
 G_END_DECLS

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 #define ADIUVA_CLI_DEFAULT_MODEL_SETTING "gateway.default-model"
 /* Model aliases, a JSON object alias → alias or PROVIDER/MODEL. */
 #define ADIUVA_CLI_ALIASES_SETTING "gateway.aliases"
+/* Budgets (a JSON array) and rate limits (a JSON object); see adiuva-cli-budget.c. */
+#define ADIUVA_CLI_BUDGETS_SETTING "gateway.budgets"
+#define ADIUVA_CLI_LIMITS_SETTING "gateway.limits"
 
 AdiuvaGatewayClient *adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
                                                     const char       *only,
@@ -22,6 +25,12 @@ JsonObject          *adiuva_cli_load_aliases (AdiuvaStore *store,
 gboolean             adiuva_cli_set_aliases (AdiuvaGatewayClient *client,
                                              JsonObject          *aliases,
                                              GError             **error);
+gboolean             adiuva_cli_load_budgets (AdiuvaBudgets *budgets,
+                                              AdiuvaStore   *store,
+                                              GError       **error);
+gboolean             adiuva_cli_load_limits (AdiuvaRateLimiter *limiter,
+                                             AdiuvaStore       *store,
+                                             GError           **error);
 void                 adiuva_cli_log_call_cb (const AdiuvaCallMetrics *metrics,
                                              gpointer                 store);
 GAsyncResult        *adiuva_cli_wait (GAsyncResult **slot);

@@ -80,7 +80,7 @@ set_provider_not_found (GError    **error,
  * @names: (out) (optional): the names of the providers that were set up, in settings order
  *
  * A gateway client with the workspace's providers, their keys from the keyring, and the
- * workspace's model aliases.
+ * workspace's model aliases, budgets (with what the call log holds as spent) and rate limits.
  */
 AdiuvaGatewayClient *
 adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
@@ -139,7 +139,9 @@ adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
     }
 
   aliases = adiuva_cli_load_aliases (store, error);
-  if (aliases == NULL || !adiuva_cli_set_aliases (client, aliases, error))
+  if (aliases == NULL || !adiuva_cli_set_aliases (client, aliases, error) ||
+      !adiuva_cli_load_budgets (adiuva_gateway_client_get_budgets (client), store, error) ||
+      !adiuva_cli_load_limits (adiuva_gateway_client_get_rate_limiter (client), store, error))
     return NULL;
 
   if (names != NULL)

@@ -22,6 +22,8 @@ static const AdiuvaCliCommand *const commands[] = {
   &adiuva_cli_chat_command,
   &adiuva_cli_usage_command,
   &adiuva_cli_gateway_command,
+  &adiuva_cli_budget_command,
+  &adiuva_cli_limit_command,
   &adiuva_cli_export_command,
   &adiuva_cli_passphrase_command,
   NULL
@@ -81,7 +83,10 @@ static const AdiuvaCliCommand root_command = {
       "  6\tCannot write: the folder is read-only, the disk is full, or another program holds "
       "the workspace.\n"
       "  7\tProvider unavailable: an LLM provider could not be reached, did not answer in "
-      "time, failed (5xx), is overloaded or asks to slow down; trying again later may work.\n"
+      "time, failed (5xx), is overloaded or asks to slow down, or a rate limit of the workspace "
+      "holds the call; trying again later may work.\n"
+      "  8\tOver budget: a budget of the workspace is used up (see adiuva-cli budget list); "
+      "nothing was sent. The message says when it resets.\n"
       "\n"
       "A command that fails changes nothing: each one is a single transaction.\n"
       "\n"

@@ -8,8 +8,10 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "adiuva-budgets.h"
 #include "adiuva-chat-accumulator.h"
 #include "adiuva-gateway-client-private.h"
+#include "adiuva-rate-limiter.h"
 #include "adiuva-wire-codec-private.h"
 #include "adiuva-gateway-enums.h"
 #include "adiuva-provider-settings-private.h"
@@ -38,6 +40,8 @@
 #define BREAKER_THRESHOLD 3
 /* A provider asking to wait longer than this is not waited for: the next model is tried. */
 #define RETRY_AFTER_MAX_US (30 * G_USEC_PER_SEC)
+/* A model whose rate limit frees up later than this is not waited for: the next is tried. */
+#define RATE_WAIT_MAX_US (10 * G_USEC_PER_SEC)
 /* A non-streamed answer's headers come when the whole answer is written. */
 #define NON_STREAM_WAIT_FACTOR 5
 
@@ -59,6 +63,9 @@ struct _AdiuvaGatewayClient
   GHashTable          *aliases;   /* alias → alias or model ref */
   GHashTable          *breakers;  /* provider name → Breaker */
   GPtrArray           *in_flight; /* GCancellable of every running call */
+  AdiuvaRateLimiter   *limiter;
+  AdiuvaBudgets       *budgets;
+  AdiuvaGatewayStats  *stats;
 
   AdiuvaUsageFunc usage_func;
   gpointer        usage_data;
@@ -142,6 +149,7 @@ typedef struct
   gint64                    attempt_started;
   gint64                    first_token;
   gint64                    retry_after_us;
+  gint64                    estimated_tokens; /* taken from the rate limits */
   GSource                  *timeout;
   guint                     timeout_s;
   gboolean                  timed_out;
@@ -688,6 +696,27 @@ end_attempt (Call *call)
   call->decoder = NULL;
 }
 
+/* What an attempt used counts against the user's rate limits and budgets, and in the stats. */
+static void
+account_attempt (Call *call)
+{
+  AdiuvaGatewayClient     *self = call->self;
+  const AdiuvaCallMetrics *m = call->metrics;
+  gint64                   reported = MAX (m->usage.input_tokens, 0) + MAX (m->usage.output_tokens, 0);
+  gint64                   used = reported;
+
+  /* Without a report, an attempt that got no answer is taken to have used nothing, and one
+   * that got some to have used its estimate. */
+  if (m->usage.input_tokens < 0 && m->usage.output_tokens < 0)
+    used = m->time_to_first_token_us >= 0 ? call->estimated_tokens : 0;
+  adiuva_rate_limiter_reconcile (self->limiter, call->provider, call->model,
+                                 call->estimated_tokens, used);
+  call->estimated_tokens = 0;
+  /* Budgets count what the call log keeps, so the spending seeded from it adds up. */
+  adiuva_budgets_add_spent (self->budgets, call->caller, call->provider, reported, m->cost, -1);
+  adiuva_gateway_stats_add (self->stats, m);
+}
+
 static void
 report_attempt (Call         *call,
                 const GError *error)
@@ -697,6 +726,7 @@ report_attempt (Call         *call,
   g_clear_pointer (&call->metrics, adiuva_call_metrics_free);
   call->metrics = attempt_metrics (call, error, call->attempt_started);
   call->reported_target = call->target;
+  account_attempt (call);
   g_debug ("%s: %s/%s %s after %" G_GINT64_FORMAT " ms (hop %u, retry %u)", call->caller,
            call->provider, call->model, call->metrics->outcome, call->metrics->latency_us / 1000,
            call->target, call->retries);
@@ -834,16 +864,36 @@ wait_cancelled_cb (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
+/* Nothing was sent while a rate limit held the call: the model is tried again, not retried. */
+static gboolean
+rate_wait_cb (gpointer data)
+{
+  Call *call = data;
+
+  stop_waiting (call);
+  try_target (call);
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls @func after @delay_us, unless the call is cancelled first (the kill switch too). */
+static void
+wait_then (Call       *call,
+           gint64      delay_us,
+           GSourceFunc func)
+{
+  call->wait = add_timeout ((guint) MIN ((delay_us + 999) / 1000, G_MAXUINT), func, call);
+  call->wait_cancel = g_cancellable_source_new (call->cancellable);
+  g_source_set_callback (call->wait_cancel, G_SOURCE_FUNC (wait_cancelled_cb), call, NULL);
+  g_source_attach (call->wait_cancel, g_main_context_get_thread_default ());
+}
+
 static void
 wait_then_retry (Call  *call,
                  gint64 delay_us)
 {
   g_debug ("%s: retrying %s/%s in %" G_GINT64_FORMAT " ms", call->caller, call->provider,
            call->model, delay_us / 1000);
-  call->wait = add_timeout ((guint) MIN ((delay_us + 999) / 1000, G_MAXUINT), retry_cb, call);
-  call->wait_cancel = g_cancellable_source_new (call->cancellable);
-  g_source_set_callback (call->wait_cancel, G_SOURCE_FUNC (wait_cancelled_cb), call, NULL);
-  g_source_attach (call->wait_cancel, g_main_context_get_thread_default ());
+  wait_then (call, delay_us, retry_cb);
 }
 
 static void
@@ -1090,6 +1140,9 @@ start_attempt (Call *call)
   if (error != NULL)
     {
       /* Nothing was sent: no attempt to report, but another model may do. */
+      adiuva_rate_limiter_reconcile (self->limiter, call->provider, call->model,
+                                     call->estimated_tokens, 0);
+      call->estimated_tokens = 0;
       g_clear_error (&call->last_error);
       call->last_error = g_steal_pointer (&error);
       call->target++;
@@ -1118,6 +1171,57 @@ start_attempt (Call *call)
 
   soup_session_send_async (self->session, call->msg, G_PRIORITY_DEFAULT, call->attempt_cancellable,
                            send_cb, call);
+}
+
+/*
+ * The user's budgets and rate limits, checked before anything is sent. Returns %TRUE when the
+ * call went on: the attempt started, waits for a rate limit that frees up soon, or was refused
+ * as a whole (the workspace's or the caller's budget is used up). Returns %FALSE with @error
+ * when this model cannot be asked now but the next in the chain may be: its provider's
+ * budget is used up, or its rate limit frees up too late.
+ */
+static gboolean
+admit_attempt (Call    *call,
+               GError **error)
+{
+  AdiuvaGatewayClient *self = call->self;
+  g_autoptr (GError) refused = NULL;
+  gint64 wait_us;
+
+  if (!adiuva_budgets_check (self->budgets, ADIUVA_BUDGET_GLOBAL, NULL, &refused) ||
+      !adiuva_budgets_check (self->budgets, ADIUVA_BUDGET_CALLER, call->caller, &refused))
+    {
+      g_debug ("%s: refused: %s", call->caller, refused->message);
+      finish_call (call, g_steal_pointer (&refused));
+      return TRUE;
+    }
+  if (!adiuva_budgets_check (self->budgets, ADIUVA_BUDGET_PROVIDER, call->provider, error))
+    {
+      g_debug ("%s: skipping %s: %s", call->caller, call->provider, (*error)->message);
+      return FALSE;
+    }
+
+  call->estimated_tokens = adiuva_rate_limiter_estimate_tokens (call->request);
+  if (adiuva_rate_limiter_acquire (self->limiter, call->provider, call->model,
+                                   call->estimated_tokens, &wait_us, &refused))
+    {
+      start_attempt (call);
+      return TRUE;
+    }
+  call->estimated_tokens = 0;
+
+  if (wait_us <= RATE_WAIT_MAX_US)
+    {
+      g_debug ("%s: waiting %" G_GINT64_FORMAT " ms for the rate limit of %s/%s", call->caller,
+               wait_us / 1000, call->provider, call->model);
+      wait_then (call, wait_us, rate_wait_cb);
+      return TRUE;
+    }
+
+  g_debug ("%s: skipping %s/%s: %s", call->caller, call->provider, call->model,
+           refused->message);
+  g_propagate_error (error, g_steal_pointer (&refused));
+  return FALSE;
 }
 
 /* Tries the chain from call->target on: the first model that can be tried, is. */
@@ -1156,16 +1260,18 @@ try_target (Call *call)
           adiuva_provider_settings_ref (call->settings);
           if (!breaker_is_open (self, call->provider))
             {
-              start_attempt (call);
-              return;
+              if (admit_attempt (call, &error))
+                return;
             }
-
-          breaker = get_breaker (self, call->provider);
-          g_debug ("%s: skipping %s, which failed %u times in a row", call->caller, call->provider,
-                   breaker->failures);
-          g_set_error (&error, breaker->last_error->domain, breaker->last_error->code,
-                       _ ("%s is skipped for a while after failing %u times in a row: %s"),
-                       call->provider, breaker->failures, breaker->last_error->message);
+          else
+            {
+              breaker = get_breaker (self, call->provider);
+              g_debug ("%s: skipping %s, which failed %u times in a row", call->caller,
+                       call->provider, breaker->failures);
+              g_set_error (&error, breaker->last_error->domain, breaker->last_error->code,
+                           _ ("%s is skipped for a while after failing %u times in a row: %s"),
+                           call->provider, breaker->failures, breaker->last_error->message);
+            }
         }
 
       g_clear_error (&call->last_error);
@@ -1218,6 +1324,9 @@ adiuva_gateway_client_finalize (GObject *object)
   g_clear_pointer (&self->aliases, g_hash_table_unref);
   g_clear_pointer (&self->breakers, g_hash_table_unref);
   g_clear_pointer (&self->in_flight, g_ptr_array_unref);
+  g_clear_pointer (&self->limiter, adiuva_rate_limiter_free);
+  g_clear_pointer (&self->budgets, adiuva_budgets_free);
+  g_clear_object (&self->stats);
 
   G_OBJECT_CLASS (adiuva_gateway_client_parent_class)->finalize (object);
 }
@@ -1359,6 +1468,9 @@ adiuva_gateway_client_init (AdiuvaGatewayClient *self)
   self->breakers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) breaker_free);
   self->in_flight = g_ptr_array_new ();
+  self->limiter = adiuva_rate_limiter_new ();
+  self->budgets = adiuva_budgets_new ();
+  self->stats = adiuva_gateway_stats_new ();
   self->connect_timeout_s = DEFAULT_CONNECT_TIMEOUT_S;
   self->idle_timeout_s = DEFAULT_IDLE_TIMEOUT_S;
   self->max_retries = DEFAULT_MAX_RETRIES;
@@ -1712,6 +1824,79 @@ adiuva_gateway_client_set_usage_func (AdiuvaGatewayClient *self,
 }
 
 /**
+ * adiuva_gateway_client_get_rate_limiter:
+ *
+ * The user's rate limits per provider and provider/model, which every call of the client
+ * obeys. Tokens are taken on an estimate before each attempt and set right from the usage
+ * the provider reports.
+ *
+ * Returns: (transfer none): the client's rate limiter
+ */
+AdiuvaRateLimiter *
+adiuva_gateway_client_get_rate_limiter (AdiuvaGatewayClient *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self), NULL);
+
+  return self->limiter;
+}
+
+/**
+ * adiuva_gateway_client_get_budgets:
+ *
+ * The user's daily and monthly budgets, and what was spent, which the client counts from
+ * the usage of every attempt (see adiuva_gateway_client_add_spent() for what came before).
+ *
+ * Returns: (transfer none): the client's budgets
+ */
+AdiuvaBudgets *
+adiuva_gateway_client_get_budgets (AdiuvaGatewayClient *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self), NULL);
+
+  return self->budgets;
+}
+
+/**
+ * adiuva_gateway_client_add_spent:
+ * @caller: (nullable): who spent it, as given to adiuva_gateway_client_chat_async()
+ * @provider: (nullable): the user's name of the provider
+ * @tokens: tokens used, prompt and answer
+ * @cost: list price in USD
+ * @when_unix: when, in seconds since the epoch
+ *
+ * Counts spending the client did not see, such as that of earlier runs from the app's call
+ * log, against the budgets. Front ends call it at start-up; the client counts its own calls.
+ */
+void
+adiuva_gateway_client_add_spent (AdiuvaGatewayClient *self,
+                                 const char          *caller,
+                                 const char          *provider,
+                                 gint64               tokens,
+                                 double               cost,
+                                 gint64               when_unix)
+{
+  g_return_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self));
+
+  adiuva_budgets_add_spent (self->budgets, caller, provider, tokens, cost, when_unix);
+}
+
+/**
+ * adiuva_gateway_client_get_stats:
+ *
+ * Running aggregates of every attempt the client made, per provider/model and in total, for
+ * the UI to show.
+ *
+ * Returns: (transfer none): the client's statistics
+ */
+AdiuvaGatewayStats *
+adiuva_gateway_client_get_stats (AdiuvaGatewayClient *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self), NULL);
+
+  return self->stats;
+}
+
+/**
  * adiuva_gateway_client_chat_async:
  * @model_ref: the model to ask, as `provider/model` (the user's provider name, then the
  *   model as the provider names it) or as an alias; @request's own model is ignored
@@ -1737,6 +1922,20 @@ adiuva_gateway_client_set_usage_func (AdiuvaGatewayClient *self,
  *   with the partial answer. Usage and finish pieces are held back until the first piece of
  *   content, so they do not count.
  * - Cancellation ends the call at once with %ADIUVA_GATEWAY_ERROR_CANCELLED.
+ *
+ * Before each attempt, and before anything is sent, the user's limits are checked (see
+ * adiuva_gateway_client_get_budgets() and adiuva_gateway_client_get_rate_limiter()):
+ *
+ * - When the workspace's or @caller's budget is used up, the call fails at once with
+ *   %ADIUVA_GATEWAY_ERROR_BUDGET; the message names the budget, what was spent, the limit
+ *   and when it resets.
+ * - A provider whose budget is used up is skipped like a broken one: the next model of the
+ *   chain is tried.
+ * - A model whose rate limit lacks room waits for it when it frees up within 10 seconds
+ *   (cancellation and the kill switch end the wait); otherwise it is skipped with
+ *   %ADIUVA_GATEWAY_ERROR_RATE_LIMITED, which names the limit and when it frees up.
+ *
+ * When every model was skipped, the call fails with the last one's error.
  */
 void
 adiuva_gateway_client_chat_async (AdiuvaGatewayClient *self,

@@ -3,11 +3,14 @@
 
 #include <gio/gio.h>
 
+#include "adiuva-budgets.h"
 #include "adiuva-call-metrics.h"
 #include "adiuva-chat-message.h"
 #include "adiuva-chat-request.h"
+#include "adiuva-gateway-stats.h"
 #include "adiuva-provider-settings.h"
 #include "adiuva-provider-table.h"
+#include "adiuva-rate-limiter.h"
 #include "adiuva-wire-codec.h"
 
 G_BEGIN_DECLS
@@ -79,5 +82,15 @@ GStrv adiuva_gateway_client_list_models_finish (AdiuvaGatewayClient *self,
                                                 GError             **error);
 
 void adiuva_gateway_client_cancel_all (AdiuvaGatewayClient *self);
+
+AdiuvaRateLimiter  *adiuva_gateway_client_get_rate_limiter (AdiuvaGatewayClient *self);
+AdiuvaBudgets      *adiuva_gateway_client_get_budgets (AdiuvaGatewayClient *self);
+void                adiuva_gateway_client_add_spent (AdiuvaGatewayClient *self,
+                                                     const char          *caller,
+                                                     const char          *provider,
+                                                     gint64               tokens,
+                                                     double               cost,
+                                                     gint64               when_unix);
+AdiuvaGatewayStats *adiuva_gateway_client_get_stats (AdiuvaGatewayClient *self);
 
 G_END_DECLS

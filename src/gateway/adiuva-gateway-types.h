@@ -31,7 +31,8 @@ typedef struct _AdiuvaStreamEncoder   AdiuvaStreamEncoder;
  * @ADIUVA_GATEWAY_ERROR_NOT_FOUND: no such provider or model
  * @ADIUVA_GATEWAY_ERROR_INVALID: a setting or request was refused
  * @ADIUVA_GATEWAY_ERROR_AUTH: the provider refused the key (401, 403)
- * @ADIUVA_GATEWAY_ERROR_RATE_LIMITED: the provider asks to slow down (429)
+ * @ADIUVA_GATEWAY_ERROR_RATE_LIMITED: the provider asks to slow down (429), or a rate limit
+ *   of the user's holds the request for longer than is worth waiting
  * @ADIUVA_GATEWAY_ERROR_OVERLOADED: the provider is overloaded (529, 503, an overloaded event)
  * @ADIUVA_GATEWAY_ERROR_SERVER: the provider failed (5xx)
  * @ADIUVA_GATEWAY_ERROR_BAD_REQUEST: the provider refused the request (400, 404, 413, 422):
@@ -39,7 +40,7 @@ typedef struct _AdiuvaStreamEncoder   AdiuvaStreamEncoder;
  * @ADIUVA_GATEWAY_ERROR_NETWORK: the provider could not be reached
  * @ADIUVA_GATEWAY_ERROR_TIMEOUT: the provider did not answer in time
  * @ADIUVA_GATEWAY_ERROR_CANCELLED: the caller or the kill switch stopped the request
- * @ADIUVA_GATEWAY_ERROR_BUDGET: a budget or rate limit of the user's refused the request
+ * @ADIUVA_GATEWAY_ERROR_BUDGET: a budget of the user's is used up and refused the request
  */
 typedef enum
 {

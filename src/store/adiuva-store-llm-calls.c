@@ -32,6 +32,33 @@ adiuva_llm_usage_free (AdiuvaLlmUsage *self)
   g_free (self);
 }
 
+G_DEFINE_BOXED_TYPE (AdiuvaLlmSpending, adiuva_llm_spending, adiuva_llm_spending_copy, adiuva_llm_spending_free)
+
+AdiuvaLlmSpending *
+adiuva_llm_spending_copy (const AdiuvaLlmSpending *self)
+{
+  AdiuvaLlmSpending *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->caller = g_strdup (self->caller);
+  copy->provider = g_strdup (self->provider);
+
+  return copy;
+}
+
+void
+adiuva_llm_spending_free (AdiuvaLlmSpending *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->caller);
+  g_free (self->provider);
+  g_free (self);
+}
+
 /**
  * adiuva_store_add_llm_call:
  * @caller: who asked (`cli`, `assistant`, `plugin:NAME`)
@@ -143,4 +170,59 @@ adiuva_store_get_llm_usage (AdiuvaStore *self,
     }
 
   return g_steal_pointer (&totals);
+}
+
+/**
+ * adiuva_store_get_llm_spending:
+ * @since_unix: count the calls made at or after this time (seconds)
+ * @until_unix: and before this one
+ *
+ * What the LLM call log holds as spent between two times, per caller and provider, ordered
+ * by caller then provider: what a front end gives the gateway's budgets when it starts.
+ *
+ * Returns: (transfer container) (element-type AdiuvaLlmSpending): the sums, or %NULL on error
+ */
+GPtrArray *
+adiuva_store_get_llm_spending (AdiuvaStore *self,
+                               gint64       since_unix,
+                               gint64       until_unix,
+                               GError     **error)
+{
+  g_autoptr (GPtrArray) sums = NULL;
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  stmt = _adiuva_store_prepare (self,
+                                "SELECT caller, provider, sum(tokens_in) + sum(tokens_out), "
+                                "sum(cost) FROM llm_calls "
+                                "WHERE created_at >= ? AND created_at < ? "
+                                "GROUP BY caller, provider ORDER BY caller, provider",
+                                error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, since_unix);
+  sqlite3_bind_int64 (stmt, 2, until_unix);
+  sums = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_llm_spending_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      AdiuvaLlmSpending *spending = g_new0 (AdiuvaLlmSpending, 1);
+
+      spending->caller = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      spending->provider = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      spending->tokens = sqlite3_column_int64 (stmt, 2);
+      spending->cost = sqlite3_column_double (stmt, 3);
+      g_ptr_array_add (sums, spending);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&sums);
 }

@@ -189,6 +189,29 @@ AdiuvaLlmUsage *adiuva_llm_usage_copy (const AdiuvaLlmUsage *self);
 void            adiuva_llm_usage_free (AdiuvaLlmUsage *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaLlmUsage, adiuva_llm_usage_free)
 
+/**
+ * AdiuvaLlmSpending:
+ * @caller: who asked (`cli`, `chat`, `plugin:NAME`…)
+ * @provider: the user's name of the provider
+ * @tokens: input and output tokens, summed
+ * @cost: list price in USD, summed
+ *
+ * What one caller spent at one provider in a span of time, for budgets.
+ */
+typedef struct
+{
+  char  *caller;
+  char  *provider;
+  gint64 tokens;
+  double cost;
+} AdiuvaLlmSpending;
+
+#define ADIUVA_TYPE_LLM_SPENDING (adiuva_llm_spending_get_type ())
+GType              adiuva_llm_spending_get_type (void) G_GNUC_CONST;
+AdiuvaLlmSpending *adiuva_llm_spending_copy (const AdiuvaLlmSpending *self);
+void               adiuva_llm_spending_free (AdiuvaLlmSpending *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaLlmSpending, adiuva_llm_spending_free)
+
 gboolean   adiuva_store_add_llm_call (AdiuvaStore *self,
                                       const char  *caller,
                                       const char  *provider,
@@ -204,5 +227,9 @@ gboolean   adiuva_store_add_llm_call (AdiuvaStore *self,
 GPtrArray *adiuva_store_get_llm_usage (AdiuvaStore *self,
                                        gint64       since_unix,
                                        GError     **error);
+GPtrArray *adiuva_store_get_llm_spending (AdiuvaStore *self,
+                                          gint64       since_unix,
+                                          gint64       until_unix,
+                                          GError     **error);
 
 G_END_DECLS

@@ -826,6 +826,54 @@ test_llm_calls (Fixture      *fixture,
   g_assert_cmpuint (later->len, ==, 0);
 }
 
+static void
+test_llm_spending (Fixture      *fixture,
+                   gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) sums = NULL;
+  gint64             now = g_get_real_time () / G_USEC_PER_SEC;
+  AdiuvaLlmSpending *s;
+
+  g_assert_true (adiuva_store_add_llm_call (fixture->store, "cli", "oa", "gpt", 10, 20, 0.5, 100,
+                                            20, "ok", 0, &error));
+  g_assert_true (adiuva_store_add_llm_call (fixture->store, "cli", "oa", "mini", 5, -1, 0.25, -1,
+                                            -1, "error:server", 0, &error));
+  g_assert_true (adiuva_store_add_llm_call (fixture->store, "cli", "an", "claude", 1, 2, 0.125, 30,
+                                            10, "ok", 1, &error));
+  g_assert_true (adiuva_store_add_llm_call (fixture->store, "plugin:x", "oa", "gpt", 100, 0, 1,
+                                            30, 10, "ok", 0, &error));
+  g_assert_no_error (error);
+
+  /* Summed per caller and provider, over every model. */
+  sums = adiuva_store_get_llm_spending (fixture->store, now - 60, now + 60, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sums->len, ==, 3);
+  s = g_ptr_array_index (sums, 0);
+  g_assert_cmpstr (s->caller, ==, "cli");
+  g_assert_cmpstr (s->provider, ==, "an");
+  g_assert_cmpint (s->tokens, ==, 3);
+  g_assert_cmpfloat_with_epsilon (s->cost, 0.125, 1e-9);
+  s = g_ptr_array_index (sums, 1);
+  g_assert_cmpstr (s->caller, ==, "cli");
+  g_assert_cmpstr (s->provider, ==, "oa");
+  g_assert_cmpint (s->tokens, ==, 35);
+  g_assert_cmpfloat_with_epsilon (s->cost, 0.75, 1e-9);
+  s = g_ptr_array_index (sums, 2);
+  g_assert_cmpstr (s->caller, ==, "plugin:x");
+  g_assert_cmpint (s->tokens, ==, 100);
+  g_clear_pointer (&sums, g_ptr_array_unref);
+
+  /* The span is half open: nothing before it, nothing at or after its end. */
+  sums = adiuva_store_get_llm_spending (fixture->store, now + 60, now + 120, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sums->len, ==, 0);
+  g_clear_pointer (&sums, g_ptr_array_unref);
+  sums = adiuva_store_get_llm_spending (fixture->store, 0, now - 60, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sums->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -848,6 +896,7 @@ main (int   argc,
   ADD ("open-async", test_open_async);
   ADD ("settings", test_settings);
   ADD ("llm-calls", test_llm_calls);
+  ADD ("llm-spending", test_llm_spending);
   g_test_add_func ("/store/passphrase", test_passphrase);
   g_test_add_func ("/store/import-plain", test_import_plain);
   g_test_add_func ("/store/migrations", test_migrations);
