@@ -17,5 +17,7 @@
 #include "adiuva-provider-keys.h"
 #include "adiuva-provider-table.h"
 #include "adiuva-redact.h"
+#include "adiuva-route.h"
+#include "adiuva-router.h"
 #include "adiuva-sse-decoder.h"
 #include "adiuva-wire-codec.h"
