@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 #define ADIUVA_CLI_DEFAULT_MODEL_SETTING "gateway.default-model"
 /* Model aliases, a JSON object alias → alias or PROVIDER/MODEL. */
 #define ADIUVA_CLI_ALIASES_SETTING "gateway.aliases"
+/* Preference routing: the JSON of adiuva_router_to_json(). */
+#define ADIUVA_CLI_ROUTES_SETTING "gateway.routes"
 
 AdiuvaGatewayClient *adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
                                                     const char       *only,
@@ -22,6 +24,12 @@ JsonObject          *adiuva_cli_load_aliases (AdiuvaStore *store,
 gboolean             adiuva_cli_set_aliases (AdiuvaGatewayClient *client,
                                              JsonObject          *aliases,
                                              GError             **error);
+AdiuvaRouter        *adiuva_cli_load_router (AdiuvaStore *store,
+                                             GError     **error);
+gboolean             adiuva_cli_check_model (AdiuvaStore *store,
+                                             const char  *model,
+                                             gboolean     allow_auto,
+                                             GError     **error);
 void                 adiuva_cli_log_call_cb (const AdiuvaCallMetrics *metrics,
                                              gpointer                 store);
 GAsyncResult        *adiuva_cli_wait (GAsyncResult **slot);

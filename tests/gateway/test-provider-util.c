@@ -110,6 +110,72 @@ test_provider_requests (TestProvider *self)
   return json_array_ref (json_node_get_array (node));
 }
 
+/**
+ * test_provider_openai_answer:
+ * @content: what the model says
+ *
+ * Returns: (transfer full): a script (one step) that answers the next OpenAI chat request,
+ *   not streamed, with @content, as a model would
+ */
+char *
+test_provider_openai_answer (const char *content)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) answer = NULL;
+  g_autoptr (JsonNode) steps = NULL;
+  g_autofree char *body = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, "chatcmpl-router");
+  json_builder_set_member_name (builder, "object");
+  json_builder_add_string_value (builder, "chat.completion");
+  json_builder_set_member_name (builder, "created");
+  json_builder_add_int_value (builder, 1763700000);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, "gpt-router");
+  json_builder_set_member_name (builder, "choices");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "index");
+  json_builder_add_int_value (builder, 0);
+  json_builder_set_member_name (builder, "message");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "assistant");
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, content);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "finish_reason");
+  json_builder_add_string_value (builder, "stop");
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "usage");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "prompt_tokens");
+  json_builder_add_int_value (builder, 120);
+  json_builder_set_member_name (builder, "completion_tokens");
+  json_builder_add_int_value (builder, 7);
+  json_builder_set_member_name (builder, "total_tokens");
+  json_builder_add_int_value (builder, 127);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  answer = json_builder_get_root (builder);
+  body = json_to_string (answer, FALSE);
+
+  json_builder_reset (builder);
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "match");
+  json_builder_add_string_value (builder, "POST /v1/chat/completions");
+  json_builder_set_member_name (builder, "body");
+  json_builder_add_string_value (builder, body);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  steps = json_builder_get_root (builder);
+  return json_to_string (steps, FALSE);
+}
+
 /* A port of 127.0.0.1 nothing listens on: bound, then closed again. */
 guint
 test_provider_closed_port (void)

@@ -20,6 +20,7 @@ void          test_provider_script (TestProvider *self,
                                     const char   *steps);
 JsonArray    *test_provider_requests (TestProvider *self);
 guint         test_provider_closed_port (void);
+char         *test_provider_openai_answer (const char *content);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestProvider, test_provider_stop)
 

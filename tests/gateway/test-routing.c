@@ -553,66 +553,6 @@ request_model (JsonArray *all,
   return json_object_get_string_member_with_default (json_node_get_object (body), "model", NULL);
 }
 
-/* A step answering the next OpenAI chat request with @content, as a model would. */
-static char *
-router_answer (const char *content)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) answer = NULL;
-  g_autoptr (JsonNode) steps = NULL;
-  g_autofree char *body = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, "chatcmpl-router");
-  json_builder_set_member_name (builder, "object");
-  json_builder_add_string_value (builder, "chat.completion");
-  json_builder_set_member_name (builder, "created");
-  json_builder_add_int_value (builder, 1763700000);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, "gpt-router");
-  json_builder_set_member_name (builder, "choices");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "index");
-  json_builder_add_int_value (builder, 0);
-  json_builder_set_member_name (builder, "message");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, "assistant");
-  json_builder_set_member_name (builder, "content");
-  json_builder_add_string_value (builder, content);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "finish_reason");
-  json_builder_add_string_value (builder, "stop");
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "usage");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "prompt_tokens");
-  json_builder_add_int_value (builder, 120);
-  json_builder_set_member_name (builder, "completion_tokens");
-  json_builder_add_int_value (builder, 7);
-  json_builder_set_member_name (builder, "total_tokens");
-  json_builder_add_int_value (builder, 127);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  answer = json_builder_get_root (builder);
-  body = json_to_string (answer, FALSE);
-
-  json_builder_reset (builder);
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "match");
-  json_builder_add_string_value (builder, "POST /v1/chat/completions");
-  json_builder_set_member_name (builder, "body");
-  json_builder_add_string_value (builder, body);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  steps = json_builder_get_root (builder);
-  return json_to_string (steps, FALSE);
-}
-
 static void
 use_router_model (Fixture    *f,
                   const char *model_ref,
@@ -642,7 +582,7 @@ test_router_model (Fixture      *f,
     return;
 
   use_router_model (f, "oa/gpt-router", 10000);
-  steps = router_answer ("{\"route\": \"coding\"}");
+  steps = test_provider_openai_answer ("{\"route\": \"coding\"}");
   test_provider_script (f->server, steps);
   /* The rules would say writing: the router model's word counts. */
   run_chat (f, ADIUVA_MODEL_AUTO, "A poem, in Python, that prints itself", NULL, &r);
@@ -717,7 +657,7 @@ test_router_nonsense (Fixture      *f,
 
   if (f->server == NULL)
     return;
-  steps = router_answer ("I would say the coding route, probably.");
+  steps = test_provider_openai_answer ("I would say the coding route, probably.");
   check_rules_decide (f, steps, 10000);
   g_assert_nonnull (strstr (debug_log->str, "no JSON object in the answer"));
 }
@@ -730,7 +670,7 @@ test_router_unknown_route (Fixture      *f,
 
   if (f->server == NULL)
     return;
-  steps = router_answer ("```json\n{\"route\": \"cooking\"}\n```");
+  steps = test_provider_openai_answer ("```json\n{\"route\": \"cooking\"}\n```");
   check_rules_decide (f, steps, 10000);
   g_assert_nonnull (strstr (debug_log->str, "no route is named \"cooking\""));
 }
@@ -743,7 +683,7 @@ test_router_not_a_route (Fixture      *f,
 
   if (f->server == NULL)
     return;
-  steps = router_answer ("{\"route\": [\"coding\"]}");
+  steps = test_provider_openai_answer ("{\"route\": [\"coding\"]}");
   check_rules_decide (f, steps, 10000);
 }
 
@@ -817,7 +757,7 @@ test_router_alias (Fixture      *f,
   g_assert_true (adiuva_gateway_client_set_alias (f->client, "small", "tiny", &error));
   g_assert_true (adiuva_gateway_client_set_alias (f->client, "tiny", "oa/gpt-router-mini", &error));
   use_router_model (f, "small", 10000);
-  steps = router_answer ("{\"route\": \"Chat\"}");
+  steps = test_provider_openai_answer ("{\"route\": \"Chat\"}");
   test_provider_script (f->server, steps);
   run_chat (f, ADIUVA_MODEL_AUTO, "Fix the bug in my code", NULL, &r);
   g_assert_no_error (r.error);
