@@ -122,7 +122,6 @@ test_provider_openai_answer (const char *content)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) answer = NULL;
-  g_autoptr (JsonNode) steps = NULL;
   g_autofree char *body = NULL;
 
   json_builder_begin_object (builder);
@@ -163,11 +162,28 @@ test_provider_openai_answer (const char *content)
   answer = json_builder_get_root (builder);
   body = json_to_string (answer, FALSE);
 
-  json_builder_reset (builder);
+  return test_provider_body_step ("POST /v1/chat/completions", body);
+}
+
+/**
+ * test_provider_body_step:
+ * @match: which requests the step answers
+ * @body: what it answers
+ *
+ * Returns: (transfer full): a script of one step answering the next request matching @match
+ *   with @body
+ */
+char *
+test_provider_body_step (const char *match,
+                         const char *body)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) steps = NULL;
+
   json_builder_begin_array (builder);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "match");
-  json_builder_add_string_value (builder, "POST /v1/chat/completions");
+  json_builder_add_string_value (builder, match);
   json_builder_set_member_name (builder, "body");
   json_builder_add_string_value (builder, body);
   json_builder_end_object (builder);

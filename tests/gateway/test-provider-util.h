@@ -21,6 +21,8 @@ void          test_provider_script (TestProvider *self,
 JsonArray    *test_provider_requests (TestProvider *self);
 guint         test_provider_closed_port (void);
 char         *test_provider_openai_answer (const char *content);
+char         *test_provider_body_step (const char *match,
+                                       const char *body);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestProvider, test_provider_stop)
 

@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "adiuva-gateway-client-private.h"
 #include "adiuva-gateway.h"
 #include "test-provider-util.h"
@@ -622,6 +624,44 @@ test_router_model (Fixture      *f,
   result_clear (&r);
 }
 
+/* A local router model keeps the conversation on the machine: Ollama's JSON mode. */
+static void
+test_router_model_ollama (Fixture      *f,
+                          gconstpointer data)
+{
+  g_autoptr (JsonArray) all = NULL;
+  g_autofree char *steps = NULL;
+  JsonObject      *body;
+  Result           r;
+
+  if (f->server == NULL)
+    return;
+
+  use_router_model (f, "ol/qwen2.5:1.5b", 10000);
+  steps = test_provider_body_step ("POST /api/chat",
+                                   "{\"model\": \"qwen2.5:1.5b\", "
+                                   "\"created_at\": \"2025-11-20T10:00:00Z\", "
+                                   "\"message\": {\"role\": \"assistant\", "
+                                   "\"content\": \"{\\\"route\\\": \\\"writing\\\"}\"}, "
+                                   "\"done\": true, \"done_reason\": \"stop\", "
+                                   "\"prompt_eval_count\": 90, \"eval_count\": 7}");
+  test_provider_script (f->server, steps);
+  run_chat (f, ADIUVA_MODEL_AUTO, "There is a bug in my code", NULL, &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (r.metrics->route, ==, "writing (router)");
+
+  all = test_provider_requests (f->server);
+  g_assert_cmpuint (json_array_get_length (all), ==, 2);
+  g_assert_cmpstr (request_path (all, 0), ==, "/api/chat");
+  body = json_node_get_object (json_object_get_member (request_at (all, 0), "body"));
+  g_assert_cmpstr (json_object_get_string_member (body, "model"), ==, "qwen2.5:1.5b");
+  g_assert_cmpstr (json_object_get_string_member (body, "format"), ==, "json");
+  g_assert_false (json_object_get_boolean_member (body, "stream"));
+  g_assert_cmpstr (request_path (all, 1), ==,
+                   "/v1beta/models/gemini-2.5-flash:streamGenerateContent");
+  result_clear (&r);
+}
+
 /* The router model fails in some way: the rules choose writing, by the keyword. */
 static void
 check_rules_decide (Fixture    *f,
@@ -849,6 +889,63 @@ test_cancel_while_routing (Fixture      *f,
   result_clear (&r);
 }
 
+static void
+loopback_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GBytes **body = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Tools on the machine may ask for auto through the loopback endpoint too. */
+static void
+test_loopback_auto (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (AdiuvaLoopbackServer) loopback = NULL;
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) request = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonArray) all = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  const char      *json = "{\"model\": \"auto\", \"messages\": [{\"role\": \"user\", "
+                          "\"content\": \"There is a bug in my code\"}]}";
+
+  if (f->server == NULL)
+    return;
+
+  loopback = adiuva_loopback_server_new (f->client, "token-routing");
+  adiuva_loopback_server_set_default_model (loopback, "ol/llama3.2");
+  g_assert_true (adiuva_loopback_server_listen (loopback, 0, &error));
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u/v1/chat/completions",
+                         adiuva_loopback_server_get_port (loopback));
+  session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
+  msg = soup_message_new ("POST", url);
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization",
+                               "Bearer token-routing");
+  request = g_bytes_new_static (json, strlen (json));
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, loopback_cb, &body);
+  while (body == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+
+  /* The rules chose coding, not the default model. */
+  all = test_provider_requests (f->server);
+  g_assert_cmpuint (json_array_get_length (all), ==, 1);
+  g_assert_cmpstr (request_path (all, 0), ==, "/v1/messages");
+  g_assert_cmpuint (f->attempts->len, ==, 1);
+  g_assert_cmpstr (((AdiuvaCallMetrics *) f->attempts->pdata[0])->route, ==, "coding (rules)");
+  adiuva_loopback_server_disconnect (loopback);
+}
+
 /* Offline preference */
 
 static void
@@ -989,6 +1086,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/routing/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("router-model", test_router_model);
+  ADD ("router-model-ollama", test_router_model_ollama);
   ADD ("router-nonsense", test_router_nonsense);
   ADD ("router-unknown-route", test_router_unknown_route);
   ADD ("router-not-a-route", test_router_not_a_route);
@@ -999,6 +1097,7 @@ main (int   argc,
   ADD ("route-fallback", test_route_fallback);
   ADD ("no-routes", test_no_routes);
   ADD ("cancel-while-routing", test_cancel_while_routing);
+  ADD ("loopback-auto", test_loopback_auto);
   ADD ("offline-local-first", test_offline_local_first);
   ADD ("offline-no-local", test_offline_no_local);
   ADD ("connect-failures", test_connect_failures);
