@@ -173,6 +173,8 @@ run_chat (AdiuvaCliContext       *cli,
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (AdiuvaChatRequest) request = NULL;
+  g_autoptr (AdiuvaChatMessage) system_message = NULL;
+  g_autoptr (AdiuvaChatMessage) user_message = NULL;
   g_autoptr (AdiuvaChatMessage) answer = NULL;
   g_autoptr (AdiuvaChatMessage) partial = NULL;
   g_autoptr (AdiuvaCallMetrics) metrics = NULL;
@@ -245,11 +247,14 @@ run_chat (AdiuvaCliContext       *cli,
 
   request = adiuva_chat_request_new (resolved != NULL ? strchr (resolved, '/') + 1 : model);
   request->stream = TRUE;
+  /* The request takes its own references to the messages. */
   if (system != NULL)
-    adiuva_chat_request_add_message (request,
-                                     adiuva_chat_message_new_text (ADIUVA_ROLE_SYSTEM, system));
-  adiuva_chat_request_add_message (request,
-                                   adiuva_chat_message_new_text (ADIUVA_ROLE_USER, prompt));
+    {
+      system_message = adiuva_chat_message_new_text (ADIUVA_ROLE_SYSTEM, system);
+      adiuva_chat_request_add_message (request, system_message);
+    }
+  user_message = adiuva_chat_message_new_text (ADIUVA_ROLE_USER, prompt);
+  adiuva_chat_request_add_message (request, user_message);
 
   interrupt = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
   adiuva_gateway_client_chat_async (client, model, request, "cli", delta_cb, &run, cancellable,

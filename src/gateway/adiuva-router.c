@@ -448,6 +448,8 @@ new_router_request (AdiuvaRouter      *self,
 {
   g_autoptr (GString) system = g_string_new (NULL);
   g_autoptr (GString) user = g_string_new (NULL);
+  g_autoptr (AdiuvaChatMessage) system_message = NULL;
+  g_autoptr (AdiuvaChatMessage) user_message = NULL;
   AdiuvaChatRequest *router_request = adiuva_chat_request_new (self->router_model);
   guint              first = 0;
   guint              shown = 0;
@@ -494,10 +496,10 @@ new_router_request (AdiuvaRouter      *self,
   g_string_append (user, "\nWhich route fits the latest user message? Answer with the JSON "
                          "object only.");
 
-  adiuva_chat_request_add_message (router_request,
-                                   adiuva_chat_message_new_text (ADIUVA_ROLE_SYSTEM, system->str));
-  adiuva_chat_request_add_message (router_request,
-                                   adiuva_chat_message_new_text (ADIUVA_ROLE_USER, user->str));
+  system_message = adiuva_chat_message_new_text (ADIUVA_ROLE_SYSTEM, system->str);
+  user_message = adiuva_chat_message_new_text (ADIUVA_ROLE_USER, user->str);
+  adiuva_chat_request_add_message (router_request, system_message);
+  adiuva_chat_request_add_message (router_request, user_message);
   router_request->response_format = ADIUVA_RESPONSE_FORMAT_JSON_OBJECT;
   router_request->temperature = 0;
   router_request->max_tokens = ROUTER_MAX_TOKENS;

@@ -81,7 +81,9 @@ new_request (const char *const *texts)
     {
       AdiuvaRole role = i % 2 == 0 ? ADIUVA_ROLE_USER : ADIUVA_ROLE_ASSISTANT;
 
-      adiuva_chat_request_add_message (request, adiuva_chat_message_new_text (role, texts[i]));
+      g_autoptr (AdiuvaChatMessage) message = adiuva_chat_message_new_text (role, texts[i]);
+
+      adiuva_chat_request_add_message (request, message);
     }
   return request;
 }
