@@ -142,8 +142,8 @@ adiuva_route_new (const char        *name,
   if (!check_name (name, error))
     return NULL;
 
-  if (description == NULL || g_utf8_strlen (description, -1) == 0 ||
-      !g_utf8_validate (description, -1, NULL))
+  if (description == NULL || !g_utf8_validate (description, -1, NULL) ||
+      description[strspn (description, " \t\r\n")] == '\0')
     {
       g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
                    _ ("The route “%s” needs a description: the router model chooses by it."),

@@ -306,6 +306,9 @@ test_route_validation (void)
   g_assert_null (adiuva_route_new ("r", "", one_model, &error));
   g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
   g_clear_error (&error);
+  g_assert_null (adiuva_route_new ("r", " \n ", one_model, &error));
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
 
   g_assert_false (adiuva_router_set_router_model (router, "auto", &error));
   g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
