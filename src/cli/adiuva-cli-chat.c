@@ -136,6 +136,11 @@ answer_to_json (AdiuvaChatMessage       *message,
       json_builder_add_string_value (builder, m->provider);
       json_builder_set_member_name (builder, "model");
       json_builder_add_string_value (builder, m->model);
+      json_builder_set_member_name (builder, "route");
+      if (m->route != NULL)
+        json_builder_add_string_value (builder, m->route);
+      else
+        json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "outcome");
       json_builder_add_string_value (builder, m->outcome);
       add_int (builder, "http_status", m->http_status);
@@ -168,9 +173,10 @@ run_chat (AdiuvaCliContext       *cli,
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (AdiuvaChatRequest) request = NULL;
+  g_autoptr (AdiuvaChatMessage) system_message = NULL;
+  g_autoptr (AdiuvaChatMessage) user_message = NULL;
   g_autoptr (AdiuvaChatMessage) answer = NULL;
   g_autoptr (AdiuvaChatMessage) partial = NULL;
-  g_autoptr (AdiuvaChatMessage) user = NULL;
   g_autoptr (AdiuvaCallMetrics) metrics = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
@@ -183,8 +189,9 @@ run_chat (AdiuvaCliContext       *cli,
   int                status;
   const GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &model,
-      N_ ("Ask MODEL of PROVIDER (see “adiuva-cli models”), or the model an alias stands for "
-          "(see “adiuva-cli alias”), instead of the default model."),
+      N_ ("Ask MODEL of PROVIDER (see “adiuva-cli models”), the model an alias stands for "
+          "(see “adiuva-cli alias”), or auto to let the workspace’s routes choose (see "
+          "“adiuva-cli route”), instead of the default model."),
       N_ ("PROVIDER/MODEL") },
     { "system", 0, 0, G_OPTION_ARG_STRING, &system,
       N_ ("Give the model TEXT as its system instructions."), N_ ("TEXT") },
@@ -230,23 +237,24 @@ run_chat (AdiuvaCliContext       *cli,
     provider = g_strndup (model, slash - model);
 
   client = adiuva_cli_new_gateway_client (cli, provider, NULL, &error);
-  if (client == NULL || (resolved = adiuva_gateway_client_resolve_model (client, model,
-                                                                         &error)) == NULL)
+  if (client == NULL)
+    return adiuva_cli_context_report (cli, error);
+  /* auto is routed by the gateway; anything else must lead to a model now. */
+  if (!g_str_equal (model, ADIUVA_MODEL_AUTO) &&
+      (resolved = adiuva_gateway_client_resolve_model (client, model, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
   adiuva_gateway_client_set_usage_func (client, adiuva_cli_log_call_cb, store, NULL);
 
-  request = adiuva_chat_request_new (strchr (resolved, '/') + 1);
+  request = adiuva_chat_request_new (resolved != NULL ? strchr (resolved, '/') + 1 : model);
   request->stream = TRUE;
-  /* The request takes references of its own. */
+  /* The request takes its own references to the messages. */
   if (system != NULL)
     {
-      g_autoptr (AdiuvaChatMessage) instructions = adiuva_chat_message_new_text (ADIUVA_ROLE_SYSTEM,
-                                                                                 system);
-
-      adiuva_chat_request_add_message (request, instructions);
+      system_message = adiuva_chat_message_new_text (ADIUVA_ROLE_SYSTEM, system);
+      adiuva_chat_request_add_message (request, system_message);
     }
-  user = adiuva_chat_message_new_text (ADIUVA_ROLE_USER, prompt);
-  adiuva_chat_request_add_message (request, user);
+  user_message = adiuva_chat_message_new_text (ADIUVA_ROLE_USER, prompt);
+  adiuva_chat_request_add_message (request, user_message);
 
   interrupt = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
   adiuva_gateway_client_chat_async (client, model, request, "cli", delta_cb, &run, cancellable,
@@ -346,16 +354,18 @@ run_usage (AdiuvaCliContext       *cli,
 const AdiuvaCliCommand adiuva_cli_chat_command = {
   .name = "chat",
   .summary = N_ ("ask a language model"),
-  .synopsis = N_ ("[--model PROVIDER/MODEL|ALIAS] [--system TEXT] [PROMPT…]"),
+  .synopsis = N_ ("[--model PROVIDER/MODEL|ALIAS|auto] [--system TEXT] [PROMPT…]"),
   .description = N_ (
       "Sends PROMPT, or standard input when no PROMPT is given, to a model and prints the "
       "answer as it arrives. The model is --model, or the workspace's default model, chosen "
       "with “adiuva-cli models --set-default PROVIDER/MODEL”; either may be an alias (see "
-      "adiuva-cli alias).\n"
+      "adiuva-cli alias), or auto, which lets the workspace’s routes choose the model (see "
+      "adiuva-cli route).\n"
       "\n"
       "With --json, prints one object when the answer is complete: the message with its tool "
-      "calls, the usage the provider reported and the call's metrics. Every attempt is "
-      "written to the call log (see adiuva-cli usage)."),
+      "calls, the usage the provider reported and the call's metrics, with the route taken "
+      "when the model was auto. Every attempt is written to the call log (see adiuva-cli "
+      "usage)."),
   .examples = N_ ("  adiuva-cli chat --model work/gpt-4o-mini 'Summarise: …'\n"
                   "  git diff | adiuva-cli chat --model local/llama3.2 --system 'Review this'"),
   .max_args = -1,

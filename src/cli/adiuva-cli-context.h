@@ -145,6 +145,7 @@ extern const AdiuvaCliCommand adiuva_cli_search_command;
 extern const AdiuvaCliCommand adiuva_cli_provider_command;
 extern const AdiuvaCliCommand adiuva_cli_models_command;
 extern const AdiuvaCliCommand adiuva_cli_alias_command;
+extern const AdiuvaCliCommand adiuva_cli_route_command;
 extern const AdiuvaCliCommand adiuva_cli_chat_command;
 extern const AdiuvaCliCommand adiuva_cli_usage_command;
 extern const AdiuvaCliCommand adiuva_cli_gateway_command;

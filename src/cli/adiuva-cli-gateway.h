@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 /* Budgets (a JSON array) and rate limits (a JSON object); see adiuva-cli-budget.c. */
 #define ADIUVA_CLI_BUDGETS_SETTING "gateway.budgets"
 #define ADIUVA_CLI_LIMITS_SETTING "gateway.limits"
+/* Preference routing: the JSON of adiuva_router_to_json(). */
+#define ADIUVA_CLI_ROUTES_SETTING "gateway.routes"
 
 AdiuvaGatewayClient *adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
                                                     const char       *only,
@@ -31,6 +33,12 @@ gboolean             adiuva_cli_load_budgets (AdiuvaBudgets *budgets,
 gboolean             adiuva_cli_load_limits (AdiuvaRateLimiter *limiter,
                                              AdiuvaStore       *store,
                                              GError           **error);
+AdiuvaRouter        *adiuva_cli_load_router (AdiuvaStore *store,
+                                             GError     **error);
+gboolean             adiuva_cli_check_model (AdiuvaStore *store,
+                                             const char  *model,
+                                             gboolean     allow_auto,
+                                             GError     **error);
 void                 adiuva_cli_log_call_cb (const AdiuvaCallMetrics *metrics,
                                              gpointer                 store);
 GAsyncResult        *adiuva_cli_wait (GAsyncResult **slot);

@@ -92,6 +92,7 @@ adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr (JsonArray) providers = NULL;
   g_autoptr (JsonObject) aliases = NULL;
+  g_autoptr (AdiuvaRouter) router = NULL;
   AdiuvaStore *store = adiuva_cli_context_open_store (cli, error);
 
   if (store == NULL || (providers = load_providers (store, error)) == NULL)
@@ -143,6 +144,11 @@ adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
       !adiuva_cli_load_budgets (adiuva_gateway_client_get_budgets (client), store, error) ||
       !adiuva_cli_load_limits (adiuva_gateway_client_get_rate_limiter (client), store, error))
     return NULL;
+
+  router = adiuva_cli_load_router (store, error);
+  if (router == NULL)
+    return NULL;
+  adiuva_gateway_client_set_router (client, router);
 
   if (names != NULL)
     *names = g_strv_builder_end (builder);
@@ -520,51 +526,89 @@ run_provider_test (AdiuvaCliContext       *cli,
   return ADIUVA_CLI_EXIT_OK;
 }
 
-static int
-set_default_model (AdiuvaCliContext *cli,
-                   const char       *model)
+/**
+ * adiuva_cli_check_model:
+ * @model: what the user named a model by
+ *
+ * Checks that @model is an alias that is set, or PROVIDER/MODEL with a provider of the
+ * workspace; with @allow_auto, %ADIUVA_MODEL_AUTO when the workspace has routes.
+ */
+gboolean
+adiuva_cli_check_model (AdiuvaStore *store,
+                        const char  *model,
+                        gboolean     allow_auto,
+                        GError     **error)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (JsonArray) providers = NULL;
   g_autoptr (JsonObject) aliases = NULL;
+  g_autoptr (AdiuvaRouter) router = NULL;
   g_autofree char *provider = NULL;
   const char      *slash = strchr (model, '/');
-  AdiuvaStore     *store;
+
+  if (!allow_auto && g_str_equal (model, ADIUVA_MODEL_AUTO))
+    {
+      g_set_error (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
+                   _ ("“%s” chooses a route; name a model as PROVIDER/MODEL or an alias."),
+                   model);
+      return FALSE;
+    }
+  if (g_str_equal (model, ADIUVA_MODEL_AUTO))
+    {
+      if ((router = adiuva_cli_load_router (store, error)) == NULL)
+        return FALSE;
+      if (adiuva_router_get_n_routes (router) > 0)
+        return TRUE;
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
+                   _ ("“%s” chooses among the workspace’s routes, and it has none; add one with "
+                      "“adiuva-cli route set”."),
+                   model);
+      return FALSE;
+    }
 
   if (model[0] == '\0' || (slash != NULL && (slash == model || slash[1] == '\0')))
     {
-      g_set_error (&error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
+      g_set_error (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
                    _ ("“%s” is neither PROVIDER/MODEL nor an alias."), model);
-      return adiuva_cli_context_report (cli, error);
+      return FALSE;
     }
-
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL)
-    return adiuva_cli_context_report (cli, error);
 
   if (slash == NULL)
     {
       /* An alias is checked only for being set: what it leads to may change. */
-      if ((aliases = adiuva_cli_load_aliases (store, &error)) == NULL)
-        return adiuva_cli_context_report (cli, error);
+      if ((aliases = adiuva_cli_load_aliases (store, error)) == NULL)
+        return FALSE;
       if (!json_object_has_member (aliases, model))
         {
-          g_set_error (&error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
+          g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
                        _ ("No alias is called “%s”; see “adiuva-cli alias list”."), model);
-          return adiuva_cli_context_report (cli, error);
+          return FALSE;
         }
     }
   else
     {
       provider = g_strndup (model, slash - model);
-      if ((providers = load_providers (store, &error)) == NULL)
-        return adiuva_cli_context_report (cli, error);
+      if ((providers = load_providers (store, error)) == NULL)
+        return FALSE;
       if (find_provider (providers, provider) < 0)
         {
-          set_provider_not_found (&error, provider);
-          return adiuva_cli_context_report (cli, error);
+          set_provider_not_found (error, provider);
+          return FALSE;
         }
     }
+
+  return TRUE;
+}
+
+static int
+set_default_model (AdiuvaCliContext *cli,
+                   const char       *model)
+{
+  g_autoptr (GError) error = NULL;
+  AdiuvaStore *store;
+
+  store = adiuva_cli_context_open_store (cli, &error);
+  if (store == NULL || !adiuva_cli_check_model (store, model, TRUE, &error))
+    return adiuva_cli_context_report (cli, error);
 
   if (!adiuva_store_set_setting (store, ADIUVA_CLI_DEFAULT_MODEL_SETTING, model, &error))
     return adiuva_cli_context_report (cli, error);

@@ -19,6 +19,7 @@ static const AdiuvaCliCommand *const commands[] = {
   &adiuva_cli_provider_command,
   &adiuva_cli_models_command,
   &adiuva_cli_alias_command,
+  &adiuva_cli_route_command,
   &adiuva_cli_chat_command,
   &adiuva_cli_usage_command,
   &adiuva_cli_gateway_command,

@@ -35,6 +35,7 @@ adiuva_call_metrics_copy (const AdiuvaCallMetrics *self)
   copy->caller = g_strdup (self->caller);
   copy->provider = g_strdup (self->provider);
   copy->model = g_strdup (self->model);
+  copy->route = g_strdup (self->route);
   copy->outcome = g_strdup (self->outcome);
 
   return copy;
@@ -49,6 +50,7 @@ adiuva_call_metrics_free (AdiuvaCallMetrics *self)
   g_free (self->caller);
   g_free (self->provider);
   g_free (self->model);
+  g_free (self->route);
   g_free (self->outcome);
   g_free (self);
 }

@@ -14,6 +14,9 @@ typedef struct _AdiuvaCallMetrics AdiuvaCallMetrics;
  * @caller: who asked (e.g. `assistant`, `plugin:invoices`), as given to the gateway
  * @provider: the user's name of the provider that was asked
  * @model: the model as the provider names it
+ * @route: (nullable): for a call to %ADIUVA_MODEL_AUTO, the route preference routing chose
+ *   and the selector that chose it: `coding (router)`, `coding (rules)`, `chat (default)`;
+ *   %NULL for other calls
  * @outcome: `ok`, `cancelled`, or `error:` and the #AdiuvaGatewayError nick
  *   (`error:rate-limited`, `error:network`, …)
  * @http_status: the provider's HTTP status, 0 when no answer arrived
@@ -36,6 +39,7 @@ struct _AdiuvaCallMetrics
   char       *caller;
   char       *provider;
   char       *model;
+  char       *route;
   char       *outcome;
   guint       http_status;
   guint       fallback_hops;

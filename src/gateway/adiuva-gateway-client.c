@@ -10,8 +10,10 @@
 
 #include "adiuva-budgets.h"
 #include "adiuva-chat-accumulator.h"
+#include "adiuva-connectivity-private.h"
 #include "adiuva-gateway-client-private.h"
 #include "adiuva-rate-limiter.h"
+#include "adiuva-router-private.h"
 #include "adiuva-wire-codec-private.h"
 #include "adiuva-gateway-enums.h"
 #include "adiuva-provider-settings-private.h"
@@ -66,6 +68,8 @@ struct _AdiuvaGatewayClient
   AdiuvaRateLimiter   *limiter;
   AdiuvaBudgets       *budgets;
   AdiuvaGatewayStats  *stats;
+  AdiuvaRouter        *router;    /* for ADIUVA_MODEL_AUTO */
+  AdiuvaConnectivity  *connectivity;
 
   AdiuvaUsageFunc usage_func;
   gpointer        usage_data;
@@ -119,6 +123,7 @@ typedef struct
   GCancellable        *caller_cancellable;
   gulong               caller_handler;
   GPtrArray           *targets; /* "provider/model" */
+  char                *route;   /* "name (selector)" when routed */
   guint                target;
   guint                retries; /* of the current target */
   gint64               started;
@@ -477,6 +482,7 @@ call_free (Call *call)
   g_clear_pointer (&call->request, adiuva_chat_request_unref);
   g_clear_pointer (&call->caller, g_free);
   g_clear_pointer (&call->targets, g_ptr_array_unref);
+  g_clear_pointer (&call->route, g_free);
   g_clear_error (&call->last_error);
   g_clear_pointer (&call->metrics, adiuva_call_metrics_free);
   g_clear_pointer (&call->partial, adiuva_chat_message_unref);
@@ -649,6 +655,7 @@ attempt_metrics (Call         *call,
   metrics->caller = g_strdup (call->caller);
   metrics->provider = g_strdup (call->provider);
   metrics->model = g_strdup (call->model);
+  metrics->route = g_strdup (call->route);
   metrics->outcome = outcome_for_error (error);
   metrics->http_status = call->msg != NULL ? soup_message_get_status (call->msg) : 0;
   metrics->fallback_hops = call->target;
@@ -727,9 +734,10 @@ report_attempt (Call         *call,
   call->metrics = attempt_metrics (call, error, call->attempt_started);
   call->reported_target = call->target;
   account_attempt (call);
-  g_debug ("%s: %s/%s %s after %" G_GINT64_FORMAT " ms (hop %u, retry %u)", call->caller,
+  g_debug ("%s: %s/%s %s after %" G_GINT64_FORMAT " ms (hop %u, retry %u%s%s)", call->caller,
            call->provider, call->model, call->metrics->outcome, call->metrics->latency_us / 1000,
-           call->target, call->retries);
+           call->target, call->retries, call->route != NULL ? ", route " : "",
+           call->route != NULL ? call->route : "");
   if (self->usage_func != NULL)
     self->usage_func (call->metrics, self->usage_data);
 }
@@ -940,6 +948,8 @@ attempt_failed (Call   *call,
 static void
 attempt_succeeded (Call *call)
 {
+  _adiuva_connectivity_record (call->self->connectivity,
+                               _adiuva_provider_is_local (call->info, call->settings), NULL);
   report_attempt (call, NULL);
   breaker_record (call->self, call->provider, NULL);
   end_attempt (call);
@@ -1073,6 +1083,8 @@ send_cb (GObject      *source,
   call->body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (call->body == NULL)
     {
+      _adiuva_connectivity_record (call->self->connectivity,
+                                   _adiuva_provider_is_local (call->info, call->settings), error);
       attempt_failed (call, transport_error (call, error));
       return;
     }
@@ -1327,6 +1339,8 @@ adiuva_gateway_client_finalize (GObject *object)
   g_clear_pointer (&self->limiter, adiuva_rate_limiter_free);
   g_clear_pointer (&self->budgets, adiuva_budgets_free);
   g_clear_object (&self->stats);
+  g_clear_object (&self->router);
+  g_clear_pointer (&self->connectivity, _adiuva_connectivity_free);
 
   G_OBJECT_CLASS (adiuva_gateway_client_parent_class)->finalize (object);
 }
@@ -1471,6 +1485,8 @@ adiuva_gateway_client_init (AdiuvaGatewayClient *self)
   self->limiter = adiuva_rate_limiter_new ();
   self->budgets = adiuva_budgets_new ();
   self->stats = adiuva_gateway_stats_new ();
+  self->connectivity = _adiuva_connectivity_new ();
+  self->router = adiuva_router_new ();
   self->connect_timeout_s = DEFAULT_CONNECT_TIMEOUT_S;
   self->idle_timeout_s = DEFAULT_IDLE_TIMEOUT_S;
   self->max_retries = DEFAULT_MAX_RETRIES;
@@ -1506,6 +1522,15 @@ _adiuva_gateway_client_set_timings (AdiuvaGatewayClient *self,
   self->backoff_base_ms = backoff_base_ms;
   self->backoff_max_ms = backoff_max_ms;
   self->breaker_cooldown_ms = breaker_cooldown_ms;
+}
+
+void
+_adiuva_gateway_client_set_network_state (AdiuvaGatewayClient *self,
+                                          AdiuvaNetworkState   state)
+{
+  g_assert (ADIUVA_IS_GATEWAY_CLIENT (self));
+
+  _adiuva_connectivity_set_network_state (self->connectivity, state);
 }
 
 /**
@@ -1719,6 +1744,14 @@ adiuva_gateway_client_set_alias (AdiuvaGatewayClient *self,
                    _ ("“%s” cannot be an alias: an alias is a name without a slash."), alias);
       return FALSE;
     }
+  if (g_str_equal (alias, ADIUVA_MODEL_AUTO) || g_strcmp0 (target, ADIUVA_MODEL_AUTO) == 0)
+    {
+      g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                   _ ("“%s” is kept for preference routing: it cannot be an alias or what one "
+                      "stands for."),
+                   ADIUVA_MODEL_AUTO);
+      return FALSE;
+    }
 
   if (target == NULL)
     {
@@ -1801,6 +1834,36 @@ adiuva_gateway_client_resolve_model (AdiuvaGatewayClient *self,
 }
 
 /**
+ * adiuva_gateway_client_set_router:
+ * @router: (nullable): the routes for %ADIUVA_MODEL_AUTO; %NULL sets none
+ *
+ * Calls already routing keep the router they started with.
+ */
+void
+adiuva_gateway_client_set_router (AdiuvaGatewayClient *self,
+                                  AdiuvaRouter        *router)
+{
+  g_return_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self));
+  g_return_if_fail (router == NULL || ADIUVA_IS_ROUTER (router));
+
+  g_clear_object (&self->router);
+  self->router = router != NULL ? g_object_ref (router) : adiuva_router_new ();
+}
+
+/**
+ * adiuva_gateway_client_get_router:
+ *
+ * Returns: (transfer none): the router; one without routes when none was set
+ */
+AdiuvaRouter *
+adiuva_gateway_client_get_router (AdiuvaGatewayClient *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self), NULL);
+
+  return self->router;
+}
+
+/**
  * adiuva_gateway_client_set_usage_func:
  * @func: (nullable): called with the metrics of every attempt that sent a request, whatever its
  *   outcome (retries and fallback hops each get their own); the store keeps them in its LLM
@@ -1821,6 +1884,85 @@ adiuva_gateway_client_set_usage_func (AdiuvaGatewayClient *self,
   self->usage_func = func;
   self->usage_data = user_data;
   self->usage_destroy = destroy;
+}
+
+/* When offline, the chain's local models go first (see adiuva-connectivity.c). */
+static void
+prefer_local (Call *call)
+{
+  AdiuvaGatewayClient *self = call->self;
+  g_autofree gboolean *local = g_new0 (gboolean, call->targets->len);
+  gboolean             any_local = FALSE;
+  gboolean             any_remote = FALSE;
+
+  for (guint i = 0; i < call->targets->len; i++)
+    {
+      g_autofree char          *resolved = NULL;
+      g_autofree char          *provider = NULL;
+      g_autofree char          *model = NULL;
+      AdiuvaProviderSettings   *settings = NULL;
+      const AdiuvaProviderInfo *info = NULL;
+      const AdiuvaWireCodec    *codec = NULL;
+
+      /* What cannot be asked counts as remote: it fails either way. */
+      if (resolve_alias (self, g_ptr_array_index (call->targets, i), &resolved, NULL) &&
+          split_model_ref (resolved, &provider, &model) &&
+          resolve_provider (self, provider, &settings, &info, &codec, NULL))
+        local[i] = _adiuva_provider_is_local (info, settings);
+      any_local |= local[i];
+      any_remote |= !local[i];
+    }
+
+  if (!any_local || !any_remote || !_adiuva_connectivity_prefers_local (self->connectivity))
+    return;
+  g_debug ("%s: offline or remote providers unreachable: local models first", call->caller);
+  _adiuva_connectivity_put_local_first (call->targets, local);
+}
+
+/* Tries @first, then the models of @chain not tried yet. */
+static void
+start_chain (Call              *call,
+             const char        *first,
+             const char *const *chain)
+{
+  g_ptr_array_add (call->targets, g_strdup (first));
+  for (guint i = 0; chain != NULL && chain[i] != NULL; i++)
+    {
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < call->targets->len && !seen; j++)
+        seen = g_str_equal (g_ptr_array_index (call->targets, j), chain[i]);
+      if (!seen)
+        g_ptr_array_add (call->targets, g_strdup (chain[i]));
+    }
+
+  prefer_local (call);
+  try_target (call);
+}
+
+static void
+routed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Call *call = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaRoute) route = NULL;
+  AdiuvaRouteSelector selector;
+  const char *const  *models;
+
+  route = adiuva_router_select_finish (ADIUVA_ROUTER (source), result, &selector, &error);
+  if (route == NULL)
+    {
+      finish_call (call, g_steal_pointer (&error));
+      return;
+    }
+
+  call->route = _adiuva_route_describe (route, selector);
+  g_debug ("%s: route %s", call->caller, call->route);
+  /* The route's models are the chain: the fallbacks set on them do not apply. */
+  models = adiuva_route_get_models (route);
+  start_chain (call, models[0], models + 1);
 }
 
 /**
@@ -1899,7 +2041,8 @@ adiuva_gateway_client_get_stats (AdiuvaGatewayClient *self)
 /**
  * adiuva_gateway_client_chat_async:
  * @model_ref: the model to ask, as `provider/model` (the user's provider name, then the
- *   model as the provider names it) or as an alias; @request's own model is ignored
+ *   model as the provider names it), as an alias, or %ADIUVA_MODEL_AUTO to let the client's
+ *   router choose a route; @request's own model is ignored
  * @request: the request; @request->stream chooses a streamed answer
  * @caller: (nullable): who asks, for the metrics (e.g. `assistant`)
  * @on_delta: (nullable) (scope notified): receives each piece of the answer as it arrives, in
@@ -1922,6 +2065,13 @@ adiuva_gateway_client_get_stats (AdiuvaGatewayClient *self)
  *   with the partial answer. Usage and finish pieces are held back until the first piece of
  *   content, so they do not count.
  * - Cancellation ends the call at once with %ADIUVA_GATEWAY_ERROR_CANCELLED.
+ * - When the network is down, or remote providers could not be connected to in the last
+ *   minute, the local models of the chain (Ollama, servers on localhost) are asked first.
+ *
+ * With %ADIUVA_MODEL_AUTO, the router (see adiuva_gateway_client_set_router()) chooses a
+ * route first, and the route's models are the chain; the metrics name the route. Routing
+ * itself never fails the call, but a router without routes does, with
+ * %ADIUVA_GATEWAY_ERROR_NOT_FOUND.
  *
  * Before each attempt, and before anything is sent, the user's limits are checked (see
  * adiuva_gateway_client_get_budgets() and adiuva_gateway_client_get_rate_limiter()):
@@ -1983,22 +2133,18 @@ adiuva_gateway_client_chat_async (AdiuvaGatewayClient *self,
     }
 
   call->targets = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (call->targets, g_strdup (model_ref));
+  if (g_str_equal (model_ref, ADIUVA_MODEL_AUTO))
+    {
+      adiuva_router_select_async (self->router, self, call->request, call->cancellable,
+                                  routed_cb, call);
+      return;
+    }
+
   /* Fallbacks may be set on the alias or on the model it stands for. */
   chain = g_hash_table_lookup (self->fallbacks, model_ref);
   if (chain == NULL && resolve_alias (self, model_ref, &resolved, NULL))
     chain = g_hash_table_lookup (self->fallbacks, resolved);
-  for (guint i = 0; chain != NULL && chain[i] != NULL; i++)
-    {
-      gboolean seen = FALSE;
-
-      for (guint j = 0; j < call->targets->len && !seen; j++)
-        seen = g_str_equal (g_ptr_array_index (call->targets, j), chain[i]);
-      if (!seen)
-        g_ptr_array_add (call->targets, g_strdup (chain[i]));
-    }
-
-  try_target (call);
+  start_chain (call, model_ref, chain);
 }
 
 /**

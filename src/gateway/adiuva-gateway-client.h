@@ -41,6 +41,9 @@ GStrv    adiuva_gateway_client_list_providers (AdiuvaGatewayClient *self);
 void     adiuva_gateway_client_set_fallbacks (AdiuvaGatewayClient *self,
                                               const char          *model_ref,
                                               const char *const   *chain);
+void          adiuva_gateway_client_set_router (AdiuvaGatewayClient *self,
+                                                AdiuvaRouter        *router);
+AdiuvaRouter *adiuva_gateway_client_get_router (AdiuvaGatewayClient *self);
 void     adiuva_gateway_client_set_usage_func (AdiuvaGatewayClient *self,
                                                AdiuvaUsageFunc      func,
                                                gpointer             user_data,

@@ -21,6 +21,8 @@ typedef struct _AdiuvaChatAccumulator AdiuvaChatAccumulator;
 typedef struct _AdiuvaWireCodec       AdiuvaWireCodec;
 typedef struct _AdiuvaStreamDecoder   AdiuvaStreamDecoder;
 typedef struct _AdiuvaStreamEncoder   AdiuvaStreamEncoder;
+typedef struct _AdiuvaRoute           AdiuvaRoute;
+typedef struct _AdiuvaRouter          AdiuvaRouter;
 
 /**
  * AdiuvaGatewayError:
@@ -143,5 +145,20 @@ typedef enum
   ADIUVA_FINISH_TOOL_CALLS,
   ADIUVA_FINISH_CONTENT_FILTER,
 } AdiuvaFinishReason;
+
+/**
+ * AdiuvaRouteSelector:
+ * @ADIUVA_ROUTE_SELECTOR_ROUTER: the router model named the route
+ * @ADIUVA_ROUTE_SELECTOR_RULES: the route's keywords, regular expressions or length matched
+ * @ADIUVA_ROUTE_SELECTOR_DEFAULT: nothing else chose, so the default route was taken
+ *
+ * Which part of preference routing chose a route. Nicks name it in the metrics.
+ */
+typedef enum
+{
+  ADIUVA_ROUTE_SELECTOR_ROUTER,
+  ADIUVA_ROUTE_SELECTOR_RULES,
+  ADIUVA_ROUTE_SELECTOR_DEFAULT,
+} AdiuvaRouteSelector;
 
 G_END_DECLS

@@ -21,5 +21,7 @@
 #include "adiuva-provider-table.h"
 #include "adiuva-rate-limiter.h"
 #include "adiuva-redact.h"
+#include "adiuva-route.h"
+#include "adiuva-router.h"
 #include "adiuva-sse-decoder.h"
 #include "adiuva-wire-codec.h"

@@ -11,6 +11,7 @@
 #include "adiuva-gateway-types.h"
 #include "adiuva-loopback-server.h"
 #include "adiuva-openai-codec-private.h"
+#include "adiuva-router.h"
 #include "adiuva-wire-codec-private.h"
 
 /* The loopback endpoint: an OpenAI- and Anthropic-compatible HTTP server on 127.0.0.1 only, so
@@ -370,8 +371,9 @@ chat_done_cb (GObject      *source,
 }
 
 /* The model the gateway asks: `provider/model` or an alias standing for one, as the client
- * named it, or the default model for a name that leads to no configured provider. The alias
- * itself is asked, not what it stands for, so that fallbacks set on it apply. */
+ * named it, `auto` when there are routes, or the default model for a name that leads to no
+ * configured provider. The alias itself is asked, not what it stands for, so that fallbacks
+ * set on it apply. */
 static char *
 resolve_model (AdiuvaLoopbackServer *self,
                const char           *model)
@@ -379,6 +381,11 @@ resolve_model (AdiuvaLoopbackServer *self,
   g_auto (GStrv) providers = adiuva_gateway_client_list_providers (self->client);
   g_autofree char *resolved = adiuva_gateway_client_resolve_model (self->client, model, NULL);
   const char      *slash = resolved != NULL ? strchr (resolved, '/') : NULL;
+
+  /* Preference routing, when the workspace has routes to choose from. */
+  if (g_str_equal (model, ADIUVA_MODEL_AUTO) &&
+      adiuva_router_get_n_routes (adiuva_gateway_client_get_router (self->client)) > 0)
+    return g_strdup (model);
 
   if (slash != NULL && slash != resolved && slash[1] != '\0')
     {

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* adiuva-test-provider in its own process, and its control API (see README.md). */
+typedef struct
+{
+  GSubprocess *process;
+  char        *base; /* http://127.0.0.1:PORT */
+  guint        port;
+} TestProvider;
+
+TestProvider *test_provider_start (void);
+void          test_provider_stop (TestProvider *self);
+void          test_provider_script (TestProvider *self,
+                                    const char   *steps);
+JsonArray    *test_provider_requests (TestProvider *self);
+guint         test_provider_closed_port (void);
+char         *test_provider_openai_answer (const char *content);
+char         *test_provider_body_step (const char *match,
+                                       const char *body);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestProvider, test_provider_stop)
+
+G_END_DECLS
