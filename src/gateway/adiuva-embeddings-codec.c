@@ -75,10 +75,10 @@ _adiuva_openai_decode_embeddings (JsonNode *body,
 {
   g_autoptr (AdiuvaEmbeddings) embeddings = adiuva_embeddings_new ();
   g_autofree JsonNode **ordered = NULL;
-  JsonObject *object;
-  JsonObject *usage;
-  JsonArray  *data;
-  guint       n;
+  JsonObject           *object;
+  JsonObject           *usage;
+  JsonArray            *data;
+  guint                 n;
 
   if (!check_object (body, "OpenAI embeddings", error))
     return NULL;
@@ -137,8 +137,8 @@ _adiuva_openai_decode_embeddings (JsonNode *body,
 
 JsonNode *
 _adiuva_ollama_encode_embeddings (const char        *model,
-                          const char *const *inputs,
-                          GError           **error)
+                                  const char *const *inputs,
+                                  GError           **error)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
 
@@ -154,7 +154,7 @@ _adiuva_ollama_encode_embeddings (const char        *model,
 /* {"model", "embeddings": [[…]…], "prompt_eval_count"} */
 AdiuvaEmbeddings *
 _adiuva_ollama_decode_embeddings (JsonNode *body,
-                          GError  **error)
+                                  GError  **error)
 {
   g_autoptr (AdiuvaEmbeddings) embeddings = adiuva_embeddings_new ();
   JsonObject *object;
@@ -200,8 +200,8 @@ add_gemini_content (JsonBuilder *builder,
 
 JsonNode *
 _adiuva_gemini_encode_embeddings (const char        *model,
-                          const char *const *inputs,
-                          GError           **error)
+                                  const char *const *inputs,
+                                  GError           **error)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autofree char *name = g_strconcat ("models/", model, NULL);
@@ -243,7 +243,7 @@ append_gemini_values (AdiuvaEmbeddings *embeddings,
 /* {"embedding": {"values": […]}} or {"embeddings": [{"values": […]}…]} */
 AdiuvaEmbeddings *
 _adiuva_gemini_decode_embeddings (JsonNode *body,
-                          GError  **error)
+                                  GError  **error)
 {
   g_autoptr (AdiuvaEmbeddings) embeddings = adiuva_embeddings_new ();
   JsonObject *object;
@@ -258,7 +258,8 @@ _adiuva_gemini_decode_embeddings (JsonNode *body,
   if (list == NULL && single == NULL)
     {
       g_set_error_literal (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
-                           _ ("The embeddings answer has neither “embedding” nor “embeddings”."));
+                           _ ("The embeddings answer has neither “embedding” nor "
+                              "“embeddings”."));
       return NULL;
     }
   if (list == NULL)
@@ -268,4 +269,3 @@ _adiuva_gemini_decode_embeddings (JsonNode *body,
       return NULL;
   return g_steal_pointer (&embeddings);
 }
-

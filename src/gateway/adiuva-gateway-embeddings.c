@@ -53,18 +53,25 @@ decode (Embedding *embedding,
 
   root = _adiuva_wire_codec_parse_json (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                                         &local_error);
-  if (root != NULL)
-    embeddings = embedding->codec->decode_embeddings (root, &local_error);
+  if (root == NULL)
+    {
+      g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
+                   _ ("%s sent embeddings that are not JSON: %s"), embedding->provider,
+                   local_error != NULL ? local_error->message : _ ("the answer is empty"));
+      return NULL;
+    }
+
+  embeddings = embedding->codec->decode_embeddings (root, &local_error);
   if (embeddings != NULL && embeddings->n_vectors != embedding->n_inputs)
     g_set_error (&local_error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
                  _ ("%u embeddings came back for %u inputs."), embeddings->n_vectors,
                  embedding->n_inputs);
 
-  if (local_error != NULL || root == NULL)
+  if (local_error != NULL)
     {
       g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
                    _ ("%s sent embeddings that cannot be used: %s"), embedding->provider,
-                   local_error != NULL ? local_error->message : _ ("the answer is empty"));
+                   local_error->message);
       return NULL;
     }
 

@@ -25,8 +25,10 @@
 /* A progress line is a few hundred bytes. */
 #define MAX_PULL_LINE (64 * 1024)
 
-G_DEFINE_BOXED_TYPE (AdiuvaOllamaModel, adiuva_ollama_model, adiuva_ollama_model_copy,
-                     adiuva_ollama_model_free)
+/* clang-format off */
+G_DEFINE_BOXED_TYPE (AdiuvaOllamaModel, adiuva_ollama_model,
+                     adiuva_ollama_model_copy, adiuva_ollama_model_free)
+/* clang-format on */
 
 AdiuvaOllamaModel *
 adiuva_ollama_model_copy (const AdiuvaOllamaModel *self)
@@ -143,7 +145,6 @@ start (AdiuvaGatewayClient   *self,
   _adiuva_gateway_request_async (self, job->provider, method, endpoint, NULL, body, max_body,
                                  on_chunk, task, cancellable, done, g_object_ref (task));
 }
-
 
 /* Ollama answers 404 for a model it does not have; say which. */
 static GError *
