@@ -763,8 +763,10 @@ handle_embeddings (AdiuvaLoopbackServer *self,
       return;
     }
 
+  /* Not the default model for a name that leads nowhere: vectors of another model than the
+   * one asked would mix, unnoticed, with the client's others. */
   model_ref = resolve_model (self, model);
-  if (model_ref == NULL)
+  if (g_strcmp0 (model_ref, model) != 0)
     {
       g_autofree char *message = g_strdup_printf (
           _ ("Unknown model “%s”: name it as provider/model, with a configured provider."),

@@ -721,6 +721,23 @@ test_embeddings_bad_requests (Fixture      *f,
   g_assert_cmpuint (f->outcomes->len, ==, 0);
 }
 
+/* A model name that leads nowhere is not sent to the default model, as a chat would be. */
+static void
+test_embeddings_no_default (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr (Reply) reply = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  adiuva_loopback_server_set_default_model (f->server, "oa/text-embedding-3-small");
+  reply = call (f, "POST", "/v1/embeddings", AUTH_BEARER,
+                "{\"model\":\"text-embedding-ada-002\",\"input\":\"Hi\"}");
+  assert_openai_error (reply, 404, "not_found_error");
+  g_assert_cmpuint (f->outcomes->len, ==, 0);
+}
+
 static void
 test_embeddings_upstream_error (Fixture      *f,
                                 gconstpointer data)
@@ -758,6 +775,7 @@ main (int   argc,
   ADD ("embeddings", test_embeddings);
   ADD ("embeddings/bad-requests", test_embeddings_bad_requests);
   ADD ("embeddings/upstream-error", test_embeddings_upstream_error);
+  ADD ("embeddings/no-default", test_embeddings_no_default);
 #undef ADD
 
   return g_test_run ();
