@@ -117,11 +117,13 @@ static void
 print_bar (const AdiuvaPullProgress *progress)
 {
   g_autoptr (GString) line = g_string_new (progress->status);
-  double fraction = (double) progress->completed / (double) progress->total;
-  guint  filled = (guint) (CLAMP (fraction, 0.0, 1.0) * PROGRESS_BAR_WIDTH);
+  double fraction = CLAMP ((double) progress->completed / (double) progress->total, 0.0, 1.0);
+  guint  filled = (guint) (fraction * PROGRESS_BAR_WIDTH);
 
-  g_string_append_printf (line, " [%-*.*s] %3d%% ", PROGRESS_BAR_WIDTH, filled,
-                          "##############################", (int) (CLAMP (fraction, 0.0, 1.0) * 100));
+  g_string_append (line, " [");
+  for (guint i = 0; i < PROGRESS_BAR_WIDTH; i++)
+    g_string_append_c (line, i < filled ? '#' : ' ');
+  g_string_append_printf (line, "] %3d%% ", (int) (fraction * 100));
   format_size (line, progress->completed);
   g_string_append (line, " / ");
   format_size (line, progress->total);
@@ -177,6 +179,9 @@ progress_cb (const AdiuvaPullProgress *progress,
 
   if (pull->tty && progress->total > 0 && progress->completed >= 0)
     {
+      /* Each layer keeps its finished bar on its own line. */
+      if (!same && pull->bar_shown)
+        g_print ("\n");
       print_bar (progress);
       pull->bar_shown = TRUE;
     }
