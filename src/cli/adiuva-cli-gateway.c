@@ -208,9 +208,9 @@ static const AdiuvaCliCommand gateway_serve = {
   .description = N_ (
       "Serves an OpenAI- and Anthropic-compatible HTTP endpoint on 127.0.0.1 only, so editors "
       "and tools on this machine use the workspace’s providers, with their fallbacks, through "
-      "Adiuva: POST /v1/chat/completions, POST /v1/messages and GET /v1/models. Name a model "
-      "as PROVIDER/MODEL or by one of the workspace’s aliases; other names go to the "
-      "workspace’s default model.\n"
+      "Adiuva: POST /v1/chat/completions, POST /v1/messages, POST /v1/embeddings and GET "
+      "/v1/models. Name a model as PROVIDER/MODEL or by one of the workspace’s aliases; other "
+      "names go to the workspace’s default model, except for embeddings, which are refused.\n"
       "\n"
       "Clients authenticate with the workspace’s token, as a bearer token or in x-api-key. It "
       "is made the first time and kept in the keyring; --show-token prints it.\n"

@@ -1838,9 +1838,10 @@ adiuva_gateway_client_chat_finish (AdiuvaGatewayClient *self,
 /**
  * adiuva_gateway_client_cancel_all:
  *
- * The kill switch: cancels every call and model listing in flight. Each finishes with
- * %ADIUVA_GATEWAY_ERROR_CANCELLED and its connection is closed. Call it from the thread the
- * client is used in; to stop calls from another thread, cancel their #GCancellable.
+ * The kill switch: cancels every call in flight: chats, model lists, embeddings and Ollama's
+ * model management. Each finishes with %ADIUVA_GATEWAY_ERROR_CANCELLED and its connection is
+ * closed. Call it from the thread the client is used in; to stop calls from another thread,
+ * cancel their #GCancellable.
  */
 void
 adiuva_gateway_client_cancel_all (AdiuvaGatewayClient *self)
