@@ -13,6 +13,19 @@
 
 #include "test-provider-fixture.h"
 
+/* Every debug line of the gateway, to prove no key is in one (the fixture's keys all hold
+ * SECRETKEY). */
+static GString *debug_log;
+
+static void
+log_handler_cb (const char    *domain,
+                GLogLevelFlags level,
+                const char    *message,
+                gpointer       user_data)
+{
+  g_string_append_printf (debug_log, "%s\n", message);
+}
+
 typedef struct
 {
   gboolean           done;
@@ -110,6 +123,8 @@ test_openai (void)
   g_assert_cmpint (attempt->latency_us, >, 0);
   g_assert_cmpstr (r.metrics->outcome, ==, "ok");
 
+  g_assert_nonnull (strstr (debug_log->str, "POST "));
+  g_assert_null (strstr (debug_log->str, "SECRETKEY"));
   result_clear (&r);
   provider_fixture_stop (&f);
 }
@@ -242,6 +257,7 @@ test_gemini (void)
                                                   "model"),
                    ==, "models/gemini-embedding-001");
   g_assert_cmpuint (f.attempts->len, ==, 2);
+  g_assert_null (strstr (debug_log->str, "SECRETKEY"));
 
   result_clear (&r);
   provider_fixture_stop (&f);
@@ -441,7 +457,11 @@ main (int   argc,
   g_unsetenv ("HTTP_PROXY");
   g_unsetenv ("no_proxy");
   g_unsetenv ("all_proxy");
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
   g_test_init (&argc, &argv, NULL);
+  debug_log = g_string_new (NULL);
+  g_log_set_handler ("adiuva-gateway", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, log_handler_cb,
+                     NULL);
 
   g_test_add_func ("/embeddings/openai", test_openai);
   g_test_add_func ("/embeddings/openai-order", test_openai_order);
