@@ -241,6 +241,12 @@ run_model_pull (AdiuvaCliContext       *cli,
 
 /* model show */
 
+static const char *
+or_unknown (const char *value)
+{
+  return value != NULL ? value : "?";
+}
+
 static int
 run_model_show (AdiuvaCliContext       *cli,
                 const AdiuvaCliCommand *command,
@@ -291,9 +297,9 @@ run_model_show (AdiuvaCliContext       *cli,
     }
 
   g_print ("%s/%s\n", provider, model->name);
-  g_print (_ ("  family:        %s\n"), model->family != NULL ? model->family : "?");
-  g_print (_ ("  parameters:    %s\n"), model->parameter_size != NULL ? model->parameter_size : "?");
-  g_print (_ ("  quantization:  %s\n"), model->quantization != NULL ? model->quantization : "?");
+  g_print (_ ("  family:        %s\n"), or_unknown (model->family));
+  g_print (_ ("  parameters:    %s\n"), or_unknown (model->parameter_size));
+  g_print (_ ("  quantization:  %s\n"), or_unknown (model->quantization));
   if (model->context_length > 0)
     {
       g_autofree char *tokens = g_strdup_printf ("%" G_GINT64_FORMAT, model->context_length);
