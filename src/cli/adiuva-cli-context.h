@@ -144,6 +144,8 @@ extern const AdiuvaCliCommand adiuva_cli_note_command;
 extern const AdiuvaCliCommand adiuva_cli_search_command;
 extern const AdiuvaCliCommand adiuva_cli_provider_command;
 extern const AdiuvaCliCommand adiuva_cli_models_command;
+extern const AdiuvaCliCommand adiuva_cli_model_command;
+extern const AdiuvaCliCommand adiuva_cli_embed_command;
 extern const AdiuvaCliCommand adiuva_cli_alias_command;
 extern const AdiuvaCliCommand adiuva_cli_route_command;
 extern const AdiuvaCliCommand adiuva_cli_chat_command;

@@ -1722,4 +1722,7 @@ const AdiuvaWireCodec adiuva_anthropic_codec = {
   .stream_encoder_finish = _adiuva_anthropic_stream_encoder_finish,
   .stream_encoder_free = _adiuva_anthropic_stream_encoder_free,
   .encode_response = _adiuva_anthropic_codec_encode_response,
+  /* Anthropic offers no embeddings. */
+  .encode_embeddings = NULL,
+  .decode_embeddings = NULL,
 };

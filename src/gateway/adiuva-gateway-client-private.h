@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <libsoup/soup.h>
+
 #include "adiuva-connectivity-private.h"
 #include "adiuva-gateway-client.h"
 
@@ -15,5 +17,30 @@ void _adiuva_gateway_client_set_timings (AdiuvaGatewayClient *self,
 /* For tests, which cannot unplug the machine's network. */
 void _adiuva_gateway_client_set_network_state (AdiuvaGatewayClient *self,
                                                AdiuvaNetworkState   state);
+
+/* What the one-shot requests (adiuva-gateway-request.c) share with the chat calls. */
+gboolean     _adiuva_gateway_client_resolve_provider (AdiuvaGatewayClient       *self,
+                                                      const char                *name,
+                                                      AdiuvaProviderSettings   **settings,
+                                                      const AdiuvaProviderInfo **info,
+                                                      const AdiuvaWireCodec    **codec,
+                                                      GError                   **error);
+gboolean     _adiuva_gateway_client_resolve_ref (AdiuvaGatewayClient *self,
+                                                 const char          *model_ref,
+                                                 char               **provider,
+                                                 char               **model,
+                                                 GError             **error);
+SoupSession *_adiuva_gateway_client_get_session (AdiuvaGatewayClient *self);
+void         _adiuva_gateway_client_add_headers (SoupMessage              *msg,
+                                                 const AdiuvaProviderInfo *info,
+                                                 AdiuvaProviderSettings   *settings);
+char        *_adiuva_gateway_client_describe_headers (SoupMessageHeaders *headers);
+void         _adiuva_gateway_client_track (AdiuvaGatewayClient *self,
+                                           GCancellable        *cancellable);
+void         _adiuva_gateway_client_untrack (AdiuvaGatewayClient *self,
+                                             GCancellable        *cancellable);
+char        *_adiuva_gateway_client_outcome_for_error (const GError *error);
+void         _adiuva_gateway_client_report_usage (AdiuvaGatewayClient     *self,
+                                                  const AdiuvaCallMetrics *metrics);
 
 G_END_DECLS

@@ -12,12 +12,13 @@
 #include "adiuva-chat-accumulator.h"
 #include "adiuva-connectivity-private.h"
 #include "adiuva-gateway-client-private.h"
+#include "adiuva-gateway-enums.h"
+#include "adiuva-gateway-request-private.h"
+#include "adiuva-provider-settings-private.h"
 #include "adiuva-rate-limiter.h"
+#include "adiuva-redact.h"
 #include "adiuva-router-private.h"
 #include "adiuva-wire-codec-private.h"
-#include "adiuva-gateway-enums.h"
-#include "adiuva-provider-settings-private.h"
-#include "adiuva-redact.h"
 
 /*
  * AdiuvaGatewayClient sends canonical chat requests to the providers the user configured and
@@ -2182,9 +2183,10 @@ adiuva_gateway_client_chat_finish (AdiuvaGatewayClient *self,
 /**
  * adiuva_gateway_client_cancel_all:
  *
- * The kill switch: cancels every call and model listing in flight. Each finishes with
- * %ADIUVA_GATEWAY_ERROR_CANCELLED and its connection is closed. Call it from the thread the
- * client is used in; to stop calls from another thread, cancel their #GCancellable.
+ * The kill switch: cancels every call in flight: chats, model lists, embeddings and Ollama's
+ * model management. Each finishes with %ADIUVA_GATEWAY_ERROR_CANCELLED and its connection is
+ * closed. Call it from the thread the client is used in; to stop calls from another thread,
+ * cancel their #GCancellable.
  */
 void
 adiuva_gateway_client_cancel_all (AdiuvaGatewayClient *self)
@@ -2203,62 +2205,15 @@ adiuva_gateway_client_cancel_all (AdiuvaGatewayClient *self)
 
 /* Model lists */
 
-typedef struct
-{
-  AdiuvaGatewayClient      *self;
-  GCancellable             *cancellable;
-  GCancellable             *caller_cancellable;
-  gulong                    caller_handler;
-  AdiuvaProviderSettings   *settings;
-  const AdiuvaProviderInfo *info;
-  const AdiuvaWireCodec    *codec;
-  SoupMessage              *msg;
-  GInputStream             *body;
-  GByteArray               *buffer;
-  GSource                  *timeout;
-  gboolean                  timed_out;
-} Listing;
-
-static void
-listing_free (Listing *listing)
-{
-  clear_source (&listing->timeout);
-  if (listing->caller_cancellable != NULL)
-    g_cancellable_disconnect (listing->caller_cancellable, listing->caller_handler);
-  g_clear_object (&listing->caller_cancellable);
-  g_ptr_array_remove (listing->self->in_flight, listing->cancellable);
-  g_clear_object (&listing->cancellable);
-  g_clear_pointer (&listing->settings, adiuva_provider_settings_unref);
-  g_clear_object (&listing->body);
-  g_clear_object (&listing->msg);
-  g_clear_pointer (&listing->buffer, g_byte_array_unref);
-  g_clear_object (&listing->self);
-  g_free (listing);
-}
-
-static GError *
-listing_transport_error (Listing *listing,
-                         GError  *error)
-{
-  const char *name = adiuva_provider_settings_get_name (listing->settings);
-
-  if (listing->timed_out)
-    return g_error_new (ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_TIMEOUT,
-                        _ ("%s did not list its models in time."), name);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return cancelled_error ();
-  return g_error_new (ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_NETWORK,
-                      _ ("Could not reach %s: %s"), name, error->message);
-}
-
 static GStrv
-parse_model_list (Listing  *listing,
-                  JsonNode *root,
-                  GError  **error)
+parse_model_list (const char               *provider,
+                  const AdiuvaProviderInfo *info,
+                  JsonNode                 *root,
+                  GError                  **error)
 {
   g_autoptr (GStrvBuilder) ids = g_strv_builder_new ();
-  gboolean ollama_or_gemini = listing->info->wire_format == ADIUVA_WIRE_FORMAT_GEMINI ||
-                              listing->info->wire_format == ADIUVA_WIRE_FORMAT_OLLAMA;
+  gboolean ollama_or_gemini = info->wire_format == ADIUVA_WIRE_FORMAT_GEMINI ||
+                              info->wire_format == ADIUVA_WIRE_FORMAT_OLLAMA;
   const char *list_member = ollama_or_gemini ? "models" : "data";
   const char *id_member = ollama_or_gemini ? "name" : "id";
   JsonNode   *list = NULL;
@@ -2269,8 +2224,7 @@ parse_model_list (Listing  *listing,
   if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
     {
       g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
-                   _ ("%s sent a model list without “%s”."),
-                   adiuva_provider_settings_get_name (listing->settings), list_member);
+                   _ ("%s sent a model list without “%s”."), provider, list_member);
       return NULL;
     }
 
@@ -2288,8 +2242,7 @@ parse_model_list (Listing  *listing,
         continue;
       id = json_node_get_string (id_node);
       /* Gemini names its models "models/gemini-…"; the API takes what follows. */
-      if (listing->info->wire_format == ADIUVA_WIRE_FORMAT_GEMINI && g_str_has_prefix (id,
-                                                                                       "models/"))
+      if (info->wire_format == ADIUVA_WIRE_FORMAT_GEMINI && g_str_has_prefix (id, "models/"))
         id += strlen ("models/");
       if (*id != '\0')
         g_strv_builder_add (ids, id);
@@ -2299,108 +2252,49 @@ parse_model_list (Listing  *listing,
 }
 
 static void
-listing_done (GTask *task)
+listing_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
 {
-  Listing *listing = g_task_get_task_data (task);
-  guint    status = soup_message_get_status (listing->msg);
+  g_autoptr (GTask) task = data;
+  AdiuvaGatewayClient *self = ADIUVA_GATEWAY_CLIENT (source);
+  const char          *provider = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = _adiuva_gateway_request_finish (result, NULL, &error);
   g_autoptr (JsonNode) root = NULL;
-  GStrv ids;
+  AdiuvaProviderSettings   *settings;
+  const AdiuvaProviderInfo *info;
+  const AdiuvaWireCodec    *codec;
+  GStrv                     ids;
 
-  clear_source (&listing->timeout);
-
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+  if (body == NULL)
     {
-      listing->codec->decode_error (status, (const char *) listing->buffer->data,
-                                    listing->buffer->len, &error);
-      if (error == NULL)
-        g_set_error (&error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_FAILED,
-                     _ ("%s answered with HTTP status %u."),
-                     adiuva_provider_settings_get_name (listing->settings), status);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  root = _adiuva_wire_codec_parse_json ((const char *) listing->buffer->data,
-                                        listing->buffer->len, &error);
+  root = _adiuva_wire_codec_parse_json (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                        &error);
   if (root == NULL)
     {
       g_task_return_new_error (task, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
-                               _ ("%s sent a model list that is not JSON: %s"),
-                               adiuva_provider_settings_get_name (listing->settings),
+                               _ ("%s sent a model list that is not JSON: %s"), provider,
                                error != NULL ? error->message : _ ("it is empty"));
       return;
     }
 
-  ids = parse_model_list (listing, root, &error);
+  /* The request resolved the provider already; it may only have been removed since. */
+  if (!resolve_provider (self, provider, &settings, &info, &codec, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  ids = parse_model_list (provider, info, root, &error);
   if (ids == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, ids, (GDestroyNotify) g_strfreev);
-}
-
-static void
-listing_read_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  g_autoptr (GTask) task = data;
-  Listing *listing = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
-                                                               &error);
-  gsize limit = SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (listing->msg)) ? MAX_MODELS_BODY : MAX_ERROR_BODY;
-
-  if (bytes == NULL)
-    {
-      g_task_return_error (task, listing_transport_error (listing, error));
-      return;
-    }
-
-  if (g_bytes_get_size (bytes) == 0 || listing->buffer->len >= limit)
-    {
-      listing_done (task);
-      return;
-    }
-
-  g_byte_array_append (listing->buffer, g_bytes_get_data (bytes, NULL),
-                       MIN (g_bytes_get_size (bytes), limit - listing->buffer->len));
-  g_input_stream_read_bytes_async (listing->body, READ_SIZE, G_PRIORITY_DEFAULT,
-                                   listing->cancellable,
-                                   listing_read_cb, g_steal_pointer (&task));
-}
-
-static void
-listing_send_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  g_autoptr (GTask) task = data;
-  Listing *listing = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-
-  listing->body = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (listing->body == NULL)
-    {
-      g_task_return_error (task, listing_transport_error (listing, error));
-      return;
-    }
-
-  listing->buffer = g_byte_array_new ();
-  g_input_stream_read_bytes_async (listing->body, READ_SIZE, G_PRIORITY_DEFAULT,
-                                   listing->cancellable,
-                                   listing_read_cb, g_steal_pointer (&task));
-}
-
-static gboolean
-listing_timeout_cb (gpointer data)
-{
-  Listing *listing = data;
-
-  g_clear_pointer (&listing->timeout, g_source_unref);
-  listing->timed_out = TRUE;
-  g_cancellable_cancel (listing->cancellable);
-  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -2419,13 +2313,7 @@ adiuva_gateway_client_list_models_async (AdiuvaGatewayClient *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char        *url = NULL;
-  g_autofree char        *shown_url = NULL;
-  AdiuvaProviderSettings *settings;
-  Listing                *listing;
-  guint                   timeout_s;
+  GTask *task;
 
   g_return_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self));
   g_return_if_fail (provider != NULL);
@@ -2434,53 +2322,11 @@ adiuva_gateway_client_list_models_async (AdiuvaGatewayClient *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, adiuva_gateway_client_list_models_async);
   g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, g_strdup (provider), g_free);
 
-  listing = g_new0 (Listing, 1);
-  listing->self = g_object_ref (self);
-  listing->cancellable = g_cancellable_new ();
-  g_ptr_array_add (self->in_flight, listing->cancellable);
-  g_task_set_task_data (task, listing, (GDestroyNotify) listing_free);
-  if (cancellable != NULL)
-    {
-      listing->caller_cancellable = g_object_ref (cancellable);
-      listing->caller_handler = g_cancellable_connect (cancellable,
-                                                       G_CALLBACK (cancel_cancellable_cb),
-                                                       listing->cancellable, NULL);
-    }
-
-  if (!resolve_provider (self, provider, &settings, &listing->info, &listing->codec, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  listing->settings = adiuva_provider_settings_ref (settings);
-
-  url = adiuva_provider_info_build_url (listing->info,
-                                        adiuva_provider_settings_get_base_url (settings),
-                                        ADIUVA_ENDPOINT_MODELS, NULL, &error);
-  if (url == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  listing->msg = soup_message_new (SOUP_METHOD_GET, url);
-  if (listing->msg == NULL)
-    {
-      g_task_return_new_error (task, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
-                               _ ("The base URL of %s is not usable."), provider);
-      return;
-    }
-  add_headers (listing->msg, listing->info, settings);
-
-  shown_url = adiuva_redact_secrets (url);
-  g_debug ("listing models: GET %s", shown_url);
-
-  timeout_s = self->connect_timeout_s + self->idle_timeout_s;
-  if (timeout_s > 0)
-    listing->timeout = add_timeout (MIN (timeout_s, G_MAXUINT / 1000) * 1000, listing_timeout_cb,
-                                    listing);
-  soup_session_send_async (self->session, listing->msg, G_PRIORITY_DEFAULT, listing->cancellable,
-                           listing_send_cb, g_steal_pointer (&task));
+  _adiuva_gateway_request_async (self, provider, SOUP_METHOD_GET, ADIUVA_ENDPOINT_MODELS, NULL,
+                                 NULL, MAX_MODELS_BODY, NULL, NULL, cancellable, listing_done_cb,
+                                 task);
 }
 
 /**
@@ -2499,4 +2345,99 @@ adiuva_gateway_client_list_models_finish (AdiuvaGatewayClient *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == adiuva_gateway_client_list_models_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Shared with the one-shot requests (adiuva-gateway-request-private.h) */
+
+gboolean
+_adiuva_gateway_client_resolve_provider (AdiuvaGatewayClient       *self,
+                                         const char                *name,
+                                         AdiuvaProviderSettings   **settings,
+                                         const AdiuvaProviderInfo **info,
+                                         const AdiuvaWireCodec    **codec,
+                                         GError                   **error)
+{
+  g_assert (ADIUVA_IS_GATEWAY_CLIENT (self));
+
+  return resolve_provider (self, name, settings, info, codec, error);
+}
+
+/* Follows aliases from @model_ref to a provider and the model as it names it. */
+gboolean
+_adiuva_gateway_client_resolve_ref (AdiuvaGatewayClient *self,
+                                    const char          *model_ref,
+                                    char               **provider,
+                                    char               **model,
+                                    GError             **error)
+{
+  g_autofree char *resolved = NULL;
+
+  g_assert (ADIUVA_IS_GATEWAY_CLIENT (self));
+
+  if (!resolve_alias (self, model_ref, &resolved, error))
+    return FALSE;
+  if (!split_model_ref (resolved, provider, model))
+    {
+      g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                   _ ("“%s” does not name a model as provider/model."), resolved);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+SoupSession *
+_adiuva_gateway_client_get_session (AdiuvaGatewayClient *self)
+{
+  g_assert (ADIUVA_IS_GATEWAY_CLIENT (self));
+
+  return self->session;
+}
+
+void
+_adiuva_gateway_client_add_headers (SoupMessage              *msg,
+                                    const AdiuvaProviderInfo *info,
+                                    AdiuvaProviderSettings   *settings)
+{
+  add_headers (msg, info, settings);
+}
+
+char *
+_adiuva_gateway_client_describe_headers (SoupMessageHeaders *headers)
+{
+  return describe_headers (headers);
+}
+
+/* The kill switch cancels what is tracked. */
+void
+_adiuva_gateway_client_track (AdiuvaGatewayClient *self,
+                              GCancellable        *cancellable)
+{
+  g_assert (ADIUVA_IS_GATEWAY_CLIENT (self));
+
+  g_ptr_array_add (self->in_flight, cancellable);
+}
+
+void
+_adiuva_gateway_client_untrack (AdiuvaGatewayClient *self,
+                                GCancellable        *cancellable)
+{
+  g_assert (ADIUVA_IS_GATEWAY_CLIENT (self));
+
+  g_ptr_array_remove (self->in_flight, cancellable);
+}
+
+char *
+_adiuva_gateway_client_outcome_for_error (const GError *error)
+{
+  return outcome_for_error (error);
+}
+
+void
+_adiuva_gateway_client_report_usage (AdiuvaGatewayClient     *self,
+                                     const AdiuvaCallMetrics *metrics)
+{
+  g_assert (ADIUVA_IS_GATEWAY_CLIENT (self));
+
+  if (self->usage_func != NULL)
+    self->usage_func (metrics, self->usage_data);
 }

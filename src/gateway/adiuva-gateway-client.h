@@ -7,6 +7,7 @@
 #include "adiuva-call-metrics.h"
 #include "adiuva-chat-message.h"
 #include "adiuva-chat-request.h"
+#include "adiuva-embeddings.h"
 #include "adiuva-gateway-stats.h"
 #include "adiuva-provider-settings.h"
 #include "adiuva-provider-table.h"
@@ -83,6 +84,18 @@ void  adiuva_gateway_client_list_models_async (AdiuvaGatewayClient *self,
 GStrv adiuva_gateway_client_list_models_finish (AdiuvaGatewayClient *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
+
+void              adiuva_gateway_client_embed_async (AdiuvaGatewayClient *self,
+                                                     const char          *model_ref,
+                                                     const char *const   *inputs,
+                                                     const char          *caller,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+AdiuvaEmbeddings *adiuva_gateway_client_embed_finish (AdiuvaGatewayClient *self,
+                                                      GAsyncResult        *result,
+                                                      AdiuvaCallMetrics  **metrics,
+                                                      GError             **error);
 
 void adiuva_gateway_client_cancel_all (AdiuvaGatewayClient *self);
 

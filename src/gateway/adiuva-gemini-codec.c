@@ -9,6 +9,7 @@
 
 #include "adiuva-sse-decoder.h"
 #include "adiuva-wire-codec-private.h"
+#include "adiuva-embeddings-private.h"
 
 /* Gemini's native API (models/…:generateContent, and :streamGenerateContent?alt=sse for
  * streams), both ways. Decisions, tested in tests/gateway/test-gemini-codec.c:
@@ -1988,4 +1989,6 @@ const AdiuvaWireCodec adiuva_gemini_codec = {
   .stream_decoder_feed = gemini_stream_decoder_feed,
   .stream_decoder_finish = gemini_stream_decoder_finish,
   .stream_decoder_free = gemini_stream_decoder_free,
+  .encode_embeddings = _adiuva_gemini_encode_embeddings,
+  .decode_embeddings = _adiuva_gemini_decode_embeddings,
 };

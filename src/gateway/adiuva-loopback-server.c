@@ -563,6 +563,242 @@ handle_models (AdiuvaLoopbackServer *self,
     models_reply (call);
 }
 
+/* Embeddings */
+
+/* One embeddings request from a local client, in OpenAI's format. */
+typedef struct
+{
+  AdiuvaLoopbackServer *self;
+  SoupServerMessage    *msg;
+  char                 *model; /* as the client named it, for the answer */
+  gboolean              base64;
+  GCancellable         *cancellable;
+  gulong                finished_id;
+  gboolean              gone;
+} EmbedCall;
+
+static void
+embed_call_free (EmbedCall *call)
+{
+  g_clear_signal_handler (&call->finished_id, call->msg);
+  g_clear_object (&call->cancellable);
+  g_clear_object (&call->msg);
+  g_clear_object (&call->self);
+  g_free (call->model);
+  g_free (call);
+}
+
+static void
+embed_finished_cb (SoupServerMessage *msg,
+                   EmbedCall         *call)
+{
+  call->gone = TRUE;
+  g_cancellable_cancel (call->cancellable);
+}
+
+/* OpenAI's base64 encoding: the vector's float32 values, little-endian, one after another. */
+static void
+append_base64_vector (GString     *out,
+                      const float *vector,
+                      guint        dimensions)
+{
+  g_autofree guint32 *words = g_new (guint32, dimensions);
+  g_autofree char    *text = NULL;
+
+  for (guint i = 0; i < dimensions; i++)
+    {
+      guint32 bits;
+
+      memcpy (&bits, &vector[i], sizeof bits);
+      words[i] = GUINT32_TO_LE (bits);
+    }
+  text = g_base64_encode ((const guchar *) words, (gsize) dimensions * sizeof (guint32));
+  _adiuva_json_append_string (out, text, -1);
+}
+
+static void
+append_float_vector (GString     *out,
+                     const float *vector,
+                     guint        dimensions)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < dimensions; i++)
+    {
+      /* Nine digits give back the same float. */
+      g_ascii_formatd (number, sizeof number, "%.9g", vector[i]);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, number);
+    }
+  g_string_append_c (out, ']');
+}
+
+static char *
+embeddings_body (EmbedCall              *call,
+                 const AdiuvaEmbeddings *embeddings)
+{
+  GString *out = g_string_new ("{\"object\":\"list\",\"data\":[");
+  gint64   tokens = MAX (embeddings->usage.input_tokens, 0);
+
+  for (guint i = 0; i < embeddings->n_vectors; i++)
+    {
+      const float *vector = adiuva_embeddings_get_vector (embeddings, i);
+
+      g_string_append_printf (out, "%s{\"object\":\"embedding\",\"index\":%u,\"embedding\":",
+                              i > 0 ? "," : "", i);
+      if (call->base64)
+        append_base64_vector (out, vector, embeddings->dimensions);
+      else
+        append_float_vector (out, vector, embeddings->dimensions);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "],\"model\":");
+  _adiuva_json_append_string (out, call->model, -1);
+  g_string_append_printf (out,
+                          ",\"usage\":{\"prompt_tokens\":%" G_GINT64_FORMAT
+                          ",\"total_tokens\":%" G_GINT64_FORMAT "}}",
+                          tokens, tokens);
+  return g_string_free (out, FALSE);
+}
+
+static void
+embed_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  EmbedCall *call = user_data;
+  g_autoptr (AdiuvaEmbeddings) embeddings = NULL;
+  g_autoptr (GError) error = NULL;
+
+  embeddings = adiuva_gateway_client_embed_finish (ADIUVA_GATEWAY_CLIENT (source), result, NULL,
+                                                   &error);
+  if (!call->gone)
+    {
+      if (embeddings == NULL)
+        reply_error (call->msg, status_for_error (error, ADIUVA_WIRE_FORMAT_OPENAI),
+                     ADIUVA_WIRE_FORMAT_OPENAI, error->message);
+      else
+        reply_json (call->msg, SOUP_STATUS_OK, embeddings_body (call, embeddings));
+      soup_server_message_unpause (call->msg);
+    }
+  embed_call_free (call);
+}
+
+/* "input" as OpenAI takes it, but text only: token arrays name tokens of OpenAI's tokenizer,
+ * which another provider's model cannot read. */
+static GStrv
+parse_embed_inputs (JsonObject *request,
+                    GError    **error)
+{
+  g_autoptr (GStrvBuilder) inputs = g_strv_builder_new ();
+  JsonNode  *input = json_object_get_member (request, "input");
+  JsonArray *array;
+
+  if (input != NULL && json_node_get_value_type (input) == G_TYPE_STRING)
+    {
+      g_strv_builder_add (inputs, json_node_get_string (input));
+      return g_strv_builder_end (inputs);
+    }
+  if (input == NULL || !JSON_NODE_HOLDS_ARRAY (input) ||
+      json_array_get_length (json_node_get_array (input)) == 0)
+    {
+      g_set_error_literal (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                           _ ("“input” must be a text or a non-empty list of texts."));
+      return NULL;
+    }
+
+  array = json_node_get_array (input);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+        g_strv_builder_add (inputs, json_node_get_string (item));
+      else
+        {
+          g_set_error_literal (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                               _ ("Token arrays are not supported as “input”: the model may not "
+                                  "be OpenAI’s. Send the texts instead."));
+          return NULL;
+        }
+    }
+  return g_strv_builder_end (inputs);
+}
+
+static void
+handle_embeddings (AdiuvaLoopbackServer *self,
+                   SoupServerMessage    *msg)
+{
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (request_body);
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) inputs = NULL;
+  g_autofree char *model_ref = NULL;
+  JsonObject      *request = NULL;
+  const char      *model = NULL;
+  const char      *encoding = NULL;
+  EmbedCall       *call;
+  gsize            len;
+  const char      *data = g_bytes_get_data (bytes, &len);
+
+  body = _adiuva_wire_codec_parse_json (data, len, &error);
+  if (body != NULL && !JSON_NODE_HOLDS_OBJECT (body))
+    g_set_error_literal (&error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                         _ ("The request body must be a JSON object."));
+  if (error == NULL)
+    {
+      request = json_node_get_object (body);
+      model = _adiuva_json_get_nonempty_string (request, "model");
+      encoding = _adiuva_json_get_string (request, "encoding_format");
+      if (model == NULL)
+        g_set_error_literal (&error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                             _ ("“model” is missing."));
+      else if (encoding != NULL && !g_str_equal (encoding, "float") &&
+               !g_str_equal (encoding, "base64"))
+        g_set_error (&error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                     _ ("“encoding_format” must be “float” or “base64”, not “%s”."), encoding);
+      else if (json_object_has_member (request, "dimensions"))
+        g_set_error_literal (&error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+                             _ ("“dimensions” is not supported by the Adiuva loopback endpoint; "
+                                "leave it out to get the model’s own length."));
+      else
+        inputs = parse_embed_inputs (request, &error);
+    }
+  if (error != NULL)
+    {
+      reply_error (msg, SOUP_STATUS_BAD_REQUEST, ADIUVA_WIRE_FORMAT_OPENAI, error->message);
+      return;
+    }
+
+  /* Not the default model for a name that leads nowhere: vectors of another model than the
+   * one asked would mix, unnoticed, with the client's others. */
+  model_ref = resolve_model (self, model);
+  if (g_strcmp0 (model_ref, model) != 0)
+    {
+      g_autofree char *message = g_strdup_printf (
+          _ ("Unknown model “%s”: name it as provider/model, with a configured provider."),
+          model);
+
+      reply_error (msg, SOUP_STATUS_NOT_FOUND, ADIUVA_WIRE_FORMAT_OPENAI, message);
+      return;
+    }
+
+  call = g_new0 (EmbedCall, 1);
+  call->self = g_object_ref (self);
+  call->msg = g_object_ref (msg);
+  call->model = g_strdup (model);
+  call->base64 = g_strcmp0 (encoding, "base64") == 0;
+  call->cancellable = g_cancellable_new ();
+  call->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (embed_finished_cb), call);
+  soup_server_message_pause (msg);
+
+  adiuva_gateway_client_embed_async (self->client, model_ref, (const char *const *) inputs,
+                                     "loopback", call->cancellable, embed_done_cb, call);
+}
+
 /* Routing */
 
 /* Refuses before the body is read, so that a client without the token, or with a body no chat
@@ -615,8 +851,7 @@ handler_cb (SoupServer        *server,
   else if (g_str_equal (path, "/v1/models") && g_str_equal (method, SOUP_METHOD_GET))
     handle_models (self, msg);
   else if (g_str_equal (path, "/v1/embeddings") && is_post)
-    reply_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, format,
-                 _ ("Embeddings are not served by the Adiuva loopback endpoint yet."));
+    handle_embeddings (self, msg);
   else
     {
       g_autofree char *message = g_strdup_printf (_ ("No route for %s %s."), method, path);

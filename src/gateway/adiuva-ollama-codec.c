@@ -8,6 +8,7 @@
 
 #include "adiuva-ndjson-decoder.h"
 #include "adiuva-wire-codec-private.h"
+#include "adiuva-embeddings-private.h"
 
 /* Ollama's native chat API (POST /api/chat), both ways. Decisions, tested in
  * tests/gateway/test-ollama-codec.c:
@@ -903,4 +904,6 @@ const AdiuvaWireCodec adiuva_ollama_codec = {
   .stream_encoder_finish = NULL,
   .stream_encoder_free = NULL,
   .encode_response = NULL,
+  .encode_embeddings = _adiuva_ollama_encode_embeddings,
+  .decode_embeddings = _adiuva_ollama_decode_embeddings,
 };

@@ -9,6 +9,7 @@
 #include "adiuva-openai-codec-private.h"
 #include "adiuva-sse-decoder.h"
 #include "adiuva-wire-codec-private.h"
+#include "adiuva-embeddings-private.h"
 
 /* OpenAI chat completions, both ways. Most hosted and local servers speak the same format
  * (Mistral, Groq, DeepSeek, xAI, Together, OpenRouter, Azure, LM Studio, vLLM, llama.cpp,
@@ -1363,4 +1364,6 @@ const AdiuvaWireCodec adiuva_openai_codec = {
   .stream_encoder_finish = _adiuva_openai_stream_encoder_finish,
   .stream_encoder_free = _adiuva_openai_stream_encoder_free,
   .encode_response = _adiuva_openai_codec_encode_response,
+  .encode_embeddings = _adiuva_openai_encode_embeddings,
+  .decode_embeddings = _adiuva_openai_decode_embeddings,
 };

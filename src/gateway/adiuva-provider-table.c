@@ -52,7 +52,7 @@ static const char *const long_context_members[] = {
 static const char *const endpoints[] = {
   ADIUVA_ENDPOINT_CHAT, ADIUVA_ENDPOINT_CHAT_STREAM, ADIUVA_ENDPOINT_RESPONSES,
   ADIUVA_ENDPOINT_EMBEDDINGS, ADIUVA_ENDPOINT_MODELS, ADIUVA_ENDPOINT_SHOW, ADIUVA_ENDPOINT_PULL,
-  ADIUVA_ENDPOINT_DELETE, NULL
+  ADIUVA_ENDPOINT_DELETE, ADIUVA_ENDPOINT_EMBEDDINGS_BATCH, NULL
 };
 
 static const char *const placeholders[] = { "model", "deployment", NULL };

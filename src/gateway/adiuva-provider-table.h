@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 #define ADIUVA_ENDPOINT_CHAT_STREAM "chat-stream"
 #define ADIUVA_ENDPOINT_RESPONSES "responses"
 #define ADIUVA_ENDPOINT_EMBEDDINGS "embeddings"
+/* Several inputs at once, where the provider takes them elsewhere than one (Gemini). */
+#define ADIUVA_ENDPOINT_EMBEDDINGS_BATCH "embeddings-batch"
 #define ADIUVA_ENDPOINT_MODELS "models"
 #define ADIUVA_ENDPOINT_SHOW "show"
 #define ADIUVA_ENDPOINT_PULL "pull"

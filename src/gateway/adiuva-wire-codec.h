@@ -5,6 +5,7 @@
 
 #include "adiuva-chat-delta.h"
 #include "adiuva-chat-request.h"
+#include "adiuva-embeddings.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +47,10 @@ typedef gboolean (*AdiuvaDeltaFunc) (const AdiuvaChatDelta *delta,
  * @stream_encoder_free: frees an encoder
  * @encode_response: (nullable): a non-streamed response body in this format for an
  *   accumulated answer
+ * @encode_embeddings: (nullable): the body asking embeddings of @inputs (at least one);
+ *   %NULL for formats without embeddings (Anthropic)
+ * @decode_embeddings: (nullable): the vectors of an embeddings answer, %NULL with
+ *   %ADIUVA_GATEWAY_ERROR_PROTOCOL when it is not a list of equally long lists of numbers
  *
  * One provider wire format, both ways. Codecs know nothing of HTTP: the gateway sends what
  * they encode and feeds them what comes back.
@@ -89,6 +94,12 @@ struct _AdiuvaWireCodec
   void (*stream_encoder_free) (AdiuvaStreamEncoder *encoder);
   JsonNode *(*encode_response) (const char            *model,
                                 AdiuvaChatAccumulator *answer);
+
+  JsonNode *(*encode_embeddings) (const char        *model,
+                                  const char *const *inputs,
+                                  GError           **error);
+  AdiuvaEmbeddings *(*decode_embeddings) (JsonNode *body,
+                                          GError  **error);
 };
 
 const AdiuvaWireCodec *adiuva_wire_codec_get (AdiuvaWireFormat format);

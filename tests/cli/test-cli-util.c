@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
+#include <string.h>
 
 #include "test-cli-util.h"
 
@@ -233,4 +234,54 @@ cli_json_element (JsonNode *array,
   g_assert_cmpuint (index, <, cli_json_length (array));
 
   return json_array_get_element (json_node_get_array (array), index);
+}
+
+/* Starts tests/gateway/adiuva-test-provider; its base URL goes to @base. It stops with the
+ * test: its standard input is a pipe. */
+GSubprocess *
+cli_start_test_provider (char **base)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess     *server;
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                             &error, TEST_PROVIDER_PATH, "--port", "0", "--fixtures",
+                             FIXTURES_DIR, "--idle-timeout", "60", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  *base = g_strdup (line + strlen ("listening on "));
+  return server;
+}
+
+/* The test server's control API, through GIO alone: one small HTTP/1.0 request. */
+void
+cli_script_test_provider (const char *base,
+                          const char *steps)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *reply = NULL;
+  g_autoptr (GDataInputStream) in = NULL;
+  const char *host = base + strlen ("http://");
+
+  connection = g_socket_client_connect_to_host (client, host, 80, NULL, &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("POST /__script HTTP/1.0\r\nHost: %s\r\n"
+                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                             host, strlen (steps), steps);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                             strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  reply = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200") ||
+                 g_str_has_prefix (reply, "HTTP/1.0 200"));
 }

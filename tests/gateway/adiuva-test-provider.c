@@ -1080,6 +1080,59 @@ is_gemini_call (const char *path,
          g_str_has_suffix (path, suffix);
 }
 
+/*
+ * No recording of Gemini's embedContent or batchEmbedContents exists, so the answer is written in
+ * the documented shape: {"embedding": {"values": […]}} for one text, {"embeddings": [{"values":
+ * […]}…]} with one entry per request for a batch. Vector i (from 0) has GEMINI_EMBED_DIMENSIONS
+ * values, value j being (i + 1) / 10 + (j + 1) / 1000, so a test can tell the vectors apart.
+ */
+#define GEMINI_EMBED_DIMENSIONS 8
+
+static void
+append_gemini_values (GString *out,
+                      guint    index)
+{
+  g_string_append (out, "{\"values\": [");
+  for (guint j = 0; j < GEMINI_EMBED_DIMENSIONS; j++)
+    {
+      char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (number, sizeof number, "%.4f", (index + 1) / 10.0 + (j + 1) / 1000.0);
+      g_string_append_printf (out, "%s%s", j > 0 ? ", " : "", number);
+    }
+  g_string_append (out, "]}");
+}
+
+static Reply *
+gemini_embed_reply (Request *req,
+                    gboolean batch)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  JsonNode *requests = NULL;
+  guint     n = 0;
+
+  if (!batch)
+    {
+      g_string_append (out, "{\n  \"embedding\": ");
+      append_gemini_values (out, 0);
+      g_string_append (out, "\n}\n");
+      return text_reply (200, "application/json; charset=UTF-8", out->str);
+    }
+
+  if (req->json != NULL && JSON_NODE_HOLDS_OBJECT (req->json))
+    requests = json_object_get_member (json_node_get_object (req->json), "requests");
+  if (requests != NULL && JSON_NODE_HOLDS_ARRAY (requests))
+    n = json_array_get_length (json_node_get_array (requests));
+  g_string_append (out, "{\n  \"embeddings\": [");
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append (out, i > 0 ? ",\n    " : "\n    ");
+      append_gemini_values (out, i);
+    }
+  g_string_append (out, "\n  ]\n}\n");
+  return text_reply (200, "application/json; charset=UTF-8", out->str);
+}
+
 static Reply *
 default_reply (Server  *self,
                Request *req,
@@ -1100,6 +1153,10 @@ default_reply (Server  *self,
     return reply_from_fixture (self, request_bool (req, "stream", FALSE) ? ANTHROPIC_STREAM : ANTHROPIC_MESSAGE, NULL, error);
   if (post && is_gemini_call (path, "generateContent"))
     return reply_from_fixture (self, GEMINI_GENERATE, GEMINI_GENERATE_META, error);
+  if (post && is_gemini_call (path, "embedContent"))
+    return gemini_embed_reply (req, FALSE);
+  if (post && is_gemini_call (path, "batchEmbedContents"))
+    return gemini_embed_reply (req, TRUE);
   if (post && is_gemini_call (path, "streamGenerateContent"))
     return reply_from_fixture (self, query_has_param (req->query, "alt=sse") ? GEMINI_STREAM_SSE : GEMINI_STREAM_JSON, NULL, error);
 

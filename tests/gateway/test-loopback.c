@@ -413,7 +413,6 @@ test_bad_requests (Fixture      *f,
   g_autoptr (Reply) invalid = NULL;
   g_autoptr (Reply) deep = NULL;
   g_autoptr (Reply) empty = NULL;
-  g_autoptr (Reply) embeddings = NULL;
   g_autoptr (Reply) route = NULL;
   g_autofree char *nested = NULL;
 
@@ -431,9 +430,6 @@ test_bad_requests (Fixture      *f,
   /* Found by fuzz-codec-json: white space parses to no value, and no error. */
   empty = call (f, "POST", "/v1/messages", AUTH_X_API_KEY, " \n");
   assert_anthropic_error (empty, 400, "invalid_request_error");
-  embeddings = call (f, "POST", "/v1/embeddings", AUTH_BEARER,
-                     "{\"model\":\"oa/text-embedding-3-small\",\"input\":\"Hi\"}");
-  assert_openai_error (embeddings, 501, "not_implemented");
   route = call (f, "GET", "/v1/nothing", AUTH_BEARER, NULL);
   assert_openai_error (route, 404, "not_found_error");
   g_assert_cmpuint (f->outcomes->len, ==, 0);
@@ -627,6 +623,139 @@ test_disconnect_cancels (Fixture      *f,
   g_assert_cmpstr (g_ptr_array_index (f->outcomes, 0), ==, "cancelled");
 }
 
+#define EMBED_BODY(input, extra) \
+  "{\"model\":\"oa/text-embedding-3-small\",\"input\":" input extra "}"
+
+static void
+test_embeddings (Fixture      *f,
+                 gconstpointer data)
+{
+  g_autoptr (Reply) one = NULL;
+  g_autoptr (Reply) encoded = NULL;
+  JsonArray         *data_list;
+  JsonObject        *item;
+  JsonArray         *floats;
+  const char        *base64;
+  g_autofree guchar *bytes = NULL;
+  gsize              len;
+
+  if (!have_fixtures ())
+    return;
+
+  one = call (f, "POST", "/v1/embeddings", AUTH_BEARER, EMBED_BODY ("\"Hello world\"", ""));
+  g_assert_cmpuint (one->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (object (one), "object"), ==, "list");
+  g_assert_cmpstr (json_object_get_string_member (object (one), "model"), ==,
+                   "oa/text-embedding-3-small");
+  data_list = json_object_get_array_member (object (one), "data");
+  g_assert_cmpuint (json_array_get_length (data_list), ==, 1);
+  item = json_array_get_object_element (data_list, 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "object"), ==, "embedding");
+  g_assert_cmpint (json_object_get_int_member (item, "index"), ==, 0);
+  floats = json_object_get_array_member (item, "embedding");
+  g_assert_cmpuint (json_array_get_length (floats), ==, 256);
+  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (floats, 0), -0.0039325873, 1e-9);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object (one),
+                                                                              "usage"),
+                                               "prompt_tokens"),
+                   ==, 2);
+
+  /* What the openai npm client asks by default: the float32 values, little-endian, in base64. */
+  encoded = call (f, "POST", "/v1/embeddings", AUTH_BEARER,
+                  EMBED_BODY ("[\"Hello world\"]", ",\"encoding_format\":\"base64\""));
+  g_assert_cmpuint (encoded->status, ==, 200);
+  item = json_array_get_object_element (json_object_get_array_member (object (encoded), "data"),
+                                        0);
+  base64 = json_object_get_string_member (item, "embedding");
+  g_assert_nonnull (base64);
+  bytes = g_base64_decode (base64, &len);
+  g_assert_cmpuint (len, ==, 256 * 4);
+  for (guint i = 0; i < 256; i++)
+    {
+      guint32 bits;
+      float   value;
+
+      memcpy (&bits, bytes + i * 4, 4);
+      bits = GUINT32_FROM_LE (bits);
+      memcpy (&value, &bits, 4);
+      g_assert_cmpfloat (value, ==, (float) json_array_get_double_element (floats, i));
+    }
+
+  g_assert_cmpuint (f->outcomes->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (f->outcomes, 0), ==, "ok");
+}
+
+static void
+test_embeddings_bad_requests (Fixture      *f,
+                              gconstpointer data)
+{
+  static const struct
+  {
+    const char *body;
+    guint       status;
+    const char *words;
+  } cases[] = {
+    { EMBED_BODY ("[[15339, 1917]]", ""), 400, "Token arrays" },
+    { EMBED_BODY ("[15339, 1917]", ""), 400, "Token arrays" },
+    { EMBED_BODY ("[]", ""), 400, "non-empty" },
+    { EMBED_BODY ("42", ""), 400, "“input”" },
+    { EMBED_BODY ("\"Hi\"", ",\"encoding_format\":\"int8\""), 400, "int8" },
+    { EMBED_BODY ("\"Hi\"", ",\"dimensions\":64"), 400, "dimensions" },
+    { "{\"input\":\"Hi\"}", 400, "“model”" },
+    { "[1]", 400, "JSON object" },
+    { "{\"model\":\"nowhere\",\"input\":\"Hi\"}", 404, "nowhere" },
+    { "{\"model\":\"an/claude-haiku-4-5\",\"input\":\"Hi\"}", 400, "no embeddings" },
+  };
+
+  if (!have_fixtures ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (Reply) reply = call (f, "POST", "/v1/embeddings", AUTH_BEARER, cases[i].body);
+      JsonObject *error;
+
+      g_test_message ("case %u: %s", i, cases[i].body);
+      assert_openai_error (reply, cases[i].status,
+                           cases[i].status == 404 ? "not_found_error" : "invalid_request_error");
+      error = json_object_get_object_member (object (reply), "error");
+      g_assert_nonnull (strstr (json_object_get_string_member (error, "message"),
+                                cases[i].words));
+    }
+  g_assert_cmpuint (f->outcomes->len, ==, 0);
+}
+
+/* A model name that leads nowhere is not sent to the default model, as a chat would be. */
+static void
+test_embeddings_no_default (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr (Reply) reply = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  adiuva_loopback_server_set_default_model (f->server, "oa/text-embedding-3-small");
+  reply = call (f, "POST", "/v1/embeddings", AUTH_BEARER,
+                "{\"model\":\"text-embedding-ada-002\",\"input\":\"Hi\"}");
+  assert_openai_error (reply, 404, "not_found_error");
+  g_assert_cmpuint (f->outcomes->len, ==, 0);
+}
+
+static void
+test_embeddings_upstream_error (Fixture      *f,
+                                gconstpointer data)
+{
+  g_autoptr (Reply) reply = NULL;
+
+  if (!have_fixtures ())
+    return;
+
+  script (f, "[{\"match\": \"/v1/embeddings\", \"status\": 429}]");
+  reply = call (f, "POST", "/v1/embeddings", AUTH_BEARER, EMBED_BODY ("\"Hi\"", ""));
+  assert_openai_error (reply, 429, "rate_limit_exceeded");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -647,6 +776,10 @@ main (int   argc,
   ADD ("alias", test_alias);
   ADD ("models", test_models);
   ADD ("disconnect-cancels", test_disconnect_cancels);
+  ADD ("embeddings", test_embeddings);
+  ADD ("embeddings/bad-requests", test_embeddings_bad_requests);
+  ADD ("embeddings/upstream-error", test_embeddings_upstream_error);
+  ADD ("embeddings/no-default", test_embeddings_no_default);
 #undef ADD
 
   return g_test_run ();

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
 // The official OpenAI and Anthropic SDKs against the Adiuva loopback endpoint: a streamed and
-// a non-streamed chat with each, printed as one JSON object.
+// a non-streamed chat with each, and embeddings with the OpenAI SDK, printed as one JSON object.
 //
-//   node clients.mjs BASE_URL TOKEN OPENAI_MODEL ANTHROPIC_MODEL
+//   node clients.mjs BASE_URL TOKEN OPENAI_MODEL ANTHROPIC_MODEL EMBEDDING_MODEL
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 
-const [base, token, openaiModel, anthropicModel] = process.argv.slice(2);
-if (!base || !token || !openaiModel || !anthropicModel) {
-  console.error('usage: node clients.mjs BASE_URL TOKEN OPENAI_MODEL ANTHROPIC_MODEL');
+const [base, token, openaiModel, anthropicModel, embeddingModel] = process.argv.slice(2);
+if (!base || !token || !openaiModel || !anthropicModel || !embeddingModel) {
+  console.error(
+    'usage: node clients.mjs BASE_URL TOKEN OPENAI_MODEL ANTHROPIC_MODEL EMBEDDING_MODEL');
   process.exit(2);
 }
 
@@ -49,6 +50,24 @@ try {
 } catch (error) {
   result.openai_wrong_token = { status: error.status, name: error.constructor.name };
 }
+
+// The SDK asks for base64 unless told otherwise, and decodes it itself.
+const embedded = await openai.embeddings.create({ model: embeddingModel, input: 'Hello world' });
+const floats = await openai.embeddings.create({
+  model: embeddingModel,
+  input: ['Hello world'],
+  encoding_format: 'float',
+});
+result.openai_embeddings = {
+  object: embedded.object,
+  model: embedded.model,
+  count: embedded.data.length,
+  dimensions: embedded.data[0].embedding.length,
+  first: embedded.data[0].embedding.slice(0, 4),
+  usage: embedded.usage,
+  float_count: floats.data.length,
+  float_first: floats.data[0].embedding.slice(0, 4),
+};
 
 const anthropic = new Anthropic({ baseURL: base, apiKey: token, maxRetries: 0 });
 

@@ -82,7 +82,7 @@ base=$(wait_line "$work/serve.out" "listening on ")
 token=$(wait_line "$work/serve.out" "token: ")
 
 node "$build_dir/clients.mjs" "$base" "$token" oa/gpt-4o-mini an/claude-3-5-haiku-latest \
-  >"$work/result.json"
+  oa/text-embedding-3-small >"$work/result.json"
 cat "$work/result.json"
 
 # The answers, as each SDK read them.
@@ -98,6 +98,15 @@ assert.ok(r.openai_stream.chunks > 1);
 assert.ok(r.openai_stream.text.length > 0);
 assert.equal(r.openai_wrong_token.status, 401);
 assert.equal(r.openai_wrong_token.name, 'AuthenticationError');
+assert.equal(r.openai_embeddings.object, 'list');
+assert.equal(r.openai_embeddings.model, 'oa/text-embedding-3-small');
+assert.equal(r.openai_embeddings.count, 1);
+assert.equal(r.openai_embeddings.dimensions, 256);
+assert.equal(r.openai_embeddings.usage.prompt_tokens, 2);
+assert.equal(r.openai_embeddings.float_count, 1);
+// base64 gives the float32 values; their decimal text rounds back to the same float32.
+assert.deepEqual(r.openai_embeddings.first, r.openai_embeddings.float_first.map(Math.fround));
+assert.ok(Math.abs(r.openai_embeddings.first[0] - -0.0039325873) < 1e-9);
 assert.equal(r.anthropic.type, 'message');
 assert.ok(r.anthropic.text.length > 0);
 assert.ok(r.anthropic_stream.text.length > 0);
