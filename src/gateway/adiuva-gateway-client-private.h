@@ -42,5 +42,9 @@ void         _adiuva_gateway_client_untrack (AdiuvaGatewayClient *self,
 char        *_adiuva_gateway_client_outcome_for_error (const GError *error);
 void         _adiuva_gateway_client_report_usage (AdiuvaGatewayClient     *self,
                                                   const AdiuvaCallMetrics *metrics);
+gboolean     _adiuva_gateway_client_check_budgets (AdiuvaGatewayClient *self,
+                                                   const char          *caller,
+                                                   const char          *provider,
+                                                   GError             **error);
 
 G_END_DECLS

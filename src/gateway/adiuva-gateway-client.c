@@ -2438,6 +2438,25 @@ _adiuva_gateway_client_report_usage (AdiuvaGatewayClient     *self,
 {
   g_assert (ADIUVA_IS_GATEWAY_CLIENT (self));
 
+  adiuva_budgets_add_spent (self->budgets, metrics->caller, metrics->provider,
+                            MAX (metrics->usage.input_tokens, 0) +
+                                MAX (metrics->usage.output_tokens, 0),
+                            metrics->cost, -1);
+  adiuva_gateway_stats_add (self->stats, metrics);
   if (self->usage_func != NULL)
     self->usage_func (metrics, self->usage_data);
+}
+
+/* For calls without a chain to fall back along: any budget used up refuses them. */
+gboolean
+_adiuva_gateway_client_check_budgets (AdiuvaGatewayClient *self,
+                                      const char          *caller,
+                                      const char          *provider,
+                                      GError             **error)
+{
+  g_assert (ADIUVA_IS_GATEWAY_CLIENT (self));
+
+  return adiuva_budgets_check (self->budgets, ADIUVA_BUDGET_GLOBAL, NULL, error) &&
+         adiuva_budgets_check (self->budgets, ADIUVA_BUDGET_CALLER, caller, error) &&
+         adiuva_budgets_check (self->budgets, ADIUVA_BUDGET_PROVIDER, provider, error);
 }

@@ -132,7 +132,9 @@ embedded_cb (GObject      *source,
  * Asks the provider for one vector per input: OpenAI's `/embeddings` (and every
  * OpenAI-compatible provider's), Ollama's `/api/embed`, Gemini's `embedContent` for one input
  * and `batchEmbedContents` for several. The usage callback gets the call's metrics, as for
- * chats. Fallbacks set on @model_ref do not apply.
+ * chats, and the tokens count against the budgets; a used-up budget (of the workspace,
+ * @caller or the provider) refuses the call with %ADIUVA_GATEWAY_ERROR_BUDGET before anything
+ * is sent. Fallbacks set on @model_ref do not apply.
  */
 void
 adiuva_gateway_client_embed_async (AdiuvaGatewayClient *self,
@@ -175,7 +177,9 @@ adiuva_gateway_client_embed_async (AdiuvaGatewayClient *self,
   if (!_adiuva_gateway_client_resolve_ref (self, model_ref, &embedding->provider,
                                            &embedding->model, &error) ||
       !_adiuva_gateway_client_resolve_provider (self, embedding->provider, &settings,
-                                                &embedding->info, &embedding->codec, &error))
+                                                &embedding->info, &embedding->codec, &error) ||
+      !_adiuva_gateway_client_check_budgets (self, embedding->caller, embedding->provider,
+                                             &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -415,6 +415,51 @@ test_errors (void)
   provider_fixture_stop (&f);
 }
 
+/* Embeddings count against the budgets, and a used-up one refuses them before anything is
+ * sent. */
+static void
+test_budget (void)
+{
+  ProviderFixture f;
+  Result          r;
+  const char     *inputs[] = { "Hello world", NULL };
+  g_autoptr (JsonArray) requests = NULL;
+  AdiuvaBudgets    *budgets;
+  AdiuvaModelStats *row;
+  gint64            tokens = 0;
+  double            cost = 0;
+
+  if (!provider_fixture_start (&f))
+    return;
+
+  budgets = adiuva_gateway_client_get_budgets (f.client);
+  adiuva_budgets_set (budgets, ADIUVA_BUDGET_CALLER, "test", ADIUVA_BUDGET_DAY, 2, -1);
+
+  /* The recorded answer reports 2 tokens: the budget is used up by it. */
+  embed (&f, "oa/text-embedding-3-small", inputs, &r);
+  g_assert_no_error (r.error);
+  result_clear (&r);
+  adiuva_budgets_get_spent (budgets, ADIUVA_BUDGET_CALLER, "test", ADIUVA_BUDGET_DAY, &tokens,
+                            &cost);
+  g_assert_cmpint (tokens, ==, 2);
+  g_assert_cmpfloat (cost, >, 0);
+  row = adiuva_gateway_stats_lookup (adiuva_gateway_client_get_stats (f.client), "oa",
+                                     "text-embedding-3-small");
+  g_assert_nonnull (row);
+  g_assert_cmpuint (adiuva_model_stats_get_calls (row), ==, 1);
+  g_assert_cmpuint (adiuva_model_stats_get_input_tokens (row), ==, 2);
+
+  embed (&f, "oa/text-embedding-3-small", inputs, &r);
+  g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_BUDGET);
+  g_assert_null (r.metrics);
+  result_clear (&r);
+
+  requests = provider_fixture_requests (&f);
+  g_assert_cmpuint (json_array_get_length (requests), ==, 1);
+  g_assert_cmpuint (f.attempts->len, ==, 1);
+  provider_fixture_stop (&f);
+}
+
 static void
 test_cancel_all (void)
 {
@@ -472,6 +517,7 @@ main (int   argc,
   g_test_add_func ("/embeddings/no-embeddings", test_no_embeddings);
   g_test_add_func ("/embeddings/malformed", test_malformed);
   g_test_add_func ("/embeddings/errors", test_errors);
+  g_test_add_func ("/embeddings/budget", test_budget);
   g_test_add_func ("/embeddings/cancel-all", test_cancel_all);
 
   return g_test_run ();
