@@ -69,7 +69,7 @@ struct _AdiuvaGatewayClient
   AdiuvaRateLimiter   *limiter;
   AdiuvaBudgets       *budgets;
   AdiuvaGatewayStats  *stats;
-  AdiuvaRouter        *router;    /* for ADIUVA_MODEL_AUTO */
+  AdiuvaRouter        *router; /* for ADIUVA_MODEL_AUTO */
   AdiuvaConnectivity  *connectivity;
 
   AdiuvaUsageFunc usage_func;
