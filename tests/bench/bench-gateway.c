@@ -25,6 +25,8 @@
  * connections, epoll, one request in flight per connection):
  *
  *   direct    the upstream itself
+ *   floor     bench-soup-proxy: POSTs passed through a SoupServer and a SoupSession as they
+ *             are, the least a gateway on libsoup can add; what adiuva adds beyond it is ours
  *   adiuva    `adiuva-cli gateway serve` (AdiuvaLoopbackServer) with the upstream as its
  *             OpenAI provider
  *   portkey   the Portkey AI gateway (@portkey-ai/gateway from npm, tests/bench/npm) with the
@@ -35,7 +37,8 @@
  * first token it adds to streams, requests per second at concurrency 1 and 32, each gateway's
  * peak RSS, our figures against Portkey's and the issue's targets.
  *
- *   bench-gateway [--strict] ADIUVA_CLI BENCH_UPSTREAM NPM_CI NPM_SOURCE_DIR NPM_BUILD_DIR
+ *   bench-gateway [--strict] ADIUVA_CLI BENCH_UPSTREAM BENCH_SOUP_PROXY NPM_CI NPM_SOURCE_DIR
+ *                 NPM_BUILD_DIR
  *
  * (NPM_CI is tests/npm-ci.sh, which installs tests/bench/npm into NPM_BUILD_DIR).
  *
@@ -672,15 +675,14 @@ run_cli (const char *cli,
   return process != NULL && g_subprocess_wait_check (process, NULL, error);
 }
 
+/* Starts a program that prints "listening on URL" and gives the port of URL. */
 static GSubprocess *
-start_upstream (const char *upstream,
-                guint       gap_us,
-                guint16    *port,
-                GError    **error)
+start_listener (const char *const *argv,
+                guint16           *port,
+                GError           **error)
 {
-  g_autofree char *gap = g_strdup_printf ("%u", gap_us);
-  g_autoptr (GSubprocess) process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
-                                                      upstream, "--gap-us", gap, NULL);
+  g_autoptr (GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                                       error);
   g_autofree char *url = NULL;
 
   if (process == NULL || (url = read_line_with (process, "listening on ", error)) == NULL)
@@ -719,6 +721,7 @@ start_adiuva (const char *cli,
   }
   object = json_node_get_object (json_parser_get_root (parser));
   target->port = port_of_url (json_object_get_string_member (object, "url"));
+  g_free (target->headers);
   target->headers = g_strdup_printf ("Authorization: Bearer %s\r\n",
                                      json_object_get_string_member (object, "token"));
   return g_steal_pointer (&process);
@@ -888,6 +891,7 @@ static void
 print_report (const Scale   *scale,
               gboolean       short_mode,
               const Figures *direct,
+              const Figures *floor,
               const Figures *adiuva,
               const Figures *portkey,
               const char    *portkey_about,
@@ -915,6 +919,8 @@ print_report (const Scale   *scale,
   g_print ("  upstream: bench-upstream (OpenAI chat completions, epoll, one thread); streams "
            "send their first token at once and the rest %u µs later\n",
            scale->gap_us);
+  g_print ("  floor:    bench-soup-proxy, POSTs passed as they are through a SoupServer and a "
+           "SoupSession: the least a gateway on libsoup adds\n");
   g_print ("  adiuva:   adiuva-cli gateway serve (AdiuvaLoopbackServer), the upstream as provider "
            "\"up\", each call logged to the workspace (SQLCipher, under %s)\n",
            g_get_tmp_dir ());
@@ -925,40 +931,41 @@ print_report (const Scale   *scale,
   else
     g_print ("  peer:     Portkey AI gateway SKIPPED: %s\n", portkey_why);
   g_print ("  client:   bench-gateway's load generator (epoll, keep-alive, one request in flight "
-           "per connection), the same for all three\n\n");
+           "per connection), the same for all\n\n");
 
-  g_print ("%-40s %12s %12s %12s\n", "measured", "direct", "adiuva", "portkey");
+  g_print ("%-40s %12s %12s %12s %12s\n", "measured", "direct", "floor", "adiuva", "portkey");
   g_print ("%s\n", "--------------------------------------------------------------------------"
-                   "--");
+                   "---------------");
   {
     struct
     {
       const char *label;
-      double      a, b, c;
+      double      a, f, b, c;
       char *(*format) (double);
     } rows[] = {
-      { "latency p50, non-streamed, c=1", direct->lat_p50, adiuva->lat_p50, portkey->lat_p50,
+      { "latency p50, non-streamed, c=1", direct->lat_p50, floor->lat_p50, adiuva->lat_p50, portkey->lat_p50,
         format_ms },
-      { "latency p99, non-streamed, c=1", direct->lat_p99, adiuva->lat_p99, portkey->lat_p99,
+      { "latency p99, non-streamed, c=1", direct->lat_p99, floor->lat_p99, adiuva->lat_p99, portkey->lat_p99,
         format_ms },
-      { "time to first token p50, stream", direct->ttft_p50, adiuva->ttft_p50, portkey->ttft_p50,
+      { "time to first token p50, stream", direct->ttft_p50, floor->ttft_p50, adiuva->ttft_p50, portkey->ttft_p50,
         format_ms },
-      { "time to first token p99, stream", direct->ttft_p99, adiuva->ttft_p99, portkey->ttft_p99,
+      { "time to first token p99, stream", direct->ttft_p99, floor->ttft_p99, adiuva->ttft_p99, portkey->ttft_p99,
         format_ms },
-      { "requests/s, non-streamed, c=1", direct->rps_1, adiuva->rps_1, portkey->rps_1,
+      { "requests/s, non-streamed, c=1", direct->rps_1, floor->rps_1, adiuva->rps_1, portkey->rps_1,
         format_rate },
-      { "requests/s, non-streamed, c=32", direct->rps_wide, adiuva->rps_wide, portkey->rps_wide,
+      { "requests/s, non-streamed, c=32", direct->rps_wide, floor->rps_wide, adiuva->rps_wide, portkey->rps_wide,
         format_rate },
-      { "peak RSS of the gateway process", nan, adiuva->rss_mib, portkey->rss_mib, format_mib },
+      { "peak RSS of the gateway process", nan, floor->rss_mib, adiuva->rss_mib, portkey->rss_mib, format_mib },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
       {
         g_autofree char *a = rows[i].format (rows[i].a);
+        g_autofree char *f = rows[i].format (rows[i].f);
         g_autofree char *b = rows[i].format (rows[i].b);
         g_autofree char *c = rows[i].format (has_peer ? rows[i].c : nan);
 
-        g_print ("%-40s %12s %12s %12s\n", rows[i].label, a, b, c);
+        g_print ("%-40s %12s %12s %12s %12s\n", rows[i].label, a, f, b, c);
       }
   }
 
@@ -971,10 +978,14 @@ print_report (const Scale   *scale,
   if (!has_peer)
     print_row ("", g_strdup (""), g_strdup (""), nan, "(< 0.3 ms without the peer)",
                judge (TRUE, a50 < 0.3));
+  print_row ("  of which libsoup's floor", format_ms (floor->lat_p50 - direct->lat_p50),
+             g_strdup (""), nan, "-", -1);
   print_row ("added latency p99, non-streamed", format_ms (a99), format_ms (p99), p99 / a99, "-",
              -1);
   print_row ("added time to first token p50", format_ms (at50), format_ms (pt50), pt50 / at50,
              "< 0.5 ms", judge (TRUE, at50 < 0.5));
+  print_row ("  of which libsoup's floor", format_ms (floor->ttft_p50 - direct->ttft_p50),
+             g_strdup (""), nan, "-", -1);
   print_row ("added time to first token p99", format_ms (at99), format_ms (pt99), pt99 / at99,
              "-", -1);
   print_row ("requests/s at concurrency 1", format_rate (adiuva->rps_1), format_rate (p_rps_1),
@@ -989,26 +1000,48 @@ print_report (const Scale   *scale,
            "one.\n");
 }
 
+static void
+target_init (Target     *target,
+             const char *name,
+             const char *model,
+             const char *headers)
+{
+  target->name = name;
+  target->path = g_strdup ("/v1/chat/completions");
+  target->model = g_strdup (model);
+  target->headers = g_strdup (headers);
+}
+
+static void
+target_clear (Target *target)
+{
+  g_free (target->path);
+  g_free (target->headers);
+  g_free (target->model);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) upstream = NULL;
+  g_autoptr (GSubprocess) floor_process = NULL;
   g_autoptr (GSubprocess) adiuva_process = NULL;
   g_autoptr (GSubprocess) portkey_process = NULL;
   g_autofree char *tmp = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *portkey_why = NULL;
   g_autofree char *custom_host = NULL;
+  g_autofree char *upstream_url = NULL;
+  g_autofree char *gap = NULL;
   g_autofree char *portkey_about = NULL;
   gboolean         short_mode;
   gboolean         strict = FALSE;
   Scale            scale;
-  Figures          direct = { 0 }, adiuva = { 0 }, portkey = { 0 };
-  Target           direct_target = { .name = "direct", .path = g_strdup ("/v1/chat/completions"), .headers = g_strdup ("Authorization: Bearer " UPSTREAM_KEY "\r\n"), .model = g_strdup (MODEL) };
-  Target           adiuva_target = { .name = "adiuva", .path = g_strdup ("/v1/chat/completions"), .model = g_strdup ("up/" MODEL) };
-  Target           portkey_target = { .name = "portkey", .path = g_strdup ("/v1/chat/completions"), .model = g_strdup (MODEL) };
+  Figures          direct = { 0 }, floor = { 0 }, adiuva = { 0 }, portkey = { 0 };
+  Target           direct_target = { 0 }, floor_target = { 0 }, adiuva_target = { 0 };
+  Target           portkey_target = { 0 };
   const char      *short_env = g_getenv ("ADIUVA_BENCH_SHORT");
   gboolean         ok;
 
@@ -1020,31 +1053,52 @@ main (int   argc,
       argv++;
       argc--;
     }
-  if (argc != 6)
+  if (argc != 7)
     {
-      g_printerr ("Usage: bench-gateway [--strict] ADIUVA_CLI BENCH_UPSTREAM NPM_INSTALL "
-                  "NPM_SOURCE_DIR NPM_BUILD_DIR\n"
+      g_printerr ("Usage: bench-gateway [--strict] ADIUVA_CLI BENCH_UPSTREAM BENCH_SOUP_PROXY "
+                  "NPM_CI NPM_SOURCE_DIR NPM_BUILD_DIR\n"
                   "Run it with a keyring: build-aux/test-env --keyring …; ADIUVA_BENCH_SHORT=1 "
                   "for a quick check.\n");
       return 2;
     }
 
   short_mode = short_env != NULL && *short_env != '\0' && g_strcmp0 (short_env, "0") != 0;
-  if (short_mode)
-    scale = (Scale){ .n_single = 200, .n_wide = 400, .n_streams = 100, .n_warmup = 20, .gap_us = 2000 };
-  else
-    scale = (Scale){ .n_single = 5000, .n_wide = 20000, .n_streams = 1000, .n_warmup = 500, .gap_us = 2000 };
+  scale.gap_us = 2000;
+  scale.n_single = short_mode ? 200 : 5000;
+  scale.n_wide = short_mode ? 400 : 20000;
+  scale.n_streams = short_mode ? 100 : 1000;
+  scale.n_warmup = short_mode ? 20 : 500;
+
+  target_init (&direct_target, "direct", MODEL, "Authorization: Bearer " UPSTREAM_KEY "\r\n");
+  target_init (&floor_target, "floor", MODEL, "Authorization: Bearer " UPSTREAM_KEY "\r\n");
+  target_init (&adiuva_target, "adiuva", "up/" MODEL, "");
+  target_init (&portkey_target, "portkey", MODEL, "");
 
   tmp = g_dir_make_tmp ("adiuva-bench-gateway-XXXXXX", &error);
   ok = tmp != NULL;
   if (ok)
     {
+      const char *upstream_argv[] = { argv[2], "--gap-us", NULL, NULL };
+
       g_printerr ("Starting the upstream…\n");
-      upstream = start_upstream (argv[2], scale.gap_us, &direct_target.port, &error);
-      ok = upstream != NULL;
+      gap = g_strdup_printf ("%u", scale.gap_us);
+      upstream_argv[2] = gap;
+      upstream = start_listener (upstream_argv, &direct_target.port, &error);
+      ok = upstream != NULL && measure (&direct_target, &scale, &direct, &error);
     }
+
   if (ok)
-    ok = measure (&direct_target, &scale, &direct, &error);
+    {
+      const char *floor_argv[] = { argv[3], NULL, NULL };
+
+      g_printerr ("Starting bench-soup-proxy…\n");
+      upstream_url = g_strdup_printf ("http://127.0.0.1:%u", direct_target.port);
+      floor_argv[1] = upstream_url;
+      floor_process = start_listener (floor_argv, &floor_target.port, &error);
+      floor_target.process = floor_process;
+      ok = floor_process != NULL && measure (&floor_target, &scale, &floor, &error);
+      stop (floor_process);
+    }
 
   if (ok)
     {
@@ -1061,17 +1115,18 @@ main (int   argc,
     {
       g_printerr ("Starting Portkey…\n");
       portkey_target.port = free_port ();
-      portkey_process = start_portkey (argv[3], argv[4], argv[5], portkey_target.port,
+      portkey_process = start_portkey (argv[4], argv[5], argv[6], portkey_target.port,
                                        &portkey_why, &error);
       if (portkey_process != NULL)
         {
           custom_host = g_strdup_printf ("http://127.0.0.1:%u/v1", direct_target.port);
+          g_free (portkey_target.headers);
           portkey_target.headers = g_strdup_printf ("Authorization: Bearer " UPSTREAM_KEY "\r\n"
                                                     "x-portkey-provider: openai\r\n"
                                                     "x-portkey-custom-host: %s\r\n",
                                                     custom_host);
           portkey_target.process = portkey_process;
-          portkey_about = describe_portkey (argv[5]);
+          portkey_about = describe_portkey (argv[6]);
           ok = measure (&portkey_target, &scale, &portkey, &error);
           stop (portkey_process);
         }
@@ -1088,15 +1143,10 @@ main (int   argc,
       if (rm != NULL)
         g_subprocess_wait (rm, NULL, NULL);
     }
-
-  for (guint i = 0; i < 3; i++)
-    {
-      Target *targets[] = { &direct_target, &adiuva_target, &portkey_target };
-
-      g_free (targets[i]->path);
-      g_free (targets[i]->headers);
-      g_free (targets[i]->model);
-    }
+  target_clear (&direct_target);
+  target_clear (&floor_target);
+  target_clear (&adiuva_target);
+  target_clear (&portkey_target);
 
   if (!ok)
     {
@@ -1104,7 +1154,8 @@ main (int   argc,
       return 1;
     }
 
-  print_report (&scale, short_mode, &direct, &adiuva, &portkey, portkey_about, portkey_why);
+  print_report (&scale, short_mode, &direct, &floor, &adiuva, &portkey, portkey_about,
+                portkey_why);
   if (any_miss && !short_mode)
     g_print ("\nSome targets were missed.\n");
   return strict && any_miss && !short_mode ? 3 : 0;
