@@ -538,7 +538,7 @@ _adiuva_openai_codec_decode_request (JsonNode *body,
 typedef struct
 {
   GString           *head;    /* {"id":…,"object":…,"created":…,"model":… */
-  GString           *text_head; /* "data: " head up to the opening quote of "content" */
+  GString           *text_head; /* a text chunk up to its {"content": */
   GArray            *started; /* gboolean per tool index: its first fragment went out */
   AdiuvaUsage        usage;
   AdiuvaFinishReason finish;
