@@ -564,7 +564,8 @@ run_memory (gboolean       naive,
       g_string_truncate (sink.out, 0);
     }
   after = heap_in_use ();
-  *bytes_per_stream = ((double) after - (double) before) / count;
+  /* Under AddressSanitizer mallinfo2() knows nothing of the heap. */
+  *bytes_per_stream = after > before ? ((double) after - (double) before) / count : NAN;
 
   for (guint i = 0; i < open->len; i++)
     {
@@ -685,14 +686,14 @@ main (int   argc,
   b = g_strdup_printf ("%.0f MB/s", naive_mbs);
   print_row ("Anthropic SSE → OpenAI SSE, one core", a, b, ours_mbs / naive_mbs, "> 200 MB/s",
              ours_mbs > 200);
-  c = g_strdup_printf ("%.1f KiB", ours_mem / 1024);
-  d = g_strdup_printf ("%.1f KiB", naive_mem / 1024);
+  c = isnan (ours_mem) ? g_strdup ("-") : g_strdup_printf ("%.1f KiB", ours_mem / 1024);
+  d = isnan (naive_mem) ? g_strdup ("-") : g_strdup_printf ("%.1f KiB", naive_mem / 1024);
   print_row ("memory per open stream", c, d, naive_mem / ours_mem, "< 64 KiB",
-             ours_mem < 64 * 1024);
+             isnan (ours_mem) ? -1 : ours_mem < 64 * 1024);
   g_print ("\nratio: how many times better adiuva is (adiuva / naive for MB/s, naive / adiuva for "
            "memory).\n");
 
-  miss = !(ours_mbs > 200) || !(ours_mem < 64 * 1024) || !same;
+  miss = !(ours_mbs > 200) || ours_mem >= 64 * 1024 || !same;
   if (miss && !short_mode)
     g_print ("\nSome targets were missed.\n");
   g_string_free (ours.out, TRUE);
