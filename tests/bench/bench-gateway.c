@@ -558,6 +558,21 @@ peak_rss_mib (GSubprocess *process)
   return g_ascii_strtod (line + 7, NULL) / 1024.0;
 }
 
+/* The upstream is measured before and after the gateways, and its better figures kept: a
+ * hiccup of a shared machine in one run would otherwise show up as latency a gateway took
+ * away. */
+static void
+keep_best (Figures       *best,
+           const Figures *again)
+{
+  best->lat_p50 = MIN (best->lat_p50, again->lat_p50);
+  best->lat_p99 = MIN (best->lat_p99, again->lat_p99);
+  best->ttft_p50 = MIN (best->ttft_p50, again->ttft_p50);
+  best->ttft_p99 = MIN (best->ttft_p99, again->ttft_p99);
+  best->rps_1 = MAX (best->rps_1, again->rps_1);
+  best->rps_wide = MAX (best->rps_wide, again->rps_wide);
+}
+
 static gboolean
 measure (const Target *target,
          const Scale  *scale,
@@ -917,7 +932,8 @@ print_report (const Scale   *scale,
            short_mode ? "SHORT mode, figures are not meaningful" : "full", scale->n_single,
            scale->n_wide, WIDE_CONCURRENCY, scale->n_streams, scale->n_warmup);
   g_print ("  upstream: bench-upstream (OpenAI chat completions, epoll, one thread); streams "
-           "send their first token at once and the rest %u µs later\n",
+           "send their first token at once and the rest %u µs later; measured first and last, the "
+           "better figures kept\n",
            scale->gap_us);
   g_print ("  floor:    bench-soup-proxy, POSTs passed as they are through a SoupServer and a "
            "SoupSession: the least a gateway on libsoup adds\n");
@@ -1132,6 +1148,14 @@ main (int   argc,
         }
       else
         ok = portkey_why != NULL;
+    }
+  if (ok)
+    {
+      Figures again = { 0 };
+
+      g_printerr ("The upstream again…\n");
+      ok = measure (&direct_target, &scale, &again, &error);
+      keep_best (&direct, &again);
     }
   stop (upstream);
 
