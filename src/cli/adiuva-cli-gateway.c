@@ -92,6 +92,63 @@ stdin_cb (int          fd,
   return G_SOURCE_CONTINUE;
 }
 
+/* `serve` answers many calls a second. The gateway reports a call before its answer goes to
+ * the client, so logging it then would put a commit, and the fsync the store's
+ * synchronous=FULL asks for, between the provider's answer and the client; under disk load
+ * that is milliseconds. The calls are logged together instead, in one transaction, at most
+ * CALL_LOG_DELAY_MS after they end, and when serve stops. */
+#define CALL_LOG_DELAY_MS 100
+
+typedef struct
+{
+  AdiuvaStore *store;
+  GPtrArray   *pending; /* AdiuvaCallMetrics */
+  guint        flush_id;
+} CallLog;
+
+static void
+call_log_flush (CallLog *log)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean in_transaction;
+
+  g_clear_handle_id (&log->flush_id, g_source_remove);
+  if (log->pending->len == 0)
+    return;
+
+  /* Without a transaction each call is still logged, in a commit of its own. */
+  in_transaction = adiuva_store_begin (log->store, NULL);
+  for (guint i = 0; i < log->pending->len; i++)
+    adiuva_cli_log_call_cb (g_ptr_array_index (log->pending, i), log->store);
+  if (in_transaction && !adiuva_store_commit (log->store, &error))
+    {
+      adiuva_store_rollback (log->store);
+      g_printerr (_ ("adiuva-cli: The calls could not be logged: %s\n"), error->message);
+    }
+  g_ptr_array_set_size (log->pending, 0);
+}
+
+static gboolean
+call_log_flush_cb (gpointer user_data)
+{
+  CallLog *log = user_data;
+
+  log->flush_id = 0;
+  call_log_flush (log);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+call_log_add_cb (const AdiuvaCallMetrics *metrics,
+                 gpointer                 user_data)
+{
+  CallLog *log = user_data;
+
+  g_ptr_array_add (log->pending, adiuva_call_metrics_copy (metrics));
+  if (log->flush_id == 0)
+    log->flush_id = g_timeout_add (CALL_LOG_DELAY_MS, call_log_flush_cb, log);
+}
+
 static gboolean
 stdin_is_pipe (void)
 {
@@ -117,6 +174,7 @@ run_serve (AdiuvaCliContext       *cli,
   gboolean           show_token = FALSE;
   int                port = 0;
   guint              sources[3] = { 0 };
+  CallLog            call_log = { 0 };
   AdiuvaStore       *store;
   int                status;
   const GOptionEntry entries[] = {
@@ -147,7 +205,9 @@ run_serve (AdiuvaCliContext       *cli,
   client = adiuva_cli_new_gateway_client (cli, NULL, NULL, &error);
   if (client == NULL || (token = dup_token (store, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
-  adiuva_gateway_client_set_usage_func (client, adiuva_cli_log_call_cb, store, NULL);
+  call_log.store = store;
+  call_log.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_call_metrics_free);
+  adiuva_gateway_client_set_usage_func (client, call_log_add_cb, &call_log, NULL);
 
   server = adiuva_loopback_server_new (client, token);
   adiuva_loopback_server_set_default_model (server, default_model);
@@ -197,6 +257,9 @@ run_serve (AdiuvaCliContext       *cli,
     if (sources[i] != 0)
       g_source_remove (sources[i]);
   adiuva_loopback_server_disconnect (server);
+  adiuva_gateway_client_set_usage_func (client, NULL, NULL, NULL);
+  call_log_flush (&call_log);
+  g_ptr_array_unref (call_log.pending);
 
   return ADIUVA_CLI_EXIT_OK;
 }

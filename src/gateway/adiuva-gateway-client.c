@@ -1167,6 +1167,10 @@ start_attempt (Call *call)
   text = json_to_string (json, FALSE);
   bytes = g_bytes_new_take (text, strlen (text));
   soup_message_set_request_body_from_bytes (call->msg, "application/json", bytes);
+  /* libsoup opens a new connection for every POST unless told otherwise: a connect, a proxy
+   * lookup and, for cloud providers, a TLS handshake per call. Keep-alive is what every
+   * provider SDK does. */
+  soup_message_add_flags (call->msg, SOUP_MESSAGE_IDEMPOTENT);
   add_headers (call->msg, call->info, call->settings);
 
   shown_url = adiuva_redact_secrets (url);

@@ -20,25 +20,14 @@ skip() {
   exit 77
 }
 
-command -v node >/dev/null 2>&1 || skip "node is not installed"
-command -v npm >/dev/null 2>&1 || skip "npm is not installed"
-[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] || skip "openai 6 needs Node 20"
 [ -d "$fixtures" ] || skip "no fixtures directory at $fixtures"
 
-# The SDKs once per build directory, from the lock file, with npm's cache under the build
-# directory too.
-mkdir -p "$build_dir"
-if ! cmp -s "$source_dir/package-lock.json" "$build_dir/package-lock.json" ||
-   [ ! -d "$build_dir/node_modules" ]; then
-  cp "$source_dir/package.json" "$source_dir/package-lock.json" "$build_dir/"
-  rm -rf "$build_dir/node_modules"
-  if ! (cd "$build_dir" && npm ci --no-audit --no-fund --cache "$build_dir/.npm-cache" \
-          >"$build_dir/npm-ci.log" 2>&1); then
-    rm -f "$build_dir/package-lock.json"
-    cat "$build_dir/npm-ci.log" >&2
-    skip "npm ci failed (is the npm registry reachable?)"
-  fi
-fi
+# The SDKs once per build directory, from the lock file.
+why=$(sh "$(dirname "$0")/../../npm-ci.sh" "$source_dir" "$build_dir") || {
+  status=$?
+  [ "$status" -eq 77 ] && skip "$why"
+  exit "$status"
+}
 cp "$source_dir/clients.mjs" "$build_dir/"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/adiuva-npm.XXXXXX")
