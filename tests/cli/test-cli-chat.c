@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "test-cli-util.h"
+#include "test-provider-util.h"
 
 /* Providers, models and chat through the real adiuva-cli, against the provider test server
  * (tests/gateway/adiuva-test-provider) replaying recorded traffic, with keys in the private
@@ -19,19 +20,8 @@
 typedef struct
 {
   char        *dir;
-  GSubprocess *server;
-  char        *base;
+  TestProvider *server;
 } Fixture;
-
-static gboolean
-have_fixtures (void)
-{
-  if (g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
-    return TRUE;
-
-  g_test_skip ("no fixtures directory at " FIXTURES_DIR);
-  return FALSE;
-}
 
 static CliRun *
 run_in (Fixture           *f,
@@ -82,40 +72,29 @@ check_add (CliRun *run)
 static void
 add_providers (Fixture *f)
 {
-  g_autofree char *v1 = g_strconcat (f->base, "/v1", NULL);
+  const char      *base = f->server->base;
+  g_autofree char *v1 = g_strconcat (base, "/v1", NULL);
 
   check_add (RUN (f, NULL, "provider", "add", "oa", "--kind", "openai", "--base-url", v1,
                   "--api-key-env", "OPENAI_KEY"));
-  check_add (RUN (f, NULL, "provider", "add", "an", "--kind", "anthropic", "--base-url", f->base,
+  check_add (RUN (f, NULL, "provider", "add", "an", "--kind", "anthropic", "--base-url", base,
                   "--api-key-env", "ANTHROPIC_KEY"));
   /* The key from standard input, as a script piping it from a password manager would. */
   check_add (RUN (f, GEMINI_KEY "\n", "provider", "add", "ge", "--kind", "gemini", "--base-url",
-                  f->base, "--api-key-stdin"));
-  check_add (RUN (f, NULL, "provider", "add", "ol", "--kind", "ollama", "--base-url", f->base));
+                  base, "--api-key-stdin"));
+  check_add (RUN (f, NULL, "provider", "add", "ol", "--kind", "ollama", "--base-url", base));
 }
 
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autoptr (CliRun) init = NULL;
 
   f->dir = cli_make_workspace_dir ();
-  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+  f->server = test_provider_start ();
+  if (f->server == NULL)
     return;
-
-  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                &error, TEST_PROVIDER_PATH, "--port", "0", "--fixtures",
-                                FIXTURES_DIR, "--idle-timeout", "60", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  f->base = g_strdup (line + strlen ("listening on "));
 
   /* The store refuses to open unless SQLCipher won the link: init proves it. */
   init = RUN (f, NULL, "init");
@@ -134,41 +113,10 @@ fixture_tear_down (Fixture      *f,
 
       for (guint i = 0; i < G_N_ELEMENTS (names); i++)
         cli_run_free (RUN (f, NULL, "provider", "rm", names[i]));
-      g_subprocess_force_exit (f->server);
-      g_subprocess_wait (f->server, NULL, NULL);
     }
-  g_clear_object (&f->server);
-  g_clear_pointer (&f->base, g_free);
+  g_clear_pointer (&f->server, test_provider_stop);
   cli_remove_tree (f->dir);
   g_free (f->dir);
-}
-
-/* The test server's control API, through GIO alone: one small HTTP/1.0 request. */
-static void
-script (Fixture    *f,
-        const char *steps)
-{
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketConnection) connection = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *request = NULL;
-  g_autofree char *reply = NULL;
-  g_autoptr (GDataInputStream) in = NULL;
-  const char *host = f->base + strlen ("http://");
-
-  connection = g_socket_client_connect_to_host (client, host, 80, NULL, &error);
-  g_assert_no_error (error);
-  request = g_strdup_printf ("POST /__script HTTP/1.0\r\nHost: %s\r\n"
-                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                             host, strlen (steps), steps);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
-                             strlen (request), NULL, NULL, &error);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  reply = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200") ||
-                 g_str_has_prefix (reply, "HTTP/1.0 200"));
 }
 
 static void
@@ -187,7 +135,7 @@ test_providers (Fixture      *f,
   g_autoptr (JsonNode) array = NULL;
   g_autoptr (JsonNode) array_after = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   list = RUN (f, NULL, "provider", "list");
@@ -240,7 +188,7 @@ test_models (Fixture      *f,
   g_autoptr (CliRun) openai = NULL;
   g_autoptr (CliRun) test = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* Ollama's from /api/tags. */
@@ -276,7 +224,7 @@ test_chat (Fixture      *f,
   g_autoptr (CliRun) usage = NULL;
   g_autoptr (JsonNode) totals = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (chats); i++)
@@ -314,7 +262,7 @@ test_chat_json (Fixture      *f,
   g_autoptr (JsonNode) answer = NULL;
   JsonObject *root, *message, *usage, *metrics;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   run = RUN (f, NULL, "--json", "chat", "--model", "an/claude-haiku-4-5", "Count");
@@ -347,18 +295,20 @@ test_chat_errors (Fixture      *f,
   g_autoptr (JsonNode) error = NULL;
   g_autoptr (JsonNode) totals = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* A provider that keeps failing: the gateway retries, then the CLI says so and exits 7. */
-  script (f, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 3}]");
+  test_provider_script (f->server,
+                        "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 3}]");
   server = RUN (f, NULL, "chat", "--model", "oa/gpt-6-sol", "Hello");
   g_assert_cmpint (server->status, ==, 7);
   g_assert_cmpstr (server->out, ==, "");
   g_assert_nonnull (strstr (server->err, "500"));
   assert_no_key (server->err);
 
-  script (f, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 3}]");
+  test_provider_script (f->server,
+                        "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 3}]");
   json = RUN (f, NULL, "--json", "chat", "--model", "oa/gpt-6-sol", "Hello");
   g_assert_cmpint (json->status, ==, 7);
   error = cli_parse_json (json->err);
@@ -366,7 +316,7 @@ test_chat_errors (Fixture      *f,
                                     "code"),
                    ==, "provider-server");
 
-  script (f, "[{\"match\": \"/v1/messages\", \"status\": 401}]");
+  test_provider_script (f->server, "[{\"match\": \"/v1/messages\", \"status\": 401}]");
   auth = RUN (f, NULL, "chat", "--model", "an/claude-haiku-4-5", "Hello");
   g_assert_cmpint (auth->status, ==, 4);
   assert_no_key (auth->err);
@@ -435,7 +385,7 @@ test_gateway_serve (Fixture      *f,
   const char      *token;
   const char      *url;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
@@ -490,7 +440,7 @@ test_alias_chat (Fixture      *f,
   g_autoptr (CliRun) usage = NULL;
   g_autoptr (JsonNode) totals = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   set = RUN (f, NULL, "alias", "set", "fast", "oa/gpt-6-sol");
@@ -537,7 +487,7 @@ test_alias_errors (Fixture      *f,
   g_autoptr (CliRun) rm_unknown = NULL;
   g_autoptr (JsonNode) error = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   cli_ok (NULL, "--data-dir", f->dir, "alias", "set", "smart", "fast", NULL);
@@ -577,7 +527,7 @@ test_alias_list (Fixture      *f,
   g_autoptr (JsonNode) list_after = NULL;
   JsonObject *dangling;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   empty = RUN (f, NULL, "alias", "list");

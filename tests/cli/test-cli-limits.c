@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "test-cli-util.h"
+#include "test-provider-util.h"
 
 /* Budgets and rate limits through the real adiuva-cli: the budget and limit commands, a chat
  * refused by a budget that earlier runs used up (counted from the call log), and a rate limit
@@ -17,19 +18,8 @@
 typedef struct
 {
   char        *dir;
-  GSubprocess *server;
-  char        *base;
+  TestProvider *server;
 } Fixture;
-
-static gboolean
-have_fixtures (void)
-{
-  if (g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
-    return TRUE;
-
-  g_test_skip ("no fixtures directory at " FIXTURES_DIR);
-  return FALSE;
-}
 
 static CliRun *
 run_in (Fixture           *f,
@@ -73,27 +63,15 @@ static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *v1 = NULL;
 
   f->dir = cli_make_workspace_dir ();
   RUN_OK (f, "init");
-  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+  f->server = test_provider_start ();
+  if (f->server == NULL)
     return;
 
-  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                &error, TEST_PROVIDER_PATH, "--port", "0", "--fixtures",
-                                FIXTURES_DIR, "--idle-timeout", "60", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  f->base = g_strdup (line + strlen ("listening on "));
-
-  v1 = g_strconcat (f->base, "/v1", NULL);
+  v1 = g_strconcat (f->server->base, "/v1", NULL);
   RUN_OK (f, "provider", "add", "oa", "--kind", "openai", "--base-url", v1, "--api-key-env",
           "OPENAI_KEY");
 }
@@ -106,11 +84,8 @@ fixture_tear_down (Fixture      *f,
   if (f->server != NULL)
     {
       cli_run_free (RUN (f, "provider", "rm", "oa"));
-      g_subprocess_force_exit (f->server);
-      g_subprocess_wait (f->server, NULL, NULL);
     }
-  g_clear_object (&f->server);
-  g_clear_pointer (&f->base, g_free);
+  g_clear_pointer (&f->server, test_provider_stop);
   cli_remove_tree (f->dir);
   g_free (f->dir);
 }
@@ -146,19 +121,6 @@ http_request (const char *url,
 
   return g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (answer)),
                     g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (answer)));
-}
-
-/* How many requests reached the provider test server. */
-static guint
-count_requests (Fixture *f)
-{
-  g_autofree char *answer = http_request (f->base, "GET", "/__requests", NULL, "");
-  const char      *body = strstr (answer, "\r\n\r\n");
-  g_autoptr (JsonNode) requests = NULL;
-
-  g_assert_nonnull (body);
-  requests = cli_parse_json (body + 4);
-  return cli_json_length (requests);
 }
 
 static void
@@ -283,14 +245,14 @@ test_chat_over_budget (Fixture      *f,
   g_autoptr (JsonNode) budgets = NULL;
   g_autoptr (JsonNode) error = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* The recorded answer uses 14 + 13 tokens. */
   RUN_OK (f, "budget", "set", "--caller", "cli", "--day", "--tokens", "20");
   first = RUN (f, "chat", "--model", "oa/gpt-6-sol", "Count to five");
   assert_status (first, 0);
-  g_assert_cmpuint (count_requests (f), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (f->server, NULL), ==, 1);
 
   /* A later run counts what earlier ones spent, from the call log. */
   list = RUN (f, "--json", "budget", "list");
@@ -311,14 +273,14 @@ test_chat_over_budget (Fixture      *f,
                                     "code"),
                    ==, "over-budget");
   /* Nothing was sent for the refused calls. */
-  g_assert_cmpuint (count_requests (f), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (f->server, NULL), ==, 1);
 
   /* A budget of another caller does not hold this one. */
   RUN_OK (f, "budget", "rm", "--caller", "cli", "--day");
   RUN_OK (f, "budget", "set", "--caller", "plugin:x", "--day", "--tokens", "1");
   other = RUN (f, "chat", "--model", "oa/gpt-6-sol", "Count to five");
   assert_status (other, 0);
-  g_assert_cmpuint (count_requests (f), ==, 2);
+  g_assert_cmpuint (test_provider_count_requests (f->server, NULL), ==, 2);
 }
 
 static void
@@ -335,7 +297,7 @@ test_serve_rate_limited (Fixture      *f,
   const char      *body = "{\"model\":\"oa/gpt-6-sol\",\"messages\":[{\"role\":\"user\","
                           "\"content\":\"Hi\"}]}";
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* A process that serves many requests keeps its buckets: the second waits a minute, which
@@ -357,7 +319,7 @@ test_serve_rate_limited (Fixture      *f,
                           cli_json_string (first, "token"), body);
   g_assert_true (g_str_has_prefix (limited, "HTTP/1.0 429"));
   g_assert_nonnull (strstr (limited, "1 request a minute"));
-  g_assert_cmpuint (count_requests (f), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (f->server, NULL), ==, 1);
 
   g_output_stream_close (g_subprocess_get_stdin_pipe (serve), NULL, &error);
   g_assert_no_error (error);

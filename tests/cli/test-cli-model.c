@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "test-cli-util.h"
+#include "test-provider-util.h"
 
 /* model pull|show|rm and embed through the real adiuva-cli, against the provider test server
  * (tests/gateway/adiuva-test-provider), with keys in the private keyring of
@@ -18,19 +19,8 @@
 typedef struct
 {
   char        *dir;
-  GSubprocess *server;
-  char        *base;
+  TestProvider *server;
 } Fixture;
-
-static gboolean
-have_fixtures (void)
-{
-  if (g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
-    return TRUE;
-
-  g_test_skip ("no fixtures directory at " FIXTURES_DIR);
-  return FALSE;
-}
 
 static GPtrArray *
 full_argv (Fixture           *f,
@@ -79,20 +69,19 @@ fixture_set_up (Fixture      *f,
   g_autoptr (CliRun) ol = NULL;
 
   f->dir = cli_make_workspace_dir ();
-  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+  f->server = test_provider_start ();
+  if (f->server == NULL)
     return;
-
-  f->server = cli_start_test_provider (&f->base);
   init = RUN (f, NULL, "init");
   assert_status (init, 0);
   /* Not first: the first provider that manages models is found, wherever it is. */
-  v1 = g_strconcat (f->base, "/v1", NULL);
+  v1 = g_strconcat (f->server->base, "/v1", NULL);
   oa = RUN (f, NULL, "provider", "add", "oa", "--kind", "openai", "--base-url", v1,
             "--api-key-env", "OPENAI_KEY");
   assert_status (oa, 0);
-  an = RUN (f, NULL, "provider", "add", "an", "--kind", "anthropic", "--base-url", f->base);
+  an = RUN (f, NULL, "provider", "add", "an", "--kind", "anthropic", "--base-url", f->server->base);
   assert_status (an, 0);
-  ol = RUN (f, NULL, "provider", "add", "ol", "--kind", "ollama", "--base-url", f->base);
+  ol = RUN (f, NULL, "provider", "add", "ol", "--kind", "ollama", "--base-url", f->server->base);
   assert_status (ol, 0);
 }
 
@@ -106,11 +95,8 @@ fixture_tear_down (Fixture      *f,
       cli_run_free (RUN (f, NULL, "provider", "rm", "oa"));
       cli_run_free (RUN (f, NULL, "provider", "rm", "an"));
       cli_run_free (RUN (f, NULL, "provider", "rm", "ol"));
-      g_subprocess_force_exit (f->server);
-      g_subprocess_wait (f->server, NULL, NULL);
     }
-  g_clear_object (&f->server);
-  g_clear_pointer (&f->base, g_free);
+  g_clear_pointer (&f->server, test_provider_stop);
   cli_remove_tree (f->dir);
   g_free (f->dir);
 }
@@ -121,7 +107,7 @@ test_pull (Fixture      *f,
 {
   g_autoptr (CliRun) run = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* Not a terminal: one line per step, not per progress report. */
@@ -146,7 +132,7 @@ test_pull_json (Fixture      *f,
   g_auto (GStrv) lines = NULL;
   gint64 completed = -1;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   run = RUN (f, NULL, "--json", "model", "pull", "llama3.2:3b", "--provider", "ol");
@@ -184,7 +170,7 @@ test_pull_tty (Fixture      *f,
   g_autoptr (GError) error = NULL;
   int status;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
   if (script == NULL)
     {
@@ -211,19 +197,19 @@ test_pull_errors (Fixture      *f,
   g_autoptr (CliRun) cut = NULL;
   g_autoptr (CliRun) not_ollama = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
-  cli_script_test_provider (f->base,
-                            "[{\"match\": \"/api/pull\", \"body\": \"{\\\"status\\\":"
-                            "\\\"pulling manifest\\\"}\\n{\\\"error\\\":\\\"pull model manifest: "
-                            "file does not exist\\\"}\\n\"}]");
+  test_provider_script (f->server,
+                        "[{\"match\": \"/api/pull\", \"body\": \"{\\\"status\\\":"
+                        "\\\"pulling manifest\\\"}\\n{\\\"error\\\":\\\"pull model manifest: "
+                        "file does not exist\\\"}\\n\"}]");
   error_line = RUN (f, NULL, "model", "pull", "nosuch");
   assert_status (error_line, 1);
   g_assert_cmpstr (error_line->out, ==, "pulling manifest\n");
   g_assert_nonnull (strstr (error_line->err, "pull model manifest: file does not exist"));
 
-  cli_script_test_provider (f->base, "[{\"match\": \"/api/pull\", \"reset_after\": 120}]");
+  test_provider_script (f->server, "[{\"match\": \"/api/pull\", \"reset_after\": 120}]");
   cut = RUN (f, NULL, "model", "pull", "llama3.2:3b");
   g_assert_cmpint (cut->status, !=, 0);
   g_assert_null (strstr (cut->out, "now has"));
@@ -248,12 +234,12 @@ test_pull_interrupt (Fixture      *f,
   g_autofree char *rest = NULL;
   g_autofree char *err = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* Slowly: 2 bytes every 50 ms leaves seconds of stream after the first line. */
-  cli_script_test_provider (f->base,
-                            "[{\"match\": \"/api/pull\", \"chunk\": 2, \"delay_ms\": 50}]");
+  test_provider_script (f->server,
+                        "[{\"match\": \"/api/pull\", \"chunk\": 2, \"delay_ms\": 50}]");
   g_ptr_array_insert (argv, 0, (gpointer) ADIUVA_CLI_PATH);
   process = g_subprocess_newv ((const char *const *) argv->pdata,
                                G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
@@ -286,7 +272,7 @@ test_show (Fixture      *f,
   g_autoptr (CliRun) missing = NULL;
   g_autoptr (JsonNode) node = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   text = RUN (f, NULL, "model", "show", "llava");
@@ -305,7 +291,7 @@ test_show (Fixture      *f,
   g_assert_cmpstr (cli_json_string (node, "quantization"), ==, "Q4_0");
   g_assert_cmpint (cli_json_int (node, "context_length"), ==, 8192);
 
-  cli_script_test_provider (f->base, "[{\"match\": \"/api/show\", \"status\": 404}]");
+  test_provider_script (f->server, "[{\"match\": \"/api/show\", \"status\": 404}]");
   missing = RUN (f, NULL, "model", "show", "nosuch:7b");
   assert_status (missing, 3);
   g_assert_nonnull (strstr (missing->err, "“nosuch:7b”"));
@@ -320,19 +306,19 @@ test_rm (Fixture      *f,
   g_autoptr (CliRun) json = NULL;
   g_autoptr (JsonNode) node = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   removed = RUN (f, NULL, "model", "rm", "llama3.2:3b");
   assert_status (removed, 0);
   g_assert_cmpstr (removed->out, ==, "Removed llama3.2:3b from ol.\n");
 
-  cli_script_test_provider (f->base, "[{\"match\": \"/api/delete\", \"status\": 404}]");
+  test_provider_script (f->server, "[{\"match\": \"/api/delete\", \"status\": 404}]");
   missing = RUN (f, NULL, "model", "rm", "gone");
   assert_status (missing, 3);
   g_assert_nonnull (strstr (missing->err, "ol has no model named “gone”."));
 
-  cli_script_test_provider (f->base, "[{\"match\": \"/api/delete\", \"status\": 404}]");
+  test_provider_script (f->server, "[{\"match\": \"/api/delete\", \"status\": 404}]");
   json = RUN (f, NULL, "--json", "model", "rm", "gone");
   assert_status (json, 3);
   g_assert_cmpstr (json->out, ==, "");
@@ -355,7 +341,7 @@ test_embed (Fixture      *f,
   g_autoptr (JsonNode) calls = NULL;
   JsonNode *vectors;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   text = RUN (f, NULL, "embed", "--model", "oa/text-embedding-3-small", "Hello world");

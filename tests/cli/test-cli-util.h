@@ -42,12 +42,6 @@ guint       cli_json_length (JsonNode *array);
 JsonNode   *cli_json_element (JsonNode *array,
                               guint     index);
 
-/* For tests against tests/gateway/adiuva-test-provider (needs FIXTURES_DIR and
- * TEST_PROVIDER_PATH). */
-GSubprocess *cli_start_test_provider (char **base);
-void         cli_script_test_provider (const char *base,
-                                       const char *steps);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliRun, cli_run_free)
 
 G_END_DECLS

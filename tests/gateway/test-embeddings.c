@@ -70,7 +70,7 @@ static JsonObject *
 last_request (ProviderFixture *f,
               JsonArray      **keep)
 {
-  *keep = provider_fixture_requests (f);
+  *keep = test_provider_requests (f->provider);
   g_assert_cmpuint (json_array_get_length (*keep), >, 0);
   return json_array_get_object_element (*keep, json_array_get_length (*keep) - 1);
 }
@@ -313,7 +313,7 @@ test_no_embeddings (void)
   result_clear (&r);
 
   /* Nothing was sent, so nothing was reported. */
-  requests = provider_fixture_requests (&f);
+  requests = test_provider_requests (f.provider);
   g_assert_cmpuint (json_array_get_length (requests), ==, 0);
   g_assert_cmpuint (f.attempts->len, ==, 0);
   provider_fixture_stop (&f);
@@ -394,9 +394,9 @@ test_errors (void)
   if (!provider_fixture_start (&f))
     return;
 
-  provider_fixture_script (&f, "[{\"match\": \"/v1/embeddings\", \"status\": 429},"
-                               " {\"match\": \"/api/embed\", \"status\": 500},"
-                               " {\"match\": \"/v1beta/\", \"status\": 403}]");
+  test_provider_script (f.provider, "[{\"match\": \"/v1/embeddings\", \"status\": 429},"
+                                    " {\"match\": \"/api/embed\", \"status\": 500},"
+                                    " {\"match\": \"/v1beta/\", \"status\": 403}]");
   embed (&f, "oa/text-embedding-3-small", inputs, &r);
   g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_RATE_LIMITED);
   g_assert_cmpuint (r.metrics->http_status, ==, 429);
@@ -454,7 +454,7 @@ test_budget (void)
   g_assert_null (r.metrics);
   result_clear (&r);
 
-  requests = provider_fixture_requests (&f);
+  requests = test_provider_requests (f.provider);
   g_assert_cmpuint (json_array_get_length (requests), ==, 1);
   g_assert_cmpuint (f.attempts->len, ==, 1);
   provider_fixture_stop (&f);
@@ -471,14 +471,14 @@ test_cancel_all (void)
     return;
 
   /* Held back until cancelled; the server's own stall reset would come much later. */
-  provider_fixture_script (&f, "[{\"match\": \"/v1/embeddings\", \"stall_after\": 0}]");
+  test_provider_script (f.provider, "[{\"match\": \"/v1/embeddings\", \"stall_after\": 0}]");
   memset (&r, 0, sizeof r);
   adiuva_gateway_client_embed_async (f.client, "oa/text-embedding-3-small", inputs, NULL, NULL,
                                      embed_cb, &r);
   /* Once the request reached the server. */
   while (TRUE)
     {
-      g_autoptr (JsonArray) requests = provider_fixture_requests (&f);
+      g_autoptr (JsonArray) requests = test_provider_requests (f.provider);
 
       if (json_array_get_length (requests) > 0)
         break;

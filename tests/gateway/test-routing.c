@@ -16,7 +16,7 @@
 
 #include "adiuva-gateway-client-private.h"
 #include "adiuva-gateway.h"
-#include "test-provider-util.h"
+#include "test-provider-fixture.h"
 
 /* A NULL-terminated list of strings, in place. */
 #define STRV(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -436,21 +436,6 @@ usage_cb (const AdiuvaCallMetrics *metrics,
 }
 
 static void
-add_provider (Fixture    *f,
-              const char *name,
-              const char *kind,
-              const char *base)
-{
-  g_autoptr (AdiuvaProviderSettings) settings = adiuva_provider_settings_new (name, kind);
-  g_autoptr (GError) error = NULL;
-
-  adiuva_provider_settings_set_base_url (settings, base);
-  adiuva_provider_settings_set_api_key (settings, "sk-test-routing");
-  adiuva_gateway_client_set_provider (f->client, settings, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
@@ -469,16 +454,16 @@ fixture_setup (Fixture      *f,
   adiuva_gateway_client_set_usage_func (f->client, usage_cb, f, NULL);
 
   v1 = g_strconcat (f->server->base, "/v1", NULL);
-  add_provider (f, "oa", "openai", v1);
-  add_provider (f, "an", "anthropic", f->server->base);
-  add_provider (f, "ge", "gemini", f->server->base);
-  add_provider (f, "ol", "ollama", f->server->base);
+  test_gateway_add_provider (f->client, "oa", "openai", v1, "sk-test-routing");
+  test_gateway_add_provider (f->client, "an", "anthropic", f->server->base, "sk-test-routing");
+  test_gateway_add_provider (f->client, "ge", "gemini", f->server->base, "sk-test-routing");
+  test_gateway_add_provider (f->client, "ol", "ollama", f->server->base, "sk-test-routing");
   /* Connecting to 0.0.0.0 reaches this machine, yet the address is not a loopback one: the
    * gateway counts such a provider as remote, like one on the internet. */
   f->remote = g_strdup_printf ("http://0.0.0.0:%u/v1", f->server->port);
-  add_provider (f, "remote", "openai", f->remote);
+  test_gateway_add_provider (f->client, "remote", "openai", f->remote, "sk-test-routing");
   gone = g_strdup_printf ("http://0.0.0.0:%u/v1", test_provider_closed_port ());
-  add_provider (f, "gone", "openai", gone);
+  test_gateway_add_provider (f->client, "gone", "openai", gone, "sk-test-routing");
 
   f->router = new_router ();
   adiuva_gateway_client_set_router (f->client, f->router);
