@@ -588,8 +588,8 @@ test_retry_after_too_long (Fixture      *f,
                         "[{\"match\": \"/v1/chat/completions\", \"status\": 429, \"retry_after\": \"60\"}]");
   run_chat (f, "oa/gpt-6-sol", TRUE, NULL, &r);
 
+  /* It did not wait: oa was asked once, and the answer came from ol. */
   g_assert_no_error (r.error);
-  g_assert_cmpint (r.elapsed_us, <, 10 * G_USEC_PER_SEC);
   g_assert_cmpuint (test_provider_count_requests (f->provider, "/v1/chat/completions"), ==, 1);
   g_assert_cmpuint (f->attempts->len, ==, 2);
   g_assert_cmpstr (attempt (f, 0)->outcome, ==, "error:rate-limited");
@@ -738,8 +738,8 @@ test_timeout (Fixture      *f,
       text = message_text (r.message);
       g_assert_cmpstr (text, ==, "1\n2\n3\n4\n5");
       g_assert_cmpint (r.elapsed_us, >=, G_USEC_PER_SEC);
-      g_assert_cmpint (r.elapsed_us, <, 4 * G_USEC_PER_SEC);
       g_assert_cmpuint (f->attempts->len, ==, 2);
+      /* Not the stall's end (a reset) nor the late headers (an answer): the idle timeout. */
       g_assert_cmpstr (attempt (f, 0)->outcome, ==, "error:timeout");
       g_assert_cmpstr (attempt (f, 1)->outcome, ==, "ok");
       g_assert_cmpuint (r.metrics->fallback_hops, ==, 1);
@@ -856,8 +856,8 @@ test_cancel (Fixture      *f,
   start_chat (f, "oa/gpt-6-sol", TRUE, cancellable, &r);
   r.cancel_on_first_text = cancellable;
   wait_for (&r);
+  /* Cancelled, not the reset that ends the stall: it ended before the server went on. */
   g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_CANCELLED);
-  g_assert_cmpint (r.elapsed_us, <, 2 * G_USEC_PER_SEC);
   partial = message_text (r.partial);
   g_assert_cmpstr (partial, ==, r.streamed->str);
   g_assert_cmpstr (r.metrics->outcome, ==, "cancelled");
@@ -883,7 +883,6 @@ test_cancel_all (Fixture      *f,
                  gconstpointer data)
 {
   Result r[3];
-  gint64 start;
   guint  n_requests = 0;
 
   if (!test_provider_have_fixtures ())
@@ -907,7 +906,9 @@ test_cancel_all (Fixture      *f,
   for (guint i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
 
-  start = g_get_monotonic_time ();
+  /* Left alone, the server would end these in 10 s: with a reset, with an answer, and with
+   * a retry that is answered. Each ending as cancelled, and no fourth request, shows that
+   * cancel_all ended all three before the server answered any of them. */
   adiuva_gateway_client_cancel_all (f->client);
   for (guint i = 0; i < G_N_ELEMENTS (r); i++)
     {
@@ -916,7 +917,6 @@ test_cancel_all (Fixture      *f,
       g_assert_cmpstr (r[i].metrics->outcome, ==, "cancelled");
       result_clear (&r[i]);
     }
-  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
   g_assert_cmpuint (test_provider_count_requests (f->provider, "/"), ==, 3);
 
   /* The kill switch stops what runs, not what comes later. */
