@@ -42,6 +42,13 @@ gboolean             adiuva_cli_check_model (AdiuvaStore *store,
 void                 adiuva_cli_log_call_cb (const AdiuvaCallMetrics *metrics,
                                              gpointer                 store);
 GAsyncResult        *adiuva_cli_wait (GAsyncResult **slot);
+GAsyncResult        *adiuva_cli_wait_interruptible (GAsyncResult **slot,
+                                                    GCancellable  *cancellable);
+gboolean             adiuva_cli_choose_model (AdiuvaStore *store,
+                                              char       **model,
+                                              const char  *missing,
+                                              char       **provider,
+                                              GError     **error);
 void                 adiuva_cli_store_result_cb (GObject      *source,
                                                  GAsyncResult *result,
                                                  gpointer      user_data);

@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 #include <string.h>
 
 #include "adiuva-cli-gateway.h"
@@ -174,6 +176,71 @@ adiuva_cli_wait (GAsyncResult **slot)
     g_main_context_iteration (NULL, TRUE);
 
   return *slot;
+}
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* As adiuva_cli_wait(), with Ctrl+C cancelling @cancellable meanwhile: what the call got so
+ * far stays, on the terminal and in the log. */
+GAsyncResult *
+adiuva_cli_wait_interruptible (GAsyncResult **slot,
+                               GCancellable  *cancellable)
+{
+  guint interrupt = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
+
+  adiuva_cli_wait (slot);
+  if (!g_cancellable_is_cancelled (cancellable))
+    g_source_remove (interrupt);
+
+  return *slot;
+}
+
+/**
+ * adiuva_cli_choose_model:
+ * @model: (inout): the model the user named, or %NULL for the workspace's default
+ * @missing: the message when there is neither
+ * @provider: (out) (optional): the provider @model names, %NULL for an alias (which may lead
+ *   to any)
+ *
+ * Returns: whether @model is a model (an alias, or PROVIDER/MODEL)
+ */
+gboolean
+adiuva_cli_choose_model (AdiuvaStore *store,
+                         char       **model,
+                         const char  *missing,
+                         char       **provider,
+                         GError     **error)
+{
+  const char *slash;
+
+  if (*model == NULL)
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      *model = adiuva_store_dup_setting (store, ADIUVA_CLI_DEFAULT_MODEL_SETTING, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  slash = *model != NULL ? strchr (*model, '/') : NULL;
+  if (*model == NULL || (*model)[0] == '\0' ||
+      (slash != NULL && (slash == *model || slash[1] == '\0')))
+    {
+      g_set_error_literal (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE, missing);
+      return FALSE;
+    }
+  if (provider != NULL)
+    *provider = slash != NULL ? g_strndup (*model, slash - *model) : NULL;
+
+  return TRUE;
 }
 
 static GStrv
