@@ -97,6 +97,26 @@ save_json (AdiuvaStore *store,
   return adiuva_store_set_setting (store, key, text, error);
 }
 
+static gboolean
+save_budgets (AdiuvaStore *store,
+              JsonArray   *list,
+              GError     **error)
+{
+  g_autoptr (JsonNode) node = json_node_init_array (json_node_alloc (), list);
+
+  return save_json (store, ADIUVA_CLI_BUDGETS_SETTING, node, error);
+}
+
+static gboolean
+save_limits (AdiuvaStore *store,
+             JsonObject  *limits,
+             GError     **error)
+{
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), limits);
+
+  return save_json (store, ADIUVA_CLI_LIMITS_SETTING, node, error);
+}
+
 static int
 find_nick (const char *const *nicks,
            guint              n,
@@ -431,8 +451,7 @@ run_budget_set (AdiuvaCliContext       *cli,
   if (found >= 0)
     json_array_remove_element (list, found);
   json_array_add_object_element (list, o);
-  if (!save_json (store, ADIUVA_CLI_BUDGETS_SETTING,
-                  json_node_init_array (json_node_alloc (), list), &error))
+  if (!save_budgets (store, list, &error))
     return adiuva_cli_context_report (cli, error);
 
   what = describe_budget (&budget);
@@ -484,8 +503,7 @@ run_budget_rm (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
   json_array_remove_element (list, found);
-  if (!save_json (store, ADIUVA_CLI_BUDGETS_SETTING,
-                  json_node_init_array (json_node_alloc (), list), &error))
+  if (!save_budgets (store, list, &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
@@ -635,8 +653,7 @@ run_limit_set (AdiuvaCliContext       *cli,
   if (tpm > 0)
     json_object_set_int_member (o, "tpm", tpm);
   json_object_set_object_member (limits, args[0], o);
-  if (!save_json (store, ADIUVA_CLI_LIMITS_SETTING,
-                  json_node_init_object (json_node_alloc (), limits), &error))
+  if (!save_limits (store, limits, &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
@@ -669,8 +686,7 @@ run_limit_rm (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
   json_object_remove_member (limits, args[0]);
-  if (!save_json (store, ADIUVA_CLI_LIMITS_SETTING,
-                  json_node_init_object (json_node_alloc (), limits), &error))
+  if (!save_limits (store, limits, &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
