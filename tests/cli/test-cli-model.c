@@ -22,41 +22,17 @@ typedef struct
   TestProvider *server;
 } Fixture;
 
-static GPtrArray *
-full_argv (Fixture           *f,
-           const char *const *args)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, f->dir);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  return argv;
-}
-
 static CliRun *
 run_in (Fixture           *f,
         const char        *input,
         const char *const *args)
 {
   const char *const env[] = { "OPENAI_KEY", OPENAI_KEY, NULL };
-  g_autoptr (GPtrArray) argv = full_argv (f, args);
 
-  return cli_run_argv_env (input, env, (const char *const *) argv->pdata);
+  return cli_run_in (f->dir, input, env, args);
 }
 
 #define RUN(f, input, ...) run_in (f, input, (const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-assert_status (CliRun *run,
-               int     status)
-{
-  if (run->status != status)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, status);
-}
 
 static void
 fixture_set_up (Fixture      *f,
@@ -73,16 +49,16 @@ fixture_set_up (Fixture      *f,
   if (f->server == NULL)
     return;
   init = RUN (f, NULL, "init");
-  assert_status (init, 0);
+  cli_assert_status (init, 0);
   /* Not first: the first provider that manages models is found, wherever it is. */
   v1 = g_strconcat (f->server->base, "/v1", NULL);
   oa = RUN (f, NULL, "provider", "add", "oa", "--kind", "openai", "--base-url", v1,
             "--api-key-env", "OPENAI_KEY");
-  assert_status (oa, 0);
+  cli_assert_status (oa, 0);
   an = RUN (f, NULL, "provider", "add", "an", "--kind", "anthropic", "--base-url", f->server->base);
-  assert_status (an, 0);
+  cli_assert_status (an, 0);
   ol = RUN (f, NULL, "provider", "add", "ol", "--kind", "ollama", "--base-url", f->server->base);
-  assert_status (ol, 0);
+  cli_assert_status (ol, 0);
 }
 
 static void
@@ -112,7 +88,7 @@ test_pull (Fixture      *f,
 
   /* Not a terminal: one line per step, not per progress report. */
   run = RUN (f, NULL, "model", "pull", "llama3.2:3b");
-  assert_status (run, 0);
+  cli_assert_status (run, 0);
   g_assert_cmpstr (run->out, ==,
                    "pulling manifest\n"
                    "pulling digestname\n"
@@ -136,7 +112,7 @@ test_pull_json (Fixture      *f,
     return;
 
   run = RUN (f, NULL, "--json", "model", "pull", "llama3.2:3b", "--provider", "ol");
-  assert_status (run, 0);
+  cli_assert_status (run, 0);
   lines = g_strsplit (run->out, "\n", -1);
   /* Eight reports, each a JSON object on its own line, then the final line end. */
   g_assert_cmpuint (g_strv_length (lines), ==, 9);
@@ -205,7 +181,7 @@ test_pull_errors (Fixture      *f,
                         "\\\"pulling manifest\\\"}\\n{\\\"error\\\":\\\"pull model manifest: "
                         "file does not exist\\\"}\\n\"}]");
   error_line = RUN (f, NULL, "model", "pull", "nosuch");
-  assert_status (error_line, 1);
+  cli_assert_status (error_line, 1);
   g_assert_cmpstr (error_line->out, ==, "pulling manifest\n");
   g_assert_nonnull (strstr (error_line->err, "pull model manifest: file does not exist"));
 
@@ -215,7 +191,7 @@ test_pull_errors (Fixture      *f,
   g_assert_null (strstr (cut->out, "now has"));
 
   not_ollama = RUN (f, NULL, "model", "pull", "gpt-6-sol", "--provider", "oa");
-  assert_status (not_ollama, 2);
+  cli_assert_status (not_ollama, 2);
   g_assert_nonnull (strstr (not_ollama->err, "only Ollama"));
 }
 
@@ -225,7 +201,7 @@ test_pull_interrupt (Fixture      *f,
                      gconstpointer data)
 {
   const char *const args[] = { "model", "pull", "llama3.2:3b", NULL };
-  g_autoptr (GPtrArray) argv = full_argv (f, args);
+  g_autoptr (GPtrArray) argv = cli_argv_in (f->dir, args);
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GDataInputStream) errors = NULL;
@@ -276,7 +252,7 @@ test_show (Fixture      *f,
     return;
 
   text = RUN (f, NULL, "model", "show", "llava");
-  assert_status (text, 0);
+  cli_assert_status (text, 0);
   g_assert_cmpstr (text->out, ==,
                    "ol/llava\n"
                    "  family:        llama\n"
@@ -285,7 +261,7 @@ test_show (Fixture      *f,
                    "  context:       8192 tokens\n");
 
   json = RUN (f, NULL, "--json", "model", "show", "llava");
-  assert_status (json, 0);
+  cli_assert_status (json, 0);
   node = cli_parse_json (json->out);
   g_assert_cmpstr (cli_json_string (node, "family"), ==, "llama");
   g_assert_cmpstr (cli_json_string (node, "quantization"), ==, "Q4_0");
@@ -293,7 +269,7 @@ test_show (Fixture      *f,
 
   test_provider_script (f->server, "[{\"match\": \"/api/show\", \"status\": 404}]");
   missing = RUN (f, NULL, "model", "show", "nosuch:7b");
-  assert_status (missing, 3);
+  cli_assert_status (missing, 3);
   g_assert_nonnull (strstr (missing->err, "“nosuch:7b”"));
 }
 
@@ -310,17 +286,17 @@ test_rm (Fixture      *f,
     return;
 
   removed = RUN (f, NULL, "model", "rm", "llama3.2:3b");
-  assert_status (removed, 0);
+  cli_assert_status (removed, 0);
   g_assert_cmpstr (removed->out, ==, "Removed llama3.2:3b from ol.\n");
 
   test_provider_script (f->server, "[{\"match\": \"/api/delete\", \"status\": 404}]");
   missing = RUN (f, NULL, "model", "rm", "gone");
-  assert_status (missing, 3);
+  cli_assert_status (missing, 3);
   g_assert_nonnull (strstr (missing->err, "ol has no model named “gone”."));
 
   test_provider_script (f->server, "[{\"match\": \"/api/delete\", \"status\": 404}]");
   json = RUN (f, NULL, "--json", "model", "rm", "gone");
-  assert_status (json, 3);
+  cli_assert_status (json, 3);
   g_assert_cmpstr (json->out, ==, "");
   node = cli_parse_json (json->err);
   g_assert_cmpstr (cli_json_string (json_object_get_member (json_node_get_object (node), "error"),
@@ -345,12 +321,12 @@ test_embed (Fixture      *f,
     return;
 
   text = RUN (f, NULL, "embed", "--model", "oa/text-embedding-3-small", "Hello world");
-  assert_status (text, 0);
+  cli_assert_status (text, 0);
   g_assert_cmpstr (text->out, ==, "1 vector of 256 dimensions (text-embedding-3-small)\n");
   g_assert_null (strstr (text->err, OPENAI_KEY));
 
   json = RUN (f, NULL, "--json", "embed", "--model", "ol/all-minilm", "sky", "grass");
-  assert_status (json, 0);
+  cli_assert_status (json, 0);
   node = cli_parse_json (json->out);
   g_assert_cmpint (cli_json_int (node, "dimensions"), ==, 10);
   vectors = json_object_get_member (json_node_get_object (node), "vectors");
@@ -362,16 +338,16 @@ test_embed (Fixture      *f,
 
   /* Without texts, standard input is one. */
   piped = RUN (f, "Why is the sky blue?\n", "embed", "--model", "ol/all-minilm");
-  assert_status (piped, 0);
+  cli_assert_status (piped, 0);
   g_assert_cmpstr (piped->out, ==, "1 vector of 10 dimensions (all-minilm)\n");
 
   anthropic = RUN (f, NULL, "embed", "--model", "an/claude-haiku-4-5", "Hello");
-  assert_status (anthropic, 2);
+  cli_assert_status (anthropic, 2);
   g_assert_nonnull (strstr (anthropic->err, "Anthropic offers no embeddings"));
 
   /* Each call reached the call log, like a chat. */
   usage = RUN (f, NULL, "--json", "usage");
-  assert_status (usage, 0);
+  cli_assert_status (usage, 0);
   g_assert_nonnull (strstr (usage->out, "text-embedding-3-small"));
   g_assert_nonnull (strstr (usage->out, "all-minilm"));
 }

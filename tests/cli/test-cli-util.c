@@ -59,6 +59,49 @@ cli_run_argv_env (const char        *input,
   return run;
 }
 
+/* Asserts how the run ended, showing what the program said when it is not so. */
+void
+cli_assert_status (CliRun *run,
+                   int     status)
+{
+  if (run->status != status)
+    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
+  g_assert_cmpint (run->status, ==, status);
+}
+
+/**
+ * cli_argv_in:
+ * @dir: a workspace folder
+ * @args: the arguments after the program's name
+ *
+ * Returns: (transfer full): --data-dir @dir and @args, %NULL-terminated
+ */
+GPtrArray *
+cli_argv_in (const char        *dir,
+             const char *const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, (gpointer) dir);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+/* Runs with the workspace in @dir; @env as in cli_run_argv_env(). */
+CliRun *
+cli_run_in (const char        *dir,
+            const char        *input,
+            const char *const *env,
+            const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = cli_argv_in (dir, args);
+
+  return cli_run_argv_env (input, env, (const char *const *) argv->pdata);
+}
+
 CliRun *
 cli_run_argv (const char        *input,
               const char *const *argv)
@@ -108,9 +151,7 @@ cli_run_ok (const char *input,
   run = run_va (input, first_arg, ap);
   va_end (ap);
 
-  if (run->status != 0)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, 0);
+  cli_assert_status (run, 0);
 
   return run;
 }
@@ -128,9 +169,7 @@ cli_ok (const char *input,
   run = run_va (input, first_arg, ap);
   va_end (ap);
 
-  if (run->status != 0)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, 0);
+  cli_assert_status (run, 0);
 }
 
 JsonNode *
@@ -162,9 +201,7 @@ cli_run_json (const char *first_arg,
   g_ptr_array_add (args, NULL);
 
   run = cli_run_argv (NULL, (const char *const *) args->pdata);
-  if (run->status != 0)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, 0);
+  cli_assert_status (run, 0);
 
   return cli_parse_json (run->out);
 }
@@ -234,4 +271,45 @@ cli_json_element (JsonNode *array,
   g_assert_cmpuint (index, <, cli_json_length (array));
 
   return json_array_get_element (json_node_get_array (array), index);
+}
+
+/**
+ * cli_http_request:
+ * @version: "HTTP/1.0" (the answer is not chunked) or "HTTP/1.1"
+ * @token: (nullable): a bearer token
+ *
+ * One request on its own connection, closed after the answer.
+ *
+ * Returns: (transfer full): the whole answer, status line and headers included
+ */
+char *
+cli_http_request (const char *url,
+                  const char *version,
+                  const char *method,
+                  const char *path,
+                  const char *token,
+                  const char *body)
+{
+  g_autoptr (GSocketClient) sockets = g_socket_client_new ();
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GOutputStream) answer = g_memory_output_stream_new_resizable ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *auth = NULL;
+
+  connection = g_socket_client_connect_to_uri (sockets, url, 0, NULL, &error);
+  g_assert_no_error (error);
+  auth = token != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", token) : g_strdup ("");
+  request = g_strdup_printf ("%s %s %s\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s"
+                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                             method, path, version, auth, strlen (body), body);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                             strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_splice (answer, g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                          G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (answer)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (answer)));
 }
