@@ -17,15 +17,6 @@
  * SECRETKEY). */
 static GString *debug_log;
 
-static void
-log_handler_cb (const char    *domain,
-                GLogLevelFlags level,
-                const char    *message,
-                gpointer       user_data)
-{
-  g_string_append_printf (debug_log, "%s\n", message);
-}
-
 typedef struct
 {
   gboolean           done;
@@ -498,15 +489,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("no_proxy");
-  g_unsetenv ("all_proxy");
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  debug_log = g_string_new (NULL);
-  g_log_set_handler ("adiuva-gateway", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, log_handler_cb,
-                     NULL);
+  debug_log = test_gateway_init (&argc, &argv, "adiuva-gateway", NULL);
 
   g_test_add_func ("/embeddings/openai", test_openai);
   g_test_add_func ("/embeddings/openai-order", test_openai_order);

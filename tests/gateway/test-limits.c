@@ -898,40 +898,11 @@ test_stats_after_calls (Fixture      *f,
   g_assert_cmpuint (f->n_attempts, ==, 3);
 }
 
-/* Debug lines of other domains (GIO's) are kept off stdout, which is TAP's. */
-static GLogWriterOutput
-log_writer_cb (GLogLevelFlags   level,
-               const GLogField *fields,
-               gsize            n_fields,
-               gpointer         user_data)
-{
-  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
-    return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
-static void
-log_handler_cb (const char    *domain,
-                GLogLevelFlags level,
-                const char    *message,
-                gpointer       user_data)
-{
-  g_string_append_printf (debug_log, "%s\n", message);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("no_proxy");
-  g_unsetenv ("all_proxy");
-  g_test_init (&argc, &argv, NULL);
-  debug_log = g_string_new (NULL);
-  g_log_set_handler ("adiuva-gateway", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, log_handler_cb, NULL);
-  g_log_set_writer_func (log_writer_cb, NULL, NULL);
+  debug_log = test_gateway_init (&argc, &argv, "adiuva-gateway", NULL);
 
   g_test_add_func ("/limits/bucket/requests", test_bucket_requests);
   g_test_add_func ("/limits/bucket/tokens", test_bucket_tokens);

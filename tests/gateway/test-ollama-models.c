@@ -332,11 +332,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("no_proxy");
-  g_unsetenv ("all_proxy");
-  g_test_init (&argc, &argv, NULL);
+  test_gateway_init (&argc, &argv, "adiuva-gateway", NULL);
 
   g_test_add_func ("/ollama-models/show", test_show);
   g_test_add_func ("/ollama-models/show-not-found", test_show_not_found);

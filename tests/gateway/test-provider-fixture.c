@@ -103,3 +103,68 @@ provider_fixture_script_body (ProviderFixture *f,
   steps = json_to_string (root, FALSE);
   test_provider_script (f->provider, steps);
 }
+
+static GString *debug_log;
+
+static GLogWriterOutput
+debug_writer_cb (GLogLevelFlags   level,
+                 const GLogField *fields,
+                 gsize            n_fields,
+                 gpointer         user_data)
+{
+  if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) == 0)
+    return g_log_writer_default (level, fields, n_fields, user_data);
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      {
+        g_string_append_len (debug_log, fields[i].value, fields[i].length);
+        g_string_append_c (debug_log, '\n');
+      }
+  return G_LOG_WRITER_HANDLED;
+}
+
+static void
+debug_handler_cb (const char    *domain,
+                  GLogLevelFlags level,
+                  const char    *message,
+                  gpointer       user_data)
+{
+  g_string_append_printf (debug_log, "%s\n", message);
+}
+
+/**
+ * test_gateway_init:
+ * @first_domain: the first of the log domains whose g_debug() lines to keep, then more,
+ *   then %NULL
+ *
+ * g_test_init() for a test of the gateway: no proxy from the environment, and every debug
+ * line kept, to be searched, and off standard output, where TAP reads.
+ *
+ * Returns: (transfer none): the debug lines so far; a test may truncate it
+ */
+GString *
+test_gateway_init (int        *argc,
+                   char     ***argv,
+                   const char *first_domain,
+                   ...)
+{
+  va_list ap;
+
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("HTTP_PROXY");
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("all_proxy");
+  g_test_init (argc, argv, NULL);
+  debug_log = g_string_new (NULL);
+
+  /* g_debug() goes through a domain's handler, structured logging through the writer. */
+  va_start (ap, first_domain);
+  for (const char *domain = first_domain; domain != NULL; domain = va_arg (ap, const char *))
+    g_log_set_handler (domain, G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, debug_handler_cb, NULL);
+  va_end (ap);
+  g_log_set_writer_func (debug_writer_cb, NULL, NULL);
+
+  return debug_log;
+}

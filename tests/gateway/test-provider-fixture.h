@@ -27,5 +27,9 @@ void     provider_fixture_script_body (ProviderFixture *f,
                                        guint            status,
                                        const char      *body);
 void     provider_fixture_wait (gboolean *done);
+GString *test_gateway_init (int        *argc,
+                            char     ***argv,
+                            const char *first_domain,
+                            ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

@@ -41,34 +41,6 @@ typedef struct
   GError            *error;
 } Result;
 
-static GLogWriterOutput
-log_writer_cb (GLogLevelFlags   level,
-               const GLogField *fields,
-               gsize            n_fields,
-               gpointer         user_data)
-{
-  if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) == 0)
-    return g_log_writer_default (level, fields, n_fields, user_data);
-
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "MESSAGE"))
-      {
-        g_string_append_len (debug_log, fields[i].value, fields[i].length);
-        g_string_append_c (debug_log, '\n');
-      }
-  return G_LOG_WRITER_HANDLED;
-}
-
-/* g_debug() goes through a domain's handler, structured logging through the writer. */
-static void
-log_handler_cb (const char    *domain,
-                GLogLevelFlags level,
-                const char    *message,
-                gpointer       user_data)
-{
-  g_string_append_printf (debug_log, "%s\n", message);
-}
-
 /* Rules */
 
 static AdiuvaChatRequest *
@@ -1053,17 +1025,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* The gateway's debug lines must reach the handlers below, which keep them off stdout. */
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("no_proxy");
-  g_unsetenv ("all_proxy");
-  g_test_init (&argc, &argv, NULL);
-  debug_log = g_string_new (NULL);
-  g_log_set_handler ("adiuva-gateway", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, log_handler_cb, NULL);
-  g_log_set_handler ("adiuva-router", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, log_handler_cb, NULL);
-  g_log_set_writer_func (log_writer_cb, NULL, NULL);
+  debug_log = test_gateway_init (&argc, &argv, "adiuva-gateway", "adiuva-router", NULL);
 
   g_test_add_func ("/routing/rules/keywords", test_rules_keywords);
   g_test_add_func ("/routing/rules/regex", test_rules_regex);
