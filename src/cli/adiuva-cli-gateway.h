@@ -18,6 +18,15 @@ G_BEGIN_DECLS
 /* Preference routing: the JSON of adiuva_router_to_json(). */
 #define ADIUVA_CLI_ROUTES_SETTING "gateway.routes"
 
+JsonNode            *adiuva_cli_load_json_setting (AdiuvaStore *store,
+                                                   const char  *key,
+                                                   JsonNodeType type,
+                                                   const char  *damaged,
+                                                   GError     **error);
+gboolean             adiuva_cli_save_json_setting (AdiuvaStore *store,
+                                                   const char  *key,
+                                                   JsonNode    *node,
+                                                   GError     **error);
 AdiuvaGatewayClient *adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
                                                     const char       *only,
                                                     GStrv            *names,

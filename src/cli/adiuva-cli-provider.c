@@ -14,13 +14,24 @@
 
 /* Settings */
 
-static JsonArray *
-load_providers (AdiuvaStore *store,
-                GError     **error)
+/**
+ * adiuva_cli_load_json_setting:
+ * @key: a setting holding JSON
+ * @type: %JSON_NODE_ARRAY or %JSON_NODE_OBJECT
+ * @damaged: the message when the setting is not JSON of @type
+ *
+ * Returns: (transfer full): the setting, an empty array or object when it is not set, or
+ *   %NULL with @error set
+ */
+JsonNode *
+adiuva_cli_load_json_setting (AdiuvaStore *store,
+                              const char  *key,
+                              JsonNodeType type,
+                              const char  *damaged,
+                              GError     **error)
 {
   g_autoptr (GError) local_error = NULL;
-  g_autofree char *text = adiuva_store_dup_setting (store, ADIUVA_CLI_PROVIDERS_SETTING,
-                                                    &local_error);
+  g_autofree char *text = adiuva_store_dup_setting (store, key, &local_error);
   g_autoptr (JsonNode) node = NULL;
 
   if (local_error != NULL)
@@ -29,17 +40,45 @@ load_providers (AdiuvaStore *store,
       return NULL;
     }
   if (text == NULL)
-    return json_array_new ();
+    {
+      node = json_node_new (type);
+      if (type == JSON_NODE_ARRAY)
+        json_node_take_array (node, json_array_new ());
+      else
+        json_node_take_object (node, json_object_new ());
+      return g_steal_pointer (&node);
+    }
 
   node = json_from_string (text, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if (node == NULL || JSON_NODE_TYPE (node) != type)
     {
-      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _ ("The provider settings of the workspace are damaged."));
+      g_set_error_literal (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT, damaged);
       return NULL;
     }
 
-  return json_array_ref (json_node_get_array (node));
+  return g_steal_pointer (&node);
+}
+
+gboolean
+adiuva_cli_save_json_setting (AdiuvaStore *store,
+                              const char  *key,
+                              JsonNode    *node,
+                              GError     **error)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  return adiuva_store_set_setting (store, key, text, error);
+}
+
+static JsonArray *
+load_providers (AdiuvaStore *store,
+                GError     **error)
+{
+  g_autoptr (JsonNode) node = adiuva_cli_load_json_setting (
+      store, ADIUVA_CLI_PROVIDERS_SETTING, JSON_NODE_ARRAY,
+      _ ("The provider settings of the workspace are damaged."), error);
+
+  return node != NULL ? json_array_ref (json_node_get_array (node)) : NULL;
 }
 
 static gboolean
@@ -48,9 +87,8 @@ save_providers (AdiuvaStore *store,
                 GError     **error)
 {
   g_autoptr (JsonNode) node = json_node_init_array (json_node_alloc (), providers);
-  g_autofree char *text = json_to_string (node, FALSE);
 
-  return adiuva_store_set_setting (store, ADIUVA_CLI_PROVIDERS_SETTING, text, error);
+  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_PROVIDERS_SETTING, node, error);
 }
 
 static int
