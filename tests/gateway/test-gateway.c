@@ -28,12 +28,7 @@ static const char *const secrets[] = { OPENAI_KEY, ANTHROPIC_KEY, GEMINI_KEY, "S
 /* Every debug line the gateway writes, to prove no key is in one. */
 static GString *debug_log;
 
-typedef struct
-{
-  TestProvider        *provider;
-  AdiuvaGatewayClient *client;
-  GPtrArray           *attempts; /* AdiuvaCallMetrics from the usage callback */
-} Fixture;
+typedef ProviderFixture Fixture;
 
 typedef struct
 {
@@ -50,29 +45,16 @@ typedef struct
 } Result;
 
 static void
-usage_cb (const AdiuvaCallMetrics *metrics,
-          gpointer                 user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->attempts, adiuva_call_metrics_copy (metrics));
-}
-
-static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
   g_autofree char *v1 = NULL;
   g_autofree char *down = NULL;
 
-  f->provider = test_provider_start ();
-  if (f->provider == NULL)
+  if (!provider_fixture_start_empty (f))
     return;
 
-  f->client = adiuva_gateway_client_new (NULL);
   _adiuva_gateway_client_set_timings (f->client, 10, 50, 60000);
-  f->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_call_metrics_free);
-  adiuva_gateway_client_set_usage_func (f->client, usage_cb, f, NULL);
 
   v1 = g_strconcat (f->provider->base, "/v1", NULL);
   down = g_strdup_printf ("http://127.0.0.1:%u/v1", test_provider_closed_port ());
@@ -93,9 +75,7 @@ fixture_teardown (Fixture      *f,
   for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
     g_assert_null (strstr (debug_log->str, secrets[i]));
 
-  g_clear_object (&f->client);
-  g_clear_pointer (&f->attempts, g_ptr_array_unref);
-  g_clear_pointer (&f->provider, test_provider_stop);
+  provider_fixture_stop (f);
 }
 
 /* Running calls */

@@ -33,6 +33,21 @@ test_gateway_add_provider (AdiuvaGatewayClient *client,
   g_assert_no_error (error);
 }
 
+/* As provider_fixture_start(), without any provider: the test sets them up. */
+gboolean
+provider_fixture_start_empty (ProviderFixture *f)
+{
+  memset (f, 0, sizeof *f);
+  f->provider = test_provider_start ();
+  if (f->provider == NULL)
+    return FALSE;
+
+  f->client = adiuva_gateway_client_new (NULL);
+  f->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_call_metrics_free);
+  adiuva_gateway_client_set_usage_func (f->client, usage_cb, f, NULL);
+  return TRUE;
+}
+
 /* Returns FALSE, having skipped the test, without the recorded traffic. */
 gboolean
 provider_fixture_start (ProviderFixture *f)
@@ -40,15 +55,9 @@ provider_fixture_start (ProviderFixture *f)
   g_autofree char *v1 = NULL;
   const char      *base;
 
-  memset (f, 0, sizeof *f);
-  f->provider = test_provider_start ();
-  if (f->provider == NULL)
+  if (!provider_fixture_start_empty (f))
     return FALSE;
   base = f->provider->base;
-
-  f->client = adiuva_gateway_client_new (NULL);
-  f->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_call_metrics_free);
-  adiuva_gateway_client_set_usage_func (f->client, usage_cb, f, NULL);
 
   v1 = g_strconcat (base, "/v1", NULL);
   test_gateway_add_provider (f->client, "oa", "openai", v1, "sk-test-SECRETKEY-openai-0001");

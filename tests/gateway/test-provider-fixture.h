@@ -21,6 +21,7 @@ void     test_gateway_add_provider (AdiuvaGatewayClient *client,
                                     const char          *base,
                                     const char          *key);
 gboolean provider_fixture_start (ProviderFixture *f);
+gboolean provider_fixture_start_empty (ProviderFixture *f);
 void     provider_fixture_stop (ProviderFixture *f);
 void     provider_fixture_script_body (ProviderFixture *f,
                                        const char      *match,
