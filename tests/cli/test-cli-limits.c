@@ -66,9 +66,7 @@ fixture_tear_down (Fixture      *f,
 {
   /* The keyring is shared by every test of this run: leave it as it was. */
   if (f->server != NULL)
-    {
-      cli_run_free (RUN (f, "provider", "rm", "oa"));
-    }
+    cli_run_free (RUN (f, "provider", "rm", "oa"));
   g_clear_pointer (&f->server, test_provider_stop);
   cli_remove_tree (f->dir);
   g_free (f->dir);

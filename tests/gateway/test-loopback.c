@@ -490,15 +490,6 @@ test_early_refusal (Fixture      *f,
   g_assert_true (g_str_has_prefix (too_large, "HTTP/1.1 413"));
 }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_disconnect_cancels (Fixture      *f,
                          gconstpointer data)
@@ -511,8 +502,6 @@ test_disconnect_cancels (Fixture      *f,
   char             buffer[4096];
   gssize           n;
   gsize            got = 0;
-  gboolean         timed_out = FALSE;
-  guint            timeout_id;
 
   if (!test_provider_have_fixtures ())
     return;
@@ -552,12 +541,9 @@ test_disconnect_cancels (Fixture      *f,
   g_io_stream_close (G_IO_STREAM (connection), NULL, &error);
   g_assert_no_error (error);
 
-  /* The upstream call ends, cancelled, long before the stream would have. */
-  timeout_id = g_timeout_add_seconds (5, timeout_cb, &timed_out);
-  while (f->outcomes->len == 0 && !timed_out)
+  /* The upstream call ends cancelled: had it gone on, the stream would have ended "ok". */
+  while (f->outcomes->len == 0)
     g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
   g_assert_cmpuint (f->outcomes->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (f->outcomes, 0), ==, "cancelled");
 }

@@ -880,23 +880,12 @@ exited_cb (GObject      *source,
   *exited = TRUE;
 }
 
-static gboolean
-set_true_cb (gpointer user_data)
-{
-  gboolean *flag = user_data;
-
-  *flag = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_stdin_eof (void)
 {
   g_autoptr (TestProvider) server = NULL;
   GSubprocess     *process;
   gboolean         exited = FALSE;
-  gboolean         timed_out = FALSE;
-  guint            timeout_id;
 
   if (!test_provider_have_fixtures ())
     return;
@@ -907,18 +896,10 @@ test_stdin_eof (void)
   g_subprocess_wait_async (process, NULL, exited_cb, &exited);
   g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, NULL);
 
-  timeout_id = g_timeout_add_seconds (5, set_true_cb, &timed_out);
-  while (!exited && !timed_out)
+  /* A server deaf to the pipe would run on to its idle timeout, past this test's time limit
+   * in meson: the test fails by its outcome, not by a clock here. */
+  while (!exited)
     g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-
-  if (!exited)
-    {
-      g_subprocess_force_exit (process);
-      g_subprocess_wait (process, NULL, NULL);
-    }
-  g_assert_true (exited);
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
