@@ -21,28 +21,11 @@ JsonObject *
 adiuva_cli_load_aliases (AdiuvaStore *store,
                          GError     **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *text = adiuva_store_dup_setting (store, ADIUVA_CLI_ALIASES_SETTING,
-                                                    &local_error);
-  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) node = adiuva_cli_load_json_setting (
+      store, ADIUVA_CLI_ALIASES_SETTING, JSON_NODE_OBJECT,
+      _ ("The model aliases of the workspace are damaged."), error);
 
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (text == NULL)
-    return json_object_new ();
-
-  node = json_from_string (text, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _ ("The model aliases of the workspace are damaged."));
-      return NULL;
-    }
-
-  return json_object_ref (json_node_get_object (node));
+  return node != NULL ? json_object_ref (json_node_get_object (node)) : NULL;
 }
 
 /**
@@ -82,9 +65,8 @@ save_aliases (AdiuvaStore *store,
               GError     **error)
 {
   g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), aliases);
-  g_autofree char *text = json_to_string (node, FALSE);
 
-  return adiuva_store_set_setting (store, ADIUVA_CLI_ALIASES_SETTING, text, error);
+  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_ALIASES_SETTING, node, error);
 }
 
 /* A client holding only the aliases, which is all that checking or following them takes. */

@@ -33,12 +33,19 @@ typedef struct
   double             max_cost;   /* < 0: none */
 } Budget;
 
+static char *
+damaged_message (const char *what)
+{
+  return g_strdup_printf (_ ("The %s of the workspace are damaged."), what);
+}
+
 static void
 set_damaged (GError    **error,
              const char *what)
 {
-  g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-               _ ("The %s of the workspace are damaged."), what);
+  g_autofree char *message = damaged_message (what);
+
+  g_set_error_literal (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT, message);
 }
 
 static gpointer
@@ -48,24 +55,11 @@ load_json (AdiuvaStore *store,
            const char  *what,
            GError     **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *text = adiuva_store_dup_setting (store, key, &local_error);
-  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *damaged = damaged_message (what);
+  g_autoptr (JsonNode) node = adiuva_cli_load_json_setting (store, key, type, damaged, error);
 
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (text == NULL)
-    return type == JSON_NODE_ARRAY ? (gpointer) json_array_new () : (gpointer) json_object_new ();
-
-  node = json_from_string (text, NULL);
-  if (node == NULL || JSON_NODE_TYPE (node) != type)
-    {
-      set_damaged (error, what);
-      return NULL;
-    }
+  if (node == NULL)
+    return NULL;
   return type == JSON_NODE_ARRAY ? (gpointer) json_array_ref (json_node_get_array (node))
                                  : (gpointer) json_object_ref (json_node_get_object (node));
 }
@@ -87,14 +81,23 @@ load_limits (AdiuvaStore *store,
 }
 
 static gboolean
-save_json (AdiuvaStore *store,
-           const char  *key,
-           JsonNode    *node,
-           GError     **error)
+save_budgets (AdiuvaStore *store,
+              JsonArray   *list,
+              GError     **error)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autoptr (JsonNode) node = json_node_init_array (json_node_alloc (), list);
 
-  return adiuva_store_set_setting (store, key, text, error);
+  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_BUDGETS_SETTING, node, error);
+}
+
+static gboolean
+save_limits (AdiuvaStore *store,
+             JsonObject  *limits,
+             GError     **error)
+{
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), limits);
+
+  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_LIMITS_SETTING, node, error);
 }
 
 static int
@@ -431,8 +434,7 @@ run_budget_set (AdiuvaCliContext       *cli,
   if (found >= 0)
     json_array_remove_element (list, found);
   json_array_add_object_element (list, o);
-  if (!save_json (store, ADIUVA_CLI_BUDGETS_SETTING,
-                  json_node_init_array (json_node_alloc (), list), &error))
+  if (!save_budgets (store, list, &error))
     return adiuva_cli_context_report (cli, error);
 
   what = describe_budget (&budget);
@@ -484,8 +486,7 @@ run_budget_rm (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
   json_array_remove_element (list, found);
-  if (!save_json (store, ADIUVA_CLI_BUDGETS_SETTING,
-                  json_node_init_array (json_node_alloc (), list), &error))
+  if (!save_budgets (store, list, &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
@@ -635,8 +636,7 @@ run_limit_set (AdiuvaCliContext       *cli,
   if (tpm > 0)
     json_object_set_int_member (o, "tpm", tpm);
   json_object_set_object_member (limits, args[0], o);
-  if (!save_json (store, ADIUVA_CLI_LIMITS_SETTING,
-                  json_node_init_object (json_node_alloc (), limits), &error))
+  if (!save_limits (store, limits, &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
@@ -669,8 +669,7 @@ run_limit_rm (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
   json_object_remove_member (limits, args[0]);
-  if (!save_json (store, ADIUVA_CLI_LIMITS_SETTING,
-                  json_node_init_object (json_node_alloc (), limits), &error))
+  if (!save_limits (store, limits, &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)

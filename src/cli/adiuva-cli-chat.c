@@ -3,9 +3,7 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,15 +34,6 @@ delta_cb (const AdiuvaChatDelta *delta,
   run->ends_with_newline = delta->text[delta->text_len - 1] == '\n';
 
   return TRUE;
-}
-
-/* Ctrl+C stops the answer where it is; what arrived stays on the terminal and in the log. */
-static gboolean
-interrupt_cb (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-
-  return G_SOURCE_REMOVE;
 }
 
 static gint64
@@ -184,8 +173,6 @@ run_chat (AdiuvaCliContext       *cli,
   g_autofree char   *resolved = NULL;
   AdiuvaStore       *store;
   ChatRun            run = { cli, FALSE, FALSE };
-  const char        *slash;
-  guint              interrupt;
   int                status;
   const GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &model,
@@ -217,24 +204,12 @@ run_chat (AdiuvaCliContext       *cli,
   if (store == NULL)
     return adiuva_cli_context_report (cli, error);
 
-  if (model == NULL)
-    {
-      model = adiuva_store_dup_setting (store, ADIUVA_CLI_DEFAULT_MODEL_SETTING, &error);
-      if (error != NULL)
-        return adiuva_cli_context_report (cli, error);
-    }
-  slash = model != NULL ? strchr (model, '/') : NULL;
-  if (model == NULL || model[0] == '\0' ||
-      (slash != NULL && (slash == model || slash[1] == '\0')))
-    {
-      g_set_error_literal (&error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
-                           _ ("Which model? Give --model PROVIDER/MODEL or an alias (see "
-                              "“adiuva-cli models” and “adiuva-cli alias list”)."));
-      return adiuva_cli_context_report (cli, error);
-    }
   /* An alias may lead to any provider: all of them are set up then. */
-  if (slash != NULL)
-    provider = g_strndup (model, slash - model);
+  if (!adiuva_cli_choose_model (store, &model,
+                                _ ("Which model? Give --model PROVIDER/MODEL or an alias (see "
+                                   "“adiuva-cli models” and “adiuva-cli alias list”)."),
+                                &provider, &error))
+    return adiuva_cli_context_report (cli, error);
 
   client = adiuva_cli_new_gateway_client (cli, provider, NULL, &error);
   if (client == NULL)
@@ -256,13 +231,11 @@ run_chat (AdiuvaCliContext       *cli,
   user_message = adiuva_chat_message_new_text (ADIUVA_ROLE_USER, prompt);
   adiuva_chat_request_add_message (request, user_message);
 
-  interrupt = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
+  /* Ctrl+C stops the answer where it is. */
   adiuva_gateway_client_chat_async (client, model, request, "cli", delta_cb, &run, cancellable,
                                     adiuva_cli_store_result_cb, &result);
-  answer = adiuva_gateway_client_chat_finish (client, adiuva_cli_wait (&result), &metrics,
-                                              &partial, &error);
-  if (!g_cancellable_is_cancelled (cancellable))
-    g_source_remove (interrupt);
+  answer = adiuva_gateway_client_chat_finish (
+      client, adiuva_cli_wait_interruptible (&result, cancellable), &metrics, &partial, &error);
 
   if (run.streamed_text && !run.ends_with_newline)
     g_print ("\n");

@@ -18,6 +18,15 @@ G_BEGIN_DECLS
 /* Preference routing: the JSON of adiuva_router_to_json(). */
 #define ADIUVA_CLI_ROUTES_SETTING "gateway.routes"
 
+JsonNode            *adiuva_cli_load_json_setting (AdiuvaStore *store,
+                                                   const char  *key,
+                                                   JsonNodeType type,
+                                                   const char  *damaged,
+                                                   GError     **error);
+gboolean             adiuva_cli_save_json_setting (AdiuvaStore *store,
+                                                   const char  *key,
+                                                   JsonNode    *node,
+                                                   GError     **error);
 AdiuvaGatewayClient *adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
                                                     const char       *only,
                                                     GStrv            *names,
@@ -42,6 +51,13 @@ gboolean             adiuva_cli_check_model (AdiuvaStore *store,
 void                 adiuva_cli_log_call_cb (const AdiuvaCallMetrics *metrics,
                                              gpointer                 store);
 GAsyncResult        *adiuva_cli_wait (GAsyncResult **slot);
+GAsyncResult        *adiuva_cli_wait_interruptible (GAsyncResult **slot,
+                                                    GCancellable  *cancellable);
+gboolean             adiuva_cli_choose_model (AdiuvaStore *store,
+                                              char       **model,
+                                              const char  *missing,
+                                              char       **provider,
+                                              GError     **error);
 void                 adiuva_cli_store_result_cb (GObject      *source,
                                                  GAsyncResult *result,
                                                  gpointer      user_data);

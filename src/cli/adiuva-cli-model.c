@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,14 +13,6 @@
 /* model pull|show|rm (Ollama's model management) and embed. */
 
 #define PROGRESS_BAR_WIDTH 30
-
-static gboolean
-interrupt_cb (gpointer user_data)
-{
-  g_cancellable_cancel (user_data);
-
-  return G_SOURCE_REMOVE;
-}
 
 /* The provider that manages models: the one named, or the first in the workspace's settings
  * whose kind can (Ollama). */
@@ -213,21 +204,18 @@ run_model_pull (AdiuvaCliContext       *cli,
   g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
-  Pull  pull = { cli, isatty (STDOUT_FILENO), NULL, FALSE };
-  guint interrupt;
-  int   status;
+  Pull pull = { cli, isatty (STDOUT_FILENO), NULL, FALSE };
+  int  status;
 
   client = model_client (cli, command, argc, argv, &args, &provider, &status);
   if (client == NULL)
     return status;
 
   /* Ctrl+C closes the connection, which stops Ollama's download; pulling again resumes it. */
-  interrupt = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
   adiuva_gateway_client_pull_model_async (client, provider, args[0], progress_cb, &pull,
                                           cancellable, adiuva_cli_store_result_cb, &result);
-  adiuva_gateway_client_pull_model_finish (client, adiuva_cli_wait (&result), &error);
-  if (!g_cancellable_is_cancelled (cancellable))
-    g_source_remove (interrupt);
+  adiuva_gateway_client_pull_model_finish (
+      client, adiuva_cli_wait_interruptible (&result, cancellable), &error);
   if (pull.bar_shown)
     g_print ("\n");
   g_free (pull.last_status);
@@ -403,8 +391,6 @@ run_embed (AdiuvaCliContext       *cli,
   const char        *stdin_inputs[] = { NULL, NULL };
   const char *const *inputs;
   AdiuvaStore       *store;
-  const char        *slash;
-  guint              interrupt;
   int                status;
   const GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &model,
@@ -437,37 +423,22 @@ run_embed (AdiuvaCliContext       *cli,
   store = adiuva_cli_context_open_store (cli, &error);
   if (store == NULL)
     return adiuva_cli_context_report (cli, error);
-  if (model == NULL)
-    {
-      model = adiuva_store_dup_setting (store, ADIUVA_CLI_DEFAULT_MODEL_SETTING, &error);
-      if (error != NULL)
-        return adiuva_cli_context_report (cli, error);
-    }
-  slash = model != NULL ? strchr (model, '/') : NULL;
-  if (model == NULL || model[0] == '\0' ||
-      (slash != NULL && (slash == model || slash[1] == '\0')))
-    {
-      g_set_error_literal (&error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
-                           _ ("Which model? Give --model PROVIDER/MODEL or an alias of an "
-                              "embeddings model."));
-      return adiuva_cli_context_report (cli, error);
-    }
   /* An alias may lead to any provider: all of them are set up then. */
-  if (slash != NULL)
-    provider = g_strndup (model, slash - model);
+  if (!adiuva_cli_choose_model (store, &model,
+                                _ ("Which model? Give --model PROVIDER/MODEL or an alias of an "
+                                   "embeddings model."),
+                                &provider, &error))
+    return adiuva_cli_context_report (cli, error);
 
   client = adiuva_cli_new_gateway_client (cli, provider, NULL, &error);
   if (client == NULL)
     return adiuva_cli_context_report (cli, error);
   adiuva_gateway_client_set_usage_func (client, adiuva_cli_log_call_cb, store, NULL);
 
-  interrupt = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
   adiuva_gateway_client_embed_async (client, model, inputs, "cli", cancellable,
                                      adiuva_cli_store_result_cb, &result);
-  embeddings = adiuva_gateway_client_embed_finish (client, adiuva_cli_wait (&result), NULL,
-                                                   &error);
-  if (!g_cancellable_is_cancelled (cancellable))
-    g_source_remove (interrupt);
+  embeddings = adiuva_gateway_client_embed_finish (
+      client, adiuva_cli_wait_interruptible (&result, cancellable), NULL, &error);
   if (embeddings == NULL)
     return adiuva_cli_context_report (cli, error);
 

@@ -3,7 +3,9 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <signal.h>
 #include <string.h>
 
 #include "adiuva-cli-gateway.h"
@@ -12,13 +14,24 @@
 
 /* Settings */
 
-static JsonArray *
-load_providers (AdiuvaStore *store,
-                GError     **error)
+/**
+ * adiuva_cli_load_json_setting:
+ * @key: a setting holding JSON
+ * @type: %JSON_NODE_ARRAY or %JSON_NODE_OBJECT
+ * @damaged: the message when the setting is not JSON of @type
+ *
+ * Returns: (transfer full): the setting, an empty array or object when it is not set, or
+ *   %NULL with @error set
+ */
+JsonNode *
+adiuva_cli_load_json_setting (AdiuvaStore *store,
+                              const char  *key,
+                              JsonNodeType type,
+                              const char  *damaged,
+                              GError     **error)
 {
   g_autoptr (GError) local_error = NULL;
-  g_autofree char *text = adiuva_store_dup_setting (store, ADIUVA_CLI_PROVIDERS_SETTING,
-                                                    &local_error);
+  g_autofree char *text = adiuva_store_dup_setting (store, key, &local_error);
   g_autoptr (JsonNode) node = NULL;
 
   if (local_error != NULL)
@@ -27,17 +40,45 @@ load_providers (AdiuvaStore *store,
       return NULL;
     }
   if (text == NULL)
-    return json_array_new ();
+    {
+      node = json_node_new (type);
+      if (type == JSON_NODE_ARRAY)
+        json_node_take_array (node, json_array_new ());
+      else
+        json_node_take_object (node, json_object_new ());
+      return g_steal_pointer (&node);
+    }
 
   node = json_from_string (text, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if (node == NULL || JSON_NODE_TYPE (node) != type)
     {
-      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _ ("The provider settings of the workspace are damaged."));
+      g_set_error_literal (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT, damaged);
       return NULL;
     }
 
-  return json_array_ref (json_node_get_array (node));
+  return g_steal_pointer (&node);
+}
+
+gboolean
+adiuva_cli_save_json_setting (AdiuvaStore *store,
+                              const char  *key,
+                              JsonNode    *node,
+                              GError     **error)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  return adiuva_store_set_setting (store, key, text, error);
+}
+
+static JsonArray *
+load_providers (AdiuvaStore *store,
+                GError     **error)
+{
+  g_autoptr (JsonNode) node = adiuva_cli_load_json_setting (
+      store, ADIUVA_CLI_PROVIDERS_SETTING, JSON_NODE_ARRAY,
+      _ ("The provider settings of the workspace are damaged."), error);
+
+  return node != NULL ? json_array_ref (json_node_get_array (node)) : NULL;
 }
 
 static gboolean
@@ -46,9 +87,8 @@ save_providers (AdiuvaStore *store,
                 GError     **error)
 {
   g_autoptr (JsonNode) node = json_node_init_array (json_node_alloc (), providers);
-  g_autofree char *text = json_to_string (node, FALSE);
 
-  return adiuva_store_set_setting (store, ADIUVA_CLI_PROVIDERS_SETTING, text, error);
+  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_PROVIDERS_SETTING, node, error);
 }
 
 static int
@@ -174,6 +214,71 @@ adiuva_cli_wait (GAsyncResult **slot)
     g_main_context_iteration (NULL, TRUE);
 
   return *slot;
+}
+
+static gboolean
+interrupt_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* As adiuva_cli_wait(), with Ctrl+C cancelling @cancellable meanwhile: what the call got so
+ * far stays, on the terminal and in the log. */
+GAsyncResult *
+adiuva_cli_wait_interruptible (GAsyncResult **slot,
+                               GCancellable  *cancellable)
+{
+  guint interrupt = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
+
+  adiuva_cli_wait (slot);
+  if (!g_cancellable_is_cancelled (cancellable))
+    g_source_remove (interrupt);
+
+  return *slot;
+}
+
+/**
+ * adiuva_cli_choose_model:
+ * @model: (inout): the model the user named, or %NULL for the workspace's default
+ * @missing: the message when there is neither
+ * @provider: (out) (optional): the provider @model names, %NULL for an alias (which may lead
+ *   to any)
+ *
+ * Returns: whether @model is a model (an alias, or PROVIDER/MODEL)
+ */
+gboolean
+adiuva_cli_choose_model (AdiuvaStore *store,
+                         char       **model,
+                         const char  *missing,
+                         char       **provider,
+                         GError     **error)
+{
+  const char *slash;
+
+  if (*model == NULL)
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      *model = adiuva_store_dup_setting (store, ADIUVA_CLI_DEFAULT_MODEL_SETTING, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  slash = *model != NULL ? strchr (*model, '/') : NULL;
+  if (*model == NULL || (*model)[0] == '\0' ||
+      (slash != NULL && (slash == *model || slash[1] == '\0')))
+    {
+      g_set_error_literal (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE, missing);
+      return FALSE;
+    }
+  if (provider != NULL)
+    *provider = slash != NULL ? g_strndup (*model, slash - *model) : NULL;
+
+  return TRUE;
 }
 
 static GStrv

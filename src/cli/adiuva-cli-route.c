@@ -54,9 +54,8 @@ save_router (AdiuvaStore  *store,
              GError      **error)
 {
   g_autoptr (JsonNode) node = adiuva_router_to_json (router);
-  g_autofree char *text = json_to_string (node, FALSE);
 
-  return adiuva_store_set_setting (store, ADIUVA_CLI_ROUTES_SETTING, text, error);
+  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_ROUTES_SETTING, node, error);
 }
 
 /* The gateway refuses a route in its own domain; on the command line that is a usage error. */

@@ -159,6 +159,22 @@ model_error (ModelJob *job,
                       _ ("%s has no model named “%s”."), job->provider, job->name);
 }
 
+/* The body of Ollama's answer, or %NULL once @task has returned the error. */
+static GBytes *
+finish_request (GTask        *task,
+                GAsyncResult *result)
+{
+  ModelJob *job = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  GBytes *body;
+  guint   status;
+
+  body = _adiuva_gateway_request_finish (result, &status, &error);
+  if (body == NULL)
+    g_task_return_error (task, model_error (job, status, g_steal_pointer (&error)));
+  return body;
+}
+
 /* Show */
 
 static gint64
@@ -198,14 +214,10 @@ shown_cb (GObject      *source,
   g_autoptr (AdiuvaOllamaModel) model = NULL;
   JsonObject *details;
   JsonObject *model_info;
-  guint       status;
 
-  body = _adiuva_gateway_request_finish (result, &status, &error);
+  body = finish_request (task, result);
   if (body == NULL)
-    {
-      g_task_return_error (task, model_error (job, status, g_steal_pointer (&error)));
-      return;
-    }
+    return;
 
   root = _adiuva_wire_codec_parse_json (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                                         &error);
@@ -349,14 +361,10 @@ pulled_cb (GObject      *source,
   ModelJob *job = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) body = NULL;
-  guint status;
 
-  body = _adiuva_gateway_request_finish (result, &status, &error);
+  body = finish_request (task, result);
   if (body == NULL)
-    {
-      g_task_return_error (task, model_error (job, status, g_steal_pointer (&error)));
-      return;
-    }
+    return;
 
   if (!adiuva_ndjson_decoder_finish_json (job->decoder, progress_line_cb, job, &error))
     {
@@ -434,15 +442,9 @@ deleted_cb (GObject      *source,
             gpointer      data)
 {
   g_autoptr (GTask) task = data;
-  ModelJob *job = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = NULL;
-  guint status;
+  g_autoptr (GBytes) body = finish_request (task, result);
 
-  body = _adiuva_gateway_request_finish (result, &status, &error);
-  if (body == NULL)
-    g_task_return_error (task, model_error (job, status, g_steal_pointer (&error)));
-  else
+  if (body != NULL)
     g_task_return_boolean (task, TRUE);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "test-cli-util.h"
+#include "test-provider-util.h"
 
 /* Providers, models and chat through the real adiuva-cli, against the provider test server
  * (tests/gateway/adiuva-test-provider) replaying recorded traffic, with keys in the private
@@ -19,19 +20,8 @@
 typedef struct
 {
   char        *dir;
-  GSubprocess *server;
-  char        *base;
+  TestProvider *server;
 } Fixture;
-
-static gboolean
-have_fixtures (void)
-{
-  if (g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
-    return TRUE;
-
-  g_test_skip ("no fixtures directory at " FIXTURES_DIR);
-  return FALSE;
-}
 
 static CliRun *
 run_in (Fixture           *f,
@@ -41,26 +31,11 @@ run_in (Fixture           *f,
   const char *const env[] = {
     "OPENAI_KEY", OPENAI_KEY, "ANTHROPIC_KEY", ANTHROPIC_KEY, "GEMINI_KEY", GEMINI_KEY, NULL
   };
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
 
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, f->dir);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  return cli_run_argv_env (input, env, (const char *const *) argv->pdata);
+  return cli_run_in (f->dir, input, env, args);
 }
 
 #define RUN(f, input, ...) run_in (f, input, (const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-assert_ok (CliRun *run)
-{
-  if (run->status != 0)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, 0);
-}
 
 static void
 assert_no_key (const char *text)
@@ -73,7 +48,7 @@ assert_no_key (const char *text)
 static void
 check_add (CliRun *run)
 {
-  assert_ok (run);
+  cli_assert_status (run, 0);
   assert_no_key (run->out);
   assert_no_key (run->err);
   cli_run_free (run);
@@ -82,44 +57,33 @@ check_add (CliRun *run)
 static void
 add_providers (Fixture *f)
 {
-  g_autofree char *v1 = g_strconcat (f->base, "/v1", NULL);
+  const char      *base = f->server->base;
+  g_autofree char *v1 = g_strconcat (base, "/v1", NULL);
 
   check_add (RUN (f, NULL, "provider", "add", "oa", "--kind", "openai", "--base-url", v1,
                   "--api-key-env", "OPENAI_KEY"));
-  check_add (RUN (f, NULL, "provider", "add", "an", "--kind", "anthropic", "--base-url", f->base,
+  check_add (RUN (f, NULL, "provider", "add", "an", "--kind", "anthropic", "--base-url", base,
                   "--api-key-env", "ANTHROPIC_KEY"));
   /* The key from standard input, as a script piping it from a password manager would. */
   check_add (RUN (f, GEMINI_KEY "\n", "provider", "add", "ge", "--kind", "gemini", "--base-url",
-                  f->base, "--api-key-stdin"));
-  check_add (RUN (f, NULL, "provider", "add", "ol", "--kind", "ollama", "--base-url", f->base));
+                  base, "--api-key-stdin"));
+  check_add (RUN (f, NULL, "provider", "add", "ol", "--kind", "ollama", "--base-url", base));
 }
 
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autoptr (CliRun) init = NULL;
 
   f->dir = cli_make_workspace_dir ();
-  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+  f->server = test_provider_start ();
+  if (f->server == NULL)
     return;
-
-  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                &error, TEST_PROVIDER_PATH, "--port", "0", "--fixtures",
-                                FIXTURES_DIR, "--idle-timeout", "60", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  f->base = g_strdup (line + strlen ("listening on "));
 
   /* The store refuses to open unless SQLCipher won the link: init proves it. */
   init = RUN (f, NULL, "init");
-  assert_ok (init);
+  cli_assert_status (init, 0);
   add_providers (f);
 }
 
@@ -134,41 +98,10 @@ fixture_tear_down (Fixture      *f,
 
       for (guint i = 0; i < G_N_ELEMENTS (names); i++)
         cli_run_free (RUN (f, NULL, "provider", "rm", names[i]));
-      g_subprocess_force_exit (f->server);
-      g_subprocess_wait (f->server, NULL, NULL);
     }
-  g_clear_object (&f->server);
-  g_clear_pointer (&f->base, g_free);
+  g_clear_pointer (&f->server, test_provider_stop);
   cli_remove_tree (f->dir);
   g_free (f->dir);
-}
-
-/* The test server's control API, through GIO alone: one small HTTP/1.0 request. */
-static void
-script (Fixture    *f,
-        const char *steps)
-{
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketConnection) connection = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *request = NULL;
-  g_autofree char *reply = NULL;
-  g_autoptr (GDataInputStream) in = NULL;
-  const char *host = f->base + strlen ("http://");
-
-  connection = g_socket_client_connect_to_host (client, host, 80, NULL, &error);
-  g_assert_no_error (error);
-  request = g_strdup_printf ("POST /__script HTTP/1.0\r\nHost: %s\r\n"
-                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                             host, strlen (steps), steps);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
-                             strlen (request), NULL, NULL, &error);
-  g_assert_no_error (error);
-  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  reply = g_data_input_stream_read_line (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200") ||
-                 g_str_has_prefix (reply, "HTTP/1.0 200"));
 }
 
 static void
@@ -187,16 +120,16 @@ test_providers (Fixture      *f,
   g_autoptr (JsonNode) array = NULL;
   g_autoptr (JsonNode) array_after = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   list = RUN (f, NULL, "provider", "list");
-  assert_ok (list);
+  cli_assert_status (list, 0);
   assert_no_key (list->out);
   g_assert_nonnull (strstr (list->out, "anthropic"));
 
   json = RUN (f, NULL, "--json", "provider", "list");
-  assert_ok (json);
+  cli_assert_status (json, 0);
   assert_no_key (json->out);
   array = cli_parse_json (json->out);
   g_assert_cmpuint (cli_json_length (array), ==, 4);
@@ -209,7 +142,7 @@ test_providers (Fixture      *f,
 
   /* Keys live in the keyring only: not in the workspace. */
   export = RUN (f, NULL, "export");
-  assert_ok (export);
+  cli_assert_status (export, 0);
   g_assert_nonnull (strstr (export->out, "gateway.providers"));
   assert_no_key (export->out);
 
@@ -226,7 +159,7 @@ test_providers (Fixture      *f,
   g_assert_nonnull (strstr (empty_key->err, "API key"));
 
   rm = RUN (f, NULL, "provider", "rm", "ge");
-  assert_ok (rm);
+  cli_assert_status (rm, 0);
   after = RUN (f, NULL, "--json", "provider", "list");
   array_after = cli_parse_json (after->out);
   g_assert_cmpuint (cli_json_length (array_after), ==, 3);
@@ -240,20 +173,20 @@ test_models (Fixture      *f,
   g_autoptr (CliRun) openai = NULL;
   g_autoptr (CliRun) test = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* Ollama's from /api/tags. */
   ollama = RUN (f, NULL, "models", "ol");
-  assert_ok (ollama);
+  cli_assert_status (ollama, 0);
   g_assert_nonnull (strstr (ollama->out, "ol/llama3.2:latest\n"));
 
   openai = RUN (f, NULL, "models", "oa");
-  assert_ok (openai);
+  cli_assert_status (openai, 0);
   g_assert_nonnull (strstr (openai->out, "oa/gpt-3.5-turbo-0125\n"));
 
   test = RUN (f, NULL, "provider", "test", "oa");
-  assert_ok (test);
+  cli_assert_status (test, 0);
 }
 
 static const struct
@@ -276,7 +209,7 @@ test_chat (Fixture      *f,
   g_autoptr (CliRun) usage = NULL;
   g_autoptr (JsonNode) totals = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (chats); i++)
@@ -285,19 +218,19 @@ test_chat (Fixture      *f,
                                     "Be brief.", "Count", "to", "five");
 
       g_test_message ("%s", chats[i].model);
-      assert_ok (run);
+      cli_assert_status (run, 0);
       g_assert_cmpstr (run->out, ==, chats[i].text);
     }
 
   /* The prompt from standard input, the model from the workspace's default. */
   set_default = RUN (f, NULL, "models", "--set-default", "oa/gpt-6-sol");
-  assert_ok (set_default);
+  cli_assert_status (set_default, 0);
   from_stdin = RUN (f, "Count to five\n", "chat");
-  assert_ok (from_stdin);
+  cli_assert_status (from_stdin, 0);
   g_assert_cmpstr (from_stdin->out, ==, "1, 2, 3, 4, 5\n");
 
   usage = RUN (f, NULL, "--json", "usage");
-  assert_ok (usage);
+  cli_assert_status (usage, 0);
   totals = cli_parse_json (usage->out);
   g_assert_cmpuint (cli_json_length (totals), ==, 4);
   g_assert_cmpstr (cli_json_string (cli_json_element (totals, 2), "provider"), ==, "oa");
@@ -314,11 +247,11 @@ test_chat_json (Fixture      *f,
   g_autoptr (JsonNode) answer = NULL;
   JsonObject *root, *message, *usage, *metrics;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   run = RUN (f, NULL, "--json", "chat", "--model", "an/claude-haiku-4-5", "Count");
-  assert_ok (run);
+  cli_assert_status (run, 0);
   answer = cli_parse_json (run->out);
   root = json_node_get_object (answer);
   message = json_object_get_object_member (root, "message");
@@ -347,18 +280,20 @@ test_chat_errors (Fixture      *f,
   g_autoptr (JsonNode) error = NULL;
   g_autoptr (JsonNode) totals = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* A provider that keeps failing: the gateway retries, then the CLI says so and exits 7. */
-  script (f, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 3}]");
+  test_provider_script (f->server,
+                        "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 3}]");
   server = RUN (f, NULL, "chat", "--model", "oa/gpt-6-sol", "Hello");
   g_assert_cmpint (server->status, ==, 7);
   g_assert_cmpstr (server->out, ==, "");
   g_assert_nonnull (strstr (server->err, "500"));
   assert_no_key (server->err);
 
-  script (f, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 3}]");
+  test_provider_script (f->server,
+                        "[{\"match\": \"/v1/chat/completions\", \"status\": 500, \"times\": 3}]");
   json = RUN (f, NULL, "--json", "chat", "--model", "oa/gpt-6-sol", "Hello");
   g_assert_cmpint (json->status, ==, 7);
   error = cli_parse_json (json->err);
@@ -366,7 +301,7 @@ test_chat_errors (Fixture      *f,
                                     "code"),
                    ==, "provider-server");
 
-  script (f, "[{\"match\": \"/v1/messages\", \"status\": 401}]");
+  test_provider_script (f->server, "[{\"match\": \"/v1/messages\", \"status\": 401}]");
   auth = RUN (f, NULL, "chat", "--model", "an/claude-haiku-4-5", "Hello");
   g_assert_cmpint (auth->status, ==, 4);
   assert_no_key (auth->err);
@@ -378,42 +313,11 @@ test_chat_errors (Fixture      *f,
 
   /* Every failed attempt is in the call log. */
   usage = RUN (f, NULL, "--json", "usage");
-  assert_ok (usage);
+  cli_assert_status (usage, 0);
   totals = cli_parse_json (usage->out);
   g_assert_cmpuint (cli_json_length (totals), ==, 2);
   g_assert_cmpint (cli_json_int (cli_json_element (totals, 1), "calls"), ==, 6);
   g_assert_cmpint (cli_json_int (cli_json_element (totals, 1), "failed_calls"), ==, 6);
-}
-
-/* One HTTP/1.1 request to the loopback endpoint; the answer up to the closed connection. */
-static char *
-http_post (const char *url,
-           const char *path,
-           const char *token,
-           const char *body)
-{
-  g_autoptr (GSocketClient) sockets = g_socket_client_new ();
-  g_autoptr (GSocketConnection) connection = NULL;
-  g_autoptr (GOutputStream) answer = g_memory_output_stream_new_resizable ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *request = NULL;
-  g_autofree char *auth = NULL;
-
-  connection = g_socket_client_connect_to_uri (sockets, url, 0, NULL, &error);
-  g_assert_no_error (error);
-  auth = token != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", token) : g_strdup ("");
-  request = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s"
-                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                             path, auth, strlen (body), body);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
-                             strlen (request), NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_splice (answer, g_io_stream_get_input_stream (G_IO_STREAM (connection)),
-                          G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
-  g_assert_no_error (error);
-
-  return g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (answer)),
-                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (answer)));
 }
 
 static void
@@ -435,7 +339,7 @@ test_gateway_serve (Fixture      *f,
   const char      *token;
   const char      *url;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
@@ -453,10 +357,10 @@ test_gateway_serve (Fixture      *f,
   g_assert_cmpuint (strlen (token), ==, 43);
   g_assert_null (strpbrk (token, "+/="));
 
-  answer = http_post (url, "/v1/chat/completions", token, body);
+  answer = cli_http_request (url, "HTTP/1.1", "POST", "/v1/chat/completions", token, body);
   g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200"));
   g_assert_nonnull (strstr (answer, "\"chat.completion\""));
-  refused = http_post (url, "/v1/chat/completions", "wrong", body);
+  refused = cli_http_request (url, "HTTP/1.1", "POST", "/v1/chat/completions", "wrong", body);
   g_assert_true (g_str_has_prefix (refused, "HTTP/1.1 401"));
 
   /* Closing its standard input stops it. */
@@ -467,11 +371,11 @@ test_gateway_serve (Fixture      *f,
 
   /* The call went to the call log; the token is the workspace's, and shown only on request. */
   usage = RUN (f, NULL, "--json", "usage");
-  assert_ok (usage);
+  cli_assert_status (usage, 0);
   again = cli_parse_json (usage->out);
   g_assert_cmpint (cli_json_int (cli_json_element (again, 0), "calls"), ==, 1);
   plain = RUN (f, "", "gateway", "serve");
-  assert_ok (plain);
+  cli_assert_status (plain, 0);
   g_assert_true (g_str_has_prefix (plain->out, "listening on http://127.0.0.1:"));
   g_assert_null (strstr (plain->out, token));
 }
@@ -490,36 +394,36 @@ test_alias_chat (Fixture      *f,
   g_autoptr (CliRun) usage = NULL;
   g_autoptr (JsonNode) totals = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   set = RUN (f, NULL, "alias", "set", "fast", "oa/gpt-6-sol");
-  assert_ok (set);
+  cli_assert_status (set, 0);
   g_assert_nonnull (strstr (set->out, "fast"));
   chat = RUN (f, NULL, "chat", "--model", "fast", "Count", "to", "five");
-  assert_ok (chat);
+  cli_assert_status (chat, 0);
   g_assert_cmpstr (chat->out, ==, "1, 2, 3, 4, 5\n");
 
   /* Two hops, to another provider than the alias first named. */
   hop = RUN (f, NULL, "alias", "set", "quick", "fast");
-  assert_ok (hop);
+  cli_assert_status (hop, 0);
   cli_run_free (RUN (f, NULL, "alias", "set", "fast", "an/claude-haiku-4-5"));
   chat_hop = RUN (f, NULL, "chat", "--model", "quick", "Count", "to", "five");
-  assert_ok (chat_hop);
+  cli_assert_status (chat_hop, 0);
   g_assert_cmpstr (chat_hop->out, ==, "1\n2\n3\n4\n5\n");
 
   /* An alias as the workspace's default model; an unset one is refused. */
   set_default = RUN (f, NULL, "models", "--set-default", "quick");
-  assert_ok (set_default);
+  cli_assert_status (set_default, 0);
   by_default = RUN (f, "Count to five\n", "chat");
-  assert_ok (by_default);
+  cli_assert_status (by_default, 0);
   g_assert_cmpstr (by_default->out, ==, "1\n2\n3\n4\n5\n");
   unset_default = RUN (f, NULL, "models", "--set-default", "nowhere");
   g_assert_cmpint (unset_default->status, ==, 3);
 
   /* The call log names the model the alias stood for. */
   usage = RUN (f, NULL, "--json", "usage");
-  assert_ok (usage);
+  cli_assert_status (usage, 0);
   totals = cli_parse_json (usage->out);
   g_assert_cmpuint (cli_json_length (totals), ==, 2);
   g_assert_cmpstr (cli_json_string (cli_json_element (totals, 0), "provider"), ==, "an");
@@ -537,7 +441,7 @@ test_alias_errors (Fixture      *f,
   g_autoptr (CliRun) rm_unknown = NULL;
   g_autoptr (JsonNode) error = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   cli_ok (NULL, "--data-dir", f->dir, "alias", "set", "smart", "fast", NULL);
@@ -577,11 +481,11 @@ test_alias_list (Fixture      *f,
   g_autoptr (JsonNode) list_after = NULL;
   JsonObject *dangling;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   empty = RUN (f, NULL, "alias", "list");
-  assert_ok (empty);
+  cli_assert_status (empty, 0);
   g_assert_nonnull (strstr (empty->out, "No aliases"));
 
   cli_ok (NULL, "--data-dir", f->dir, "alias", "set", "quick", "fast", NULL);
@@ -589,13 +493,13 @@ test_alias_list (Fixture      *f,
   cli_ok (NULL, "--data-dir", f->dir, "alias", "set", "local", "ol/llama3.2", NULL);
 
   text = RUN (f, NULL, "alias", "list");
-  assert_ok (text);
+  cli_assert_status (text, 0);
   g_assert_nonnull (strstr (text->out, "ALIAS"));
   g_assert_nonnull (strstr (text->out, "quick"));
   g_assert_nonnull (strstr (text->out, "ol/llama3.2"));
 
   json = RUN (f, NULL, "--json", "alias", "list");
-  assert_ok (json);
+  cli_assert_status (json, 0);
   list = cli_parse_json (json->out);
   g_assert_cmpuint (cli_json_length (list), ==, 3);
   g_assert_cmpstr (cli_json_string (cli_json_element (list, 0), "name"), ==, "fast");
@@ -605,9 +509,9 @@ test_alias_list (Fixture      *f,
 
   /* Removing an alias keeps those naming it, which then lead nowhere. */
   rm = RUN (f, NULL, "alias", "rm", "fast");
-  assert_ok (rm);
+  cli_assert_status (rm, 0);
   after = RUN (f, NULL, "--json", "alias", "list");
-  assert_ok (after);
+  cli_assert_status (after, 0);
   list_after = cli_parse_json (after->out);
   g_assert_cmpuint (cli_json_length (list_after), ==, 2);
   dangling = json_node_get_object (cli_json_element (list_after, 1));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "test-cli-util.h"
+#include "test-provider-util.h"
 
 /* Budgets and rate limits through the real adiuva-cli: the budget and limit commands, a chat
  * refused by a budget that earlier runs used up (counted from the call log), and a rate limit
@@ -17,46 +18,19 @@
 typedef struct
 {
   char        *dir;
-  GSubprocess *server;
-  char        *base;
+  TestProvider *server;
 } Fixture;
-
-static gboolean
-have_fixtures (void)
-{
-  if (g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
-    return TRUE;
-
-  g_test_skip ("no fixtures directory at " FIXTURES_DIR);
-  return FALSE;
-}
 
 static CliRun *
 run_in (Fixture           *f,
         const char *const *args)
 {
   const char *const env[] = { "OPENAI_KEY", OPENAI_KEY, NULL };
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
 
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, f->dir);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  return cli_run_argv_env (NULL, env, (const char *const *) argv->pdata);
+  return cli_run_in (f->dir, NULL, env, args);
 }
 
 #define RUN(f, ...) run_in (f, (const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-assert_status (CliRun *run,
-               int     status)
-{
-  if (run->status != status)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, status);
-}
 
 static void
 run_ok (Fixture           *f,
@@ -64,7 +38,7 @@ run_ok (Fixture           *f,
 {
   g_autoptr (CliRun) run = run_in (f, args);
 
-  assert_status (run, 0);
+  cli_assert_status (run, 0);
 }
 
 #define RUN_OK(f, ...) run_ok (f, (const char *const[]){ __VA_ARGS__, NULL })
@@ -73,27 +47,15 @@ static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *v1 = NULL;
 
   f->dir = cli_make_workspace_dir ();
   RUN_OK (f, "init");
-  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+  f->server = test_provider_start ();
+  if (f->server == NULL)
     return;
 
-  f->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                &error, TEST_PROVIDER_PATH, "--port", "0", "--fixtures",
-                                FIXTURES_DIR, "--idle-timeout", "60", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  f->base = g_strdup (line + strlen ("listening on "));
-
-  v1 = g_strconcat (f->base, "/v1", NULL);
+  v1 = g_strconcat (f->server->base, "/v1", NULL);
   RUN_OK (f, "provider", "add", "oa", "--kind", "openai", "--base-url", v1, "--api-key-env",
           "OPENAI_KEY");
 }
@@ -104,61 +66,10 @@ fixture_tear_down (Fixture      *f,
 {
   /* The keyring is shared by every test of this run: leave it as it was. */
   if (f->server != NULL)
-    {
-      cli_run_free (RUN (f, "provider", "rm", "oa"));
-      g_subprocess_force_exit (f->server);
-      g_subprocess_wait (f->server, NULL, NULL);
-    }
-  g_clear_object (&f->server);
-  g_clear_pointer (&f->base, g_free);
+    cli_run_free (RUN (f, "provider", "rm", "oa"));
+  g_clear_pointer (&f->server, test_provider_stop);
   cli_remove_tree (f->dir);
   g_free (f->dir);
-}
-
-/* One HTTP/1.0 request, so that the answer is not chunked; the answer up to the closed
- * connection. */
-static char *
-http_request (const char *url,
-              const char *method,
-              const char *path,
-              const char *token,
-              const char *body)
-{
-  g_autoptr (GSocketClient) sockets = g_socket_client_new ();
-  g_autoptr (GSocketConnection) connection = NULL;
-  g_autoptr (GOutputStream) answer = g_memory_output_stream_new_resizable ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *request = NULL;
-  g_autofree char *auth = NULL;
-
-  connection = g_socket_client_connect_to_uri (sockets, url, 0, NULL, &error);
-  g_assert_no_error (error);
-  auth = token != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", token) : g_strdup ("");
-  request = g_strdup_printf ("%s %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s"
-                             "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                             method, path, auth, strlen (body), body);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
-                             strlen (request), NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_splice (answer, g_io_stream_get_input_stream (G_IO_STREAM (connection)),
-                          G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
-  g_assert_no_error (error);
-
-  return g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (answer)),
-                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (answer)));
-}
-
-/* How many requests reached the provider test server. */
-static guint
-count_requests (Fixture *f)
-{
-  g_autofree char *answer = http_request (f->base, "GET", "/__requests", NULL, "");
-  const char      *body = strstr (answer, "\r\n\r\n");
-  g_autoptr (JsonNode) requests = NULL;
-
-  g_assert_nonnull (body);
-  requests = cli_parse_json (body + 4);
-  return cli_json_length (requests);
 }
 
 static void
@@ -183,18 +94,18 @@ test_budget_commands (Fixture      *f,
     {
       g_autoptr (CliRun) refused = run_in (f, bad[i]);
 
-      assert_status (refused, 2);
+      cli_assert_status (refused, 2);
     }
   {
     g_autoptr (CliRun) both = RUN (f, "budget", "set", "--provider", "oa", "--caller", "cli",
                                    "--day", "--tokens", "1");
 
-    assert_status (both, 2);
+    cli_assert_status (both, 2);
     g_assert_nonnull (strstr (both->err, "--provider and --caller"));
   }
 
   list = RUN (f, "budget", "list");
-  assert_status (list, 0);
+  cli_assert_status (list, 0);
   g_assert_nonnull (strstr (list->out, "No budgets"));
   g_clear_pointer (&list, cli_run_free);
 
@@ -205,7 +116,7 @@ test_budget_commands (Fixture      *f,
   RUN_OK (f, "budget", "set", "--provider", "oa", "--day", "--tokens", "2000");
 
   json = RUN (f, "--json", "budget", "list");
-  assert_status (json, 0);
+  cli_assert_status (json, 0);
   budgets = cli_parse_json (json->out);
   g_assert_cmpuint (cli_json_length (budgets), ==, 3);
   b = cli_json_element (budgets, 0);
@@ -221,13 +132,13 @@ test_budget_commands (Fixture      *f,
   g_assert_true (g_str_has_suffix (cli_json_string (b, "resets"), "T00:00:00Z"));
 
   list = RUN (f, "budget", "list");
-  assert_status (list, 0);
+  cli_assert_status (list, 0);
   g_assert_nonnull (strstr (list->out, "plugin:x"));
   g_assert_nonnull (strstr (list->out, "0.5000"));
 
   RUN_OK (f, "budget", "rm", "--provider", "oa", "--day");
   rm_again = RUN (f, "budget", "rm", "--provider", "oa", "--day");
-  assert_status (rm_again, 3);
+  cli_assert_status (rm_again, 3);
   g_assert_nonnull (strstr (rm_again->err, "daily budget of provider oa"));
 }
 
@@ -244,15 +155,15 @@ test_limit_commands (Fixture      *f,
   JsonNode *l;
 
   none = RUN (f, "limit", "set", "oa");
-  assert_status (none, 2);
+  cli_assert_status (none, 2);
   bad_target = RUN (f, "limit", "set", "oa/", "--rpm", "1");
-  assert_status (bad_target, 2);
+  cli_assert_status (bad_target, 2);
 
   RUN_OK (f, "limit", "set", "oa", "--rpm", "60");
   RUN_OK (f, "limit", "set", "oa/gpt-6-sol", "--tpm", "1000", "--rpm", "5");
 
   json = RUN (f, "--json", "limit", "list");
-  assert_status (json, 0);
+  cli_assert_status (json, 0);
   limits = cli_parse_json (json->out);
   g_assert_cmpuint (cli_json_length (limits), ==, 2);
   l = cli_json_element (limits, 0);
@@ -265,9 +176,9 @@ test_limit_commands (Fixture      *f,
 
   RUN_OK (f, "limit", "rm", "oa");
   rm_again = RUN (f, "limit", "rm", "oa");
-  assert_status (rm_again, 3);
+  cli_assert_status (rm_again, 3);
   list = RUN (f, "limit", "list");
-  assert_status (list, 0);
+  cli_assert_status (list, 0);
   g_assert_nonnull (strstr (list->out, "oa/gpt-6-sol"));
 }
 
@@ -283,42 +194,42 @@ test_chat_over_budget (Fixture      *f,
   g_autoptr (JsonNode) budgets = NULL;
   g_autoptr (JsonNode) error = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* The recorded answer uses 14 + 13 tokens. */
   RUN_OK (f, "budget", "set", "--caller", "cli", "--day", "--tokens", "20");
   first = RUN (f, "chat", "--model", "oa/gpt-6-sol", "Count to five");
-  assert_status (first, 0);
-  g_assert_cmpuint (count_requests (f), ==, 1);
+  cli_assert_status (first, 0);
+  g_assert_cmpuint (test_provider_count_requests (f->server, NULL), ==, 1);
 
   /* A later run counts what earlier ones spent, from the call log. */
   list = RUN (f, "--json", "budget", "list");
-  assert_status (list, 0);
+  cli_assert_status (list, 0);
   budgets = cli_parse_json (list->out);
   g_assert_cmpint (cli_json_int (cli_json_element (budgets, 0), "spent_tokens"), ==, 27);
 
   refused = RUN (f, "chat", "--model", "oa/gpt-6-sol", "Count to five");
-  assert_status (refused, 8);
+  cli_assert_status (refused, 8);
   g_assert_cmpstr (refused->out, ==, "");
   g_assert_nonnull (strstr (refused->err, "The daily budget of caller “cli” is used up: 27 of 20 "
                                           "tokens spent. It resets at "));
   g_assert_nonnull (strstr (refused->err, "adiuva-cli budget list"));
   refused_json = RUN (f, "--json", "chat", "--model", "oa/gpt-6-sol", "Count to five");
-  assert_status (refused_json, 8);
+  cli_assert_status (refused_json, 8);
   error = cli_parse_json (refused_json->err);
   g_assert_cmpstr (cli_json_string (json_object_get_member (json_node_get_object (error), "error"),
                                     "code"),
                    ==, "over-budget");
   /* Nothing was sent for the refused calls. */
-  g_assert_cmpuint (count_requests (f), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (f->server, NULL), ==, 1);
 
   /* A budget of another caller does not hold this one. */
   RUN_OK (f, "budget", "rm", "--caller", "cli", "--day");
   RUN_OK (f, "budget", "set", "--caller", "plugin:x", "--day", "--tokens", "1");
   other = RUN (f, "chat", "--model", "oa/gpt-6-sol", "Count to five");
-  assert_status (other, 0);
-  g_assert_cmpuint (count_requests (f), ==, 2);
+  cli_assert_status (other, 0);
+  g_assert_cmpuint (test_provider_count_requests (f->server, NULL), ==, 2);
 }
 
 static void
@@ -335,7 +246,7 @@ test_serve_rate_limited (Fixture      *f,
   const char      *body = "{\"model\":\"oa/gpt-6-sol\",\"messages\":[{\"role\":\"user\","
                           "\"content\":\"Hi\"}]}";
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* A process that serves many requests keeps its buckets: the second waits a minute, which
@@ -350,14 +261,14 @@ test_serve_rate_limited (Fixture      *f,
   g_assert_no_error (error);
   first = cli_parse_json (line);
 
-  answer = http_request (cli_json_string (first, "url"), "POST", "/v1/chat/completions",
-                         cli_json_string (first, "token"), body);
+  answer = cli_http_request (cli_json_string (first, "url"), "HTTP/1.0", "POST",
+                             "/v1/chat/completions", cli_json_string (first, "token"), body);
   g_assert_true (g_str_has_prefix (answer, "HTTP/1.0 200"));
-  limited = http_request (cli_json_string (first, "url"), "POST", "/v1/chat/completions",
-                          cli_json_string (first, "token"), body);
+  limited = cli_http_request (cli_json_string (first, "url"), "HTTP/1.0", "POST",
+                              "/v1/chat/completions", cli_json_string (first, "token"), body);
   g_assert_true (g_str_has_prefix (limited, "HTTP/1.0 429"));
   g_assert_nonnull (strstr (limited, "1 request a minute"));
-  g_assert_cmpuint (count_requests (f), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (f->server, NULL), ==, 1);
 
   g_output_stream_close (g_subprocess_get_stdin_pipe (serve), NULL, &error);
   g_assert_no_error (error);

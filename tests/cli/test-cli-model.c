@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "test-cli-util.h"
+#include "test-provider-util.h"
 
 /* model pull|show|rm and embed through the real adiuva-cli, against the provider test server
  * (tests/gateway/adiuva-test-provider), with keys in the private keyring of
@@ -18,33 +19,8 @@
 typedef struct
 {
   char        *dir;
-  GSubprocess *server;
-  char        *base;
+  TestProvider *server;
 } Fixture;
-
-static gboolean
-have_fixtures (void)
-{
-  if (g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
-    return TRUE;
-
-  g_test_skip ("no fixtures directory at " FIXTURES_DIR);
-  return FALSE;
-}
-
-static GPtrArray *
-full_argv (Fixture           *f,
-           const char *const *args)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, f->dir);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  return argv;
-}
 
 static CliRun *
 run_in (Fixture           *f,
@@ -52,21 +28,11 @@ run_in (Fixture           *f,
         const char *const *args)
 {
   const char *const env[] = { "OPENAI_KEY", OPENAI_KEY, NULL };
-  g_autoptr (GPtrArray) argv = full_argv (f, args);
 
-  return cli_run_argv_env (input, env, (const char *const *) argv->pdata);
+  return cli_run_in (f->dir, input, env, args);
 }
 
 #define RUN(f, input, ...) run_in (f, input, (const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-assert_status (CliRun *run,
-               int     status)
-{
-  if (run->status != status)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, status);
-}
 
 static void
 fixture_set_up (Fixture      *f,
@@ -79,21 +45,20 @@ fixture_set_up (Fixture      *f,
   g_autoptr (CliRun) ol = NULL;
 
   f->dir = cli_make_workspace_dir ();
-  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+  f->server = test_provider_start ();
+  if (f->server == NULL)
     return;
-
-  f->server = cli_start_test_provider (&f->base);
   init = RUN (f, NULL, "init");
-  assert_status (init, 0);
+  cli_assert_status (init, 0);
   /* Not first: the first provider that manages models is found, wherever it is. */
-  v1 = g_strconcat (f->base, "/v1", NULL);
+  v1 = g_strconcat (f->server->base, "/v1", NULL);
   oa = RUN (f, NULL, "provider", "add", "oa", "--kind", "openai", "--base-url", v1,
             "--api-key-env", "OPENAI_KEY");
-  assert_status (oa, 0);
-  an = RUN (f, NULL, "provider", "add", "an", "--kind", "anthropic", "--base-url", f->base);
-  assert_status (an, 0);
-  ol = RUN (f, NULL, "provider", "add", "ol", "--kind", "ollama", "--base-url", f->base);
-  assert_status (ol, 0);
+  cli_assert_status (oa, 0);
+  an = RUN (f, NULL, "provider", "add", "an", "--kind", "anthropic", "--base-url", f->server->base);
+  cli_assert_status (an, 0);
+  ol = RUN (f, NULL, "provider", "add", "ol", "--kind", "ollama", "--base-url", f->server->base);
+  cli_assert_status (ol, 0);
 }
 
 static void
@@ -106,11 +71,8 @@ fixture_tear_down (Fixture      *f,
       cli_run_free (RUN (f, NULL, "provider", "rm", "oa"));
       cli_run_free (RUN (f, NULL, "provider", "rm", "an"));
       cli_run_free (RUN (f, NULL, "provider", "rm", "ol"));
-      g_subprocess_force_exit (f->server);
-      g_subprocess_wait (f->server, NULL, NULL);
     }
-  g_clear_object (&f->server);
-  g_clear_pointer (&f->base, g_free);
+  g_clear_pointer (&f->server, test_provider_stop);
   cli_remove_tree (f->dir);
   g_free (f->dir);
 }
@@ -121,12 +83,12 @@ test_pull (Fixture      *f,
 {
   g_autoptr (CliRun) run = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* Not a terminal: one line per step, not per progress report. */
   run = RUN (f, NULL, "model", "pull", "llama3.2:3b");
-  assert_status (run, 0);
+  cli_assert_status (run, 0);
   g_assert_cmpstr (run->out, ==,
                    "pulling manifest\n"
                    "pulling digestname\n"
@@ -146,11 +108,11 @@ test_pull_json (Fixture      *f,
   g_auto (GStrv) lines = NULL;
   gint64 completed = -1;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   run = RUN (f, NULL, "--json", "model", "pull", "llama3.2:3b", "--provider", "ol");
-  assert_status (run, 0);
+  cli_assert_status (run, 0);
   lines = g_strsplit (run->out, "\n", -1);
   /* Eight reports, each a JSON object on its own line, then the final line end. */
   g_assert_cmpuint (g_strv_length (lines), ==, 9);
@@ -184,7 +146,7 @@ test_pull_tty (Fixture      *f,
   g_autoptr (GError) error = NULL;
   int status;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
   if (script == NULL)
     {
@@ -211,25 +173,25 @@ test_pull_errors (Fixture      *f,
   g_autoptr (CliRun) cut = NULL;
   g_autoptr (CliRun) not_ollama = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
-  cli_script_test_provider (f->base,
-                            "[{\"match\": \"/api/pull\", \"body\": \"{\\\"status\\\":"
-                            "\\\"pulling manifest\\\"}\\n{\\\"error\\\":\\\"pull model manifest: "
-                            "file does not exist\\\"}\\n\"}]");
+  test_provider_script (f->server,
+                        "[{\"match\": \"/api/pull\", \"body\": \"{\\\"status\\\":"
+                        "\\\"pulling manifest\\\"}\\n{\\\"error\\\":\\\"pull model manifest: "
+                        "file does not exist\\\"}\\n\"}]");
   error_line = RUN (f, NULL, "model", "pull", "nosuch");
-  assert_status (error_line, 1);
+  cli_assert_status (error_line, 1);
   g_assert_cmpstr (error_line->out, ==, "pulling manifest\n");
   g_assert_nonnull (strstr (error_line->err, "pull model manifest: file does not exist"));
 
-  cli_script_test_provider (f->base, "[{\"match\": \"/api/pull\", \"reset_after\": 120}]");
+  test_provider_script (f->server, "[{\"match\": \"/api/pull\", \"reset_after\": 120}]");
   cut = RUN (f, NULL, "model", "pull", "llama3.2:3b");
   g_assert_cmpint (cut->status, !=, 0);
   g_assert_null (strstr (cut->out, "now has"));
 
   not_ollama = RUN (f, NULL, "model", "pull", "gpt-6-sol", "--provider", "oa");
-  assert_status (not_ollama, 2);
+  cli_assert_status (not_ollama, 2);
   g_assert_nonnull (strstr (not_ollama->err, "only Ollama"));
 }
 
@@ -239,7 +201,7 @@ test_pull_interrupt (Fixture      *f,
                      gconstpointer data)
 {
   const char *const args[] = { "model", "pull", "llama3.2:3b", NULL };
-  g_autoptr (GPtrArray) argv = full_argv (f, args);
+  g_autoptr (GPtrArray) argv = cli_argv_in (f->dir, args);
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GDataInputStream) errors = NULL;
@@ -248,12 +210,12 @@ test_pull_interrupt (Fixture      *f,
   g_autofree char *rest = NULL;
   g_autofree char *err = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* Slowly: 2 bytes every 50 ms leaves seconds of stream after the first line. */
-  cli_script_test_provider (f->base,
-                            "[{\"match\": \"/api/pull\", \"chunk\": 2, \"delay_ms\": 50}]");
+  test_provider_script (f->server,
+                        "[{\"match\": \"/api/pull\", \"chunk\": 2, \"delay_ms\": 50}]");
   g_ptr_array_insert (argv, 0, (gpointer) ADIUVA_CLI_PATH);
   process = g_subprocess_newv ((const char *const *) argv->pdata,
                                G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
@@ -286,11 +248,11 @@ test_show (Fixture      *f,
   g_autoptr (CliRun) missing = NULL;
   g_autoptr (JsonNode) node = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   text = RUN (f, NULL, "model", "show", "llava");
-  assert_status (text, 0);
+  cli_assert_status (text, 0);
   g_assert_cmpstr (text->out, ==,
                    "ol/llava\n"
                    "  family:        llama\n"
@@ -299,15 +261,15 @@ test_show (Fixture      *f,
                    "  context:       8192 tokens\n");
 
   json = RUN (f, NULL, "--json", "model", "show", "llava");
-  assert_status (json, 0);
+  cli_assert_status (json, 0);
   node = cli_parse_json (json->out);
   g_assert_cmpstr (cli_json_string (node, "family"), ==, "llama");
   g_assert_cmpstr (cli_json_string (node, "quantization"), ==, "Q4_0");
   g_assert_cmpint (cli_json_int (node, "context_length"), ==, 8192);
 
-  cli_script_test_provider (f->base, "[{\"match\": \"/api/show\", \"status\": 404}]");
+  test_provider_script (f->server, "[{\"match\": \"/api/show\", \"status\": 404}]");
   missing = RUN (f, NULL, "model", "show", "nosuch:7b");
-  assert_status (missing, 3);
+  cli_assert_status (missing, 3);
   g_assert_nonnull (strstr (missing->err, "“nosuch:7b”"));
 }
 
@@ -320,21 +282,21 @@ test_rm (Fixture      *f,
   g_autoptr (CliRun) json = NULL;
   g_autoptr (JsonNode) node = NULL;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   removed = RUN (f, NULL, "model", "rm", "llama3.2:3b");
-  assert_status (removed, 0);
+  cli_assert_status (removed, 0);
   g_assert_cmpstr (removed->out, ==, "Removed llama3.2:3b from ol.\n");
 
-  cli_script_test_provider (f->base, "[{\"match\": \"/api/delete\", \"status\": 404}]");
+  test_provider_script (f->server, "[{\"match\": \"/api/delete\", \"status\": 404}]");
   missing = RUN (f, NULL, "model", "rm", "gone");
-  assert_status (missing, 3);
+  cli_assert_status (missing, 3);
   g_assert_nonnull (strstr (missing->err, "ol has no model named “gone”."));
 
-  cli_script_test_provider (f->base, "[{\"match\": \"/api/delete\", \"status\": 404}]");
+  test_provider_script (f->server, "[{\"match\": \"/api/delete\", \"status\": 404}]");
   json = RUN (f, NULL, "--json", "model", "rm", "gone");
-  assert_status (json, 3);
+  cli_assert_status (json, 3);
   g_assert_cmpstr (json->out, ==, "");
   node = cli_parse_json (json->err);
   g_assert_cmpstr (cli_json_string (json_object_get_member (json_node_get_object (node), "error"),
@@ -355,16 +317,16 @@ test_embed (Fixture      *f,
   g_autoptr (JsonNode) calls = NULL;
   JsonNode *vectors;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   text = RUN (f, NULL, "embed", "--model", "oa/text-embedding-3-small", "Hello world");
-  assert_status (text, 0);
+  cli_assert_status (text, 0);
   g_assert_cmpstr (text->out, ==, "1 vector of 256 dimensions (text-embedding-3-small)\n");
   g_assert_null (strstr (text->err, OPENAI_KEY));
 
   json = RUN (f, NULL, "--json", "embed", "--model", "ol/all-minilm", "sky", "grass");
-  assert_status (json, 0);
+  cli_assert_status (json, 0);
   node = cli_parse_json (json->out);
   g_assert_cmpint (cli_json_int (node, "dimensions"), ==, 10);
   vectors = json_object_get_member (json_node_get_object (node), "vectors");
@@ -376,16 +338,16 @@ test_embed (Fixture      *f,
 
   /* Without texts, standard input is one. */
   piped = RUN (f, "Why is the sky blue?\n", "embed", "--model", "ol/all-minilm");
-  assert_status (piped, 0);
+  cli_assert_status (piped, 0);
   g_assert_cmpstr (piped->out, ==, "1 vector of 10 dimensions (all-minilm)\n");
 
   anthropic = RUN (f, NULL, "embed", "--model", "an/claude-haiku-4-5", "Hello");
-  assert_status (anthropic, 2);
+  cli_assert_status (anthropic, 2);
   g_assert_nonnull (strstr (anthropic->err, "Anthropic offers no embeddings"));
 
   /* Each call reached the call log, like a chat. */
   usage = RUN (f, NULL, "--json", "usage");
-  assert_status (usage, 0);
+  cli_assert_status (usage, 0);
   g_assert_nonnull (strstr (usage->out, "text-embedding-3-small"));
   g_assert_nonnull (strstr (usage->out, "all-minilm"));
 }

@@ -27,31 +27,16 @@ run_in (Fixture           *f,
         const char *const *args)
 {
   const char *const env[] = { "OPENAI_KEY", OPENAI_KEY, "ANTHROPIC_KEY", ANTHROPIC_KEY, NULL };
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
 
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, f->dir);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  return cli_run_argv_env (input, env, (const char *const *) argv->pdata);
+  return cli_run_in (f->dir, input, env, args);
 }
 
 #define RUN(f, ...) run_in (f, NULL, (const char *const[]){ __VA_ARGS__, NULL })
 
 static void
-assert_ok (CliRun *run)
-{
-  if (run->status != 0)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, 0);
-}
-
-static void
 ok (CliRun *run)
 {
-  assert_ok (run);
+  cli_assert_status (run, 0);
   cli_run_free (run);
 }
 
@@ -72,7 +57,7 @@ run_json (CliRun *run)
 {
   JsonNode *node;
 
-  assert_ok (run);
+  cli_assert_status (run, 0);
   node = cli_parse_json (run->out);
   cli_run_free (run);
   return node;
@@ -164,7 +149,7 @@ test_manage (Fixture      *f,
   g_assert_cmpstr (cli_json_string (list, "default_route"), ==, "chat");
 
   text = RUN (f, "route", "list");
-  assert_ok (text);
+  cli_assert_status (text, 0);
   g_assert_nonnull (strstr (text->out, "chat (default)"));
   g_assert_nonnull (strstr (text->out, "an/claude-haiku-4-5, ol/llama3.2"));
   g_assert_nonnull (strstr (text->out, "bug, /\\bdef\\s+\\w+\\(/"));
@@ -233,7 +218,7 @@ test_chat_rules (Fixture      *f,
 
   /* Text output: the answer, streamed as ever. */
   text = RUN (f, "chat", "--model", "auto", "def main(): has a bug");
-  assert_ok (text);
+  cli_assert_status (text, 0);
   g_assert_cmpstr (text->out, ==, "1\n2\n3\n4\n5\n");
 
   all = test_provider_requests (f->server);

@@ -59,6 +59,49 @@ cli_run_argv_env (const char        *input,
   return run;
 }
 
+/* Asserts how the run ended, showing what the program said when it is not so. */
+void
+cli_assert_status (CliRun *run,
+                   int     status)
+{
+  if (run->status != status)
+    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
+  g_assert_cmpint (run->status, ==, status);
+}
+
+/**
+ * cli_argv_in:
+ * @dir: a workspace folder
+ * @args: the arguments after the program's name
+ *
+ * Returns: (transfer full): --data-dir @dir and @args, %NULL-terminated
+ */
+GPtrArray *
+cli_argv_in (const char        *dir,
+             const char *const *args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, (gpointer) dir);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+/* Runs with the workspace in @dir; @env as in cli_run_argv_env(). */
+CliRun *
+cli_run_in (const char        *dir,
+            const char        *input,
+            const char *const *env,
+            const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = cli_argv_in (dir, args);
+
+  return cli_run_argv_env (input, env, (const char *const *) argv->pdata);
+}
+
 CliRun *
 cli_run_argv (const char        *input,
               const char *const *argv)
@@ -108,9 +151,7 @@ cli_run_ok (const char *input,
   run = run_va (input, first_arg, ap);
   va_end (ap);
 
-  if (run->status != 0)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, 0);
+  cli_assert_status (run, 0);
 
   return run;
 }
@@ -128,9 +169,7 @@ cli_ok (const char *input,
   run = run_va (input, first_arg, ap);
   va_end (ap);
 
-  if (run->status != 0)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, 0);
+  cli_assert_status (run, 0);
 }
 
 JsonNode *
@@ -162,9 +201,7 @@ cli_run_json (const char *first_arg,
   g_ptr_array_add (args, NULL);
 
   run = cli_run_argv (NULL, (const char *const *) args->pdata);
-  if (run->status != 0)
-    g_test_message ("stdout: %s\nstderr: %s", run->out, run->err);
-  g_assert_cmpint (run->status, ==, 0);
+  cli_assert_status (run, 0);
 
   return cli_parse_json (run->out);
 }
@@ -236,52 +273,43 @@ cli_json_element (JsonNode *array,
   return json_array_get_element (json_node_get_array (array), index);
 }
 
-/* Starts tests/gateway/adiuva-test-provider; its base URL goes to @base. It stops with the
- * test: its standard input is a pipe. */
-GSubprocess *
-cli_start_test_provider (char **base)
+/**
+ * cli_http_request:
+ * @version: "HTTP/1.0" (the answer is not chunked) or "HTTP/1.1"
+ * @token: (nullable): a bearer token
+ *
+ * One request on its own connection, closed after the answer.
+ *
+ * Returns: (transfer full): the whole answer, status line and headers included
+ */
+char *
+cli_http_request (const char *url,
+                  const char *version,
+                  const char *method,
+                  const char *path,
+                  const char *token,
+                  const char *body)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  GSubprocess     *server;
-
-  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                             &error, TEST_PROVIDER_PATH, "--port", "0", "--fixtures",
-                             FIXTURES_DIR, "--idle-timeout", "60", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  *base = g_strdup (line + strlen ("listening on "));
-  return server;
-}
-
-/* The test server's control API, through GIO alone: one small HTTP/1.0 request. */
-void
-cli_script_test_provider (const char *base,
-                          const char *steps)
-{
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketClient) sockets = g_socket_client_new ();
   g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GOutputStream) answer = g_memory_output_stream_new_resizable ();
   g_autoptr (GError) error = NULL;
   g_autofree char *request = NULL;
-  g_autofree char *reply = NULL;
-  g_autoptr (GDataInputStream) in = NULL;
-  const char *host = base + strlen ("http://");
+  g_autofree char *auth = NULL;
 
-  connection = g_socket_client_connect_to_host (client, host, 80, NULL, &error);
+  connection = g_socket_client_connect_to_uri (sockets, url, 0, NULL, &error);
   g_assert_no_error (error);
-  request = g_strdup_printf ("POST /__script HTTP/1.0\r\nHost: %s\r\n"
+  auth = token != NULL ? g_strdup_printf ("Authorization: Bearer %s\r\n", token) : g_strdup ("");
+  request = g_strdup_printf ("%s %s %s\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s"
                              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                             host, strlen (steps), steps);
+                             method, path, version, auth, strlen (body), body);
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
                              strlen (request), NULL, NULL, &error);
   g_assert_no_error (error);
-  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  reply = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_output_stream_splice (answer, g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                          G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200") ||
-                 g_str_has_prefix (reply, "HTTP/1.0 200"));
+
+  return g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (answer)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (answer)));
 }

@@ -20,6 +20,14 @@ CliRun     *cli_run_argv (const char        *input,
 CliRun     *cli_run_argv_env (const char        *input,
                               const char *const *env,
                               const char *const *argv);
+GPtrArray  *cli_argv_in (const char        *dir,
+                         const char *const *args);
+CliRun     *cli_run_in (const char        *dir,
+                        const char        *input,
+                        const char *const *env,
+                        const char *const *args);
+void        cli_assert_status (CliRun *run,
+                               int     status);
 CliRun     *cli_run (const char *input,
                      const char *first_arg,
                      ...) G_GNUC_NULL_TERMINATED;
@@ -41,12 +49,12 @@ gint64      cli_json_int (JsonNode   *object,
 guint       cli_json_length (JsonNode *array);
 JsonNode   *cli_json_element (JsonNode *array,
                               guint     index);
-
-/* For tests against tests/gateway/adiuva-test-provider (needs FIXTURES_DIR and
- * TEST_PROVIDER_PATH). */
-GSubprocess *cli_start_test_provider (char **base);
-void         cli_script_test_provider (const char *base,
-                                       const char *steps);
+char       *cli_http_request (const char *url,
+                              const char *version,
+                              const char *method,
+                              const char *path,
+                              const char *token,
+                              const char *body);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliRun, cli_run_free)
 

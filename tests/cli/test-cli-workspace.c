@@ -258,7 +258,6 @@ test_realistic_workspace (void)
   g_assert_cmpstr (export_a->out, ==, export_b->out);
 
   g_test_message ("whole test in %.1f s", g_timer_elapsed (timer, NULL));
-  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 60);
 
   parent = g_path_get_dirname (ws.dir);
   cli_remove_tree (parent);

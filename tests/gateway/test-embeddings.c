@@ -17,15 +17,6 @@
  * SECRETKEY). */
 static GString *debug_log;
 
-static void
-log_handler_cb (const char    *domain,
-                GLogLevelFlags level,
-                const char    *message,
-                gpointer       user_data)
-{
-  g_string_append_printf (debug_log, "%s\n", message);
-}
-
 typedef struct
 {
   gboolean           done;
@@ -70,7 +61,7 @@ static JsonObject *
 last_request (ProviderFixture *f,
               JsonArray      **keep)
 {
-  *keep = provider_fixture_requests (f);
+  *keep = test_provider_requests (f->provider);
   g_assert_cmpuint (json_array_get_length (*keep), >, 0);
   return json_array_get_object_element (*keep, json_array_get_length (*keep) - 1);
 }
@@ -313,7 +304,7 @@ test_no_embeddings (void)
   result_clear (&r);
 
   /* Nothing was sent, so nothing was reported. */
-  requests = provider_fixture_requests (&f);
+  requests = test_provider_requests (f.provider);
   g_assert_cmpuint (json_array_get_length (requests), ==, 0);
   g_assert_cmpuint (f.attempts->len, ==, 0);
   provider_fixture_stop (&f);
@@ -394,9 +385,9 @@ test_errors (void)
   if (!provider_fixture_start (&f))
     return;
 
-  provider_fixture_script (&f, "[{\"match\": \"/v1/embeddings\", \"status\": 429},"
-                               " {\"match\": \"/api/embed\", \"status\": 500},"
-                               " {\"match\": \"/v1beta/\", \"status\": 403}]");
+  test_provider_script (f.provider, "[{\"match\": \"/v1/embeddings\", \"status\": 429},"
+                                    " {\"match\": \"/api/embed\", \"status\": 500},"
+                                    " {\"match\": \"/v1beta/\", \"status\": 403}]");
   embed (&f, "oa/text-embedding-3-small", inputs, &r);
   g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_RATE_LIMITED);
   g_assert_cmpuint (r.metrics->http_status, ==, 429);
@@ -454,7 +445,7 @@ test_budget (void)
   g_assert_null (r.metrics);
   result_clear (&r);
 
-  requests = provider_fixture_requests (&f);
+  requests = test_provider_requests (f.provider);
   g_assert_cmpuint (json_array_get_length (requests), ==, 1);
   g_assert_cmpuint (f.attempts->len, ==, 1);
   provider_fixture_stop (&f);
@@ -471,14 +462,14 @@ test_cancel_all (void)
     return;
 
   /* Held back until cancelled; the server's own stall reset would come much later. */
-  provider_fixture_script (&f, "[{\"match\": \"/v1/embeddings\", \"stall_after\": 0}]");
+  test_provider_script (f.provider, "[{\"match\": \"/v1/embeddings\", \"stall_after\": 0}]");
   memset (&r, 0, sizeof r);
   adiuva_gateway_client_embed_async (f.client, "oa/text-embedding-3-small", inputs, NULL, NULL,
                                      embed_cb, &r);
   /* Once the request reached the server. */
   while (TRUE)
     {
-      g_autoptr (JsonArray) requests = provider_fixture_requests (&f);
+      g_autoptr (JsonArray) requests = test_provider_requests (f.provider);
 
       if (json_array_get_length (requests) > 0)
         break;
@@ -498,15 +489,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("no_proxy");
-  g_unsetenv ("all_proxy");
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  debug_log = g_string_new (NULL);
-  g_log_set_handler ("adiuva-gateway", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, log_handler_cb,
-                     NULL);
+  debug_log = test_gateway_init (&argc, &argv, "adiuva-gateway", NULL);
 
   g_test_add_func ("/embeddings/openai", test_openai);
   g_test_add_func ("/embeddings/openai-order", test_openai_order);

@@ -20,6 +20,7 @@
 #include "adiuva-gateway-client-private.h"
 #include "adiuva-gateway.h"
 #include "adiuva-rate-limiter-private.h"
+#include "test-provider-fixture.h"
 
 /* Every debug line of the gateway, to see that a call waited for a rate limit. */
 static GString *debug_log;
@@ -416,9 +417,7 @@ test_stats (void)
 
 typedef struct
 {
-  GSubprocess         *process;
-  char                *base;
-  SoupSession         *control;
+  TestProvider        *provider;
   AdiuvaGatewayClient *client;
   guint                n_attempts;
 } Fixture;
@@ -431,15 +430,6 @@ typedef struct
   GError            *error;
 } Result;
 
-static gboolean
-have_fixtures (void)
-{
-  if (g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
-    return TRUE;
-  g_test_skip ("no fixtures directory at " FIXTURES_DIR);
-  return FALSE;
-}
-
 static void
 usage_cb (const AdiuvaCallMetrics *metrics,
           gpointer                 user_data)
@@ -450,50 +440,22 @@ usage_cb (const AdiuvaCallMetrics *metrics,
 }
 
 static void
-add_provider (Fixture    *f,
-              const char *name,
-              const char *kind,
-              const char *base)
-{
-  g_autoptr (AdiuvaProviderSettings) settings = adiuva_provider_settings_new (name, kind);
-  g_autoptr (GError) error = NULL;
-
-  adiuva_provider_settings_set_base_url (settings, base);
-  adiuva_provider_settings_set_api_key (settings, "test-key");
-  adiuva_gateway_client_set_provider (f->client, settings, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *v1 = NULL;
 
-  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+  f->provider = test_provider_start ();
+  if (f->provider == NULL)
     return;
-
-  f->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                 &error, TEST_PROVIDER_PATH, "--port", "0", "--fixtures",
-                                 FIXTURES_DIR, "--idle-timeout", "60", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->process));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  f->base = g_strdup (line + strlen ("listening on "));
-  f->control = soup_session_new_with_options ("timeout", 10, "proxy-resolver", NULL, NULL);
 
   f->client = adiuva_gateway_client_new (NULL);
   _adiuva_gateway_client_set_timings (f->client, 10, 50, 60000);
   adiuva_gateway_client_set_usage_func (f->client, usage_cb, f, NULL);
-  v1 = g_strconcat (f->base, "/v1", NULL);
-  add_provider (f, "oa", "openai", v1);
-  add_provider (f, "an", "anthropic", f->base);
-  add_provider (f, "ol", "ollama", f->base);
+  v1 = g_strconcat (f->provider->base, "/v1", NULL);
+  test_gateway_add_provider (f->client, "oa", "openai", v1, "test-key");
+  test_gateway_add_provider (f->client, "an", "anthropic", f->provider->base, "test-key");
+  test_gateway_add_provider (f->client, "ol", "ollama", f->provider->base, "test-key");
 
   g_string_truncate (debug_log, 0);
 }
@@ -503,64 +465,7 @@ fixture_teardown (Fixture      *f,
                   gconstpointer data)
 {
   g_clear_object (&f->client);
-  g_clear_object (&f->control);
-  if (f->process != NULL)
-    {
-      g_subprocess_force_exit (f->process);
-      g_subprocess_wait (f->process, NULL, NULL);
-    }
-  g_clear_object (&f->process);
-  g_clear_pointer (&f->base, g_free);
-}
-
-static GBytes *
-control (Fixture    *f,
-         const char *method,
-         const char *path,
-         const char *json)
-{
-  g_autofree char *uri = g_strconcat (f->base, path, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
-  g_autoptr (GError) error = NULL;
-  GBytes *body;
-
-  if (json != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (json, strlen (json));
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  body = soup_session_send_and_read (f->control, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  return body;
-}
-
-static void
-script (Fixture    *f,
-        const char *steps)
-{
-  g_bytes_unref (control (f, "POST", "/__script", steps));
-}
-
-static guint
-count_requests (Fixture    *f,
-                const char *path_prefix)
-{
-  g_autoptr (GBytes) body = control (f, "GET", "/__requests", NULL);
-  g_autoptr (JsonNode) node = json_from_string (g_bytes_get_data (body, NULL), NULL);
-  JsonArray *all;
-  guint      n = 0;
-
-  g_assert_nonnull (node);
-  all = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (all); i++)
-    {
-      JsonObject *request = json_array_get_object_element (all, i);
-
-      if (g_str_has_prefix (json_object_get_string_member (request, "path"), path_prefix))
-        n++;
-    }
-  return n;
+  g_clear_pointer (&f->provider, test_provider_stop);
 }
 
 static void
@@ -625,7 +530,7 @@ test_budget_refusal_sends_nothing (Fixture      *f,
   AdiuvaBudgets *budgets;
   Result         r;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   budgets = adiuva_gateway_client_get_budgets (f->client);
@@ -642,7 +547,7 @@ test_budget_refusal_sends_nothing (Fixture      *f,
   result_clear (&r);
 
   /* Not a byte reached the provider, and no attempt was reported. */
-  g_assert_cmpuint (count_requests (f, "/"), ==, 0);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/"), ==, 0);
   g_assert_cmpuint (f->n_attempts, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (adiuva_gateway_client_get_stats (f->client))), ==, 0);
 
@@ -652,7 +557,7 @@ test_budget_refusal_sends_nothing (Fixture      *f,
   run_chat (f, "oa/gpt-6-sol", "chat", &r);
   g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_BUDGET);
   result_clear (&r);
-  g_assert_cmpuint (count_requests (f, "/"), ==, 0);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/"), ==, 0);
 }
 
 static void
@@ -662,7 +567,7 @@ test_caller_budget (Fixture      *f,
   AdiuvaBudgets *budgets;
   Result         r;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   budgets = adiuva_gateway_client_get_budgets (f->client);
@@ -677,13 +582,13 @@ test_caller_budget (Fixture      *f,
   g_assert_nonnull (strstr (r.error->message, "monthly budget of caller “plugin:invoices”"));
   g_assert_nonnull (strstr (r.error->message, "1000 of 1000 tokens"));
   result_clear (&r);
-  g_assert_cmpuint (count_requests (f, "/"), ==, 0);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/"), ==, 0);
 
   /* Other callers are not held by it. */
   run_chat (f, "oa/gpt-6-sol", "chat", &r);
   g_assert_no_error (r.error);
   result_clear (&r);
-  g_assert_cmpuint (count_requests (f, "/"), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/"), ==, 1);
 }
 
 static void
@@ -693,7 +598,7 @@ test_provider_budget_fallback (Fixture      *f,
   AdiuvaBudgets *budgets;
   Result         r;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   budgets = adiuva_gateway_client_get_budgets (f->client);
@@ -708,8 +613,8 @@ test_provider_budget_fallback (Fixture      *f,
   g_assert_cmpstr (r.metrics->provider, ==, "an");
   g_assert_cmpuint (r.metrics->fallback_hops, ==, 1);
   result_clear (&r);
-  g_assert_cmpuint (count_requests (f, "/v1/chat/completions"), ==, 0);
-  g_assert_cmpuint (count_requests (f, "/v1/messages"), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/v1/chat/completions"), ==, 0);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/v1/messages"), ==, 1);
 
   /* With nothing left in the chain, the budget's error ends the call. */
   adiuva_gateway_client_set_fallbacks (f->client, "oa/gpt-6-sol", NULL);
@@ -718,7 +623,7 @@ test_provider_budget_fallback (Fixture      *f,
   g_assert_nonnull (strstr (r.error->message, "daily budget of provider “oa”"));
   g_assert_nonnull (strstr (r.error->message, "5 of 5 tokens"));
   result_clear (&r);
-  g_assert_cmpuint (count_requests (f, "/"), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/"), ==, 1);
 }
 
 static void
@@ -730,7 +635,7 @@ test_cost_budget (Fixture      *f,
   gint64         tokens;
   Result         r;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* The recorded answer used 14 + 13 tokens: 0.000158 USD at gpt-6-sol's list price. */
@@ -753,7 +658,7 @@ test_cost_budget (Fixture      *f,
   g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_BUDGET);
   g_assert_nonnull (strstr (r.error->message, "0.0003 of 0.0002 USD"));
   result_clear (&r);
-  g_assert_cmpuint (count_requests (f, "/"), ==, 2);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/"), ==, 2);
 }
 
 static void
@@ -764,7 +669,7 @@ test_day_rollover (Fixture      *f,
   gint64         now = utc_us (2026, 11, 21, 23, 59, 30);
   Result         r;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   budgets = adiuva_gateway_client_get_budgets (f->client);
@@ -790,7 +695,7 @@ test_day_rollover (Fixture      *f,
   g_assert_cmpstr (r.error->message, ==, "The monthly budget of the workspace is used up: 54 of "
                                          "50 tokens spent. It resets at 2026-12-01 00:00.");
   result_clear (&r);
-  g_assert_cmpuint (count_requests (f, "/"), ==, 2);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/"), ==, 2);
 }
 
 static void
@@ -801,7 +706,7 @@ test_bucket_waits (Fixture      *f,
   Result             r[2];
   gint64             start;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* 6000 tokens a minute, 100 a second. The first call takes 4 + 5900, leaving 96; the
@@ -822,7 +727,7 @@ test_bucket_waits (Fixture      *f,
     }
   /* A lower bound the wait guarantees, not a timing: the second call cannot end sooner. */
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 79 * 1000);
-  g_assert_cmpuint (count_requests (f, "/v1/chat/completions"), ==, 2);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/v1/chat/completions"), ==, 2);
 }
 
 static void
@@ -832,7 +737,7 @@ test_bucket_next_model (Fixture      *f,
   AdiuvaRateLimiter *limiter;
   Result             r;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   limiter = adiuva_gateway_client_get_rate_limiter (f->client);
@@ -851,8 +756,8 @@ test_bucket_next_model (Fixture      *f,
   g_assert_cmpstr (r.metrics->provider, ==, "an");
   g_assert_cmpuint (r.metrics->fallback_hops, ==, 1);
   result_clear (&r);
-  g_assert_cmpuint (count_requests (f, "/v1/chat/completions"), ==, 1);
-  g_assert_cmpuint (count_requests (f, "/v1/messages"), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/v1/chat/completions"), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/v1/messages"), ==, 1);
   g_assert_null (strstr (debug_log->str, "waiting"));
 
   /* Nothing left: the limit's own error, and nothing sent. */
@@ -862,7 +767,7 @@ test_bucket_next_model (Fixture      *f,
   g_assert_true (g_str_has_prefix (r.error->message, "The rate limit of oa/gpt-6-sol (1 request a "
                                                      "minute) is reached; it frees up in "));
   result_clear (&r);
-  g_assert_cmpuint (count_requests (f, "/"), ==, 2);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/"), ==, 2);
   g_assert_cmpuint (f->n_attempts, ==, 2);
 }
 
@@ -875,7 +780,7 @@ test_reconcile (Fixture      *f,
   gint64             wait;
   Result             r;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   /* The clock stands still, so only reconciliation can give tokens back. */
@@ -895,7 +800,7 @@ test_reconcile (Fixture      *f,
 
   /* A failure without usage gives its estimate back whole. */
   now += 60 * G_USEC_PER_SEC;
-  script (f, "[{\"match\": \"/v1/chat/completions\", \"status\": 400}]");
+  test_provider_script (f->provider, "[{\"match\": \"/v1/chat/completions\", \"status\": 400}]");
   start_chat (f, "oa/gpt-6-sol", "chat", 900, &r);
   wait_for (&r);
   g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_BAD_REQUEST);
@@ -909,12 +814,13 @@ test_kill_switch (Fixture      *f,
 {
   Result r[4];
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
-  script (f, "[{\"match\": \"/v1/chat/completions\", \"stall_after\": 0, \"stall_ms\": 10000},"
-             " {\"match\": \"/v1/messages\", \"delay_headers_ms\": 10000},"
-             " {\"match\": \"/api/chat\", \"stall_after\": 0, \"stall_ms\": 10000}]");
+  test_provider_script (f->provider,
+                        "[{\"match\": \"/v1/chat/completions\", \"stall_after\": 0, \"stall_ms\": 10000},"
+                        " {\"match\": \"/v1/messages\", \"delay_headers_ms\": 10000},"
+                        " {\"match\": \"/api/chat\", \"stall_after\": 0, \"stall_ms\": 10000}]");
   /* 600 tokens a minute at Ollama: the second call there waits 8.8 s for 88 tokens. */
   adiuva_rate_limiter_set_limit (adiuva_gateway_client_get_rate_limiter (f->client), "ol", NULL,
                                  0, 600);
@@ -924,7 +830,7 @@ test_kill_switch (Fixture      *f,
   start_chat (f, "ol/llama3.2", "chat", 100, &r[3]);
   g_assert_nonnull (strstr (debug_log->str, " ms for the rate limit of ol/llama3.2"));
 
-  while (count_requests (f, "/") < 3)
+  while (test_provider_count_requests (f->provider, "/") < 3)
     {
       g_main_context_iteration (NULL, FALSE);
       g_usleep (10 * 1000);
@@ -939,7 +845,7 @@ test_kill_switch (Fixture      *f,
       result_clear (&r[i]);
     }
   /* The waiting call never sent anything. */
-  g_assert_cmpuint (count_requests (f, "/"), ==, 3);
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/"), ==, 3);
   g_assert_cmpuint (f->n_attempts, ==, 3);
 }
 
@@ -951,11 +857,11 @@ test_stats_after_calls (Fixture      *f,
   AdiuvaModelStats   *row;
   Result              r;
 
-  if (!have_fixtures ())
+  if (!test_provider_have_fixtures ())
     return;
 
   g_object_set (f->client, "max-retries", 0, NULL);
-  script (f, "[{\"match\": \"/v1/chat/completions\", \"status\": 500}]");
+  test_provider_script (f->provider, "[{\"match\": \"/v1/chat/completions\", \"status\": 500}]");
   run_chat (f, "oa/gpt-6-sol", "chat", &r);
   g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_SERVER);
   result_clear (&r);
@@ -992,40 +898,11 @@ test_stats_after_calls (Fixture      *f,
   g_assert_cmpuint (f->n_attempts, ==, 3);
 }
 
-/* Debug lines of other domains (GIO's) are kept off stdout, which is TAP's. */
-static GLogWriterOutput
-log_writer_cb (GLogLevelFlags   level,
-               const GLogField *fields,
-               gsize            n_fields,
-               gpointer         user_data)
-{
-  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
-    return G_LOG_WRITER_HANDLED;
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
-static void
-log_handler_cb (const char    *domain,
-                GLogLevelFlags level,
-                const char    *message,
-                gpointer       user_data)
-{
-  g_string_append_printf (debug_log, "%s\n", message);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("no_proxy");
-  g_unsetenv ("all_proxy");
-  g_test_init (&argc, &argv, NULL);
-  debug_log = g_string_new (NULL);
-  g_log_set_handler ("adiuva-gateway", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, log_handler_cb, NULL);
-  g_log_set_writer_func (log_writer_cb, NULL, NULL);
+  debug_log = test_gateway_init (&argc, &argv, "adiuva-gateway", NULL);
 
   g_test_add_func ("/limits/bucket/requests", test_bucket_requests);
   g_test_add_func ("/limits/bucket/tokens", test_bucket_tokens);

@@ -120,7 +120,7 @@ test_show (void)
   g_assert_cmpstr (r.model->quantization, ==, "Q4_0");
   g_assert_cmpint (r.model->context_length, ==, 8192);
 
-  requests = provider_fixture_requests (&f);
+  requests = test_provider_requests (f.provider);
   g_assert_cmpuint (json_array_get_length (requests), ==, 1);
   request = json_array_get_object_element (requests, 0);
   g_assert_cmpstr (json_object_get_string_member (request, "method"), ==, "POST");
@@ -142,7 +142,7 @@ test_show_not_found (void)
   if (!provider_fixture_start (&f))
     return;
 
-  provider_fixture_script (&f, "[{\"match\": \"/api/show\", \"status\": 404}]");
+  test_provider_script (f.provider, "[{\"match\": \"/api/show\", \"status\": 404}]");
   result_init (&r);
   adiuva_gateway_client_show_model_async (f.client, "ol", "nosuch:7b", NULL, show_cb, &r);
   provider_fixture_wait (&r.done);
@@ -182,7 +182,7 @@ test_pull (void)
     return;
 
   /* One byte at a time: every line is cut somewhere. */
-  provider_fixture_script (&f, "[{\"match\": \"/api/pull\", \"chunk\": 1}]");
+  test_provider_script (f.provider, "[{\"match\": \"/api/pull\", \"chunk\": 1}]");
   result_init (&r);
   pull (&f, "llama3.2:3b", &r);
   g_assert_no_error (r.error);
@@ -191,7 +191,7 @@ test_pull (void)
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmpstr (g_ptr_array_index (r.statuses, i), ==, expected[i]);
 
-  requests = provider_fixture_requests (&f);
+  requests = test_provider_requests (f.provider);
   body = json_object_get_object_member (json_array_get_object_element (requests, 0), "body");
   g_assert_cmpstr (json_object_get_string_member (body, "model"), ==, "llama3.2:3b");
   g_assert_true (json_object_get_boolean_member (body, "stream"));
@@ -210,7 +210,7 @@ test_pull_cut (void)
     return;
 
   /* Past the first progress lines, before "success". */
-  provider_fixture_script (&f, "[{\"match\": \"/api/pull\", \"reset_after\": 120}]");
+  test_provider_script (f.provider, "[{\"match\": \"/api/pull\", \"reset_after\": 120}]");
   result_init (&r);
   pull (&f, "llama3.2:3b", &r);
   g_assert_false (r.ok);
@@ -258,7 +258,7 @@ test_pull_error_line (void)
   result_clear (&r);
 
   /* An error status before any progress, in Ollama's error shape. */
-  provider_fixture_script (&f, "[{\"match\": \"/api/pull\", \"status\": 500}]");
+  test_provider_script (f.provider, "[{\"match\": \"/api/pull\", \"status\": 500}]");
   result_init (&r);
   pull (&f, "llama3.2:3b", &r);
   g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_SERVER);
@@ -277,7 +277,8 @@ test_pull_cancel (void)
     return;
 
   /* Slowly, so that the rest is still to come when the first line cancels. */
-  provider_fixture_script (&f, "[{\"match\": \"/api/pull\", \"chunk\": 16, \"delay_ms\": 20}]");
+  test_provider_script (f.provider,
+                        "[{\"match\": \"/api/pull\", \"chunk\": 16, \"delay_ms\": 20}]");
   result_init (&r);
   r.cancel_at = g_cancellable_new ();
   pull (&f, "llama3.2:3b", &r);
@@ -306,7 +307,7 @@ test_delete (void)
   g_assert_true (r.ok);
   result_clear (&r);
 
-  requests = provider_fixture_requests (&f);
+  requests = test_provider_requests (f.provider);
   request = json_array_get_object_element (requests, 0);
   g_assert_cmpstr (json_object_get_string_member (request, "method"), ==, "DELETE");
   g_assert_cmpstr (json_object_get_string_member (request, "path"), ==, "/api/delete");
@@ -314,8 +315,9 @@ test_delete (void)
                                                   "model"),
                    ==, "llama3.2:3b");
 
-  provider_fixture_script (&f, "[{\"match\": \"/api/delete\", \"status\": 404,"
-                               " \"body\": \"{\\\"error\\\":\\\"model 'gone' not found\\\"}\"}]");
+  test_provider_script (f.provider,
+                        "[{\"match\": \"/api/delete\", \"status\": 404,"
+                        " \"body\": \"{\\\"error\\\":\\\"model 'gone' not found\\\"}\"}]");
   result_init (&r);
   adiuva_gateway_client_delete_model_async (f.client, "ol", "gone", NULL, delete_cb, &r);
   provider_fixture_wait (&r.done);
@@ -330,11 +332,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("no_proxy");
-  g_unsetenv ("all_proxy");
-  g_test_init (&argc, &argv, NULL);
+  test_gateway_init (&argc, &argv, "adiuva-gateway", NULL);
 
   g_test_add_func ("/ollama-models/show", test_show);
   g_test_add_func ("/ollama-models/show-not-found", test_show_not_found);

@@ -16,58 +16,54 @@ usage_cb (const AdiuvaCallMetrics *metrics,
   g_ptr_array_add (f->attempts, adiuva_call_metrics_copy (metrics));
 }
 
+/* Points the provider @name of @client at @base. */
 void
-provider_fixture_add_provider (ProviderFixture *f,
-                               const char      *name,
-                               const char      *kind,
-                               const char      *base,
-                               const char      *key)
+test_gateway_add_provider (AdiuvaGatewayClient *client,
+                           const char          *name,
+                           const char          *kind,
+                           const char          *base,
+                           const char          *key)
 {
   g_autoptr (AdiuvaProviderSettings) settings = adiuva_provider_settings_new (name, kind);
   g_autoptr (GError) error = NULL;
 
   adiuva_provider_settings_set_base_url (settings, base);
   adiuva_provider_settings_set_api_key (settings, key);
-  adiuva_gateway_client_set_provider (f->client, settings, &error);
+  adiuva_gateway_client_set_provider (client, settings, &error);
   g_assert_no_error (error);
+}
+
+/* As provider_fixture_start(), without any provider: the test sets them up. */
+gboolean
+provider_fixture_start_empty (ProviderFixture *f)
+{
+  memset (f, 0, sizeof *f);
+  f->provider = test_provider_start ();
+  if (f->provider == NULL)
+    return FALSE;
+
+  f->client = adiuva_gateway_client_new (NULL);
+  f->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_call_metrics_free);
+  adiuva_gateway_client_set_usage_func (f->client, usage_cb, f, NULL);
+  return TRUE;
 }
 
 /* Returns FALSE, having skipped the test, without the recorded traffic. */
 gboolean
 provider_fixture_start (ProviderFixture *f)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *v1 = NULL;
+  const char      *base;
 
-  memset (f, 0, sizeof *f);
-  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
-    {
-      g_test_skip ("no fixtures directory at " FIXTURES_DIR);
-      return FALSE;
-    }
+  if (!provider_fixture_start_empty (f))
+    return FALSE;
+  base = f->provider->base;
 
-  f->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                 &error, TEST_PROVIDER_PATH, "--port", "0", "--fixtures",
-                                 FIXTURES_DIR, "--idle-timeout", "60", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->process));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  f->base = g_strdup (line + strlen ("listening on "));
-  f->control = soup_session_new_with_options ("timeout", 10, "proxy-resolver", NULL, NULL);
-
-  f->client = adiuva_gateway_client_new (NULL);
-  f->attempts = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_call_metrics_free);
-  adiuva_gateway_client_set_usage_func (f->client, usage_cb, f, NULL);
-
-  v1 = g_strconcat (f->base, "/v1", NULL);
-  provider_fixture_add_provider (f, "oa", "openai", v1, "sk-test-SECRETKEY-openai-0001");
-  provider_fixture_add_provider (f, "an", "anthropic", f->base, "test-anthropic-SECRETKEY");
-  provider_fixture_add_provider (f, "ge", "gemini", f->base, "AIzaSECRETKEY-gemini");
-  provider_fixture_add_provider (f, "ol", "ollama", f->base, NULL);
+  v1 = g_strconcat (base, "/v1", NULL);
+  test_gateway_add_provider (f->client, "oa", "openai", v1, "sk-test-SECRETKEY-openai-0001");
+  test_gateway_add_provider (f->client, "an", "anthropic", base, "test-anthropic-SECRETKEY");
+  test_gateway_add_provider (f->client, "ge", "gemini", base, "AIzaSECRETKEY-gemini");
+  test_gateway_add_provider (f->client, "ol", "ollama", base, NULL);
   return TRUE;
 }
 
@@ -76,56 +72,7 @@ provider_fixture_stop (ProviderFixture *f)
 {
   g_clear_object (&f->client);
   g_clear_pointer (&f->attempts, g_ptr_array_unref);
-  g_clear_object (&f->control);
-  if (f->process != NULL)
-    {
-      g_subprocess_force_exit (f->process);
-      g_subprocess_wait (f->process, NULL, NULL);
-    }
-  g_clear_object (&f->process);
-  g_clear_pointer (&f->base, g_free);
-}
-
-GBytes *
-provider_fixture_control (ProviderFixture *f,
-                          const char      *method,
-                          const char      *path,
-                          const char      *json)
-{
-  g_autofree char *uri = g_strconcat (f->base, path, NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
-  g_autoptr (GError) error = NULL;
-  GBytes *body;
-
-  if (json != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (json, strlen (json));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  body = soup_session_send_and_read (f->control, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-  return body;
-}
-
-void
-provider_fixture_script (ProviderFixture *f,
-                         const char      *steps)
-{
-  g_autoptr (GBytes) body = provider_fixture_control (f, "POST", "/__script", steps);
-}
-
-/* The requests the server received, oldest first (see tests/gateway/README.md). */
-JsonArray *
-provider_fixture_requests (ProviderFixture *f)
-{
-  g_autoptr (GBytes) body = provider_fixture_control (f, "GET", "/__requests", NULL);
-  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  g_autoptr (JsonNode) node = json_from_string (text, NULL);
-
-  g_assert_nonnull (node);
-  return json_array_ref (json_node_get_array (node));
+  g_clear_pointer (&f->provider, test_provider_stop);
 }
 
 void
@@ -163,5 +110,70 @@ provider_fixture_script_body (ProviderFixture *f,
   json_builder_end_array (builder);
   root = json_builder_get_root (builder);
   steps = json_to_string (root, FALSE);
-  provider_fixture_script (f, steps);
+  test_provider_script (f->provider, steps);
+}
+
+static GString *debug_log;
+
+static GLogWriterOutput
+debug_writer_cb (GLogLevelFlags   level,
+                 const GLogField *fields,
+                 gsize            n_fields,
+                 gpointer         user_data)
+{
+  if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) == 0)
+    return g_log_writer_default (level, fields, n_fields, user_data);
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      {
+        g_string_append_len (debug_log, fields[i].value, fields[i].length);
+        g_string_append_c (debug_log, '\n');
+      }
+  return G_LOG_WRITER_HANDLED;
+}
+
+static void
+debug_handler_cb (const char    *domain,
+                  GLogLevelFlags level,
+                  const char    *message,
+                  gpointer       user_data)
+{
+  g_string_append_printf (debug_log, "%s\n", message);
+}
+
+/**
+ * test_gateway_init:
+ * @first_domain: the first of the log domains whose g_debug() lines to keep, then more,
+ *   then %NULL
+ *
+ * g_test_init() for a test of the gateway: no proxy from the environment, and every debug
+ * line kept, to be searched, and off standard output, where TAP reads.
+ *
+ * Returns: (transfer none): the debug lines so far; a test may truncate it
+ */
+GString *
+test_gateway_init (int        *argc,
+                   char     ***argv,
+                   const char *first_domain,
+                   ...)
+{
+  va_list ap;
+
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("HTTP_PROXY");
+  g_unsetenv ("no_proxy");
+  g_unsetenv ("all_proxy");
+  g_test_init (argc, argv, NULL);
+  debug_log = g_string_new (NULL);
+
+  /* g_debug() goes through a domain's handler, structured logging through the writer. */
+  va_start (ap, first_domain);
+  for (const char *domain = first_domain; domain != NULL; domain = va_arg (ap, const char *))
+    g_log_set_handler (domain, G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, debug_handler_cb, NULL);
+  va_end (ap);
+  g_log_set_writer_func (debug_writer_cb, NULL, NULL);
+
+  return debug_log;
 }

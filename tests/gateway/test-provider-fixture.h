@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
-
 #include "adiuva-gateway.h"
+#include "test-provider-util.h"
 
 G_BEGIN_DECLS
 
@@ -12,31 +10,27 @@ G_BEGIN_DECLS
  * (OpenAI), "an" (Anthropic), "ge" (Gemini) and "ol" (Ollama) all point at it. */
 typedef struct
 {
-  GSubprocess         *process;
-  char                *base;
-  SoupSession         *control;
+  TestProvider        *provider;
   AdiuvaGatewayClient *client;
   GPtrArray           *attempts; /* AdiuvaCallMetrics from the usage callback */
 } ProviderFixture;
 
-gboolean   provider_fixture_start (ProviderFixture *f);
-void       provider_fixture_stop (ProviderFixture *f);
-void       provider_fixture_add_provider (ProviderFixture *f,
-                                          const char      *name,
-                                          const char      *kind,
-                                          const char      *base,
-                                          const char      *key);
-GBytes    *provider_fixture_control (ProviderFixture *f,
-                                     const char      *method,
-                                     const char      *path,
-                                     const char      *json);
-void       provider_fixture_script (ProviderFixture *f,
-                                    const char      *steps);
-void       provider_fixture_script_body (ProviderFixture *f,
-                                         const char      *match,
-                                         guint            status,
-                                         const char      *body);
-JsonArray *provider_fixture_requests (ProviderFixture *f);
-void       provider_fixture_wait (gboolean *done);
+void     test_gateway_add_provider (AdiuvaGatewayClient *client,
+                                    const char          *name,
+                                    const char          *kind,
+                                    const char          *base,
+                                    const char          *key);
+gboolean provider_fixture_start (ProviderFixture *f);
+gboolean provider_fixture_start_empty (ProviderFixture *f);
+void     provider_fixture_stop (ProviderFixture *f);
+void     provider_fixture_script_body (ProviderFixture *f,
+                                       const char      *match,
+                                       guint            status,
+                                       const char      *body);
+void     provider_fixture_wait (gboolean *done);
+GString *test_gateway_init (int        *argc,
+                            char     ***argv,
+                            const char *first_domain,
+                            ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

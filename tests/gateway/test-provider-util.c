@@ -9,6 +9,16 @@
 
 #include "test-provider-util.h"
 
+/* Returns FALSE, having skipped the test, without the recorded traffic. */
+gboolean
+test_provider_have_fixtures (void)
+{
+  if (g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_test_skip ("no fixtures directory at " FIXTURES_DIR);
+  return FALSE;
+}
+
 /**
  * test_provider_start:
  *
@@ -23,11 +33,8 @@ test_provider_start (void)
   g_autofree char *line = NULL;
   TestProvider    *self;
 
-  if (!g_file_test (FIXTURES_DIR, G_FILE_TEST_IS_DIR))
-    {
-      g_test_skip ("no fixtures directory at " FIXTURES_DIR);
-      return NULL;
-    }
+  if (!test_provider_have_fixtures ())
+    return NULL;
 
   self = g_new0 (TestProvider, 1);
   /* A stdin pipe: the server stops when this process dies and the pipe closes. */
@@ -57,11 +64,19 @@ test_provider_stop (TestProvider *self)
   g_free (self);
 }
 
-static GBytes *
-control (TestProvider *self,
-         const char   *method,
-         const char   *path,
-         const char   *json)
+/**
+ * test_provider_control:
+ * @json: (nullable): the request body
+ *
+ * One call of the control API, asserting that it succeeds.
+ *
+ * Returns: (transfer full): the answer's body
+ */
+GBytes *
+test_provider_control (TestProvider *self,
+                       const char   *method,
+                       const char   *path,
+                       const char   *json)
 {
   g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 10, "proxy-resolver",
                                                                    NULL, NULL);
@@ -90,7 +105,14 @@ void
 test_provider_script (TestProvider *self,
                       const char   *steps)
 {
-  g_autoptr (GBytes) body = control (self, "POST", "/__script", steps);
+  g_autoptr (GBytes) body = test_provider_control (self, "POST", "/__script", steps);
+}
+
+/* Forgets the script and the requests. */
+void
+test_provider_reset (TestProvider *self)
+{
+  g_autoptr (GBytes) body = test_provider_control (self, "POST", "/__reset", "{}");
 }
 
 /**
@@ -101,13 +123,37 @@ test_provider_script (TestProvider *self,
 JsonArray *
 test_provider_requests (TestProvider *self)
 {
-  g_autoptr (GBytes) body = control (self, "GET", "/__requests", NULL);
+  g_autoptr (GBytes) body = test_provider_control (self, "GET", "/__requests", NULL);
   g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   g_autoptr (JsonNode) node = json_from_string (text, NULL);
 
   g_assert_nonnull (node);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
   return json_array_ref (json_node_get_array (node));
+}
+
+/**
+ * test_provider_count_requests:
+ * @path_prefix: (nullable): which requests count; %NULL: all
+ *
+ * Returns: how many requests the server got whose path starts with @path_prefix
+ */
+guint
+test_provider_count_requests (TestProvider *self,
+                              const char   *path_prefix)
+{
+  g_autoptr (JsonArray) all = test_provider_requests (self);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (all); i++)
+    {
+      JsonObject *request = json_array_get_object_element (all, i);
+
+      if (path_prefix == NULL ||
+          g_str_has_prefix (json_object_get_string_member (request, "path"), path_prefix))
+        n++;
+    }
+  return n;
 }
 
 /**

@@ -14,11 +14,19 @@ typedef struct
   guint        port;
 } TestProvider;
 
+gboolean      test_provider_have_fixtures (void);
 TestProvider *test_provider_start (void);
 void          test_provider_stop (TestProvider *self);
+GBytes       *test_provider_control (TestProvider *self,
+                                     const char   *method,
+                                     const char   *path,
+                                     const char   *json);
 void          test_provider_script (TestProvider *self,
                                     const char   *steps);
+void          test_provider_reset (TestProvider *self);
 JsonArray    *test_provider_requests (TestProvider *self);
+guint         test_provider_count_requests (TestProvider *self,
+                                            const char   *path_prefix);
 guint         test_provider_closed_port (void);
 char         *test_provider_openai_answer (const char *content);
 char         *test_provider_body_step (const char *match,

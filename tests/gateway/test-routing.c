@@ -16,7 +16,7 @@
 
 #include "adiuva-gateway-client-private.h"
 #include "adiuva-gateway.h"
-#include "test-provider-util.h"
+#include "test-provider-fixture.h"
 
 /* A NULL-terminated list of strings, in place. */
 #define STRV(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -40,34 +40,6 @@ typedef struct
   AdiuvaCallMetrics *metrics;
   GError            *error;
 } Result;
-
-static GLogWriterOutput
-log_writer_cb (GLogLevelFlags   level,
-               const GLogField *fields,
-               gsize            n_fields,
-               gpointer         user_data)
-{
-  if ((level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) == 0)
-    return g_log_writer_default (level, fields, n_fields, user_data);
-
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "MESSAGE"))
-      {
-        g_string_append_len (debug_log, fields[i].value, fields[i].length);
-        g_string_append_c (debug_log, '\n');
-      }
-  return G_LOG_WRITER_HANDLED;
-}
-
-/* g_debug() goes through a domain's handler, structured logging through the writer. */
-static void
-log_handler_cb (const char    *domain,
-                GLogLevelFlags level,
-                const char    *message,
-                gpointer       user_data)
-{
-  g_string_append_printf (debug_log, "%s\n", message);
-}
 
 /* Rules */
 
@@ -436,21 +408,6 @@ usage_cb (const AdiuvaCallMetrics *metrics,
 }
 
 static void
-add_provider (Fixture    *f,
-              const char *name,
-              const char *kind,
-              const char *base)
-{
-  g_autoptr (AdiuvaProviderSettings) settings = adiuva_provider_settings_new (name, kind);
-  g_autoptr (GError) error = NULL;
-
-  adiuva_provider_settings_set_base_url (settings, base);
-  adiuva_provider_settings_set_api_key (settings, "sk-test-routing");
-  adiuva_gateway_client_set_provider (f->client, settings, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_setup (Fixture      *f,
                gconstpointer data)
 {
@@ -469,16 +426,16 @@ fixture_setup (Fixture      *f,
   adiuva_gateway_client_set_usage_func (f->client, usage_cb, f, NULL);
 
   v1 = g_strconcat (f->server->base, "/v1", NULL);
-  add_provider (f, "oa", "openai", v1);
-  add_provider (f, "an", "anthropic", f->server->base);
-  add_provider (f, "ge", "gemini", f->server->base);
-  add_provider (f, "ol", "ollama", f->server->base);
+  test_gateway_add_provider (f->client, "oa", "openai", v1, "sk-test-routing");
+  test_gateway_add_provider (f->client, "an", "anthropic", f->server->base, "sk-test-routing");
+  test_gateway_add_provider (f->client, "ge", "gemini", f->server->base, "sk-test-routing");
+  test_gateway_add_provider (f->client, "ol", "ollama", f->server->base, "sk-test-routing");
   /* Connecting to 0.0.0.0 reaches this machine, yet the address is not a loopback one: the
    * gateway counts such a provider as remote, like one on the internet. */
   f->remote = g_strdup_printf ("http://0.0.0.0:%u/v1", f->server->port);
-  add_provider (f, "remote", "openai", f->remote);
+  test_gateway_add_provider (f->client, "remote", "openai", f->remote, "sk-test-routing");
   gone = g_strdup_printf ("http://0.0.0.0:%u/v1", test_provider_closed_port ());
-  add_provider (f, "gone", "openai", gone);
+  test_gateway_add_provider (f->client, "gone", "openai", gone, "sk-test-routing");
 
   f->router = new_router ();
   adiuva_gateway_client_set_router (f->client, f->router);
@@ -1068,17 +1025,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* The gateway's debug lines must reach the handlers below, which keep them off stdout. */
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  g_unsetenv ("http_proxy");
-  g_unsetenv ("HTTP_PROXY");
-  g_unsetenv ("no_proxy");
-  g_unsetenv ("all_proxy");
-  g_test_init (&argc, &argv, NULL);
-  debug_log = g_string_new (NULL);
-  g_log_set_handler ("adiuva-gateway", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, log_handler_cb, NULL);
-  g_log_set_handler ("adiuva-router", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO, log_handler_cb, NULL);
-  g_log_set_writer_func (log_writer_cb, NULL, NULL);
+  debug_log = test_gateway_init (&argc, &argv, "adiuva-gateway", "adiuva-router", NULL);
 
   g_test_add_func ("/routing/rules/keywords", test_rules_keywords);
   g_test_add_func ("/routing/rules/regex", test_rules_regex);
