@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-task-row"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "adiuva-format.h"
+#include "adiuva-task-row-private.h"
+
+/* One task in a list: a check button that completes it in one click, its title, and a quiet
+ * line of what else there is to know (when, how urgent, where, tags). */
+struct _AdiuvaTaskRow
+{
+  GtkWidget parent_instance;
+
+  AdiuvaStore *store;
+  AdiuvaTask  *task;
+
+  GtkCheckButton *check;
+  GtkLabel       *title_label;
+  GtkImage       *suggested_image;
+  GtkLabel       *due_label;
+  GtkLabel       *priority_label;
+  GtkLabel       *project_label;
+  GtkLabel       *tags_label;
+};
+
+G_DEFINE_FINAL_TYPE (AdiuvaTaskRow, adiuva_task_row, GTK_TYPE_WIDGET)
+
+/* What to put back when a completion is undone. */
+typedef struct
+{
+  AdiuvaStore *store;
+  AdiuvaTask  *task;
+  AdiuvaTask  *next;
+} Completion;
+
+static void
+completion_free (Completion *completion)
+{
+  g_clear_object (&completion->store);
+  g_clear_object (&completion->task);
+  g_clear_object (&completion->next);
+  g_free (completion);
+}
+
+static void
+show_toast (GtkWidget *widget,
+            AdwToast  *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+static void
+show_error (GtkWidget    *widget,
+            const GError *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (toast, 0);
+  show_toast (widget, toast);
+}
+
+static gboolean
+reopen (AdiuvaStore *store,
+        AdiuvaTask  *task,
+        AdiuvaTask  *next,
+        GError     **error)
+{
+  adiuva_task_set_status (task, ADIUVA_TASK_STATUS_TODO);
+  adiuva_task_set_completed_at (task, 0);
+
+  if (!adiuva_store_begin (store, error))
+    return FALSE;
+  if (!adiuva_store_update (store, ADIUVA_RECORD (task), error) ||
+      (next != NULL && !adiuva_store_delete (store, ADIUVA_RECORD (next), error)))
+    {
+      adiuva_store_rollback (store);
+      return FALSE;
+    }
+
+  return adiuva_store_commit (store, error);
+}
+
+static void
+undo_clicked_cb (AdwToast   *toast,
+                 Completion *completion)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* The row that completed the task may be gone (the list no longer shows done tasks). */
+  if (!reopen (completion->store, completion->task, completion->next, &error))
+    g_warning ("Could not reopen the task: %s", error->message);
+}
+
+static void
+complete (AdiuvaTaskRow *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GError) error = NULL;
+  AdiuvaTask      *next = NULL;
+  Completion      *completion;
+  AdwToast        *toast;
+  g_autofree char *title = NULL;
+
+  if (!adiuva_store_complete_task (self->store, self->task, now, &next, &error))
+    {
+      show_error (GTK_WIDGET (self), error);
+      return;
+    }
+
+  completion = g_new0 (Completion, 1);
+  completion->store = g_object_ref (self->store);
+  completion->task = g_object_ref (self->task);
+  completion->next = next;
+
+  title = g_strdup_printf (_ ("“%s” is done"), adiuva_task_get_title (self->task));
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), completion,
+                         (GClosureNotify) (void (*) (void)) completion_free, 0);
+  show_toast (GTK_WIDGET (self), toast);
+}
+
+static void
+check_toggled_cb (AdiuvaTaskRow  *self,
+                  GtkCheckButton *check)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean active = gtk_check_button_get_active (check);
+
+  if (self->task == NULL ||
+      active == (adiuva_task_get_status (self->task) == ADIUVA_TASK_STATUS_DONE))
+    return;
+
+  if (active)
+    complete (self);
+  else if (!reopen (self->store, self->task, NULL, &error))
+    show_error (GTK_WIDGET (self), error);
+}
+
+static void
+set_meta (GtkLabel   *label,
+          const char *text)
+{
+  gtk_label_set_label (label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
+}
+
+static char *
+dup_project_name (AdiuvaTaskRow *self)
+{
+  g_autoptr (AdiuvaProject) project = NULL;
+  gint64 project_id = adiuva_task_get_project_id (self->task);
+
+  if (project_id <= 0)
+    return NULL;
+
+  project = adiuva_store_get (self->store, ADIUVA_TYPE_PROJECT, project_id, NULL);
+  if (project == NULL)
+    return NULL;
+
+  return g_strdup (adiuva_project_get_name (project));
+}
+
+static void
+update (AdiuvaTaskRow *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char   *due = NULL;
+  g_autofree char   *priority = NULL;
+  g_autofree char   *project = NULL;
+  g_autofree char   *tags = NULL;
+  const char *const *tag_names;
+  gboolean           done, suggested;
+  int                level;
+
+  for (int i = 1; i <= 4; i++)
+    {
+      g_autofree char *css_class = g_strdup_printf ("priority-%d", i);
+
+      gtk_widget_remove_css_class (GTK_WIDGET (self->priority_label), css_class);
+    }
+
+  if (self->task == NULL)
+    return;
+
+  done = adiuva_task_get_status (self->task) == ADIUVA_TASK_STATUS_DONE;
+  suggested = adiuva_task_get_is_ai_suggested (self->task) &&
+              !adiuva_task_get_is_approved (self->task);
+
+  g_signal_handlers_block_by_func (self->check, check_toggled_cb, self);
+  gtk_check_button_set_active (self->check, done);
+  g_signal_handlers_unblock_by_func (self->check, check_toggled_cb, self);
+
+  gtk_label_set_label (self->title_label, adiuva_task_get_title (self->task));
+  /* A screen reader says which task the check button completes. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  adiuva_task_get_title (self->task), -1);
+  if (done)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "done");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "done");
+  if (suggested)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "suggested");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "suggested");
+  gtk_widget_set_visible (GTK_WIDGET (self->suggested_image), suggested);
+
+  due = adiuva_format_floating_due (adiuva_task_get_due (self->task), now);
+  set_meta (self->due_label, due);
+  if (!done && adiuva_floating_due_is_overdue (adiuva_task_get_due (self->task), now))
+    gtk_widget_add_css_class (GTK_WIDGET (self->due_label), "overdue");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->due_label), "overdue");
+
+  level = adiuva_task_get_priority (self->task);
+  if (level >= 1 && level <= 4)
+    {
+      g_autofree char *css_class = g_strdup_printf ("priority-%d", level);
+
+      /* Translators: a short priority, “P1” (highest) to “P4”; %d is the number */
+      priority = g_strdup_printf (_ ("P%d"), level);
+      gtk_widget_add_css_class (GTK_WIDGET (self->priority_label), css_class);
+    }
+  set_meta (self->priority_label, priority);
+
+  project = dup_project_name (self);
+  set_meta (self->project_label, project);
+
+  tag_names = adiuva_task_get_tags (self->task);
+  if (tag_names != NULL && tag_names[0] != NULL)
+    {
+      GString *joined = g_string_new (NULL);
+
+      for (guint i = 0; tag_names[i] != NULL; i++)
+        g_string_append_printf (joined, "%s@%s", i > 0 ? " " : "", tag_names[i]);
+      tags = g_string_free (joined, FALSE);
+    }
+  set_meta (self->tags_label, tags);
+}
+
+static void
+adiuva_task_row_dispose (GObject *object)
+{
+  AdiuvaTaskRow *self = ADIUVA_TASK_ROW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_TASK_ROW);
+  g_clear_object (&self->task);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (adiuva_task_row_parent_class)->dispose (object);
+}
+
+static void
+adiuva_task_row_class_init (AdiuvaTaskRowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = adiuva_task_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/adiuva/Adiuva/adiuva-task-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, check);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, suggested_image);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, due_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, priority_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, project_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, tags_label);
+  gtk_widget_class_bind_template_callback (widget_class, check_toggled_cb);
+
+  gtk_widget_class_set_css_name (widget_class, "taskrow");
+}
+
+static void
+adiuva_task_row_init (AdiuvaTaskRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+adiuva_task_row_new (AdiuvaStore *store)
+{
+  AdiuvaTaskRow *self;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), NULL);
+
+  self = g_object_new (ADIUVA_TYPE_TASK_ROW, NULL);
+  self->store = g_object_ref (store);
+
+  return GTK_WIDGET (self);
+}
+
+AdiuvaTask *
+adiuva_task_row_get_task (AdiuvaTaskRow *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_TASK_ROW (self), NULL);
+
+  return self->task;
+}
+
+void
+adiuva_task_row_set_task (AdiuvaTaskRow *self,
+                          AdiuvaTask    *task)
+{
+  g_return_if_fail (ADIUVA_IS_TASK_ROW (self));
+  g_return_if_fail (task == NULL || ADIUVA_IS_TASK (task));
+
+  g_set_object (&self->task, task);
+  update (self);
+}
+
+GtkCheckButton *
+_adiuva_task_row_get_check (AdiuvaTaskRow *self)
+{
+  return self->check;
+}
+
+const char *
+_adiuva_task_row_get_title (AdiuvaTaskRow *self)
+{
+  return gtk_label_get_label (self->title_label);
+}
