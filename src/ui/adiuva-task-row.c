@@ -19,6 +19,7 @@ struct _AdiuvaTaskRow
   AdiuvaTask  *task;
 
   GtkCheckButton *check;
+  GtkWidget      *text_box;
   GtkLabel       *title_label;
   GtkImage       *suggested_image;
   GtkLabel       *due_label;
@@ -270,6 +271,7 @@ adiuva_task_row_class_init (AdiuvaTaskRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-task-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, check);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, text_box);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, suggested_image);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, due_label);

@@ -25,6 +25,7 @@ struct _AdiuvaTasksPage
   char *project;
   char *order;
 
+  GtkWidget     *quick_add_clamp;
   GtkEntry      *entry;
   GtkFlowBox    *chips_box;
   GtkLabel      *message_label;
@@ -520,6 +521,7 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-tasks-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, quick_add_clamp);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, entry);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, chips_box);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, message_label);

@@ -4,9 +4,7 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gi18n.h>
-
-#include "adiuva-unlock-page.h"
+#include "adiuva-unlock-page-private.h"
 
 /* Asks for the passphrase of a workspace locked with one. Emits ::unlock; the window opens
  * the workspace and says here when the passphrase was wrong. */
@@ -14,6 +12,7 @@ struct _AdiuvaUnlockPage
 {
   GtkWidget parent_instance;
 
+  GtkWidget   *content;
   GtkEditable *passphrase_row;
   GtkLabel    *error_label;
   GtkButton   *unlock_button;
@@ -74,6 +73,7 @@ adiuva_unlock_page_class_init (AdiuvaUnlockPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-unlock-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaUnlockPage, content);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaUnlockPage, passphrase_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaUnlockPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaUnlockPage, unlock_button);
@@ -97,7 +97,8 @@ adiuva_unlock_page_set_busy (AdiuvaUnlockPage *self,
   g_return_if_fail (ADIUVA_IS_UNLOCK_PAGE (self));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->passphrase_row), !busy);
+  /* Not insensitive: the field keeps the keyboard focus for a second try. */
+  gtk_editable_set_editable (self->passphrase_row, !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   if (!busy)
@@ -114,4 +115,12 @@ adiuva_unlock_page_set_error (AdiuvaUnlockPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
   if (message != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
+}
+
+const char *
+_adiuva_unlock_page_get_error (AdiuvaUnlockPage *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->error_label))
+             ? gtk_label_get_label (self->error_label)
+             : NULL;
 }

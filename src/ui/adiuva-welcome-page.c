@@ -12,8 +12,9 @@
  * new workspace is kept. Emits ::create; the window does the work and reports back. */
 struct _AdiuvaWelcomePage
 {
-  GtkWidget       parent_instance;
+  GtkWidget parent_instance;
 
+  GtkWidget      *content;
   GtkCheckButton *keyring_check;
   GtkCheckButton *passphrase_check;
   GtkWidget      *passphrase_group;
@@ -27,7 +28,8 @@ struct _AdiuvaWelcomePage
 
 G_DEFINE_FINAL_TYPE (AdiuvaWelcomePage, adiuva_welcome_page, GTK_TYPE_WIDGET)
 
-enum {
+enum
+{
   CREATE,
   N_SIGNALS
 };
@@ -106,6 +108,7 @@ adiuva_welcome_page_class_init (AdiuvaWelcomePageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-welcome-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWelcomePage, content);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWelcomePage, keyring_check);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWelcomePage, passphrase_check);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWelcomePage, passphrase_group);
@@ -148,7 +151,9 @@ adiuva_welcome_page_set_busy (AdiuvaWelcomePage *self,
   g_return_if_fail (ADIUVA_IS_WELCOME_PAGE (self));
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), !busy);
-  gtk_widget_set_sensitive (self->passphrase_group, !busy);
+  /* Not insensitive: the fields keep the keyboard focus should creating fail. */
+  gtk_editable_set_editable (self->passphrase_row, !busy);
+  gtk_editable_set_editable (self->confirm_row, !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->keyring_check), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->passphrase_check), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);

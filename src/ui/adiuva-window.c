@@ -19,34 +19,35 @@ struct _AdiuvaWindow
 {
   AdwApplicationWindow parent_instance;
 
-  GSettings          *settings;
-  GCancellable       *cancellable;
-  char               *data_dir;
-  AdiuvaStore        *store;
-  gboolean            sidebar_visible;
+  GSettings    *settings;
+  GCancellable *cancellable;
+  char         *data_dir;
+  AdiuvaStore  *store;
+  gboolean      sidebar_visible;
 
-  AdwToastOverlay    *toast_overlay;
-  GtkStack           *main_stack;
-  GtkSpinner         *loading_spinner;
-  AdiuvaWelcomePage  *welcome_page;
-  AdiuvaUnlockPage   *unlock_page;
-  AdwStatusPage      *problem_page;
-  GtkWidget          *passphrase_button;
-  AdwLeaflet         *leaflet;
-  GtkWidget          *sidebar;
-  GtkWidget          *sidebar_separator;
-  GtkListBox         *sidebar_list;
-  GtkWidget          *content;
-  AdwHeaderBar       *content_header;
-  AdwWindowTitle     *content_title;
-  GtkWidget          *sidebar_button;
-  GtkWidget          *content_menu_button;
-  GtkStack           *page_stack;
+  AdwToastOverlay   *toast_overlay;
+  GtkStack          *main_stack;
+  GtkSpinner        *loading_spinner;
+  AdiuvaWelcomePage *welcome_page;
+  AdiuvaUnlockPage  *unlock_page;
+  AdwStatusPage     *problem_page;
+  GtkWidget         *passphrase_button;
+  AdwLeaflet        *leaflet;
+  GtkWidget         *sidebar;
+  GtkWidget         *sidebar_separator;
+  GtkListBox        *sidebar_list;
+  GtkWidget         *content;
+  AdwHeaderBar      *content_header;
+  AdwWindowTitle    *content_title;
+  GtkWidget         *sidebar_button;
+  GtkWidget         *content_menu_button;
+  GtkStack          *page_stack;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaWindow, adiuva_window, ADW_TYPE_APPLICATION_WINDOW)
 
-enum {
+enum
+{
   PROP_0,
   PROP_DATA_DIR,
   PROP_SIDEBAR_VISIBLE,
@@ -160,8 +161,8 @@ show_workspace (AdiuvaWindow *self,
                 AdiuvaStore  *store)
 {
   const AdiuvaPageInfo *pages;
-  g_autofree char *last_page = NULL;
-  guint n_pages;
+  g_autofree char      *last_page = NULL;
+  guint                 n_pages;
 
   g_assert (self->store == NULL);
   self->store = g_object_ref (store);
@@ -325,7 +326,7 @@ create_cb (GObject      *source,
     }
   else
     {
-      const char *hint = problem_hint (error);
+      const char      *hint = problem_hint (error);
       g_autofree char *message = hint != NULL ? g_strdup_printf ("%s %s", error->message, hint)
                                               : g_strdup (error->message);
 
@@ -367,7 +368,7 @@ update_sidebar_cb (AdiuvaWindow *self)
 
   /* Folded, the leaflet shows one pane at a time: the sidebar must stay to navigate back to. */
   gtk_widget_set_visible (self->sidebar, folded || self->sidebar_visible);
-  gtk_widget_set_visible (self->sidebar_separator, beside);
+  gtk_widget_set_visible (self->sidebar_separator, folded || self->sidebar_visible);
   gtk_widget_set_visible (self->sidebar_button, !folded);
   gtk_widget_set_visible (self->content_menu_button, !beside);
   adw_header_bar_set_show_start_title_buttons (self->content_header, !beside);
@@ -376,7 +377,7 @@ update_sidebar_cb (AdiuvaWindow *self)
 static void
 page_changed_cb (AdiuvaWindow *self)
 {
-  const char *page_id = gtk_stack_get_visible_child_name (self->page_stack);
+  const char           *page_id = gtk_stack_get_visible_child_name (self->page_stack);
   const AdiuvaPageInfo *info = adiuva_pages_lookup (page_id);
 
   if (info == NULL)
@@ -570,11 +571,11 @@ adiuva_window_set_property (GObject      *object,
 static void
 adiuva_window_class_init (AdiuvaWindowClass *klass)
 {
-  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  GObjectClass         *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass       *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass       *window_class = GTK_WINDOW_CLASS (klass);
   const AdiuvaPageInfo *pages;
-  guint n_pages;
+  guint                 n_pages;
 
   object_class->constructed = adiuva_window_constructed;
   object_class->dispose = adiuva_window_dispose;
@@ -717,4 +718,17 @@ _adiuva_window_get_page (AdiuvaWindow *self,
                          const char   *page_id)
 {
   return gtk_stack_get_child_by_name (self->page_stack, page_id);
+}
+
+GtkWidget *
+_adiuva_window_get_state_child (AdiuvaWindow *self,
+                                const char   *state)
+{
+  return gtk_stack_get_child_by_name (self->main_stack, state);
+}
+
+const char *
+_adiuva_window_get_problem (AdiuvaWindow *self)
+{
+  return adw_status_page_get_description (self->problem_page);
 }

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-tasks"
+
+#include "config.h"
+
+#include "adiuva-task-row-private.h"
+#include "adiuva-tasks-page-private.h"
+#include "test-ui-util.h"
+
+/* The Tasks page on a real workspace in a real window: quick add, one-click completion, the
+ * filters. */
+
+typedef struct
+{
+  char            *dir;
+  AdiuvaStore     *store;
+  GtkWindow       *window;
+  AdwToastOverlay *toasts;
+  AdiuvaTasksPage *page;
+} Fixture;
+
+static void
+fixture_set_up (Fixture      *fixture,
+                gconstpointer data)
+{
+  fixture->dir = test_ui_make_dir ();
+  fixture->store = test_ui_create_store (fixture->dir);
+  fixture->page = g_object_new (ADIUVA_TYPE_TASKS_PAGE, "store", fixture->store, NULL);
+  fixture->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  adw_toast_overlay_set_child (fixture->toasts, GTK_WIDGET (fixture->page));
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 800, 600);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->toasts));
+  gtk_window_present (fixture->window);
+}
+
+static void
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer data)
+{
+  test_ui_destroy_window (fixture->window);
+  g_clear_object (&fixture->store);
+  test_ui_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *title;
+  GtkWidget  *found;
+} RowSearch;
+
+static gboolean
+row_shown (gpointer data)
+{
+  RowSearch *search = data;
+
+  search->found = test_ui_find_descendant (search->root, ADIUVA_TYPE_TASK_ROW, search->title);
+
+  return search->found != NULL;
+}
+
+static AdiuvaTaskRow *
+wait_for_row (Fixture    *fixture,
+              const char *title)
+{
+  RowSearch search = { GTK_WIDGET (_adiuva_tasks_page_get_list_view (fixture->page)), title,
+                       NULL };
+
+  test_ui_wait_until (row_shown, &search);
+
+  return ADIUVA_TASK_ROW (search.found);
+}
+
+static void
+type_and_enter (Fixture    *fixture,
+                const char *text)
+{
+  GtkEditable *entry = _adiuva_tasks_page_get_entry (fixture->page);
+
+  gtk_editable_set_text (entry, text);
+  g_signal_emit_by_name (entry, "activate");
+}
+
+static AdiuvaProject *
+add_project (Fixture    *fixture,
+             const char *name)
+{
+  g_autoptr (AdiuvaProject) project = adiuva_project_new ();
+  g_autoptr (GError) error = NULL;
+
+  adiuva_project_set_name (project, name);
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&project);
+}
+
+static void
+test_add_and_complete (Fixture      *fixture,
+                       gconstpointer data)
+{
+  GListModel  *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  GtkEditable *entry = _adiuva_tasks_page_get_entry (fixture->page);
+  g_autoptr (AdiuvaProject) project = add_project (fixture, "Website");
+  g_autoptr (AdiuvaTask) task = NULL;
+  AdiuvaTaskRow *row;
+
+  test_ui_wait_until (is_mapped, fixture->page);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+
+  type_and_enter (fixture, "Send invoice to ACME tomorrow 5pm p1 #Website @billing");
+  g_assert_null (_adiuva_tasks_page_get_message (fixture->page));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+  test_ui_wait_for_n_items (tasks, 1);
+
+  task = g_list_model_get_item (tasks, 0);
+  g_assert_cmpstr (adiuva_task_get_title (task), ==, "Send invoice to ACME");
+  g_assert_cmpint (adiuva_task_get_priority (task), ==, 1);
+  g_assert_cmpint (adiuva_task_get_project_id (task), ==,
+                   adiuva_record_get_id (ADIUVA_RECORD (project)));
+  g_assert_cmpstr (adiuva_task_get_tags (task)[0], ==, "billing");
+
+  row = wait_for_row (fixture, "Send invoice to ACME");
+  g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "Website"));
+  g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "@billing"));
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "tasks-page");
+
+  /* One click completes it, and the open list lets it go. */
+  gtk_check_button_set_active (_adiuva_task_row_get_check (row), TRUE);
+  test_ui_wait_for_n_items (tasks, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.status", "s",
+                                             "done"));
+  test_ui_wait_for_n_items (tasks, 1);
+  g_clear_object (&task);
+  task = g_list_model_get_item (tasks, 0);
+  g_assert_cmpint (adiuva_task_get_status (task), ==, ADIUVA_TASK_STATUS_DONE);
+
+  /* Unticking it in the done list opens it again. */
+  row = wait_for_row (fixture, "Send invoice to ACME");
+  g_assert_true (gtk_check_button_get_active (_adiuva_task_row_get_check (row)));
+  gtk_check_button_set_active (_adiuva_task_row_get_check (row), FALSE);
+  test_ui_wait_for_n_items (tasks, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.status", "s",
+                                             "open"));
+  test_ui_wait_for_n_items (tasks, 1);
+}
+
+/* A typo in a project name is said before anything is added, and the text stays to fix it. */
+static void
+test_unknown_project (Fixture      *fixture,
+                      gconstpointer data)
+{
+  GListModel  *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  GtkEditable *entry = _adiuva_tasks_page_get_entry (fixture->page);
+
+  type_and_enter (fixture, "Draft the offer #Webshop");
+  g_assert_nonnull (_adiuva_tasks_page_get_message (fixture->page));
+  g_assert_nonnull (strstr (_adiuva_tasks_page_get_message (fixture->page), "Webshop"));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "Draft the offer #Webshop");
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+
+  /* Creating the project makes the same line valid. */
+  g_object_unref (add_project (fixture, "Webshop"));
+  g_assert_true (adiuva_quick_add_model_get_can_add (_adiuva_tasks_page_get_chips (fixture->page)));
+  g_signal_emit_by_name (entry, "activate");
+  test_ui_wait_for_n_items (tasks, 1);
+}
+
+static void
+test_project_filter_and_order (Fixture      *fixture,
+                               gconstpointer data)
+{
+  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autoptr (AdiuvaProject) website = add_project (fixture, "Website");
+  g_autofree char *website_id = NULL;
+  g_autoptr (AdiuvaTask) first = NULL;
+
+  type_and_enter (fixture, "Inbox task p3");
+  type_and_enter (fixture, "Website task #Website p2");
+  test_ui_wait_for_n_items (tasks, 2);
+
+  website_id = g_strdup_printf ("%" G_GINT64_FORMAT, adiuva_record_get_id (ADIUVA_RECORD (website)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
+                                             website_id));
+  test_ui_wait_for_n_items (tasks, 1);
+
+  /* Typed while a project is shown, a task without #project goes to that project. */
+  type_and_enter (fixture, "Another website task p1");
+  test_ui_wait_for_n_items (tasks, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
+                                             "inbox"));
+  test_ui_wait_for_n_items (tasks, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
+                                             "all"));
+  test_ui_wait_for_n_items (tasks, 3);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.order", "s",
+                                             "priority"));
+  /* Reordering keeps the count: wait for the reload by the first item instead. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  first = g_list_model_get_item (tasks, 0);
+  g_assert_cmpstr (adiuva_task_get_title (first), ==, "Another website task");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  test_ui_init (&argc, &argv);
+
+  g_test_add ("/ui/tasks/add-and-complete", Fixture, NULL, fixture_set_up, test_add_and_complete,
+              fixture_tear_down);
+  g_test_add ("/ui/tasks/unknown-project", Fixture, NULL, fixture_set_up, test_unknown_project,
+              fixture_tear_down);
+  g_test_add ("/ui/tasks/project-filter-and-order", Fixture, NULL, fixture_set_up,
+              test_project_filter_and_order, fixture_tear_down);
+
+  return g_test_run ();
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "adiuva-task-row-private.h"
+#include "test-ui-util.h"
+
+/* Widget tests run on a real display (Xvfb through build-aux/test-env --xvfb) with the app's
+ * own resources and schema. Not G_TEST_OPTION_ISOLATE_DIRS: it empties XDG_DATA_DIRS, where
+ * GTK finds its icons; test-env already gives a temporary HOME. */
+void
+test_ui_init (int    *argc,
+              char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  gtk_init ();
+  adw_init ();
+}
+
+char *
+test_ui_make_dir (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("adiuva-ui-XXXXXX", &error);
+
+  g_assert_no_error (error);
+
+  return dir;
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr (GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children != NULL)
+    {
+      GFile *child;
+
+      while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
+        remove_tree (child);
+    }
+
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+test_ui_remove_dir (const char *dir)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (dir);
+
+  remove_tree (file);
+}
+
+/* A real encrypted workspace, locked with a passphrase so no keyring is needed. */
+AdiuvaStore *
+test_ui_create_store (const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  AdiuvaStore *store = adiuva_store_create (dir, TEST_PASSPHRASE, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+
+  return store;
+}
+
+/* Runs the main loop until @condition holds. No clock is involved: if it never holds, the
+ * test's meson timeout ends it. */
+void
+test_ui_wait_until (TestCondition condition,
+                    gpointer      data)
+{
+  while (!condition (data))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       n_items;
+} NItems;
+
+static gboolean
+has_n_items (gpointer data)
+{
+  NItems *wait = data;
+
+  return g_list_model_get_n_items (wait->model) == wait->n_items;
+}
+
+void
+test_ui_wait_for_n_items (GListModel *model,
+                          guint       n_items)
+{
+  NItems wait = { model, n_items };
+
+  test_ui_wait_until (has_n_items, &wait);
+}
+
+static gboolean
+widget_matches (GtkWidget  *widget,
+                GType       type,
+                const char *text)
+{
+  if (!g_type_is_a (G_OBJECT_TYPE (widget), type))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+  if (GTK_IS_LABEL (widget))
+    return g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+  if (ADIUVA_IS_TASK_ROW (widget))
+    return g_strcmp0 (_adiuva_task_row_get_title (ADIUVA_TASK_ROW (widget)), text) == 0;
+
+  return FALSE;
+}
+
+/* The first mapped widget under @root of @type (and, for labels and task rows, showing
+ * @text), depth first; %NULL when there is none. */
+GtkWidget *
+test_ui_find_descendant (GtkWidget  *root,
+                         GType       type,
+                         const char *text)
+{
+  if (gtk_widget_get_mapped (root) && widget_matches (root, type, text))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = test_ui_find_descendant (child, type, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_drawable (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+/* With ADIUVA_SCREENSHOT_DIR set, saves what @widget shows as NAME.png there (for the
+ * metainfo and for reviewing a change); otherwise does nothing. GTK draws it itself, so no
+ * screen grabber is needed. */
+void
+test_ui_screenshot (GtkWidget  *widget,
+                    const char *name)
+{
+  const char *dir = g_getenv ("ADIUVA_SCREENSHOT_DIR");
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *file_name = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot     *snapshot;
+  int              width, height;
+
+  if (dir == NULL || *dir == '\0')
+    return;
+
+  test_ui_wait_until (is_drawable, widget);
+  /* Let pending layout and list reloads reach the screen first. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  g_mkdir_with_parents (dir, 0755);
+  file_name = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file_name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+}
+
+/* GTK 4.8 warns when a window goes with a text field still focused (it never gets its
+ * focus-out); a user closing the window does not see that, a test would fail on it. */
+void
+test_ui_destroy_window (GtkWindow *window)
+{
+  gtk_window_set_focus (window, NULL);
+  gtk_window_destroy (window);
+}

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-window"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "adiuva-unlock-page-private.h"
+#include "adiuva-window-private.h"
+#include "test-ui-util.h"
+
+/* The window's way to an open workspace: first run, unlock, problems; then the pages. */
+
+typedef struct
+{
+  AdiuvaWindow *window;
+  const char   *state;
+} StateWait;
+
+static gboolean
+in_state (gpointer data)
+{
+  StateWait *wait = data;
+
+  return g_strcmp0 (_adiuva_window_get_state (wait->window), wait->state) == 0;
+}
+
+static void
+wait_for_state (AdiuvaWindow *window,
+                const char   *state)
+{
+  StateWait wait = { window, state };
+
+  test_ui_wait_until (in_state, &wait);
+}
+
+static AdiuvaWindow *
+open_window (const char *dir)
+{
+  AdiuvaWindow *window = adiuva_window_new (NULL, dir);
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+static gboolean
+focus_in_entry (gpointer data)
+{
+  AdiuvaWindow *window = data;
+  GtkWidget    *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_ENTRY) != NULL;
+}
+
+static void
+test_first_run (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  g_autofree char *workspace = g_build_filename (dir, "workspace", NULL);
+  AdiuvaWindow    *window = open_window (workspace);
+
+  wait_for_state (window, "welcome");
+  test_ui_screenshot (GTK_WIDGET (window), "welcome");
+
+  g_signal_emit_by_name (_adiuva_window_get_state_child (window, "welcome"), "create",
+                         TEST_PASSPHRASE);
+  wait_for_state (window, "workspace");
+  g_assert_nonnull (adiuva_window_get_store (window));
+  g_assert_true (g_file_test (workspace, G_FILE_TEST_IS_DIR));
+  test_ui_screenshot (GTK_WIDGET (window), "today-page");
+
+  /* Ctrl+N: the Tasks page, with the keyboard in quick add. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-task", NULL));
+  g_assert_true (gtk_widget_get_mapped (_adiuva_window_get_page (window, "tasks")) ||
+                 gtk_widget_get_child_visible (_adiuva_window_get_page (window, "tasks")));
+  test_ui_wait_until (focus_in_entry, window);
+
+  /* Pages not built yet say so instead of pretending. */
+  g_assert_true (adiuva_window_show_page (window, "timeline"));
+  g_assert_true (ADW_IS_STATUS_PAGE (_adiuva_window_get_page (window, "timeline")));
+  g_assert_false (adiuva_window_show_page (window, "no-such-page"));
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
+static void
+test_unlock (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  AdiuvaWindow    *window;
+  GtkWidget       *unlock_page;
+
+  g_object_unref (test_ui_create_store (dir));
+  window = open_window (dir);
+  wait_for_state (window, "unlock");
+  unlock_page = _adiuva_window_get_state_child (window, "unlock");
+  g_assert_null (_adiuva_unlock_page_get_error (ADIUVA_UNLOCK_PAGE (unlock_page)));
+
+  g_signal_emit_by_name (unlock_page, "unlock", "not the passphrase");
+  while (_adiuva_unlock_page_get_error (ADIUVA_UNLOCK_PAGE (unlock_page)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (_adiuva_unlock_page_get_error (ADIUVA_UNLOCK_PAGE (unlock_page)),
+                            "wrong"));
+  g_assert_cmpstr (_adiuva_window_get_state (window), ==, "unlock");
+  test_ui_screenshot (GTK_WIDGET (window), "unlock-wrong-passphrase");
+
+  g_signal_emit_by_name (unlock_page, "unlock", TEST_PASSPHRASE);
+  wait_for_state (window, "workspace");
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
+/* A damaged key file is said in words, with a way forward, and nothing is overwritten. */
+static void
+test_corrupt_workspace (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  g_autofree char *key_file = g_build_filename (dir, "workspace.key", NULL);
+  g_autoptr (GError) error = NULL;
+  AdiuvaWindow *window;
+
+  g_object_unref (test_ui_create_store (dir));
+  g_assert_true (g_file_test (key_file, G_FILE_TEST_EXISTS));
+  g_file_set_contents (key_file, "not a key file", -1, &error);
+  g_assert_no_error (error);
+
+  window = open_window (dir);
+  wait_for_state (window, "problem");
+  g_assert_nonnull (_adiuva_window_get_problem (window));
+  g_assert_nonnull (strstr (_adiuva_window_get_problem (window), "backup"));
+  test_ui_screenshot (GTK_WIDGET (window), "problem");
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
+/* At 360 px the sidebar folds away; Escape brings it back. */
+static void
+test_narrow (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  g_autoptr (GSettings) settings = g_settings_new ("org.adiuva.Adiuva");
+  AdiuvaWindow *window;
+  AdwLeaflet   *leaflet;
+
+  g_settings_set_int (settings, "window-width", 360);
+  g_settings_set_int (settings, "window-height", 640);
+  g_settings_set_string (settings, "last-page", "tasks");
+  g_object_unref (test_ui_create_store (dir));
+  window = open_window (dir);
+  wait_for_state (window, "unlock");
+  g_signal_emit_by_name (_adiuva_window_get_state_child (window, "unlock"), "unlock",
+                         TEST_PASSPHRASE);
+  wait_for_state (window, "workspace");
+
+  leaflet = ADW_LEAFLET (gtk_widget_get_ancestor (_adiuva_window_get_page (window, "tasks"),
+                                                  ADW_TYPE_LEAFLET));
+  while (!adw_leaflet_get_folded (leaflet))
+    g_main_context_iteration (NULL, TRUE);
+  test_ui_screenshot (GTK_WIDGET (window), "tasks-narrow");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.close-panel", NULL));
+  g_assert_false (gtk_widget_is_ancestor (_adiuva_window_get_page (window, "tasks"),
+                                          adw_leaflet_get_visible_child (leaflet)));
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  g_settings_reset (settings, "last-page");
+  test_ui_remove_dir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  test_ui_init (&argc, &argv);
+
+  g_test_add_func ("/ui/window/first-run", test_first_run);
+  g_test_add_func ("/ui/window/unlock", test_unlock);
+  g_test_add_func ("/ui/window/corrupt-workspace", test_corrupt_workspace);
+  g_test_add_func ("/ui/window/narrow", test_narrow);
+
+  return g_test_run ();
+}
