@@ -183,7 +183,7 @@ update (AdiuvaTaskRow *self)
   gboolean           done, suggested;
   int                level;
 
-  for (int i = 1; i <= 4; i++)
+  for (int i = 1; i <= 3; i++)
     {
       g_autofree char *css_class = g_strdup_printf ("priority-%d", i);
 
@@ -222,8 +222,9 @@ update (AdiuvaTaskRow *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->due_label), "overdue");
 
+  /* 4 is the default, “no particular priority”: only the raised ones are worth a label. */
   level = adiuva_task_get_priority (self->task);
-  if (level >= 1 && level <= 4)
+  if (level >= 1 && level <= 3)
     {
       g_autofree char *css_class = g_strdup_printf ("priority-%d", level);
 

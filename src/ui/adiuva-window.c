@@ -166,6 +166,8 @@ show_workspace (AdiuvaWindow *self,
 
   g_assert (self->store == NULL);
   self->store = g_object_ref (store);
+  /* Read before the pages are added: adding the first one shows it, which saves it. */
+  last_page = g_settings_get_string (self->settings, "last-page");
 
   pages = adiuva_pages_get_all (&n_pages);
   for (guint i = 0; i < n_pages; i++)
@@ -179,7 +181,6 @@ show_workspace (AdiuvaWindow *self,
       gtk_list_box_append (self->sidebar_list, create_sidebar_row (&pages[i]));
     }
 
-  last_page = g_settings_get_string (self->settings, "last-page");
   if (!adiuva_window_show_page (self, last_page))
     adiuva_window_show_page (self, pages[0].id);
 

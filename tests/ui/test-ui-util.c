@@ -15,9 +15,19 @@ void
 test_ui_init (int    *argc,
               char ***argv)
 {
+  g_autoptr (GtkCssProvider) style = gtk_css_provider_new ();
+
   g_test_init (argc, argv, NULL);
   gtk_init ();
   adw_init ();
+
+  /* Screenshots show the end of a transition, not its first frame. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* AdwApplication loads the app's style; these tests have no application. */
+  gtk_css_provider_load_from_resource (style, "/org/adiuva/Adiuva/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (style),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
 char *

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "adiuva-task-row-private.h"
 #include "adiuva-unlock-page-private.h"
 #include "adiuva-window-private.h"
 #include "test-ui-util.h"
@@ -68,7 +69,7 @@ test_first_run (void)
   wait_for_state (window, "workspace");
   g_assert_nonnull (adiuva_window_get_store (window));
   g_assert_true (g_file_test (workspace, G_FILE_TEST_IS_DIR));
-  test_ui_screenshot (GTK_WIDGET (window), "today-page");
+  test_ui_screenshot (GTK_WIDGET (window), "today-empty");
 
   /* Ctrl+N: the Tasks page, with the keyboard in quick add. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-task", NULL));
@@ -173,6 +174,122 @@ test_narrow (void)
   test_ui_remove_dir (dir);
 }
 
+static void
+add_task (AdiuvaStore *store,
+          const char  *title,
+          int          days_from_now,
+          gboolean     done)
+{
+  g_autoptr (AdiuvaTask) task = adiuva_task_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) due = g_date_time_add_days (now, days_from_now);
+  g_autofree char *due_text = g_date_time_format (due, "%Y-%m-%d");
+  g_autoptr (GError) error = NULL;
+
+  adiuva_task_set_title (task, title);
+  adiuva_task_set_due (task, due_text);
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (task), &error));
+  g_assert_no_error (error);
+  if (done)
+    {
+      g_assert_true (adiuva_store_complete_task (store, task, now, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+add_checkpoint (AdiuvaStore *store,
+                const char  *project_name,
+                const char  *title,
+                int          days_from_now)
+{
+  g_autoptr (AdiuvaProject) project = adiuva_project_new ();
+  g_autoptr (AdiuvaCheckpoint) checkpoint = adiuva_checkpoint_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) date = g_date_time_add_days (now, days_from_now);
+  g_autofree char *date_text = g_date_time_format (date, "%Y-%m-%d");
+  g_autoptr (GError) error = NULL;
+
+  adiuva_project_set_name (project, project_name);
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+  adiuva_checkpoint_set_project_id (checkpoint, adiuva_record_get_id (ADIUVA_RECORD (project)));
+  adiuva_checkpoint_set_title (checkpoint, title);
+  adiuva_checkpoint_set_date (checkpoint, date_text);
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (checkpoint), &error));
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  GType       type;
+  const char *text;
+} Search;
+
+static gboolean
+shown (gpointer data)
+{
+  Search *search = data;
+
+  return test_ui_find_descendant (search->root, search->type, search->text) != NULL;
+}
+
+static void
+wait_until_shown (GtkWidget  *root,
+                  GType       type,
+                  const char *text)
+{
+  Search search = { root, type, text };
+
+  test_ui_wait_until (shown, &search);
+}
+
+/* Today: what is overdue, what is due today, the next checkpoints; nothing else. */
+static void
+test_today (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  g_autoptr (AdiuvaStore) store = test_ui_create_store (dir);
+  g_autoptr (GSettings) settings = g_settings_new ("org.adiuva.Adiuva");
+  AdiuvaWindow *window;
+  GtkWidget    *today;
+
+  add_task (store, "Chase the unpaid invoice", -2, FALSE);
+  add_task (store, "Already sent", -1, TRUE);
+  add_task (store, "Call the printer", 0, FALSE);
+  add_task (store, "Prepare the workshop", 1, FALSE);
+  add_checkpoint (store, "Website", "Design review", 3);
+  g_clear_object (&store);
+
+  g_settings_set_string (settings, "last-page", "today");
+  window = open_window (dir);
+  wait_for_state (window, "unlock");
+  g_signal_emit_by_name (_adiuva_window_get_state_child (window, "unlock"), "unlock",
+                         TEST_PASSPHRASE);
+  wait_for_state (window, "workspace");
+  today = _adiuva_window_get_page (window, "today");
+
+  wait_until_shown (today, ADIUVA_TYPE_TASK_ROW, "Chase the unpaid invoice");
+  wait_until_shown (today, ADIUVA_TYPE_TASK_ROW, "Call the printer");
+  wait_until_shown (today, GTK_TYPE_LABEL, "Design review");
+  g_assert_null (test_ui_find_descendant (today, ADIUVA_TYPE_TASK_ROW, "Already sent"));
+  g_assert_null (test_ui_find_descendant (today, ADIUVA_TYPE_TASK_ROW, "Prepare the workshop"));
+  g_assert_null (test_ui_find_descendant (today, GTK_TYPE_LABEL, "Suggested by the Assistant"));
+  test_ui_screenshot (GTK_WIDGET (window), "today-page");
+
+  /* Completing from Today takes the task off it. */
+  gtk_check_button_set_active (
+      _adiuva_task_row_get_check (ADIUVA_TASK_ROW (test_ui_find_descendant (
+          today, ADIUVA_TYPE_TASK_ROW, "Call the printer"))),
+      TRUE);
+  while (test_ui_find_descendant (today, ADIUVA_TYPE_TASK_ROW, "Call the printer") != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -183,6 +300,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/unlock", test_unlock);
   g_test_add_func ("/ui/window/corrupt-workspace", test_corrupt_workspace);
   g_test_add_func ("/ui/window/narrow", test_narrow);
+  g_test_add_func ("/ui/window/today", test_today);
 
   return g_test_run ();
 }
