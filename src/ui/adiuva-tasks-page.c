@@ -330,6 +330,7 @@ create_chip_cb (gpointer item,
   const char         *icon_name = adiuva_quick_add_chip_get_icon_name (chip);
 
   gtk_widget_add_css_class (box, "chip");
+  gtk_widget_set_halign (box, GTK_ALIGN_START);
   if (adiuva_quick_add_chip_get_problem (chip) != NULL)
     {
       gtk_widget_add_css_class (box, "problem");

@@ -117,7 +117,13 @@ test_add_and_complete (Fixture      *fixture,
   test_ui_wait_until (is_mapped, fixture->page);
   g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
 
-  type_and_enter (fixture, "Send invoice to ACME tomorrow 5pm p1 #Website @billing");
+  /* The chips say what was understood before Enter. */
+  gtk_editable_set_text (entry, "Send invoice to ACME tomorrow 5pm p1 #Website @billing");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (_adiuva_tasks_page_get_chips (
+                        fixture->page))),
+                    ==, 4);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "quick-add");
+  g_signal_emit_by_name (entry, "activate");
   g_assert_null (_adiuva_tasks_page_get_message (fixture->page));
   g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
   test_ui_wait_for_n_items (tasks, 1);

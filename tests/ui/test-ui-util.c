@@ -209,3 +209,26 @@ test_ui_destroy_window (GtkWindow *window)
   gtk_window_set_focus (window, NULL);
   gtk_window_destroy (window);
 }
+
+/* The same in the dark style, with style-dark.css over style.css as AdwApplication has it. */
+void
+test_ui_screenshot_dark (GtkWidget  *widget,
+                         const char *name)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  g_autoptr (GtkCssProvider) dark = NULL;
+
+  if (g_getenv ("ADIUVA_SCREENSHOT_DIR") == NULL)
+    return;
+
+  dark = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (dark, "/org/adiuva/Adiuva/style-dark.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (dark),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  test_ui_screenshot (widget, name);
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
+                                                 GTK_STYLE_PROVIDER (dark));
+}

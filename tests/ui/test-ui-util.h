@@ -27,4 +27,7 @@ void         test_ui_destroy_window (GtkWindow *window);
 void         test_ui_screenshot (GtkWidget  *widget,
                                  const char *name);
 
+void test_ui_screenshot_dark (GtkWidget  *widget,
+                              const char *name);
+
 G_END_DECLS

@@ -277,6 +277,7 @@ test_today (void)
   g_assert_null (test_ui_find_descendant (today, ADIUVA_TYPE_TASK_ROW, "Prepare the workshop"));
   g_assert_null (test_ui_find_descendant (today, GTK_TYPE_LABEL, "Suggested by the Assistant"));
   test_ui_screenshot (GTK_WIDGET (window), "today-page");
+  test_ui_screenshot_dark (GTK_WIDGET (window), "today-page-dark");
 
   /* Completing from Today takes the task off it. */
   gtk_check_button_set_active (
