@@ -132,7 +132,15 @@ adiuva_application_handle_local_options (GApplication *application,
   else if (env != NULL && *env != '\0')
     self->data_dir = g_canonicalize_filename (env, NULL);
   else
-    self->data_dir = adiuva_store_dup_default_dir ();
+    {
+      self->data_dir = adiuva_store_dup_default_dir ();
+      return -1;
+    }
+
+  /* A running Adiuva has its own workspace: one started for another folder must not hand its
+   * activation over to it, or the window would show the wrong workspace. */
+  g_application_set_flags (application,
+                           g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
 
   return -1;
 }

@@ -6,7 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "adiuva-welcome-page.h"
+#include "adiuva-welcome-page-private.h"
 
 /* The first run: a short welcome and the one choice there is to make, where the key of the
  * new workspace is kept. Emits ::create; the window does the work and reports back. */
@@ -174,4 +174,28 @@ adiuva_welcome_page_set_error (AdiuvaWelcomePage *self,
 
   gtk_label_set_label (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+void
+_adiuva_welcome_page_choose_passphrase (AdiuvaWelcomePage *self,
+                                        const char        *passphrase,
+                                        const char        *again)
+{
+  gtk_check_button_set_active (self->passphrase_check, TRUE);
+  gtk_editable_set_text (self->passphrase_row, passphrase);
+  gtk_editable_set_text (self->confirm_row, again);
+}
+
+void
+_adiuva_welcome_page_click_create (AdiuvaWelcomePage *self)
+{
+  g_signal_emit_by_name (self->create_button, "clicked");
+}
+
+const char *
+_adiuva_welcome_page_get_error (AdiuvaWelcomePage *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->error_label))
+             ? gtk_label_get_label (self->error_label)
+             : NULL;
 }

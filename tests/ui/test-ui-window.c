@@ -7,6 +7,7 @@
 
 #include "adiuva-task-row-private.h"
 #include "adiuva-unlock-page-private.h"
+#include "adiuva-welcome-page-private.h"
 #include "adiuva-window-private.h"
 #include "test-ui-util.h"
 
@@ -57,15 +58,27 @@ focus_in_entry (gpointer data)
 static void
 test_first_run (void)
 {
-  g_autofree char *dir = test_ui_make_dir ();
-  g_autofree char *workspace = g_build_filename (dir, "workspace", NULL);
-  AdiuvaWindow    *window = open_window (workspace);
+  g_autofree char   *dir = test_ui_make_dir ();
+  g_autofree char   *workspace = g_build_filename (dir, "workspace", NULL);
+  AdiuvaWindow      *window = open_window (workspace);
+  AdiuvaWelcomePage *welcome;
 
   wait_for_state (window, "welcome");
   test_ui_screenshot (GTK_WIDGET (window), "welcome");
 
-  g_signal_emit_by_name (_adiuva_window_get_state_child (window, "welcome"), "create",
-                         TEST_PASSPHRASE);
+  welcome = ADIUVA_WELCOME_PAGE (_adiuva_window_get_state_child (window, "welcome"));
+
+  /* A passphrase is typed twice; two different ones are refused before anything is made. */
+  _adiuva_welcome_page_choose_passphrase (welcome, TEST_PASSPHRASE, "correct horse");
+  _adiuva_welcome_page_click_create (welcome);
+  g_assert_nonnull (_adiuva_welcome_page_get_error (welcome));
+  g_assert_nonnull (strstr (_adiuva_welcome_page_get_error (welcome), "differ"));
+  g_assert_cmpstr (_adiuva_window_get_state (window), ==, "welcome");
+  g_assert_false (g_file_test (workspace, G_FILE_TEST_EXISTS));
+  test_ui_screenshot (GTK_WIDGET (window), "welcome-passphrases-differ");
+
+  _adiuva_welcome_page_choose_passphrase (welcome, TEST_PASSPHRASE, TEST_PASSPHRASE);
+  _adiuva_welcome_page_click_create (welcome);
   wait_for_state (window, "workspace");
   g_assert_nonnull (adiuva_window_get_store (window));
   g_assert_true (g_file_test (workspace, G_FILE_TEST_IS_DIR));
@@ -291,6 +304,25 @@ test_today (void)
   test_ui_remove_dir (dir);
 }
 
+/* The default: the key goes to the keyring (test-env's own), and the next start asks nothing. */
+static void
+test_first_run_keyring (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  AdiuvaWindow    *window = open_window (dir);
+
+  wait_for_state (window, "welcome");
+  _adiuva_welcome_page_click_create (
+      ADIUVA_WELCOME_PAGE (_adiuva_window_get_state_child (window, "welcome")));
+  wait_for_state (window, "workspace");
+  test_ui_destroy_window (GTK_WINDOW (window));
+
+  window = open_window (dir);
+  wait_for_state (window, "workspace");
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -298,6 +330,7 @@ main (int   argc,
   test_ui_init (&argc, &argv);
 
   g_test_add_func ("/ui/window/first-run", test_first_run);
+  g_test_add_func ("/ui/window/first-run-keyring", test_first_run_keyring);
   g_test_add_func ("/ui/window/unlock", test_unlock);
   g_test_add_func ("/ui/window/corrupt-workspace", test_corrupt_workspace);
   g_test_add_func ("/ui/window/narrow", test_narrow);
