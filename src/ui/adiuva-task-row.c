@@ -63,7 +63,8 @@ static void
 show_error (GtkWidget    *widget,
             const GError *error)
 {
-  AdwToast *toast = adw_toast_new (error->message);
+  g_autofree char *message = g_markup_escape_text (error->message, -1);
+  AdwToast        *toast = adw_toast_new (message);
 
   adw_toast_set_timeout (toast, 0);
   show_toast (widget, toast);
@@ -109,6 +110,7 @@ complete (AdiuvaTaskRow *self)
   AdiuvaTask      *next = NULL;
   Completion      *completion;
   AdwToast        *toast;
+  g_autofree char *escaped = NULL;
   g_autofree char *title = NULL;
 
   if (!adiuva_store_complete_task (self->store, self->task, now, &next, &error))
@@ -122,7 +124,9 @@ complete (AdiuvaTaskRow *self)
   completion->task = g_object_ref (self->task);
   completion->next = next;
 
-  title = g_strdup_printf (_ ("“%s” is done"), adiuva_task_get_title (self->task));
+  /* Toast titles are markup; a task title is not. */
+  escaped = g_markup_escape_text (adiuva_task_get_title (self->task), -1);
+  title = g_strdup_printf (_ ("“%s” is done"), escaped);
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _ ("_Undo"));
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), completion,

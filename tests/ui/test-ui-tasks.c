@@ -113,12 +113,13 @@ test_add_and_complete (Fixture      *fixture,
   g_autoptr (AdiuvaProject) project = add_project (fixture, "Website");
   g_autoptr (AdiuvaTask) task = NULL;
   AdiuvaTaskRow *row;
+  GtkWidget     *undo;
 
   test_ui_wait_until (is_mapped, fixture->page);
   g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
 
   /* The chips say what was understood before Enter. */
-  gtk_editable_set_text (entry, "Send invoice to ACME tomorrow 5pm p1 #Website @billing");
+  gtk_editable_set_text (entry, "Send invoice to ACME & Co tomorrow 5pm p1 #Website @billing");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (_adiuva_tasks_page_get_chips (
                         fixture->page))),
                     ==, 4);
@@ -129,18 +130,29 @@ test_add_and_complete (Fixture      *fixture,
   test_ui_wait_for_n_items (tasks, 1);
 
   task = g_list_model_get_item (tasks, 0);
-  g_assert_cmpstr (adiuva_task_get_title (task), ==, "Send invoice to ACME");
+  g_assert_cmpstr (adiuva_task_get_title (task), ==, "Send invoice to ACME & Co");
   g_assert_cmpint (adiuva_task_get_priority (task), ==, 1);
   g_assert_cmpint (adiuva_task_get_project_id (task), ==,
                    adiuva_record_get_id (ADIUVA_RECORD (project)));
   g_assert_cmpstr (adiuva_task_get_tags (task)[0], ==, "billing");
 
-  row = wait_for_row (fixture, "Send invoice to ACME");
+  row = wait_for_row (fixture, "Send invoice to ACME & Co");
   g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "Website"));
   g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "@billing"));
   test_ui_screenshot (GTK_WIDGET (fixture->window), "tasks-page");
 
   /* One click completes it, and the open list lets it go. */
+  gtk_check_button_set_active (_adiuva_task_row_get_check (row), TRUE);
+  test_ui_wait_for_n_items (tasks, 0);
+
+  /* The toast's Undo brings it back; complete it again for what follows. */
+  undo = test_ui_find_descendant (GTK_WIDGET (fixture->toasts), GTK_TYPE_BUTTON, "_Undo");
+  g_assert_nonnull (undo);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "task-done-toast");
+  g_signal_emit_by_name (undo, "clicked");
+  test_ui_wait_for_n_items (tasks, 1);
+  row = wait_for_row (fixture, "Send invoice to ACME & Co");
+  g_assert_false (gtk_check_button_get_active (_adiuva_task_row_get_check (row)));
   gtk_check_button_set_active (_adiuva_task_row_get_check (row), TRUE);
   test_ui_wait_for_n_items (tasks, 0);
 
@@ -152,7 +164,7 @@ test_add_and_complete (Fixture      *fixture,
   g_assert_cmpint (adiuva_task_get_status (task), ==, ADIUVA_TASK_STATUS_DONE);
 
   /* Unticking it in the done list opens it again. */
-  row = wait_for_row (fixture, "Send invoice to ACME");
+  row = wait_for_row (fixture, "Send invoice to ACME & Co");
   g_assert_true (gtk_check_button_get_active (_adiuva_task_row_get_check (row)));
   gtk_check_button_set_active (_adiuva_task_row_get_check (row), FALSE);
   test_ui_wait_for_n_items (tasks, 0);

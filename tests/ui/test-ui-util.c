@@ -124,14 +124,16 @@ widget_matches (GtkWidget  *widget,
     return TRUE;
   if (GTK_IS_LABEL (widget))
     return g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+  if (GTK_IS_BUTTON (widget))
+    return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), text) == 0;
   if (ADIUVA_IS_TASK_ROW (widget))
     return g_strcmp0 (_adiuva_task_row_get_title (ADIUVA_TASK_ROW (widget)), text) == 0;
 
   return FALSE;
 }
 
-/* The first mapped widget under @root of @type (and, for labels and task rows, showing
- * @text), depth first; %NULL when there is none. */
+/* The first mapped widget under @root of @type (and, for labels, buttons and task rows,
+ * showing @text), depth first; %NULL when there is none. */
 GtkWidget *
 test_ui_find_descendant (GtkWidget  *root,
                          GType       type,

@@ -323,6 +323,45 @@ test_first_run_keyring (void)
   test_ui_remove_dir (dir);
 }
 
+/* The shortcuts window (Ctrl+?) that GtkApplication loads from the resources. */
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr (GtkBuilder) builder =
+      gtk_builder_new_from_resource ("/org/adiuva/Adiuva/gtk/help-overlay.ui");
+  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+}
+
+/* The window's size is remembered when it closes. */
+static void
+test_size_remembered (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  g_autoptr (GSettings) settings = g_settings_new ("org.adiuva.Adiuva");
+  AdiuvaWindow *window;
+  int           width, height;
+
+  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-height", 600);
+  window = open_window (dir);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 600);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 700);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 500);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+  test_ui_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -335,6 +374,8 @@ main (int   argc,
   g_test_add_func ("/ui/window/corrupt-workspace", test_corrupt_workspace);
   g_test_add_func ("/ui/window/narrow", test_narrow);
   g_test_add_func ("/ui/window/today", test_today);
+  g_test_add_func ("/ui/window/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/ui/window/size-remembered", test_size_remembered);
 
   return g_test_run ();
 }
