@@ -165,7 +165,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/ui/quick-add/chips", test_chips_without_store);
   g_test_add_func ("/ui/quick-add/stable-while-typing", test_chips_stable_while_typing);
