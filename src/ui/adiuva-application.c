@@ -83,12 +83,14 @@ adiuva_application_startup (GApplication *application)
   AdiuvaApplication *self = ADIUVA_APPLICATION (application);
   g_autoptr (GAction) color_scheme = NULL;
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
 
   G_APPLICATION_CLASS (adiuva_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 
   self->settings = g_settings_new ("org.adiuva.Adiuva");
   color_scheme = g_settings_create_action (self->settings, "color-scheme");
