@@ -76,8 +76,8 @@ problem_hint (const GError *error)
     case ADIUVA_STORE_ERROR_WRONG_KEY:
       return _ ("If the workspace also has a passphrase, you can unlock it with that.");
     case ADIUVA_STORE_ERROR_CORRUPT:
-      return _ ("Nothing was changed. Restore the workspace folder from a backup, or move it "
-                "away to start a new workspace.");
+      return _ ("Nothing was changed. Without a backup, move the workspace folder away to "
+                "start a new workspace.");
     case ADIUVA_STORE_ERROR_TOO_NEW:
       return _ ("Update Adiuva to open it. Nothing was changed.");
     case ADIUVA_STORE_ERROR_BUSY:
