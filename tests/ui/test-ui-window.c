@@ -335,6 +335,38 @@ test_shortcuts_window (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 }
 
+/* F9 hides the sidebar of a wide window, and the choice is kept in GSettings. */
+static void
+test_sidebar_toggle (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  g_autoptr (GSettings) settings = g_settings_new ("org.adiuva.Adiuva");
+  AdiuvaWindow *window;
+  GtkWidget    *sidebar;
+
+  g_object_unref (test_ui_create_store (dir));
+  window = open_window (dir);
+  wait_for_state (window, "unlock");
+  g_signal_emit_by_name (_adiuva_window_get_state_child (window, "unlock"), "unlock",
+                         TEST_PASSPHRASE);
+  wait_for_state (window, "workspace");
+  sidebar = gtk_widget_get_ancestor (
+      test_ui_find_descendant (GTK_WIDGET (window), GTK_TYPE_LIST_BOX, NULL), GTK_TYPE_BOX);
+  g_assert_true (gtk_widget_get_visible (sidebar));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sidebar-visible", NULL));
+  g_assert_false (g_settings_get_boolean (settings, "sidebar-visible"));
+  g_assert_false (gtk_widget_get_visible (sidebar));
+  test_ui_screenshot (GTK_WIDGET (window), "sidebar-hidden");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sidebar-visible", NULL));
+  g_assert_true (g_settings_get_boolean (settings, "sidebar-visible"));
+  g_assert_true (gtk_widget_get_visible (sidebar));
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
 /* The window's size is remembered when it closes. */
 static void
 test_size_remembered (void)
@@ -376,6 +408,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/today", test_today);
   g_test_add_func ("/ui/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/ui/window/size-remembered", test_size_remembered);
+  g_test_add_func ("/ui/window/sidebar-toggle", test_sidebar_toggle);
 
   return g_test_run ();
 }
