@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "adiuva-pages.h"
+#include "adiuva-projects-page.h"
 #include "adiuva-tasks-page.h"
 #include "adiuva-today-page.h"
 
@@ -14,10 +15,7 @@
 static const AdiuvaPageInfo pages[] = {
   { "today", N_ ("Today"), "task-due-symbolic", adiuva_today_page_get_type, NULL },
   { "tasks", N_ ("Tasks"), "checkbox-checked-symbolic", adiuva_tasks_page_get_type, NULL },
-  { "projects", N_ ("Projects"), "folder-symbolic", NULL,
-    N_ ("Clients and their projects get their own page in a later version. Until then, "
-        "“adiuva-cli client” and “adiuva-cli project” manage them, and quick add files tasks "
-        "into projects with #name.") },
+  { "projects", N_ ("Projects"), "folder-symbolic", adiuva_projects_page_get_type, NULL },
   { "timeline", N_ ("Timeline"), "view-continuous-symbolic", NULL,
     N_ ("The checkpoints of all projects on a time axis are not built yet. Today lists the "
         "next ones.") },

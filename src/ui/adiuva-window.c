@@ -186,6 +186,7 @@ show_workspace (AdiuvaWindow *self,
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-task", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-project", TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "workspace");
 }
 
@@ -403,6 +404,19 @@ show_page_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   adiuva_window_show_page (ADIUVA_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* The Tasks page, showing one project's tasks. */
+static void
+show_project_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (widget);
+
+  if (adiuva_window_show_page (self, "tasks"))
+    g_object_set (gtk_stack_get_child_by_name (self->page_stack, "tasks"), "project",
+                  g_variant_get_string (parameter, NULL), NULL);
 }
 
 static void
@@ -623,6 +637,7 @@ adiuva_window_class_init (AdiuvaWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.new-task", NULL, new_task_action);
+  gtk_widget_class_install_action (widget_class, "win.show-project", "s", show_project_action);
   gtk_widget_class_install_action (widget_class, "win.close-panel", NULL, close_panel_action);
   gtk_widget_class_install_action (widget_class, "win.open-workspace", NULL,
                                    open_workspace_action);
@@ -651,6 +666,7 @@ adiuva_window_init (AdiuvaWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-task", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-project", FALSE);
 
 #ifdef DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "adiuva-projects-page-private.h"
 #include "adiuva-task-row-private.h"
 #include "adiuva-unlock-page-private.h"
 #include "adiuva-welcome-page-private.h"
@@ -323,6 +324,57 @@ test_first_run_keyring (void)
   test_ui_remove_dir (dir);
 }
 
+/* Clients and projects made on the Projects page, grouped, counted, and a way to their tasks. */
+static void
+test_projects (void)
+{
+  g_autofree char    *dir = test_ui_make_dir ();
+  AdiuvaWindow       *window;
+  AdiuvaProjectsPage *projects;
+  g_autoptr (AdiuvaProject) website = NULL;
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *website_id = NULL;
+  g_autofree char *shown = NULL;
+
+  g_object_unref (test_ui_create_store (dir));
+  window = open_window (dir);
+  wait_for_state (window, "unlock");
+  g_signal_emit_by_name (_adiuva_window_get_state_child (window, "unlock"), "unlock",
+                         TEST_PASSPHRASE);
+  wait_for_state (window, "workspace");
+  g_assert_true (adiuva_window_show_page (window, "projects"));
+  projects = ADIUVA_PROJECTS_PAGE (_adiuva_window_get_page (window, "projects"));
+
+  _adiuva_projects_page_add_client (projects, "ACME");
+  g_assert_null (_adiuva_projects_page_get_message (projects));
+  /* The client list is rebuilt once the change is in: 0 is "No client", 1 is ACME. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  _adiuva_projects_page_add_project (projects, "Website", 1);
+  _adiuva_projects_page_add_project (projects, "Errands", 0);
+  wait_until_shown (GTK_WIDGET (projects), GTK_TYPE_LABEL, "ACME");
+  wait_until_shown (GTK_WIDGET (projects), GTK_TYPE_LABEL, "Without a Client");
+
+  website = adiuva_store_find_project (adiuva_window_get_store (window), "Website", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_project_get_client_id (website), >, 0);
+  task = adiuva_store_quick_add_task (adiuva_window_get_store (window), "Launch it #Website",
+                                      NULL, &error);
+  g_assert_no_error (error);
+  wait_until_shown (GTK_WIDGET (projects), GTK_TYPE_LABEL, "1 open task");
+  test_ui_screenshot (GTK_WIDGET (window), "projects-page");
+
+  website_id = g_strdup_printf ("%" G_GINT64_FORMAT, adiuva_record_get_id (ADIUVA_RECORD (website)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-project", "s",
+                                             website_id));
+  g_object_get (_adiuva_window_get_page (window, "tasks"), "project", &shown, NULL);
+  g_assert_cmpstr (shown, ==, website_id);
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
 /* The shortcuts window (Ctrl+?) that GtkApplication loads from the resources. */
 static void
 test_shortcuts_window (void)
@@ -409,6 +461,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/ui/window/size-remembered", test_size_remembered);
   g_test_add_func ("/ui/window/sidebar-toggle", test_sidebar_toggle);
+  g_test_add_func ("/ui/window/projects", test_projects);
 
   return g_test_run ();
 }
