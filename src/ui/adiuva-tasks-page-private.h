@@ -2,6 +2,7 @@
 #pragma once
 
 #include "adiuva-quick-add-model.h"
+#include "adiuva-task-details.h"
 #include "adiuva-tasks-page.h"
 
 G_BEGIN_DECLS
@@ -10,6 +11,7 @@ GtkEditable         *_adiuva_tasks_page_get_entry (AdiuvaTasksPage *self);
 GtkListView         *_adiuva_tasks_page_get_list_view (AdiuvaTasksPage *self);
 GListModel          *_adiuva_tasks_page_get_tasks (AdiuvaTasksPage *self);
 AdiuvaQuickAddModel *_adiuva_tasks_page_get_chips (AdiuvaTasksPage *self);
+AdiuvaTaskDetails   *_adiuva_tasks_page_get_details (AdiuvaTasksPage *self);
 const char          *_adiuva_tasks_page_get_message (AdiuvaTasksPage *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-task-details.h"
 #include "adiuva-task-row.h"
 #include "adiuva-tasks-page-private.h"
 
@@ -25,16 +26,18 @@ struct _AdiuvaTasksPage
   char *project;
   char *order;
 
-  GtkWidget     *quick_add_clamp;
-  GtkEntry      *entry;
-  GtkFlowBox    *chips_box;
-  GtkLabel      *message_label;
-  GtkMenuButton *status_button;
-  GtkMenuButton *project_button;
-  GtkMenuButton *order_button;
-  GtkStack      *list_stack;
-  GtkListView   *list_view;
-  AdwStatusPage *empty_page;
+  AdwFlap           *flap;
+  AdiuvaTaskDetails *details;
+  GtkWidget         *quick_add_clamp;
+  GtkEntry          *entry;
+  GtkFlowBox        *chips_box;
+  GtkLabel          *message_label;
+  GtkMenuButton     *status_button;
+  GtkMenuButton     *project_button;
+  GtkMenuButton     *order_button;
+  GtkStack          *list_stack;
+  GtkListView       *list_view;
+  AdwStatusPage     *empty_page;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaTasksPage, adiuva_tasks_page, GTK_TYPE_WIDGET)
@@ -472,6 +475,148 @@ adiuva_tasks_page_set_property (GObject      *object,
     }
 }
 
+/* Details */
+
+static void
+row_activated_cb (AdiuvaTasksPage *self,
+                  guint            position,
+                  GtkListView     *list_view)
+{
+  g_autoptr (AdiuvaTask) item = g_list_model_get_item (G_LIST_MODEL (self->tasks), position);
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (item == NULL)
+    return;
+
+  /* The list's copy may be a page behind the last change; the pane edits the saved one. */
+  task = adiuva_store_get (self->store, ADIUVA_TYPE_TASK,
+                           adiuva_record_get_id (ADIUVA_RECORD (item)), &error);
+  if (task == NULL)
+    {
+      set_message (self, error->message);
+      return;
+    }
+
+  adiuva_task_details_set_task (self->details, self->store, task);
+  adw_flap_set_reveal_flap (self->flap, TRUE);
+}
+
+/* Escape and the close button only mean something while the pane is open; otherwise Escape
+ * goes on to the window. */
+static void
+reveal_changed_cb (AdiuvaTasksPage *self)
+{
+  gboolean revealed = adw_flap_get_reveal_flap (self->flap);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.close-details", revealed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.delete-task", revealed);
+  if (!revealed)
+    adiuva_task_details_save_notes (self->details);
+}
+
+static void
+close_details_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AdiuvaTasksPage *self = ADIUVA_TASKS_PAGE (widget);
+
+  adw_flap_set_reveal_flap (self->flap, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+/* A deleted task comes back as a new record with the same fields. */
+static AdiuvaTask *
+copy_task (AdiuvaTask *task)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  AdiuvaTask             *copy = adiuva_task_new ();
+  guint                   n_pspecs;
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (task), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      g_auto (GValue) value = G_VALUE_INIT;
+
+      if (pspecs[i]->owner_type != ADIUVA_TYPE_TASK || !(pspecs[i]->flags & G_PARAM_WRITABLE))
+        continue;
+
+      g_value_init (&value, pspecs[i]->value_type);
+      g_object_get_property (G_OBJECT (task), pspecs[i]->name, &value);
+      g_object_set_property (G_OBJECT (copy), pspecs[i]->name, &value);
+    }
+
+  return copy;
+}
+
+typedef struct
+{
+  AdiuvaStore *store;
+  AdiuvaTask  *copy;
+} Deletion;
+
+static void
+deletion_free (Deletion *deletion)
+{
+  g_clear_object (&deletion->store);
+  g_clear_object (&deletion->copy);
+  g_free (deletion);
+}
+
+static void
+undo_delete_cb (AdwToast *toast,
+                Deletion *deletion)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!adiuva_store_add (deletion->store, ADIUVA_RECORD (deletion->copy), &error))
+    g_warning ("Could not bring the task back: %s", error->message);
+}
+
+static void
+delete_task_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AdiuvaTasksPage *self = ADIUVA_TASKS_PAGE (widget);
+  AdiuvaTask      *task = adiuva_task_details_get_task (self->details);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget       *overlay;
+  Deletion        *deletion;
+  AdwToast        *toast;
+
+  if (task == NULL)
+    return;
+
+  deletion = g_new0 (Deletion, 1);
+  deletion->store = g_object_ref (self->store);
+  deletion->copy = copy_task (task);
+  if (!adiuva_store_delete (self->store, ADIUVA_RECORD (task), &error))
+    {
+      deletion_free (deletion);
+      set_message (self, error->message);
+      return;
+    }
+
+  adiuva_task_details_set_task (self->details, self->store, NULL);
+  adw_flap_set_reveal_flap (self->flap, FALSE);
+
+  escaped = g_markup_escape_text (adiuva_task_get_title (deletion->copy), -1);
+  title = g_strdup_printf (_ ("“%s” was deleted"), escaped);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete_cb), deletion,
+                         (GClosureNotify) (void (*) (void)) deletion_free, 0);
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
 static void
 focus_quick_add_action (GtkWidget  *widget,
                         const char *action_name,
@@ -522,6 +667,8 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-tasks-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, flap);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, details);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, quick_add_clamp);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, entry);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, chips_box);
@@ -534,12 +681,19 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reveal_changed_cb);
 
   gtk_widget_class_install_property_action (widget_class, "tasks.status", "status");
   gtk_widget_class_install_property_action (widget_class, "tasks.project", "project");
   gtk_widget_class_install_property_action (widget_class, "tasks.order", "order");
   gtk_widget_class_install_action (widget_class, "tasks.focus-quick-add", NULL,
                                    focus_quick_add_action);
+  gtk_widget_class_install_action (widget_class, "tasks.close-details", NULL,
+                                   close_details_action);
+  gtk_widget_class_install_action (widget_class, "tasks.delete-task", NULL, delete_task_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "tasks.close-details",
+                                       NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
                                        "tasks.focus-quick-add", NULL);
@@ -550,7 +704,8 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK | GDK_ALT_MASK,
                                        "tasks.status", "s", "all");
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  g_type_ensure (ADIUVA_TYPE_TASK_DETAILS);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
@@ -562,10 +717,9 @@ adiuva_tasks_page_init (AdiuvaTasksPage *self)
   self->project_menu = g_menu_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (
-                                      GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
   gtk_menu_button_set_menu_model (self->project_button, G_MENU_MODEL (self->project_menu));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.close-details", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.delete-task", FALSE);
 }
 
 /* Ctrl+N lands here: the entry takes the keyboard, ready for a new task. */
@@ -593,6 +747,12 @@ GListModel *
 _adiuva_tasks_page_get_tasks (AdiuvaTasksPage *self)
 {
   return G_LIST_MODEL (self->tasks);
+}
+
+AdiuvaTaskDetails *
+_adiuva_tasks_page_get_details (AdiuvaTasksPage *self)
+{
+  return adw_flap_get_reveal_flap (self->flap) ? self->details : NULL;
 }
 
 AdiuvaQuickAddModel *

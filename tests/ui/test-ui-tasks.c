@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "adiuva-task-details-private.h"
 #include "adiuva-task-row-private.h"
 #include "adiuva-tasks-page-private.h"
 #include "test-ui-util.h"
@@ -232,6 +233,80 @@ test_project_filter_and_order (Fixture      *fixture,
   g_assert_cmpstr (adiuva_task_get_title (first), ==, "Another website task");
 }
 
+static AdiuvaTask *
+reload (Fixture    *fixture,
+        AdiuvaTask *task)
+{
+  g_autoptr (GError) error = NULL;
+  AdiuvaTask *saved = adiuva_store_get (fixture->store, ADIUVA_TYPE_TASK,
+                                        adiuva_record_get_id (ADIUVA_RECORD (task)), &error);
+
+  g_assert_no_error (error);
+
+  return saved;
+}
+
+/* Clicking a task opens its details beside the list; changes are saved, Escape closes. */
+static void
+test_details (Fixture      *fixture,
+              gconstpointer data)
+{
+  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (AdiuvaTask) saved = NULL;
+  AdiuvaTaskDetails *details;
+  GtkWidget         *undo;
+
+  type_and_enter (fixture, "Write the proposal p2");
+  test_ui_wait_for_n_items (tasks, 1);
+  task = g_list_model_get_item (tasks, 0);
+  wait_for_row (fixture, "Write the proposal");
+  g_assert_null (_adiuva_tasks_page_get_details (fixture->page));
+
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  details = _adiuva_tasks_page_get_details (fixture->page);
+  g_assert_nonnull (details);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (adiuva_task_details_get_task (details))),
+                   ==, adiuva_record_get_id (ADIUVA_RECORD (task)));
+
+  _adiuva_task_details_apply_due (details, "someday maybe");
+  g_assert_nonnull (_adiuva_task_details_get_message (details));
+  _adiuva_task_details_apply_due (details, "2026-12-01 5pm");
+  g_assert_null (_adiuva_task_details_get_message (details));
+  _adiuva_task_details_set_notes (details, "Two pages, with the budget.");
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "task-details");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.close-details",
+                                             NULL));
+  g_assert_null (_adiuva_tasks_page_get_details (fixture->page));
+  saved = reload (fixture, task);
+  g_assert_cmpstr (adiuva_task_get_due (saved), ==, "2026-12-01T17:00:00");
+  g_assert_cmpstr (adiuva_task_get_notes (saved), ==, "Two pages, with the budget.");
+  g_assert_cmpint (adiuva_task_get_priority (saved), ==, 2);
+
+  /* An empty due date takes it away. */
+  _adiuva_task_details_apply_due (details, "");
+  g_clear_object (&saved);
+  saved = reload (fixture, task);
+  g_assert_null (adiuva_task_get_due (saved));
+  _adiuva_task_details_apply_due (details, "2026-12-01 5pm");
+
+  /* Deleting asks nothing and can be undone from the toast. */
+  test_ui_wait_for_n_items (tasks, 1);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.delete-task",
+                                             NULL));
+  test_ui_wait_for_n_items (tasks, 0);
+  undo = test_ui_find_descendant (GTK_WIDGET (fixture->toasts), GTK_TYPE_BUTTON, "_Undo");
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+  test_ui_wait_for_n_items (tasks, 1);
+  g_clear_object (&saved);
+  saved = g_list_model_get_item (tasks, 0);
+  g_assert_cmpstr (adiuva_task_get_title (saved), ==, "Write the proposal");
+  g_assert_cmpstr (adiuva_task_get_notes (saved), ==, "Two pages, with the budget.");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -244,6 +319,9 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/tasks/project-filter-and-order", Fixture, NULL, fixture_set_up,
               test_project_filter_and_order, fixture_tear_down);
+
+  g_test_add ("/ui/tasks/details", Fixture, NULL, fixture_set_up, test_details,
+              fixture_tear_down);
 
   return g_test_run ();
 }
