@@ -483,23 +483,9 @@ row_activated_cb (AdiuvaTasksPage *self,
                   GtkListView     *list_view)
 {
   g_autoptr (AdiuvaTask) item = g_list_model_get_item (G_LIST_MODEL (self->tasks), position);
-  g_autoptr (AdiuvaTask) task = NULL;
-  g_autoptr (GError) error = NULL;
 
-  if (item == NULL)
-    return;
-
-  /* The list's copy may be a page behind the last change; the pane edits the saved one. */
-  task = adiuva_store_get (self->store, ADIUVA_TYPE_TASK,
-                           adiuva_record_get_id (ADIUVA_RECORD (item)), &error);
-  if (task == NULL)
-    {
-      set_message (self, error->message);
-      return;
-    }
-
-  adiuva_task_details_set_task (self->details, self->store, task);
-  adw_flap_set_reveal_flap (self->flap, TRUE);
+  if (item != NULL)
+    adiuva_tasks_page_show_task (self, adiuva_record_get_id (ADIUVA_RECORD (item)));
 }
 
 /* Escape and the close button only mean something while the pane is open; otherwise Escape
@@ -720,6 +706,33 @@ adiuva_tasks_page_init (AdiuvaTasksPage *self)
   gtk_menu_button_set_menu_model (self->project_button, G_MENU_MODEL (self->project_menu));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.close-details", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.delete-task", FALSE);
+}
+
+/**
+ * adiuva_tasks_page_show_task:
+ * @task_id: a task
+ *
+ * Opens the task's details beside the list. The pane edits the saved task, not the list's
+ * copy, which may be a page behind the last change.
+ */
+void
+adiuva_tasks_page_show_task (AdiuvaTasksPage *self,
+                             gint64           task_id)
+{
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (ADIUVA_IS_TASKS_PAGE (self));
+
+  task = adiuva_store_get (self->store, ADIUVA_TYPE_TASK, task_id, &error);
+  if (task == NULL)
+    {
+      set_message (self, error->message);
+      return;
+    }
+
+  adiuva_task_details_set_task (self->details, self->store, task);
+  adw_flap_set_reveal_flap (self->flap, TRUE);
 }
 
 /* Ctrl+N lands here: the entry takes the keyboard, ready for a new task. */

@@ -12,5 +12,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (AdiuvaTasksPage, adiuva_tasks_page, ADIUVA, TASKS_PAGE, GtkWidget)
 
 void adiuva_tasks_page_focus_quick_add (AdiuvaTasksPage *self);
+void adiuva_tasks_page_show_task (AdiuvaTasksPage *self,
+                                  gint64           task_id);
 
 G_END_DECLS

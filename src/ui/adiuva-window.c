@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "adiuva-pages.h"
+#include "adiuva-quick-find.h"
 #include "adiuva-tasks-page.h"
 #include "adiuva-unlock-page.h"
 #include "adiuva-welcome-page.h"
@@ -187,6 +188,7 @@ show_workspace (AdiuvaWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-task", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-project", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quick-find", TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "workspace");
 }
 
@@ -435,6 +437,52 @@ new_task_action (GtkWidget  *widget,
     adiuva_tasks_page_focus_quick_add (ADIUVA_TASKS_PAGE (page));
 }
 
+static void
+quick_find_result_cb (AdiuvaWindow    *self,
+                      AdiuvaEntity     entity,
+                      gint64           id,
+                      AdiuvaQuickFind *quick_find)
+{
+  g_autofree char *target = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  switch (entity)
+    {
+    case ADIUVA_ENTITY_TASK:
+      if (adiuva_window_show_page (self, "tasks"))
+        adiuva_tasks_page_show_task (
+            ADIUVA_TASKS_PAGE (gtk_stack_get_child_by_name (self->page_stack, "tasks")), id);
+      break;
+    case ADIUVA_ENTITY_PROJECT:
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-project", "s", target);
+      break;
+    /* Their pages are not built yet; they say so. */
+    case ADIUVA_ENTITY_CHECKPOINT:
+      adiuva_window_show_page (self, "timeline");
+      break;
+    case ADIUVA_ENTITY_NOTE:
+      adiuva_window_show_page (self, "notes");
+      break;
+    case ADIUVA_ENTITY_CLIENT:
+    case ADIUVA_ENTITY_TASK_COMMENT:
+    default:
+      adiuva_window_show_page (self, "projects");
+      break;
+    }
+}
+
+static void
+quick_find_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AdiuvaWindow    *self = ADIUVA_WINDOW (widget);
+  AdiuvaQuickFind *quick_find = adiuva_quick_find_new (GTK_WINDOW (self), self->store);
+
+  g_signal_connect_object (quick_find, "result-activated", G_CALLBACK (quick_find_result_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (quick_find));
+}
+
 /* Escape: on a narrow window the page is a panel over the sidebar; Escape goes back to it. */
 static void
 close_panel_action (GtkWidget  *widget,
@@ -638,6 +686,7 @@ adiuva_window_class_init (AdiuvaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.new-task", NULL, new_task_action);
   gtk_widget_class_install_action (widget_class, "win.show-project", "s", show_project_action);
+  gtk_widget_class_install_action (widget_class, "win.quick-find", NULL, quick_find_action);
   gtk_widget_class_install_action (widget_class, "win.close-panel", NULL, close_panel_action);
   gtk_widget_class_install_action (widget_class, "win.open-workspace", NULL,
                                    open_workspace_action);
@@ -649,6 +698,8 @@ adiuva_window_class_init (AdiuvaWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-task",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.close-panel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK,
+                                       "win.quick-find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.sidebar-visible", NULL);
   pages = adiuva_pages_get_all (&n_pages);
   for (guint i = 0; i < n_pages && i < 9; i++)
@@ -667,6 +718,7 @@ adiuva_window_init (AdiuvaWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-task", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-project", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quick-find", FALSE);
 
 #ifdef DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -162,6 +162,27 @@ is_drawable (gpointer data)
   return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
 }
 
+static void
+painted_cb (GdkFrameClock *clock,
+            gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean       painted = FALSE;
+  gulong         handler;
+
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+}
+
 /* With ADIUVA_SCREENSHOT_DIR set, saves what @widget shows as NAME.png there (for the
  * metainfo and for reviewing a change); otherwise does nothing. GTK draws it itself, so no
  * screen grabber is needed. */
@@ -182,9 +203,11 @@ test_ui_screenshot (GtkWidget  *widget,
     return;
 
   test_ui_wait_until (is_drawable, widget);
-  /* Let pending layout and list reloads reach the screen first. */
+  /* Let pending layout and list reloads reach the screen, then wait for a frame drawn after
+   * them. */
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
+  wait_for_frame (widget);
 
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);

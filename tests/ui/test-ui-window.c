@@ -6,6 +6,8 @@
 #include <glib/gstdio.h>
 
 #include "adiuva-projects-page-private.h"
+#include "adiuva-quick-find-private.h"
+#include "adiuva-tasks-page-private.h"
 #include "adiuva-task-row-private.h"
 #include "adiuva-unlock-page-private.h"
 #include "adiuva-welcome-page-private.h"
@@ -375,6 +377,69 @@ test_projects (void)
   test_ui_remove_dir (dir);
 }
 
+static AdiuvaQuickFind *
+find_quick_find (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADIUVA_IS_QUICK_FIND (toplevel))
+        return ADIUVA_QUICK_FIND (toplevel);
+    }
+
+  return NULL;
+}
+
+/* Ctrl+K finds a task by a word of its notes and opens it. */
+static void
+test_quick_find (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  g_autoptr (AdiuvaStore) store = test_ui_create_store (dir);
+  g_autoptr (AdiuvaTask) task = adiuva_task_new ();
+  g_autoptr (GError) error = NULL;
+  AdiuvaWindow      *window;
+  AdiuvaQuickFind   *quick_find;
+  AdiuvaTaskDetails *details;
+
+  adiuva_task_set_title (task, "Renew the domain");
+  adiuva_task_set_notes (task, "The registrar sends the invoice in December.");
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (task), &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  window = open_window (dir);
+  wait_for_state (window, "unlock");
+  g_signal_emit_by_name (_adiuva_window_get_state_child (window, "unlock"), "unlock",
+                         TEST_PASSPHRASE);
+  wait_for_state (window, "workspace");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.quick-find", NULL));
+  quick_find = find_quick_find ();
+  g_assert_nonnull (quick_find);
+
+  _adiuva_quick_find_search (quick_find, "nothing like this");
+  g_assert_cmpuint (_adiuva_quick_find_get_n_results (quick_find), ==, 0);
+  _adiuva_quick_find_search (quick_find, "registr");
+  g_assert_cmpuint (_adiuva_quick_find_get_n_results (quick_find), ==, 1);
+  test_ui_screenshot (GTK_WIDGET (quick_find), "quick-find");
+
+  _adiuva_quick_find_activate_first (quick_find);
+  details = _adiuva_tasks_page_get_details (
+      ADIUVA_TASKS_PAGE (_adiuva_window_get_page (window, "tasks")));
+  g_assert_nonnull (details);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (adiuva_task_details_get_task (details))),
+                   ==, adiuva_record_get_id (ADIUVA_RECORD (task)));
+  while (find_quick_find () != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
 /* The shortcuts window (Ctrl+?) that GtkApplication loads from the resources. */
 static void
 test_shortcuts_window (void)
@@ -462,6 +527,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/size-remembered", test_size_remembered);
   g_test_add_func ("/ui/window/sidebar-toggle", test_sidebar_toggle);
   g_test_add_func ("/ui/window/projects", test_projects);
+  g_test_add_func ("/ui/window/quick-find", test_quick_find);
 
   return g_test_run ();
 }
