@@ -72,7 +72,23 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* From a reminder: the task, in the window (opened if there is none yet). */
+static void
+show_task_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  AdiuvaApplication *self = user_data;
+  GtkWindow         *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (adiuva_window_new (GTK_APPLICATION (self), self->data_dir));
+  gtk_window_present (window);
+  adiuva_window_show_task (ADIUVA_WINDOW (window), g_variant_get_int64 (parameter));
+}
+
 static const GActionEntry app_actions[] = {
+  { .name = "show-task", .activate = show_task_action, .parameter_type = "x" },
   { .name = "quit", .activate = quit_action },
   { .name = "about", .activate = about_action },
 };

@@ -8,6 +8,7 @@
 
 #include "adiuva-pages.h"
 #include "adiuva-quick-find.h"
+#include "adiuva-reminders.h"
 #include "adiuva-tasks-page.h"
 #include "adiuva-unlock-page.h"
 #include "adiuva-welcome-page.h"
@@ -20,11 +21,12 @@ struct _AdiuvaWindow
 {
   AdwApplicationWindow parent_instance;
 
-  GSettings    *settings;
-  GCancellable *cancellable;
-  char         *data_dir;
-  AdiuvaStore  *store;
-  gboolean      sidebar_visible;
+  GSettings       *settings;
+  GCancellable    *cancellable;
+  char            *data_dir;
+  AdiuvaStore     *store;
+  AdiuvaReminders *reminders;
+  gboolean         sidebar_visible;
 
   AdwToastOverlay   *toast_overlay;
   GtkStack          *main_stack;
@@ -157,6 +159,27 @@ create_sidebar_row (const AdiuvaPageInfo *info)
   return row;
 }
 
+/* A task's time has come: a notification, which opens the task when clicked. */
+static void
+reminder_due_cb (AdiuvaWindow    *self,
+                 AdiuvaTask      *task,
+                 AdiuvaReminders *reminders)
+{
+  GApplication *app = g_application_get_default ();
+  gint64        id = adiuva_record_get_id (ADIUVA_RECORD (task));
+  g_autoptr (GNotification) notification = NULL;
+  g_autofree char *notification_id = NULL;
+
+  if (app == NULL)
+    return;
+
+  notification = g_notification_new (adiuva_task_get_title (task));
+  g_notification_set_body (notification, _ ("Due now"));
+  g_notification_set_default_action_and_target (notification, "app.show-task", "x", id);
+  notification_id = g_strdup_printf ("task-%" G_GINT64_FORMAT, id);
+  g_application_send_notification (app, notification_id, notification);
+}
+
 static void
 show_workspace (AdiuvaWindow *self,
                 AdiuvaStore  *store)
@@ -169,6 +192,9 @@ show_workspace (AdiuvaWindow *self,
   self->store = g_object_ref (store);
   /* Read before the pages are added: adding the first one shows it, which saves it. */
   last_page = g_settings_get_string (self->settings, "last-page");
+  self->reminders = adiuva_reminders_new (store);
+  g_signal_connect_object (self->reminders, "due", G_CALLBACK (reminder_due_cb), self,
+                           G_CONNECT_SWAPPED);
 
   pages = adiuva_pages_get_all (&n_pages);
   for (guint i = 0; i < n_pages; i++)
@@ -448,9 +474,7 @@ quick_find_result_cb (AdiuvaWindow    *self,
   switch (entity)
     {
     case ADIUVA_ENTITY_TASK:
-      if (adiuva_window_show_page (self, "tasks"))
-        adiuva_tasks_page_show_task (
-            ADIUVA_TASKS_PAGE (gtk_stack_get_child_by_name (self->page_stack, "tasks")), id);
+      adiuva_window_show_task (self, id);
       break;
     case ADIUVA_ENTITY_PROJECT:
       gtk_widget_activate_action (GTK_WIDGET (self), "win.show-project", "s", target);
@@ -567,6 +591,7 @@ adiuva_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_WINDOW);
+  g_clear_object (&self->reminders);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -773,6 +798,18 @@ adiuva_window_show_page (AdiuvaWindow *self,
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 
   return TRUE;
+}
+
+/* The Tasks page with one task's details open. */
+void
+adiuva_window_show_task (AdiuvaWindow *self,
+                         gint64        task_id)
+{
+  g_return_if_fail (ADIUVA_IS_WINDOW (self));
+
+  if (adiuva_window_show_page (self, "tasks"))
+    adiuva_tasks_page_show_task (
+        ADIUVA_TASKS_PAGE (gtk_stack_get_child_by_name (self->page_stack, "tasks")), task_id);
 }
 
 /* Which page of the main stack shows: loading, welcome, unlock, problem or workspace. */

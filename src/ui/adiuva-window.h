@@ -16,5 +16,7 @@ AdiuvaWindow *adiuva_window_new (GtkApplication *application,
 AdiuvaStore  *adiuva_window_get_store (AdiuvaWindow *self);
 gboolean      adiuva_window_show_page (AdiuvaWindow *self,
                                        const char   *page_id);
+void          adiuva_window_show_task (AdiuvaWindow *self,
+                                       gint64        task_id);
 
 G_END_DECLS
