@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "adiuva-format.h"
+#include "adiuva-record-actions.h"
 #include "adiuva-task-row-private.h"
 
 /* One task in a list: a check button that completes it in one click, its title, and a quiet
@@ -20,6 +21,7 @@ struct _AdiuvaTaskRow
 
   GtkCheckButton *check;
   GtkWidget      *text_box;
+  GtkWidget      *suggestion_box;
   GtkLabel       *title_label;
   GtkImage       *suggested_image;
   GtkLabel       *due_label;
@@ -45,29 +47,6 @@ completion_free (Completion *completion)
   g_clear_object (&completion->task);
   g_clear_object (&completion->next);
   g_free (completion);
-}
-
-static void
-show_toast (GtkWidget *widget,
-            AdwToast  *toast)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
-}
-
-static void
-show_error (GtkWidget    *widget,
-            const GError *error)
-{
-  g_autofree char *message = g_markup_escape_text (error->message, -1);
-  AdwToast        *toast = adw_toast_new (message);
-
-  adw_toast_set_timeout (toast, 0);
-  show_toast (widget, toast);
 }
 
 static gboolean
@@ -115,7 +94,7 @@ complete (AdiuvaTaskRow *self)
 
   if (!adiuva_store_complete_task (self->store, self->task, now, &next, &error))
     {
-      show_error (GTK_WIDGET (self), error);
+      adiuva_toast_show_error (GTK_WIDGET (self), error);
       return;
     }
 
@@ -131,7 +110,7 @@ complete (AdiuvaTaskRow *self)
   adw_toast_set_button_label (toast, _ ("_Undo"));
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), completion,
                          (GClosureNotify) (void (*) (void)) completion_free, 0);
-  show_toast (GTK_WIDGET (self), toast);
+  adiuva_toast_show (GTK_WIDGET (self), toast);
 }
 
 static void
@@ -148,7 +127,7 @@ check_toggled_cb (AdiuvaTaskRow  *self,
   if (active)
     complete (self);
   else if (!reopen (self->store, self->task, NULL, &error))
-    show_error (GTK_WIDGET (self), error);
+    adiuva_toast_show_error (GTK_WIDGET (self), error);
 }
 
 static void
@@ -218,6 +197,7 @@ update (AdiuvaTaskRow *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "suggested");
   gtk_widget_set_visible (GTK_WIDGET (self->suggested_image), suggested);
+  gtk_widget_set_visible (self->suggestion_box, suggested);
 
   due = adiuva_format_floating_due (adiuva_task_get_due (self->task), now);
   set_meta (self->due_label, due);
@@ -254,6 +234,38 @@ update (AdiuvaTaskRow *self)
 }
 
 static void
+approve_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AdiuvaTaskRow *self = ADIUVA_TASK_ROW (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (self->task != NULL &&
+      !adiuva_record_approve (self->store, ADIUVA_RECORD (self->task), &error))
+    adiuva_toast_show_error (widget, error);
+}
+
+static void
+dismiss_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AdiuvaTaskRow *self = ADIUVA_TASK_ROW (widget);
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->task == NULL)
+    return;
+
+  /* The row may be unbound as the list reloads; keep the task for the toast. */
+  task = g_object_ref (self->task);
+  if (!adiuva_record_delete_with_undo (widget, self->store, ADIUVA_RECORD (task),
+                                       adiuva_task_get_title (task), &error))
+    adiuva_toast_show_error (widget, error);
+}
+
+static void
 adiuva_task_row_dispose (GObject *object)
 {
   AdiuvaTaskRow *self = ADIUVA_TASK_ROW (object);
@@ -277,6 +289,7 @@ adiuva_task_row_class_init (AdiuvaTaskRowClass *klass)
                                                "/org/adiuva/Adiuva/adiuva-task-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, check);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, text_box);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, suggestion_box);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, suggested_image);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, due_label);
@@ -284,6 +297,9 @@ adiuva_task_row_class_init (AdiuvaTaskRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, project_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, tags_label);
   gtk_widget_class_bind_template_callback (widget_class, check_toggled_cb);
+
+  gtk_widget_class_install_action (widget_class, "task.approve", NULL, approve_action);
+  gtk_widget_class_install_action (widget_class, "task.dismiss", NULL, dismiss_action);
 
   gtk_widget_class_set_css_name (widget_class, "taskrow");
 }

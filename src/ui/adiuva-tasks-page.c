@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-record-actions.h"
 #include "adiuva-task-details.h"
 #include "adiuva-task-row.h"
 #include "adiuva-tasks-page-private.h"
@@ -512,95 +513,28 @@ close_details_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
-/* A deleted task comes back as a new record with the same fields. */
-static AdiuvaTask *
-copy_task (AdiuvaTask *task)
-{
-  g_autofree GParamSpec **pspecs = NULL;
-  AdiuvaTask             *copy = adiuva_task_new ();
-  guint                   n_pspecs;
-
-  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (task), &n_pspecs);
-  for (guint i = 0; i < n_pspecs; i++)
-    {
-      g_auto (GValue) value = G_VALUE_INIT;
-
-      if (pspecs[i]->owner_type != ADIUVA_TYPE_TASK || !(pspecs[i]->flags & G_PARAM_WRITABLE))
-        continue;
-
-      g_value_init (&value, pspecs[i]->value_type);
-      g_object_get_property (G_OBJECT (task), pspecs[i]->name, &value);
-      g_object_set_property (G_OBJECT (copy), pspecs[i]->name, &value);
-    }
-
-  return copy;
-}
-
-typedef struct
-{
-  AdiuvaStore *store;
-  AdiuvaTask  *copy;
-} Deletion;
-
-static void
-deletion_free (Deletion *deletion)
-{
-  g_clear_object (&deletion->store);
-  g_clear_object (&deletion->copy);
-  g_free (deletion);
-}
-
-static void
-undo_delete_cb (AdwToast *toast,
-                Deletion *deletion)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (!adiuva_store_add (deletion->store, ADIUVA_RECORD (deletion->copy), &error))
-    g_warning ("Could not bring the task back: %s", error->message);
-}
-
 static void
 delete_task_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
   AdiuvaTasksPage *self = ADIUVA_TASKS_PAGE (widget);
-  AdiuvaTask      *task = adiuva_task_details_get_task (self->details);
+  g_autoptr (AdiuvaTask) task = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *title = NULL;
-  GtkWidget       *overlay;
-  Deletion        *deletion;
-  AdwToast        *toast;
 
-  if (task == NULL)
+  if (adiuva_task_details_get_task (self->details) == NULL)
     return;
 
-  deletion = g_new0 (Deletion, 1);
-  deletion->store = g_object_ref (self->store);
-  deletion->copy = copy_task (task);
-  if (!adiuva_store_delete (self->store, ADIUVA_RECORD (task), &error))
+  task = g_object_ref (adiuva_task_details_get_task (self->details));
+  if (!adiuva_record_delete_with_undo (GTK_WIDGET (self), self->store, ADIUVA_RECORD (task),
+                                       adiuva_task_get_title (task), &error))
     {
-      deletion_free (deletion);
       set_message (self, error->message);
       return;
     }
 
   adiuva_task_details_set_task (self->details, self->store, NULL);
   adw_flap_set_reveal_flap (self->flap, FALSE);
-
-  escaped = g_markup_escape_text (adiuva_task_get_title (deletion->copy), -1);
-  title = g_strdup_printf (_ ("“%s” was deleted"), escaped);
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _ ("_Undo"));
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_delete_cb), deletion,
-                         (GClosureNotify) (void (*) (void)) deletion_free, 0);
-  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "adiuva-format.h"
+#include "adiuva-record-actions.h"
 #include "adiuva-task-row.h"
 #include "adiuva-today-page.h"
 
@@ -135,6 +136,52 @@ add_task_section (AdiuvaTodayPage     *self,
   update_section_cb (section, NULL, G_LIST_MODEL (model));
 }
 
+static AdiuvaCheckpoint *
+button_checkpoint (GtkButton *button)
+{
+  return g_object_get_data (G_OBJECT (button), "adiuva-checkpoint");
+}
+
+static void
+approve_checkpoint_cb (GtkButton       *button,
+                       AdiuvaTodayPage *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!adiuva_record_approve (self->store, ADIUVA_RECORD (button_checkpoint (button)), &error))
+    adiuva_toast_show_error (GTK_WIDGET (self), error);
+}
+
+static void
+dismiss_checkpoint_cb (GtkButton       *button,
+                       AdiuvaTodayPage *self)
+{
+  g_autoptr (AdiuvaCheckpoint) checkpoint = g_object_ref (button_checkpoint (button));
+  g_autoptr (GError) error = NULL;
+
+  if (!adiuva_record_delete_with_undo (GTK_WIDGET (self), self->store, ADIUVA_RECORD (checkpoint),
+                                       adiuva_checkpoint_get_title (checkpoint), &error))
+    adiuva_toast_show_error (GTK_WIDGET (self), error);
+}
+
+static GtkWidget *
+suggestion_button (AdiuvaTodayPage  *self,
+                   AdiuvaCheckpoint *checkpoint,
+                   const char       *label,
+                   const char       *css_class,
+                   GCallback         callback)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, css_class);
+  g_object_set_data_full (G_OBJECT (button), "adiuva-checkpoint", g_object_ref (checkpoint),
+                          g_object_unref);
+  g_signal_connect_object (button, "clicked", callback, self, 0);
+
+  return button;
+}
+
 static GtkWidget *
 create_checkpoint_row_cb (gpointer item,
                           gpointer user_data)
@@ -168,6 +215,13 @@ create_checkpoint_row_cb (gpointer item,
       gtk_widget_add_css_class (row, "suggested");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("adiuva-sparkles-symbolic"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 suggestion_button (self, checkpoint, _ ("_Approve"),
+                                                    "suggested-action",
+                                                    G_CALLBACK (approve_checkpoint_cb)));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 suggestion_button (self, checkpoint, _ ("_Dismiss"), "flat",
+                                                    G_CALLBACK (dismiss_checkpoint_cb)));
     }
 
   return row;
@@ -301,7 +355,7 @@ set_store (AdiuvaTodayPage *self,
   gtk_box_append (GTK_BOX (self->checkpoints_section), list);
 
   add_task_section (self, self->suggested, _ ("Suggested by the Assistant"),
-                    _ ("Approving and dismissing suggestions from here is not built yet."));
+                    _ ("Approve what you want to keep; dismiss the rest."));
 
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self,
                            G_CONNECT_SWAPPED);

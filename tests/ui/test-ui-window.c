@@ -326,6 +326,82 @@ test_first_run_keyring (void)
   test_ui_remove_dir (dir);
 }
 
+static gboolean
+row_gone (gpointer data)
+{
+  Search *search = data;
+
+  return test_ui_find_descendant (search->root, search->type, search->text) == NULL;
+}
+
+/* What the assistant suggested waits in Today with a dashed border until approved or
+ * dismissed (with an Undo). */
+static void
+test_suggestions (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  g_autoptr (AdiuvaStore) store = test_ui_create_store (dir);
+  g_autoptr (AdiuvaTask) task = adiuva_task_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaTask) saved = NULL;
+  AdiuvaWindow *window;
+  GtkWidget    *today, *row, *dismiss, *undo;
+  Search        search;
+
+  adiuva_task_set_title (task, "Ask ACME for the logo files");
+  adiuva_task_set_is_ai_suggested (task, TRUE);
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (task), &error));
+  g_assert_no_error (error);
+  add_checkpoint (store, "Website", "First draft", 2);
+  {
+    g_autoptr (GListModel) checkpoints = adiuva_store_list_checkpoints (store, -1, NULL, NULL,
+                                                                        &error);
+    g_autoptr (AdiuvaCheckpoint) checkpoint = g_list_model_get_item (checkpoints, 0);
+
+    adiuva_checkpoint_set_is_ai_suggested (checkpoint, TRUE);
+    g_assert_true (adiuva_store_update (store, ADIUVA_RECORD (checkpoint), &error));
+    g_assert_no_error (error);
+  }
+  g_clear_object (&store);
+
+  window = open_window (dir);
+  wait_for_state (window, "unlock");
+  g_signal_emit_by_name (_adiuva_window_get_state_child (window, "unlock"), "unlock",
+                         TEST_PASSPHRASE);
+  wait_for_state (window, "workspace");
+  g_assert_true (adiuva_window_show_page (window, "today"));
+  today = _adiuva_window_get_page (window, "today");
+  wait_until_shown (today, ADIUVA_TYPE_TASK_ROW, "Ask ACME for the logo files");
+  wait_until_shown (today, GTK_TYPE_LABEL, "Suggested by the Assistant");
+  test_ui_screenshot (GTK_WIDGET (window), "today-suggestions");
+
+  /* Approved, it is an ordinary task, and no longer waits in Today. */
+  row = test_ui_find_descendant (today, ADIUVA_TYPE_TASK_ROW, "Ask ACME for the logo files");
+  g_assert_true (gtk_widget_has_css_class (row, "suggested"));
+  g_assert_true (gtk_widget_activate_action (row, "task.approve", NULL));
+  search = (Search){ today, ADIUVA_TYPE_TASK_ROW, "Ask ACME for the logo files" };
+  test_ui_wait_until (row_gone, &search);
+  saved = adiuva_store_get (adiuva_window_get_store (window), ADIUVA_TYPE_TASK,
+                            adiuva_record_get_id (ADIUVA_RECORD (task)), &error);
+  g_assert_no_error (error);
+  g_assert_true (adiuva_task_get_is_approved (saved));
+
+  /* Dismissed, the checkpoint goes; Undo brings it back. */
+  wait_until_shown (today, GTK_TYPE_LABEL, "First draft");
+  dismiss = test_ui_find_descendant (today, GTK_TYPE_BUTTON, "_Dismiss");
+  g_assert_nonnull (dismiss);
+  g_signal_emit_by_name (dismiss, "clicked");
+  search = (Search){ today, GTK_TYPE_LABEL, "First draft" };
+  test_ui_wait_until (row_gone, &search);
+  undo = test_ui_find_descendant (GTK_WIDGET (window), GTK_TYPE_BUTTON, "_Undo");
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+  wait_until_shown (today, GTK_TYPE_LABEL, "First draft");
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
 /* Clients and projects made on the Projects page, grouped, counted, and a way to their tasks. */
 static void
 test_projects (void)
@@ -528,6 +604,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/sidebar-toggle", test_sidebar_toggle);
   g_test_add_func ("/ui/window/projects", test_projects);
   g_test_add_func ("/ui/window/quick-find", test_quick_find);
+  g_test_add_func ("/ui/window/suggestions", test_suggestions);
 
   return g_test_run ();
 }
