@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "adiuva-format.h"
+#include "adiuva-task-row.h"
 #include "adiuva-task-details-private.h"
 
 /* The pane beside the task list where one task is edited: title, due date (in the words quick
@@ -20,15 +21,18 @@ struct _AdiuvaTaskDetails
   AdiuvaTask  *task;
   gboolean     loading;
 
-  GtkWidget    *content;
-  GtkEditable  *title_row;
-  AdwActionRow *due_row;
-  GtkWidget    *clear_due_button;
-  GtkEditable  *due_entry_row;
-  AdwComboRow  *priority_row;
-  GtkEditable  *tags_row;
-  GtkTextView  *notes_view;
-  GtkLabel     *message_label;
+  GtkWidget           *content;
+  GtkEditable         *title_row;
+  AdwActionRow        *due_row;
+  GtkWidget           *clear_due_button;
+  GtkEditable         *due_entry_row;
+  AdwComboRow         *priority_row;
+  GtkEditable         *tags_row;
+  GtkTextView         *notes_view;
+  GtkListBox          *subtasks_list;
+  GtkEditable         *subtask_row;
+  AdiuvaTaskListModel *subtasks;
+  GtkLabel            *message_label;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaTaskDetails, adiuva_task_details, GTK_TYPE_WIDGET)
@@ -156,6 +160,81 @@ tags_apply_cb (AdiuvaTaskDetails *self)
   save (self);
 }
 
+/* A subtask is typed like a quick-add line and goes to its parent's project. */
+void
+_adiuva_task_details_add_subtask (AdiuvaTaskDetails *self,
+                                  const char        *text)
+{
+  g_autoptr (AdiuvaTask) subtask = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  if (self->task == NULL || *stripped == '\0')
+    return;
+
+  subtask = adiuva_store_task_from_text (self->store, stripped, NULL,
+                                         adiuva_task_get_project_id (self->task), &error);
+  if (subtask != NULL)
+    adiuva_task_set_parent_id (subtask, adiuva_record_get_id (ADIUVA_RECORD (self->task)));
+  if (subtask == NULL || !adiuva_store_add (self->store, ADIUVA_RECORD (subtask), &error))
+    {
+      set_message (self, error->message);
+      return;
+    }
+
+  set_message (self, NULL);
+  gtk_editable_set_text (self->subtask_row, "");
+}
+
+static void
+subtask_apply_cb (AdiuvaTaskDetails *self)
+{
+  _adiuva_task_details_add_subtask (self, gtk_editable_get_text (self->subtask_row));
+}
+
+static GtkWidget *
+create_subtask_row_cb (gpointer item,
+                       gpointer user_data)
+{
+  AdiuvaTaskDetails *self = user_data;
+  GtkWidget         *row = gtk_list_box_row_new ();
+  GtkWidget         *task_row = adiuva_task_row_new (self->store);
+
+  adiuva_task_row_set_task (ADIUVA_TASK_ROW (task_row), item);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), task_row);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+
+  return row;
+}
+
+static void
+show_subtasks_list_cb (AdiuvaTaskDetails *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->subtasks_list),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->subtasks)) > 0);
+}
+
+static void
+show_subtasks (AdiuvaTaskDetails *self)
+{
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+
+  g_clear_object (&self->subtasks);
+  if (self->task == NULL)
+    {
+      gtk_list_box_bind_model (self->subtasks_list, NULL, NULL, NULL, NULL);
+      return;
+    }
+
+  filter->parent_id = adiuva_record_get_id (ADIUVA_RECORD (self->task));
+  self->subtasks = adiuva_task_list_model_new (self->store, filter);
+  gtk_list_box_bind_model (self->subtasks_list, G_LIST_MODEL (self->subtasks),
+                           create_subtask_row_cb, self, NULL);
+  show_subtasks_list_cb (self);
+  g_signal_connect_object (self->subtasks, "notify::n-items", G_CALLBACK (show_subtasks_list_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
 static char *
 dup_notes (AdiuvaTaskDetails *self)
 {
@@ -194,6 +273,7 @@ adiuva_task_details_dispose (GObject *object)
   AdiuvaTaskDetails *self = ADIUVA_TASK_DETAILS (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_TASK_DETAILS);
+  g_clear_object (&self->subtasks);
   g_clear_object (&self->task);
   g_clear_object (&self->store);
 
@@ -218,12 +298,15 @@ adiuva_task_details_class_init (AdiuvaTaskDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, priority_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, tags_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, notes_view);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, subtasks_list);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, subtask_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, message_label);
   gtk_widget_class_bind_template_callback (widget_class, title_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, due_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, clear_due_cb);
   gtk_widget_class_bind_template_callback (widget_class, priority_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, tags_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, subtask_apply_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "taskdetails");
@@ -267,6 +350,7 @@ adiuva_task_details_set_task (AdiuvaTaskDetails *self,
   g_set_object (&self->store, store);
   g_set_object (&self->task, task);
   set_message (self, NULL);
+  show_subtasks (self);
   if (task == NULL)
     return;
 
@@ -297,4 +381,10 @@ _adiuva_task_details_get_message (AdiuvaTaskDetails *self)
   return gtk_widget_get_visible (GTK_WIDGET (self->message_label))
              ? gtk_label_get_label (self->message_label)
              : NULL;
+}
+
+GListModel *
+_adiuva_task_details_get_subtasks (AdiuvaTaskDetails *self)
+{
+  return G_LIST_MODEL (self->subtasks);
 }

@@ -28,6 +28,7 @@ struct _AdiuvaTaskRow
   GtkLabel       *priority_label;
   GtkLabel       *project_label;
   GtkLabel       *tags_label;
+  GtkLabel       *subtasks_label;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaTaskRow, adiuva_task_row, GTK_TYPE_WIDGET)
@@ -154,6 +155,27 @@ dup_project_name (AdiuvaTaskRow *self)
   return g_strdup (adiuva_project_get_name (project));
 }
 
+static char *
+dup_subtasks_text (AdiuvaTaskRow *self)
+{
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  g_autoptr (AdiuvaTaskListModel) subtasks = NULL;
+  g_autofree char *count = NULL;
+  guint            n_open;
+
+  filter->parent_id = adiuva_record_get_id (ADIUVA_RECORD (self->task));
+  filter->open_only = TRUE;
+  subtasks = adiuva_task_list_model_new (self->store, filter);
+  n_open = g_list_model_get_n_items (G_LIST_MODEL (subtasks));
+  if (n_open == 0)
+    return NULL;
+
+  count = g_strdup_printf ("%u", n_open);
+  /* Translators: %s is a number of subtasks still to do */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s subtask", "%s subtasks", n_open),
+                          count);
+}
+
 static void
 update (AdiuvaTaskRow *self)
 {
@@ -162,6 +184,7 @@ update (AdiuvaTaskRow *self)
   g_autofree char   *priority = NULL;
   g_autofree char   *project = NULL;
   g_autofree char   *tags = NULL;
+  g_autofree char   *subtasks = NULL;
   const char *const *tag_names;
   gboolean           done, suggested;
   int                level;
@@ -231,6 +254,9 @@ update (AdiuvaTaskRow *self)
       tags = g_string_free (joined, FALSE);
     }
   set_meta (self->tags_label, tags);
+
+  subtasks = dup_subtasks_text (self);
+  set_meta (self->subtasks_label, subtasks);
 }
 
 static void
@@ -296,6 +322,7 @@ adiuva_task_row_class_init (AdiuvaTaskRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, priority_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, project_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, tags_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, subtasks_label);
   gtk_widget_class_bind_template_callback (widget_class, check_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "task.approve", NULL, approve_action);

@@ -147,8 +147,8 @@ apply_filter (AdiuvaTasksPage *self)
   g_autofree char   *project_label = NULL;
   const OrderChoice *order = find_order (self->order);
 
-  /* Subtasks are listed with the others until the list can show them under their parent. */
-  filter->parent_id = -1;
+  /* Subtasks are listed in their parent's details; a row says how many are open. */
+  filter->parent_id = 0;
   filter->project_id = project_id_of (self->project);
   filter->order = order->order;
   if (g_str_equal (self->status, "open"))

@@ -307,6 +307,47 @@ test_details (Fixture      *fixture,
   g_assert_cmpstr (adiuva_task_get_notes (saved), ==, "Two pages, with the budget.");
 }
 
+/* Subtasks live in their parent's details; the list shows the parent with a count. */
+static void
+test_subtasks (Fixture      *fixture,
+               gconstpointer data)
+{
+  GListModel        *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  AdiuvaTaskDetails *details;
+  GListModel        *subtasks;
+  AdiuvaTaskRow     *row;
+  GtkWidget         *subtask_row;
+
+  type_and_enter (fixture, "Prepare the workshop");
+  test_ui_wait_for_n_items (tasks, 1);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  details = _adiuva_tasks_page_get_details (fixture->page);
+  g_assert_nonnull (details);
+
+  _adiuva_task_details_add_subtask (details, "Book the room friday");
+  _adiuva_task_details_add_subtask (details, "Print the handouts");
+  subtasks = _adiuva_task_details_get_subtasks (details);
+  test_ui_wait_for_n_items (subtasks, 2);
+  /* The list keeps to top-level tasks. */
+  test_ui_wait_for_n_items (tasks, 1);
+  row = wait_for_row (fixture, "Prepare the workshop");
+  while (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "2 subtasks") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "subtasks");
+
+  /* Completing one in the details counts down. */
+  subtask_row = test_ui_find_descendant (GTK_WIDGET (details), ADIUVA_TYPE_TASK_ROW,
+                                         "Print the handouts");
+  g_assert_nonnull (subtask_row);
+  gtk_check_button_set_active (_adiuva_task_row_get_check (ADIUVA_TASK_ROW (subtask_row)), TRUE);
+  row = wait_for_row (fixture, "Prepare the workshop");
+  while (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "1 subtask") == NULL)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      row = wait_for_row (fixture, "Prepare the workshop");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,6 +362,8 @@ main (int   argc,
               test_project_filter_and_order, fixture_tear_down);
 
   g_test_add ("/ui/tasks/details", Fixture, NULL, fixture_set_up, test_details,
+              fixture_tear_down);
+  g_test_add ("/ui/tasks/subtasks", Fixture, NULL, fixture_set_up, test_subtasks,
               fixture_tear_down);
 
   return g_test_run ();
