@@ -299,12 +299,81 @@ entry_activate_cb (AdiuvaTasksPage *self,
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
 }
 
+/* Drag and drop: a task dropped on another goes before it. Only the manual order has places
+ * to move to; the other orders are computed. */
+gboolean
+_adiuva_tasks_page_move_task (AdiuvaTasksPage *self,
+                              gint64           task_id,
+                              gint64           before_id)
+{
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (task_id == before_id || !g_str_equal (self->order, "position"))
+    return FALSE;
+
+  task = adiuva_store_get (self->store, ADIUVA_TYPE_TASK, task_id, &error);
+  if (task == NULL || !adiuva_store_reorder (self->store, ADIUVA_RECORD (task), before_id, &error))
+    {
+      set_message (self, error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GdkContentProvider *
+drag_prepare_cb (AdiuvaTasksPage *self,
+                 double           x,
+                 double           y,
+                 GtkDragSource   *source)
+{
+  AdiuvaTaskRow *row = ADIUVA_TASK_ROW (gtk_event_controller_get_widget (
+      GTK_EVENT_CONTROLLER (source)));
+  AdiuvaTask    *task = adiuva_task_row_get_task (row);
+
+  if (task == NULL || !g_str_equal (self->order, "position"))
+    return NULL;
+
+  return gdk_content_provider_new_typed (G_TYPE_INT64,
+                                         adiuva_record_get_id (ADIUVA_RECORD (task)));
+}
+
+static gboolean
+drop_cb (AdiuvaTasksPage *self,
+         const GValue    *value,
+         double           x,
+         double           y,
+         GtkDropTarget   *target)
+{
+  AdiuvaTaskRow *row = ADIUVA_TASK_ROW (gtk_event_controller_get_widget (
+      GTK_EVENT_CONTROLLER (target)));
+  AdiuvaTask    *before = adiuva_task_row_get_task (row);
+
+  if (before == NULL || !G_VALUE_HOLDS_INT64 (value))
+    return FALSE;
+
+  return _adiuva_tasks_page_move_task (self, g_value_get_int64 (value),
+                                       adiuva_record_get_id (ADIUVA_RECORD (before)));
+}
+
 static void
 setup_row_cb (AdiuvaTasksPage          *self,
               GtkListItem              *item,
               GtkSignalListItemFactory *factory)
 {
-  gtk_list_item_set_child (item, adiuva_task_row_new (self->store));
+  GtkWidget     *row = adiuva_task_row_new (self->store);
+  GtkDragSource *source = gtk_drag_source_new ();
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INT64, GDK_ACTION_MOVE);
+
+  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+  g_signal_connect_object (source, "prepare", G_CALLBACK (drag_prepare_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (source));
+  g_signal_connect_object (target, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (target));
+
+  gtk_list_item_set_child (item, row);
 }
 
 static void

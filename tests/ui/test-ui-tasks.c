@@ -348,6 +348,63 @@ test_subtasks (Fixture      *fixture,
     }
 }
 
+static char *
+titles (GListModel *tasks)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr (AdiuvaTask) task = g_list_model_get_item (tasks, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", adiuva_task_get_title (task));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static gint64
+task_id_at (GListModel *tasks,
+            guint       position)
+{
+  g_autoptr (AdiuvaTask) task = g_list_model_get_item (tasks, position);
+
+  return adiuva_record_get_id (ADIUVA_RECORD (task));
+}
+
+/* What a drop does: in the manual order, the dragged task goes before the one it lands on. */
+static void
+test_reorder (Fixture      *fixture,
+              gconstpointer data)
+{
+  GListModel      *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  type_and_enter (fixture, "First p3");
+  type_and_enter (fixture, "Second p1");
+  type_and_enter (fixture, "Third p2");
+  test_ui_wait_for_n_items (tasks, 3);
+  before = titles (tasks);
+  g_assert_cmpstr (before, ==, "First, Second, Third");
+
+  g_assert_true (_adiuva_tasks_page_move_task (fixture->page, task_id_at (tasks, 2),
+                                               task_id_at (tasks, 0)));
+  /* The list reloads after the change: wait for the new first one. */
+  for (after = titles (tasks); !g_str_has_prefix (after, "Third"); after = titles (tasks))
+    {
+      g_free (after);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpstr (after, ==, "Third, First, Second");
+
+  /* Sorted by priority there is no place to move to. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.order", "s",
+                                             "priority"));
+  g_assert_false (_adiuva_tasks_page_move_task (fixture->page, task_id_at (tasks, 2),
+                                                task_id_at (tasks, 0)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -364,6 +421,8 @@ main (int   argc,
   g_test_add ("/ui/tasks/details", Fixture, NULL, fixture_set_up, test_details,
               fixture_tear_down);
   g_test_add ("/ui/tasks/subtasks", Fixture, NULL, fixture_set_up, test_subtasks,
+              fixture_tear_down);
+  g_test_add ("/ui/tasks/reorder", Fixture, NULL, fixture_set_up, test_reorder,
               fixture_tear_down);
 
   return g_test_run ();
