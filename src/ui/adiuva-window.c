@@ -227,6 +227,11 @@ opened (AdiuvaWindow *self,
   gtk_spinner_stop (self->loading_spinner);
   adiuva_unlock_page_set_busy (self->unlock_page, FALSE);
 
+  /* A second opening that finished after the first (Try Again pressed twice) has nothing
+   * left to do. */
+  if (self->store != NULL)
+    return;
+
   if (store != NULL)
     show_workspace (self, store);
   else if (g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_WORKSPACE))
