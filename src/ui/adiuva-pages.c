@@ -9,6 +9,7 @@
 #include "adiuva-pages.h"
 #include "adiuva-projects-page.h"
 #include "adiuva-tasks-page.h"
+#include "adiuva-timeline-page.h"
 #include "adiuva-today-page.h"
 
 /* The sidebar, in order. Ctrl+1 … Ctrl+9 follow this order. */
@@ -16,9 +17,8 @@ static const AdiuvaPageInfo pages[] = {
   { "today", N_ ("Today"), "task-due-symbolic", adiuva_today_page_get_type, NULL },
   { "tasks", N_ ("Tasks"), "checkbox-checked-symbolic", adiuva_tasks_page_get_type, NULL },
   { "projects", N_ ("Projects"), "folder-symbolic", adiuva_projects_page_get_type, NULL },
-  { "timeline", N_ ("Timeline"), "view-continuous-symbolic", NULL,
-    N_ ("The checkpoints of all projects on a time axis are not built yet. Today lists the "
-        "next ones.") },
+  { "timeline", N_ ("Timeline"), "view-continuous-symbolic", adiuva_timeline_page_get_type,
+    NULL },
   { "notes", N_ ("Notes"), "x-office-document-symbolic", NULL,
     N_ ("The notes editor is not built yet. Until then, “adiuva-cli note” writes and finds "
         "notes.") },

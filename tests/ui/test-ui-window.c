@@ -8,6 +8,7 @@
 #include "adiuva-projects-page-private.h"
 #include "adiuva-quick-find-private.h"
 #include "adiuva-tasks-page-private.h"
+#include "adiuva-timeline-view-private.h"
 #include "adiuva-task-row-private.h"
 #include "adiuva-unlock-page-private.h"
 #include "adiuva-welcome-page-private.h"
@@ -94,8 +95,8 @@ test_first_run (void)
   test_ui_wait_until (focus_in_entry, window);
 
   /* Pages not built yet say so instead of pretending. */
-  g_assert_true (adiuva_window_show_page (window, "timeline"));
-  g_assert_true (ADW_IS_STATUS_PAGE (_adiuva_window_get_page (window, "timeline")));
+  g_assert_true (adiuva_window_show_page (window, "notes"));
+  g_assert_true (ADW_IS_STATUS_PAGE (_adiuva_window_get_page (window, "notes")));
   g_assert_false (adiuva_window_show_page (window, "no-such-page"));
 
   test_ui_destroy_window (GTK_WINDOW (window));
@@ -402,6 +403,49 @@ test_suggestions (void)
   test_ui_remove_dir (dir);
 }
 
+/* Checkpoints on a time axis, overdue ones marked; a click opens the project's tasks. */
+static void
+test_timeline (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  g_autoptr (AdiuvaStore) store = test_ui_create_store (dir);
+  g_autoptr (GError) error = NULL;
+  g_autofree char    *shown = NULL;
+  AdiuvaWindow       *window;
+  AdiuvaTimelineView *view;
+  double              x, y;
+
+  add_checkpoint (store, "Website", "Wireframes", -3);
+  add_checkpoint (store, "Brochure", "Print run", 5);
+  g_clear_object (&store);
+
+  window = open_window (dir);
+  wait_for_state (window, "unlock");
+  g_signal_emit_by_name (_adiuva_window_get_state_child (window, "unlock"), "unlock",
+                         TEST_PASSPHRASE);
+  wait_for_state (window, "workspace");
+  g_assert_true (adiuva_window_show_page (window, "timeline"));
+  view = ADIUVA_TIMELINE_VIEW (test_ui_find_descendant (_adiuva_window_get_page (window,
+                                                                                 "timeline"),
+                                                        ADIUVA_TYPE_TIMELINE_VIEW, NULL));
+  g_assert_nonnull (view);
+  g_assert_cmpuint (_adiuva_timeline_view_get_n_items (view), ==, 2);
+  g_assert_cmpuint (_adiuva_timeline_view_get_n_overdue (view), ==, 1);
+  test_ui_screenshot (GTK_WIDGET (window), "timeline-weeks");
+  g_assert_true (gtk_widget_activate_action (_adiuva_window_get_page (window, "timeline"),
+                                             "timeline.scale", "s", "months"));
+  test_ui_screenshot (GTK_WIDGET (window), "timeline-months");
+
+  _adiuva_timeline_view_get_item_point (view, 0, &x, &y);
+  g_assert_false (_adiuva_timeline_view_click (view, x, y + 20));
+  g_assert_true (_adiuva_timeline_view_click (view, x, y));
+  g_object_get (_adiuva_window_get_page (window, "tasks"), "project", &shown, NULL);
+  g_assert_cmpstr (shown, !=, "all");
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
 /* Clients and projects made on the Projects page, grouped, counted, and a way to their tasks. */
 static void
 test_projects (void)
@@ -605,6 +649,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/projects", test_projects);
   g_test_add_func ("/ui/window/quick-find", test_quick_find);
   g_test_add_func ("/ui/window/suggestions", test_suggestions);
+  g_test_add_func ("/ui/window/timeline", test_timeline);
 
   return g_test_run ();
 }
