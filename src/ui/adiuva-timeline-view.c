@@ -173,13 +173,14 @@ append_axis (AdiuvaTimelineView *self,
 
   for (int day = 0; day < self->n_days; day++, g_date_add_days (&date, 1))
     {
-      char   text[64];
-      double x = MARGIN + day * pixels_per_day (self);
+      char            text[64];
+      double          x = MARGIN + day * pixels_per_day (self);
+      graphene_rect_t tick = GRAPHENE_RECT_INIT (x, AXIS_HEIGHT - 6, 1, height - AXIS_HEIGHT);
 
       if (!is_tick (self, &date))
         continue;
 
-      gtk_snapshot_append_color (snapshot, line, &GRAPHENE_RECT_INIT (x, AXIS_HEIGHT - 6, 1, height - AXIS_HEIGHT));
+      gtk_snapshot_append_color (snapshot, line, &tick);
       /* Translators: a tick of the timeline: “24 Nov” by week, “Dec 2026” by month; see the
        * strftime manual */
       g_date_strftime (text, sizeof text,
@@ -209,9 +210,10 @@ adiuva_timeline_view_snapshot (GtkWidget   *widget,
 
   for (guint lane = 0; lane < self->lanes->len; lane++)
     {
-      double y = lane_y (lane);
+      double          y = lane_y (lane);
+      graphene_rect_t rule = GRAPHENE_RECT_INIT (MARGIN, y, width - 2 * MARGIN, 1);
 
-      gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (MARGIN, y, width - 2 * MARGIN, 1));
+      gtk_snapshot_append_color (snapshot, &line, &rule);
       append_text (self, snapshot, g_ptr_array_index (self->lanes, lane), MARGIN,
                    y - LANE_HEIGHT / 2.0 + 2, &dim, TRUE);
     }

@@ -208,7 +208,8 @@ test_project_filter_and_order (Fixture      *fixture,
   type_and_enter (fixture, "Website task #Website p2");
   test_ui_wait_for_n_items (tasks, 2);
 
-  website_id = g_strdup_printf ("%" G_GINT64_FORMAT, adiuva_record_get_id (ADIUVA_RECORD (website)));
+  website_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                adiuva_record_get_id (ADIUVA_RECORD (website)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
                                              website_id));
   test_ui_wait_for_n_items (tasks, 1);

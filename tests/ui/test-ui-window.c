@@ -487,7 +487,8 @@ test_projects (void)
   wait_until_shown (GTK_WIDGET (projects), GTK_TYPE_LABEL, "1 open task");
   test_ui_screenshot (GTK_WIDGET (window), "projects-page");
 
-  website_id = g_strdup_printf ("%" G_GINT64_FORMAT, adiuva_record_get_id (ADIUVA_RECORD (website)));
+  website_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                adiuva_record_get_id (ADIUVA_RECORD (website)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-project", "s",
                                              website_id));
   g_object_get (_adiuva_window_get_page (window, "tasks"), "project", &shown, NULL);
