@@ -123,6 +123,10 @@ rebuild (AdiuvaProjectsPage *self)
   g_autoptr (GtkStringList) client_names = gtk_string_list_new (NULL);
   g_autoptr (GError) error = NULL;
   gint64 none = 0;
+  guint  selected = adw_combo_row_get_selected (self->client_row);
+  gint64 selected_id = selected < self->client_ids->len
+                           ? g_array_index (self->client_ids, gint64, selected)
+                           : 0;
 
   for (guint i = 0; i < self->groups->len; i++)
     adw_preferences_page_remove (self->preferences_page, g_ptr_array_index (self->groups, i));
@@ -157,7 +161,11 @@ rebuild (AdiuvaProjectsPage *self)
   if (unfiled != NULL)
     add_group (self, _ ("Without a Client"), unfiled);
 
+  /* Rebuilding keeps the client chosen for the next project. */
   adw_combo_row_set_model (self->client_row, G_LIST_MODEL (client_names));
+  for (guint i = 0; i < self->client_ids->len; i++)
+    if (g_array_index (self->client_ids, gint64, i) == selected_id)
+      adw_combo_row_set_selected (self->client_row, i);
 }
 
 static gboolean

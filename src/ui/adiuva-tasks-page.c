@@ -297,6 +297,9 @@ entry_activate_cb (AdiuvaTasksPage *self,
     }
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  /* A new task is open: show it rather than add it out of sight. */
+  if (g_str_equal (self->status, "done"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "tasks.status", "s", "open");
 }
 
 /* Drag and drop: a task dropped on another goes before it. Only the manual order has places
