@@ -3,7 +3,7 @@
 #
 # The desktop app driven as a person would, through the accessibility tree (AT-SPI, dogtail):
 # a workspace seeded with adiuva-cli, the app started on it, a task added by quick add and seen
-# in Today, then completed there. Run by meson through build-aux/test-env --keyring --xvfb, with
+# in Today, then completed there; a task found with quick find; a project opened. Run by meson through build-aux/test-env --keyring --xvfb, with
 # ADIUVA_PATH, ADIUVA_CLI_PATH and GSETTINGS_SCHEMA_DIR set. Prints TAP.
 
 import os
@@ -67,7 +67,7 @@ def focused(node):
 
 
 def main():
-    print('1..5', flush=True)
+    print('1..8', flush=True)
     cli('init')
     cli('project', 'add', 'Website')
 
@@ -93,6 +93,24 @@ def main():
         rawinput.keyCombo('<Control>1')
         find(today, 'Send the invoice', 'check box').click()
         check('completed from Today, it leaves Today', gone(today, 'Send the invoice', 'check box'))
+
+        # Ctrl+K finds a task by a word of it; Enter opens it and closes the search.
+        rawinput.keyCombo('<Control>n')
+        rawinput.typeText('Renew the domain #Website')
+        rawinput.pressKey('Return')
+        find(tasks, 'Renew the domain', 'check box')
+        rawinput.keyCombo('<Control>k')
+        quick_find = app.child(name='Quick Find', roleName='frame')
+        rawinput.typeText('domain')
+        check('quick find lists the task', find(quick_find, 'Renew the domain', 'label'))
+        rawinput.pressKey('Return')
+        check('Enter opens it and closes quick find', gone(app, 'Quick Find', 'frame'))
+
+        # Projects: the project's row opens its tasks.
+        rawinput.keyCombo('<Control>3')
+        projects = page(window, 'AdiuvaProjectsPage')
+        find(projects, 'Website', 'list item').click()
+        check('a project opens its tasks', find(tasks, 'Website', 'push button'))
     finally:
         app_process.terminate()
         app_process.wait()
