@@ -34,84 +34,15 @@ struct _AdiuvaTaskRow
 G_DEFINE_FINAL_TYPE (AdiuvaTaskRow, adiuva_task_row, GTK_TYPE_WIDGET)
 
 /* What to put back when a completion is undone. */
-typedef struct
-{
-  AdiuvaStore *store;
-  AdiuvaTask  *task;
-  AdiuvaTask  *next;
-} Completion;
-
-static void
-completion_free (Completion *completion)
-{
-  g_clear_object (&completion->store);
-  g_clear_object (&completion->task);
-  g_clear_object (&completion->next);
-  g_free (completion);
-}
-
-static gboolean
-reopen (AdiuvaStore *store,
-        AdiuvaTask  *task,
-        AdiuvaTask  *next,
-        GError     **error)
-{
-  adiuva_task_set_status (task, ADIUVA_TASK_STATUS_TODO);
-  adiuva_task_set_completed_at (task, 0);
-
-  if (!adiuva_store_begin (store, error))
-    return FALSE;
-  if (!adiuva_store_update (store, ADIUVA_RECORD (task), error) ||
-      (next != NULL && !adiuva_store_delete (store, ADIUVA_RECORD (next), error)))
-    {
-      adiuva_store_rollback (store);
-      return FALSE;
-    }
-
-  return adiuva_store_commit (store, error);
-}
-
-static void
-undo_clicked_cb (AdwToast   *toast,
-                 Completion *completion)
-{
-  g_autoptr (GError) error = NULL;
-
-  /* The row that completed the task may be gone (the list no longer shows done tasks). */
-  if (!reopen (completion->store, completion->task, completion->next, &error))
-    g_warning ("Could not reopen the task: %s", error->message);
-}
-
 static void
 complete (AdiuvaTaskRow *self)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GError) error = NULL;
-  AdiuvaTask      *next = NULL;
-  Completion      *completion;
-  AdwToast        *toast;
-  g_autofree char *escaped = NULL;
-  g_autofree char *title = NULL;
 
-  if (!adiuva_store_complete_task (self->store, self->task, now, &next, &error))
-    {
-      adiuva_toast_show_error (GTK_WIDGET (self), error);
-      return;
-    }
-
-  completion = g_new0 (Completion, 1);
-  completion->store = g_object_ref (self->store);
-  completion->task = g_object_ref (self->task);
-  completion->next = next;
-
-  /* Toast titles are markup; a task title is not. */
-  escaped = g_markup_escape_text (adiuva_task_get_title (self->task), -1);
-  title = g_strdup_printf (_ ("“%s” is done"), escaped);
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _ ("_Undo"));
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), completion,
-                         (GClosureNotify) (void (*) (void)) completion_free, 0);
-  adiuva_toast_show (GTK_WIDGET (self), toast);
+  g_ptr_array_add (tasks, g_object_ref (self->task));
+  if (!adiuva_tasks_complete_with_undo (GTK_WIDGET (self), self->store, tasks, &error))
+    adiuva_toast_show_error (GTK_WIDGET (self), error);
 }
 
 static void
@@ -127,7 +58,7 @@ check_toggled_cb (AdiuvaTaskRow  *self,
 
   if (active)
     complete (self);
-  else if (!reopen (self->store, self->task, NULL, &error))
+  else if (!adiuva_task_reopen (self->store, self->task, &error))
     adiuva_toast_show_error (GTK_WIDGET (self), error);
 }
 
@@ -279,6 +210,7 @@ dismiss_action (GtkWidget  *widget,
 {
   AdiuvaTaskRow *self = ADIUVA_TASK_ROW (widget);
   g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (GPtrArray) records = NULL;
   g_autoptr (GError) error = NULL;
 
   if (self->task == NULL)
@@ -286,8 +218,10 @@ dismiss_action (GtkWidget  *widget,
 
   /* The row may be unbound as the list reloads; keep the task for the toast. */
   task = g_object_ref (self->task);
-  if (!adiuva_record_delete_with_undo (widget, self->store, ADIUVA_RECORD (task),
-                                       adiuva_task_get_title (task), &error))
+  records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (records, g_object_ref (task));
+  if (!adiuva_records_delete_with_undo (widget, self->store, records,
+                                        adiuva_task_get_title (task), &error))
     adiuva_toast_show_error (widget, error);
 }
 
