@@ -11,21 +11,40 @@
  * overlay, approving a suggestion, and completing, moving or deleting one or several records
  * in one transaction with one Undo. */
 
-/* Shows @toast in the toast overlay @widget is in (and drops it when there is none). */
+static void
+forget_toast_cb (AdwToast  *toast,
+                 GtkWidget *overlay)
+{
+  if (g_object_get_data (G_OBJECT (overlay), "adiuva-last-toast") == toast)
+    g_object_set_data (G_OBJECT (overlay), "adiuva-last-toast", NULL);
+}
+
+/* Shows @toast in the toast overlay @widget is in (and drops it when there is none). A new
+ * toast replaces the one shown: libadwaita would queue it behind, and the Undo in sight would
+ * be the older one. */
 void
 adiuva_toast_show (GtkWidget *widget,
                    AdwToast  *toast)
 {
   GtkWidget *overlay;
+  AdwToast  *shown;
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
   overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (g_object_ref_sink (toast));
+  if (overlay == NULL)
+    {
+      g_object_unref (g_object_ref_sink (toast));
+      return;
+    }
+
+  shown = g_object_get_data (G_OBJECT (overlay), "adiuva-last-toast");
+  if (shown != NULL)
+    adw_toast_dismiss (shown);
+  g_object_set_data (G_OBJECT (overlay), "adiuva-last-toast", toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (forget_toast_cb), overlay, 0);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
 /* An error that stays until dismissed; toast titles are markup, messages are not. */

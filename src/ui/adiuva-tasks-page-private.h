@@ -12,6 +12,7 @@ GtkListView         *_adiuva_tasks_page_get_list_view (AdiuvaTasksPage *self);
 GListModel          *_adiuva_tasks_page_get_tasks (AdiuvaTasksPage *self);
 AdiuvaQuickAddModel *_adiuva_tasks_page_get_chips (AdiuvaTasksPage *self);
 AdiuvaTaskDetails   *_adiuva_tasks_page_get_details (AdiuvaTasksPage *self);
+GtkSelectionModel   *_adiuva_tasks_page_get_selection (AdiuvaTasksPage *self);
 gboolean             _adiuva_tasks_page_move_task (AdiuvaTasksPage *self,
                                                    gint64           task_id,
                                                    gint64           before_id);

@@ -22,6 +22,8 @@ struct _AdiuvaTasksPage
   AdiuvaTaskListModel *tasks;
   AdiuvaQuickAddModel *chips;
   GMenu               *project_menu;
+  GMenu               *move_menu;
+  gboolean             selection_mode;
 
   char *status;
   char *project;
@@ -39,6 +41,9 @@ struct _AdiuvaTasksPage
   GtkStack          *list_stack;
   GtkListView       *list_view;
   AdwStatusPage     *empty_page;
+  GtkActionBar      *selection_bar;
+  GtkLabel          *selection_label;
+  GtkMenuButton     *move_button;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaTasksPage, adiuva_tasks_page, GTK_TYPE_WIDGET)
@@ -50,10 +55,14 @@ enum
   PROP_STATUS,
   PROP_PROJECT,
   PROP_ORDER,
+  PROP_SELECTION_MODE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void set_selection_mode (AdiuvaTasksPage *self,
+                                gboolean         selection_mode);
 
 typedef struct
 {
@@ -182,6 +191,8 @@ rebuild_project_menu (AdiuvaTasksPage *self)
   g_autoptr (GMenu) named = g_menu_new ();
 
   g_menu_remove_all (self->project_menu);
+  g_menu_remove_all (self->move_menu);
+  g_menu_append (self->move_menu, _ ("Inbox"), "tasks.move-selected::0");
   g_menu_append (fixed, _ ("All Projects"), "tasks.project::all");
   g_menu_append (fixed, _ ("Inbox"), "tasks.project::inbox");
   g_menu_append_section (self->project_menu, NULL, G_MENU_MODEL (fixed));
@@ -203,6 +214,9 @@ rebuild_project_menu (AdiuvaTasksPage *self)
       item = g_menu_item_new (adiuva_project_get_name (project), NULL);
       g_menu_item_set_action_and_target_value (item, "tasks.project", g_variant_new_string (id));
       g_menu_append_item (named, item);
+      g_menu_item_set_action_and_target_value (item, "tasks.move-selected",
+                                               g_variant_new_string (id));
+      g_menu_append_item (self->move_menu, item);
     }
   if (g_list_model_get_n_items (projects) > 0)
     g_menu_append_section (self->project_menu, NULL, G_MENU_MODEL (named));
@@ -451,6 +465,7 @@ set_store (AdiuvaTasksPage *self,
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tasks)));
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  rebuild_project_menu (self);
 }
 
 static void
@@ -477,6 +492,7 @@ adiuva_tasks_page_dispose (GObject *object)
   g_clear_object (&self->tasks);
   g_clear_object (&self->chips);
   g_clear_object (&self->project_menu);
+  g_clear_object (&self->move_menu);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (adiuva_tasks_page_parent_class)->dispose (object);
@@ -516,6 +532,9 @@ adiuva_tasks_page_get_property (GObject    *object,
     case PROP_ORDER:
       g_value_set_string (value, self->order);
       break;
+    case PROP_SELECTION_MODE:
+      g_value_set_boolean (value, self->selection_mode);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -543,9 +562,158 @@ adiuva_tasks_page_set_property (GObject      *object,
     case PROP_ORDER:
       set_choice (self, &self->order, find_order (g_value_get_string (value))->id, prop_id);
       break;
+    case PROP_SELECTION_MODE:
+      set_selection_mode (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* Selection */
+
+static GListModel *
+list_selection (AdiuvaTasksPage *self)
+{
+  return G_LIST_MODEL (gtk_list_view_get_model (self->list_view));
+}
+
+/* The selected tasks as saved now (the list's copies may be a page behind). */
+static GPtrArray *
+dup_selected_tasks (AdiuvaTasksPage *self)
+{
+  GPtrArray *tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint         position;
+
+  if (!self->selection_mode)
+    return tasks;
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (list_selection (self)));
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr (AdiuvaTask) item = g_list_model_get_item (G_LIST_MODEL (self->tasks), position);
+      AdiuvaTask *task = NULL;
+
+      if (item != NULL)
+        task = adiuva_store_get (self->store, ADIUVA_TYPE_TASK,
+                                 adiuva_record_get_id (ADIUVA_RECORD (item)), NULL);
+      if (task != NULL)
+        g_ptr_array_add (tasks, task);
+    }
+
+  return tasks;
+}
+
+static void
+update_selection (AdiuvaTasksPage *self)
+{
+  g_autoptr (GtkBitset) selected = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *text = NULL;
+  guint64          n = 0;
+
+  if (self->selection_mode)
+    {
+      selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (list_selection (self)));
+      n = gtk_bitset_get_size (selected);
+    }
+
+  count = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  /* Translators: %s is a number of tasks */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s selected", "%s selected", n), count);
+  gtk_label_set_label (self->selection_label, text);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.complete-selected", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.move-selected", n > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.delete-selected", n > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->move_button), n > 0);
+}
+
+/* Selecting swaps the list's selection model: a click then selects instead of opening. */
+static void
+set_selection_mode (AdiuvaTasksPage *self,
+                    gboolean         selection_mode)
+{
+  g_autoptr (GtkSelectionModel) model = NULL;
+
+  if (self->selection_mode == selection_mode)
+    return;
+
+  self->selection_mode = selection_mode;
+  if (self->tasks != NULL)
+    {
+      if (selection_mode)
+        model = GTK_SELECTION_MODEL (
+            gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->tasks))));
+      else
+        model = GTK_SELECTION_MODEL (
+            gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tasks))));
+      g_signal_connect_object (model, "selection-changed", G_CALLBACK (update_selection), self,
+                               G_CONNECT_SWAPPED);
+      /* A reload replaces the items, and with them the selection. */
+      g_signal_connect_object (model, "items-changed", G_CALLBACK (update_selection), self,
+                               G_CONNECT_SWAPPED);
+      gtk_list_view_set_model (self->list_view, model);
+    }
+  gtk_list_view_set_single_click_activate (self->list_view, !selection_mode);
+  gtk_action_bar_set_revealed (self->selection_bar, selection_mode);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.leave-selection", selection_mode);
+  update_selection (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTION_MODE]);
+}
+
+static void
+leave_selection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  set_selection_mode (ADIUVA_TASKS_PAGE (widget), FALSE);
+}
+
+static void
+complete_selected_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  AdiuvaTasksPage *self = ADIUVA_TASKS_PAGE (widget);
+  g_autoptr (GPtrArray) tasks = dup_selected_tasks (self);
+  g_autoptr (GError) error = NULL;
+
+  if (tasks->len > 0 && !adiuva_tasks_complete_with_undo (widget, self->store, tasks, &error))
+    set_message (self, error->message);
+}
+
+static void
+move_selected_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AdiuvaTasksPage *self = ADIUVA_TASKS_PAGE (widget);
+  g_autoptr (GPtrArray) tasks = dup_selected_tasks (self);
+  g_autoptr (GError) error = NULL;
+  gint64 project_id = g_ascii_strtoll (g_variant_get_string (parameter, NULL), NULL, 10);
+
+  if (tasks->len > 0 &&
+      !adiuva_tasks_move_with_undo (widget, self->store, tasks, project_id, &error))
+    set_message (self, error->message);
+}
+
+static void
+delete_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AdiuvaTasksPage *self = ADIUVA_TASKS_PAGE (widget);
+  g_autoptr (GPtrArray) tasks = dup_selected_tasks (self);
+  g_autoptr (GError) error = NULL;
+
+  if (tasks->len > 0 &&
+      !adiuva_records_delete_with_undo (widget, self->store, tasks,
+                                        adiuva_task_get_title (g_ptr_array_index (tasks, 0)),
+                                        &error))
+    set_message (self, error->message);
 }
 
 /* Details */
@@ -658,6 +826,14 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
   properties[PROP_ORDER] =
       g_param_spec_string ("order", NULL, NULL, "position",
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * AdiuvaTasksPage:selection-mode:
+   *
+   * Whether clicks select tasks, for bulk actions, instead of opening them.
+   */
+  properties[PROP_SELECTION_MODE] =
+      g_param_spec_boolean ("selection-mode", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -674,6 +850,9 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, selection_bar);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, move_button);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
@@ -687,6 +866,21 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
   gtk_widget_class_install_action (widget_class, "tasks.close-details", NULL,
                                    close_details_action);
   gtk_widget_class_install_action (widget_class, "tasks.delete-task", NULL, delete_task_action);
+  gtk_widget_class_install_property_action (widget_class, "tasks.selection-mode",
+                                            "selection-mode");
+  gtk_widget_class_install_action (widget_class, "tasks.leave-selection", NULL,
+                                   leave_selection_action);
+  gtk_widget_class_install_action (widget_class, "tasks.complete-selected", NULL,
+                                   complete_selected_action);
+  gtk_widget_class_install_action (widget_class, "tasks.move-selected", "s",
+                                   move_selected_action);
+  gtk_widget_class_install_action (widget_class, "tasks.delete-selected", NULL,
+                                   delete_selected_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "tasks.leave-selection",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "tasks.selection-mode",
+                                       NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "tasks.close-details",
                                        NULL);
 
@@ -710,9 +904,13 @@ adiuva_tasks_page_init (AdiuvaTasksPage *self)
   self->project = g_strdup ("all");
   self->order = g_strdup ("position");
   self->project_menu = g_menu_new ();
+  self->move_menu = g_menu_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_menu_button_set_menu_model (self->project_button, G_MENU_MODEL (self->project_menu));
+  gtk_menu_button_set_menu_model (self->move_button, G_MENU_MODEL (self->move_menu));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.leave-selection", FALSE);
+  update_selection (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.close-details", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.delete-task", FALSE);
 }
@@ -769,6 +967,12 @@ GListModel *
 _adiuva_tasks_page_get_tasks (AdiuvaTasksPage *self)
 {
   return G_LIST_MODEL (self->tasks);
+}
+
+GtkSelectionModel *
+_adiuva_tasks_page_get_selection (AdiuvaTasksPage *self)
+{
+  return gtk_list_view_get_model (self->list_view);
 }
 
 AdiuvaTaskDetails *

@@ -406,6 +406,99 @@ test_reorder (Fixture      *fixture,
                                                 task_id_at (tasks, 0)));
 }
 
+static void
+select_positions (Fixture *fixture,
+                  guint    first,
+                  guint    second)
+{
+  GtkSelectionModel *selection = _adiuva_tasks_page_get_selection (fixture->page);
+
+  g_assert_true (gtk_selection_model_select_item (selection, first, TRUE));
+  if (second != first)
+    g_assert_true (gtk_selection_model_select_item (selection, second, FALSE));
+}
+
+/* The newest toast's Undo: an older toast may still be on its way out. */
+static GtkWidget *
+find_last_undo (GtkWidget *root)
+{
+  GtkWidget *last = NULL;
+
+  if (gtk_widget_get_mapped (root) && GTK_IS_BUTTON (root) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), "_Undo") == 0)
+    last = root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_last_undo (child);
+
+      if (found != NULL)
+        last = found;
+    }
+
+  return last;
+}
+
+static void
+click_undo (Fixture *fixture)
+{
+  GtkWidget *undo = find_last_undo (GTK_WIDGET (fixture->toasts));
+
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+}
+
+/* Several tasks at once: complete, move, delete, each with one Undo. */
+static void
+test_bulk (Fixture      *fixture,
+           gconstpointer data)
+{
+  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autoptr (AdiuvaProject) website = add_project (fixture, "Website");
+  g_autofree char *website_id = NULL;
+
+  type_and_enter (fixture, "One");
+  type_and_enter (fixture, "Two");
+  type_and_enter (fixture, "Three");
+  test_ui_wait_for_n_items (tasks, 3);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.selection-mode",
+                                             NULL));
+  g_assert_true (GTK_IS_MULTI_SELECTION (_adiuva_tasks_page_get_selection (fixture->page)));
+  select_positions (fixture, 0, 2);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "tasks-selection");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                             "tasks.complete-selected", NULL));
+  test_ui_wait_for_n_items (tasks, 1);
+  click_undo (fixture);
+  test_ui_wait_for_n_items (tasks, 3);
+
+  website_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                adiuva_record_get_id (ADIUVA_RECORD (website)));
+  select_positions (fixture, 0, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.move-selected",
+                                             "s", website_id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
+                                             website_id));
+  test_ui_wait_for_n_items (tasks, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
+                                             "all"));
+  test_ui_wait_for_n_items (tasks, 3);
+
+  select_positions (fixture, 1, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.delete-selected",
+                                             NULL));
+  test_ui_wait_for_n_items (tasks, 2);
+  click_undo (fixture);
+  test_ui_wait_for_n_items (tasks, 3);
+
+  /* Escape leaves the selection; clicks open tasks again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.leave-selection",
+                                             NULL));
+  g_assert_true (GTK_IS_NO_SELECTION (_adiuva_tasks_page_get_selection (fixture->page)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -425,6 +518,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/tasks/reorder", Fixture, NULL, fixture_set_up, test_reorder,
               fixture_tear_down);
+  g_test_add ("/ui/tasks/bulk", Fixture, NULL, fixture_set_up, test_bulk, fixture_tear_down);
 
   return g_test_run ();
 }
