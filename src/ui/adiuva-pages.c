@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-notes-page.h"
 #include "adiuva-pages.h"
 #include "adiuva-projects-page.h"
 #include "adiuva-tasks-page.h"
@@ -19,9 +20,7 @@ static const AdiuvaPageInfo pages[] = {
   { "projects", N_ ("Projects"), "folder-symbolic", adiuva_projects_page_get_type, NULL },
   { "timeline", N_ ("Timeline"), "view-continuous-symbolic", adiuva_timeline_page_get_type,
     NULL },
-  { "notes", N_ ("Notes"), "x-office-document-symbolic", NULL,
-    N_ ("The notes editor is not built yet. Until then, “adiuva-cli note” writes and finds "
-        "notes.") },
+  { "notes", N_ ("Notes"), "x-office-document-symbolic", adiuva_notes_page_get_type, NULL },
   { "chat", N_ ("Chat"), "chat-message-new-symbolic", NULL,
     N_ ("Chat is not built yet. Until then, “adiuva-cli chat” talks to your providers.") },
 };

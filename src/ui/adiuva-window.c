@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "adiuva-notes-page.h"
 #include "adiuva-pages.h"
 #include "adiuva-quick-find.h"
 #include "adiuva-reminders.h"
@@ -484,12 +485,13 @@ quick_find_result_cb (AdiuvaWindow    *self,
     case ADIUVA_ENTITY_PROJECT:
       gtk_widget_activate_action (GTK_WIDGET (self), "win.show-project", "s", target);
       break;
-    /* Their pages are not built yet; they say so. */
     case ADIUVA_ENTITY_CHECKPOINT:
       adiuva_window_show_page (self, "timeline");
       break;
     case ADIUVA_ENTITY_NOTE:
-      adiuva_window_show_page (self, "notes");
+      if (adiuva_window_show_page (self, "notes"))
+        adiuva_notes_page_show_note (
+            ADIUVA_NOTES_PAGE (gtk_stack_get_child_by_name (self->page_stack, "notes")), id);
       break;
     case ADIUVA_ENTITY_CLIENT:
     case ADIUVA_ENTITY_TASK_COMMENT:

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "adiuva-notes-page-private.h"
 #include "adiuva-projects-page-private.h"
 #include "adiuva-quick-find-private.h"
 #include "adiuva-tasks-page-private.h"
@@ -95,8 +96,8 @@ test_first_run (void)
   test_ui_wait_until (focus_in_entry, window);
 
   /* Pages not built yet say so instead of pretending. */
-  g_assert_true (adiuva_window_show_page (window, "notes"));
-  g_assert_true (ADW_IS_STATUS_PAGE (_adiuva_window_get_page (window, "notes")));
+  g_assert_true (adiuva_window_show_page (window, "chat"));
+  g_assert_true (ADW_IS_STATUS_PAGE (_adiuva_window_get_page (window, "chat")));
   g_assert_false (adiuva_window_show_page (window, "no-such-page"));
 
   test_ui_destroy_window (GTK_WINDOW (window));
@@ -446,6 +447,95 @@ test_timeline (void)
   test_ui_remove_dir (dir);
 }
 
+static AdiuvaQuickFind *
+find_quick_find (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADIUVA_IS_QUICK_FIND (toplevel))
+        return ADIUVA_QUICK_FIND (toplevel);
+    }
+
+  return NULL;
+}
+
+/* Notes: written, saved by themselves, searched, pinned, found by quick find. */
+static void
+test_notes (void)
+{
+  g_autofree char *dir = test_ui_make_dir ();
+  g_autoptr (AdiuvaStore) store = test_ui_create_store (dir);
+  g_autoptr (AdiuvaNote) older = adiuva_note_new ();
+  g_autoptr (AdiuvaNote) saved = NULL;
+  g_autoptr (GError) error = NULL;
+  AdiuvaWindow    *window;
+  AdiuvaNotesPage *notes;
+  AdiuvaQuickFind *quick_find;
+  gint64           id;
+
+  adiuva_note_set_title (older, "Older note");
+  adiuva_note_set_body (older, "Kept for later.");
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (older), &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  window = open_window (dir);
+  wait_for_state (window, "unlock");
+  g_signal_emit_by_name (_adiuva_window_get_state_child (window, "unlock"), "unlock",
+                         TEST_PASSPHRASE);
+  wait_for_state (window, "workspace");
+  g_assert_true (adiuva_window_show_page (window, "notes"));
+  notes = ADIUVA_NOTES_PAGE (_adiuva_window_get_page (window, "notes"));
+  g_assert_cmpuint (_adiuva_notes_page_get_n_listed (notes), ==, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (notes), "notes.new", NULL));
+  g_assert_nonnull (_adiuva_notes_page_get_note (notes));
+  _adiuva_notes_page_edit (notes, "Workshop plan",
+                           "# Agenda\n\n- Welcome\n- **Budget** review\n");
+  _adiuva_notes_page_save_now (notes);
+  id = adiuva_record_get_id (ADIUVA_RECORD (_adiuva_notes_page_get_note (notes)));
+  saved = adiuva_store_get (adiuva_window_get_store (window), ADIUVA_TYPE_NOTE, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (adiuva_note_get_title (saved), ==, "Workshop plan");
+  g_assert_cmpstr (adiuva_note_get_body (saved), ==,
+                   "# Agenda\n\n- Welcome\n- **Budget** review\n");
+
+  _adiuva_notes_page_search (notes, "budget");
+  g_assert_cmpuint (_adiuva_notes_page_get_n_listed (notes), ==, 1);
+  _adiuva_notes_page_search (notes, "nothing like it");
+  g_assert_cmpuint (_adiuva_notes_page_get_n_listed (notes), ==, 0);
+  _adiuva_notes_page_search (notes, "");
+
+  /* Pinned goes first. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (notes), "notes.new", NULL));
+  _adiuva_notes_page_edit (notes, "Newest", "");
+  _adiuva_notes_page_save_now (notes);
+  adiuva_notes_page_show_note (notes, id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (notes), "notes.pinned", NULL));
+  while (_adiuva_notes_page_get_n_listed (notes) != 3 ||
+         g_strcmp0 (_adiuva_notes_page_get_listed_title (notes, 0), "Workshop plan") != 0)
+    g_main_context_iteration (NULL, TRUE);
+  test_ui_screenshot (GTK_WIDGET (window), "notes-page");
+
+  g_assert_true (adiuva_window_show_page (window, "today"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.quick-find", NULL));
+  quick_find = find_quick_find ();
+  _adiuva_quick_find_search (quick_find, "agenda");
+  g_assert_cmpuint (_adiuva_quick_find_get_n_results (quick_find), ==, 1);
+  _adiuva_quick_find_activate_first (quick_find);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (_adiuva_notes_page_get_note (notes))), ==,
+                   id);
+  while (find_quick_find () != NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  test_ui_remove_dir (dir);
+}
+
 /* Clients and projects made on the Projects page, grouped, counted, and a way to their tasks. */
 static void
 test_projects (void)
@@ -496,22 +586,6 @@ test_projects (void)
 
   test_ui_destroy_window (GTK_WINDOW (window));
   test_ui_remove_dir (dir);
-}
-
-static AdiuvaQuickFind *
-find_quick_find (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (ADIUVA_IS_QUICK_FIND (toplevel))
-        return ADIUVA_QUICK_FIND (toplevel);
-    }
-
-  return NULL;
 }
 
 /* Ctrl+K finds a task by a word of its notes and opens it. */
@@ -651,6 +725,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/quick-find", test_quick_find);
   g_test_add_func ("/ui/window/suggestions", test_suggestions);
   g_test_add_func ("/ui/window/timeline", test_timeline);
+  g_test_add_func ("/ui/window/notes", test_notes);
 
   return g_test_run ();
 }
