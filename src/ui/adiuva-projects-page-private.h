@@ -10,6 +10,9 @@ void        _adiuva_projects_page_add_client (AdiuvaProjectsPage *self,
 void        _adiuva_projects_page_add_project (AdiuvaProjectsPage *self,
                                                const char         *name,
                                                guint               client_index);
+void        _adiuva_projects_page_add_checkpoint (AdiuvaProjectsPage *self,
+                                                  const char         *text,
+                                                  guint               project_index);
 const char *_adiuva_projects_page_get_message (AdiuvaProjectsPage *self);
 
 G_END_DECLS

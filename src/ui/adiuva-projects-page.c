@@ -17,6 +17,7 @@ struct _AdiuvaProjectsPage
 
   AdiuvaStore *store;
   GArray      *client_ids;
+  GArray      *project_ids;
   GPtrArray   *groups;
   guint        rebuild_source;
 
@@ -24,6 +25,8 @@ struct _AdiuvaProjectsPage
   GtkEditable        *project_row;
   AdwComboRow        *client_row;
   GtkEditable        *client_entry_row;
+  AdwComboRow        *checkpoint_project_row;
+  GtkEditable        *checkpoint_row;
   GtkWidget          *message_group;
   GtkLabel           *message_label;
 };
@@ -115,6 +118,33 @@ add_group (AdiuvaProjectsPage *self,
   g_ptr_array_add (self->groups, group);
 }
 
+/* The projects a checkpoint can go to, keeping the one chosen. */
+static void
+fill_checkpoint_projects (AdiuvaProjectsPage *self)
+{
+  g_autoptr (GListModel) projects = adiuva_store_list_projects (self->store, -1, FALSE, NULL);
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  guint  selected = adw_combo_row_get_selected (self->checkpoint_project_row);
+  gint64 selected_id = selected < self->project_ids->len
+                           ? g_array_index (self->project_ids, gint64, selected)
+                           : 0;
+
+  g_array_set_size (self->project_ids, 0);
+  for (guint i = 0; projects != NULL && i < g_list_model_get_n_items (projects); i++)
+    {
+      g_autoptr (AdiuvaProject) project = g_list_model_get_item (projects, i);
+      gint64 id = adiuva_record_get_id (ADIUVA_RECORD (project));
+
+      gtk_string_list_append (names, adiuva_project_get_name (project));
+      g_array_append_val (self->project_ids, id);
+    }
+
+  adw_combo_row_set_model (self->checkpoint_project_row, G_LIST_MODEL (names));
+  for (guint i = 0; i < self->project_ids->len; i++)
+    if (g_array_index (self->project_ids, gint64, i) == selected_id)
+      adw_combo_row_set_selected (self->checkpoint_project_row, i);
+}
+
 static void
 rebuild (AdiuvaProjectsPage *self)
 {
@@ -160,6 +190,8 @@ rebuild (AdiuvaProjectsPage *self)
   unfiled = adiuva_store_list_projects (self->store, 0, FALSE, NULL);
   if (unfiled != NULL)
     add_group (self, _ ("Without a Client"), unfiled);
+
+  fill_checkpoint_projects (self);
 
   /* Rebuilding keeps the client chosen for the next project. */
   adw_combo_row_set_model (self->client_row, G_LIST_MODEL (client_names));
@@ -242,6 +274,46 @@ _adiuva_projects_page_add_client (AdiuvaProjectsPage *self,
     gtk_editable_set_text (self->client_entry_row, "");
 }
 
+/* A checkpoint is typed with its date in quick add's words: “Design review friday”. */
+void
+_adiuva_projects_page_add_checkpoint (AdiuvaProjectsPage *self,
+                                      const char         *text,
+                                      guint               project_index)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (AdiuvaQuickAdd) parsed = adiuva_quick_add_parse (text, now);
+  g_autoptr (AdiuvaCheckpoint) checkpoint = NULL;
+  g_autofree char *date = NULL;
+
+  if (project_index >= self->project_ids->len)
+    {
+      set_message (self, _ ("Make a project first: a checkpoint belongs to one."));
+      return;
+    }
+  if (parsed->due == NULL || *parsed->title == '\0')
+    {
+      set_message (self, _ ("Say what and when, e.g. “Design review friday” or “Launch "
+                            "2026-12-01”."));
+      return;
+    }
+
+  date = adiuva_date_format_floating (parsed->due, FALSE);
+  checkpoint = adiuva_checkpoint_new ();
+  adiuva_checkpoint_set_project_id (checkpoint,
+                                    g_array_index (self->project_ids, gint64, project_index));
+  adiuva_checkpoint_set_title (checkpoint, parsed->title);
+  adiuva_checkpoint_set_date (checkpoint, date);
+  if (add_record (self, ADIUVA_RECORD (checkpoint)))
+    gtk_editable_set_text (self->checkpoint_row, "");
+}
+
+static void
+add_checkpoint_cb (AdiuvaProjectsPage *self)
+{
+  _adiuva_projects_page_add_checkpoint (self, gtk_editable_get_text (self->checkpoint_row),
+                                        adw_combo_row_get_selected (self->checkpoint_project_row));
+}
+
 static void
 add_project_cb (AdiuvaProjectsPage *self)
 {
@@ -264,6 +336,7 @@ adiuva_projects_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_PROJECTS_PAGE);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
   g_clear_pointer (&self->client_ids, g_array_unref);
+  g_clear_pointer (&self->project_ids, g_array_unref);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (adiuva_projects_page_parent_class)->dispose (object);
@@ -329,10 +402,14 @@ adiuva_projects_page_class_init (AdiuvaProjectsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, project_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, client_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, client_entry_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage,
+                                        checkpoint_project_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, checkpoint_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, message_group);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, message_label);
   gtk_widget_class_bind_template_callback (widget_class, add_project_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_client_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_checkpoint_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -341,6 +418,7 @@ static void
 adiuva_projects_page_init (AdiuvaProjectsPage *self)
 {
   self->client_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->project_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->groups = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
