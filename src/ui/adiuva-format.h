@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char    *adiuva_format_due (GDateTime *due,
+                            gboolean   has_time,
+                            GDateTime *now);
+char    *adiuva_format_floating_due (const char *due,
+                                     GDateTime  *now);
+gboolean adiuva_floating_due_is_overdue (const char *due,
+                                         GDateTime  *now);
+char    *adiuva_format_day (GDateTime *now,
+                            int        days_from_now);
+
+G_END_DECLS

@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-notes-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
+#include <string.h>
+
+#include "adiuva-notes-page-private.h"
+#include "adiuva-record-actions.h"
+
+/* Typing pauses this long before a note is saved. */
+#define AUTOSAVE_DELAY_MS 800
+
+/* Notes: the list (pinned first, searchable) beside an editor with Markdown highlighting that
+ * saves by itself shortly after typing stops, when another note is opened, and when the page
+ * goes. */
+struct _AdiuvaNotesPage
+{
+  GtkWidget parent_instance;
+
+  AdiuvaStore *store;
+  AdiuvaNote  *note;
+  GPtrArray   *listed;
+  guint        autosave_source;
+  guint        reload_source;
+  gboolean     loading;
+  gboolean     dirty;
+
+  AdwLeaflet     *leaflet;
+  GtkWidget      *list_pane;
+  GtkSearchEntry *search_entry;
+  GtkStack       *list_stack;
+  GtkListBox     *notes_list;
+  AdwStatusPage  *empty_page;
+  GtkStack       *editor_stack;
+  GtkEntry       *title_entry;
+  GtkSourceView  *body_view;
+  GtkLabel       *status_label;
+};
+
+G_DEFINE_FINAL_TYPE (AdiuvaNotesPage, adiuva_notes_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_PINNED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void reload (AdiuvaNotesPage *self);
+
+static GtkTextBuffer *
+body_buffer (AdiuvaNotesPage *self)
+{
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->body_view));
+}
+
+static char *
+dup_body (AdiuvaNotesPage *self)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (body_buffer (self), &start, &end);
+
+  return gtk_text_buffer_get_text (body_buffer (self), &start, &end, FALSE);
+}
+
+/* Saving */
+
+static void
+save (AdiuvaNotesPage *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  if (self->note == NULL || !self->dirty)
+    return;
+
+  title = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->title_entry))));
+  body = dup_body (self);
+  adiuva_note_set_title (self->note, *title != '\0' ? title : _ ("Untitled"));
+  adiuva_note_set_body (self->note, body);
+
+  if (!adiuva_store_update (self->store, ADIUVA_RECORD (self->note), &error))
+    {
+      /* The text stays in the editor; the next change tries again. */
+      gtk_label_set_label (self->status_label, error->message);
+      return;
+    }
+
+  self->dirty = FALSE;
+  gtk_label_set_label (self->status_label, _ ("Saved"));
+}
+
+static gboolean
+autosave_cb (gpointer user_data)
+{
+  AdiuvaNotesPage *self = user_data;
+
+  self->autosave_source = 0;
+  save (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+edited_cb (AdiuvaNotesPage *self)
+{
+  if (self->loading || self->note == NULL)
+    return;
+
+  self->dirty = TRUE;
+  gtk_label_set_label (self->status_label, _ ("Not saved yet"));
+  g_clear_handle_id (&self->autosave_source, g_source_remove);
+  self->autosave_source = g_timeout_add (AUTOSAVE_DELAY_MS, autosave_cb, self);
+}
+
+/* Opening */
+
+static void
+open_note (AdiuvaNotesPage *self,
+           AdiuvaNote      *note)
+{
+  const char *body;
+
+  save (self);
+  g_set_object (&self->note, note);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED]);
+  if (note == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->editor_stack, "none");
+      return;
+    }
+
+  self->loading = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), adiuva_note_get_title (note));
+  body = adiuva_note_get_body (note);
+  gtk_text_buffer_set_text (body_buffer (self), body != NULL ? body : "", -1);
+  gtk_label_set_label (self->status_label, "");
+  self->loading = FALSE;
+  self->dirty = FALSE;
+
+  gtk_stack_set_visible_child_name (self->editor_stack, "editor");
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->editor_stack));
+}
+
+/**
+ * adiuva_notes_page_show_note:
+ * @note_id: a note
+ *
+ * Opens the note in the editor (quick find's way in).
+ */
+void
+adiuva_notes_page_show_note (AdiuvaNotesPage *self,
+                             gint64           note_id)
+{
+  g_autoptr (AdiuvaNote) note = NULL;
+
+  g_return_if_fail (ADIUVA_IS_NOTES_PAGE (self));
+
+  note = adiuva_store_get (self->store, ADIUVA_TYPE_NOTE, note_id, NULL);
+  if (note != NULL)
+    open_note (self, note);
+}
+
+static void
+row_activated_cb (AdiuvaNotesPage *self,
+                  GtkListBoxRow   *row)
+{
+  int index = gtk_list_box_row_get_index (row);
+
+  if (index >= 0 && (guint) index < self->listed->len)
+    adiuva_notes_page_show_note (
+        self, adiuva_record_get_id (ADIUVA_RECORD (g_ptr_array_index (self->listed, index))));
+}
+
+static void
+back_clicked_cb (AdiuvaNotesPage *self)
+{
+  save (self);
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+}
+
+/* The list */
+
+static gboolean
+matches (AdiuvaNote *note,
+         const char *folded_query)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  if (*folded_query == '\0')
+    return TRUE;
+
+  title = g_utf8_casefold (adiuva_note_get_title (note), -1);
+  body = g_utf8_casefold (adiuva_note_get_body (note) != NULL ? adiuva_note_get_body (note) : "",
+                          -1);
+
+  return strstr (title, folded_query) != NULL || strstr (body, folded_query) != NULL;
+}
+
+static GtkWidget *
+create_row (AdiuvaNote *note)
+{
+  GtkWidget       *row = gtk_list_box_row_new ();
+  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget       *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget       *title = gtk_label_new (adiuva_note_get_title (note));
+  const char      *body = adiuva_note_get_body (note);
+  g_autofree char *first_line = NULL;
+
+  if (body != NULL)
+    first_line = g_strndup (body, strcspn (body, "\n"));
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (texts), title);
+  if (first_line != NULL && *first_line != '\0')
+    {
+      GtkWidget *preview = gtk_label_new (first_line);
+
+      gtk_label_set_xalign (GTK_LABEL (preview), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (preview), PANGO_ELLIPSIZE_END);
+      gtk_widget_add_css_class (preview, "dim-label");
+      gtk_widget_add_css_class (preview, "caption");
+      gtk_box_append (GTK_BOX (texts), preview);
+    }
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_box_append (GTK_BOX (box), texts);
+  if (adiuva_note_get_pinned (note))
+    {
+      GtkWidget *pin = gtk_image_new_from_icon_name ("view-pin-symbolic");
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (pin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ ("Pinned"), -1);
+      gtk_box_append (GTK_BOX (box), pin);
+    }
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  return row;
+}
+
+static void
+reload (AdiuvaNotesPage *self)
+{
+  g_autoptr (GListModel) notes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *query = NULL;
+  GtkWidget       *child;
+  guint            n_notes;
+
+  notes = adiuva_store_list_notes (self->store, -1, &error);
+  if (notes == NULL)
+    {
+      g_warning ("Could not list the notes: %s", error->message);
+      return;
+    }
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->notes_list))) != NULL)
+    gtk_list_box_remove (self->notes_list, child);
+  g_ptr_array_set_size (self->listed, 0);
+
+  query = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  n_notes = g_list_model_get_n_items (notes);
+  for (guint i = 0; i < n_notes; i++)
+    {
+      g_autoptr (AdiuvaNote) note = g_list_model_get_item (notes, i);
+
+      if (!matches (note, query))
+        continue;
+
+      gtk_list_box_append (self->notes_list, create_row (note));
+      if (self->note != NULL && adiuva_record_get_id (ADIUVA_RECORD (note)) ==
+                                    adiuva_record_get_id (ADIUVA_RECORD (self->note)))
+        gtk_list_box_select_row (self->notes_list,
+                                 gtk_list_box_get_row_at_index (self->notes_list,
+                                                                self->listed->len));
+      g_ptr_array_add (self->listed, g_steal_pointer (&note));
+    }
+
+  if (self->listed->len == 0)
+    {
+      adw_status_page_set_title (self->empty_page, n_notes == 0 ? _ ("No Notes Yet")
+                                                                : _ ("No Matching Notes"));
+      adw_status_page_set_description (self->empty_page,
+                                       n_notes == 0 ? _ ("Start one with the button above.")
+                                                    : _ ("No note has these words."));
+    }
+  gtk_stack_set_visible_child_name (self->list_stack, self->listed->len > 0 ? "list" : "empty");
+}
+
+static gboolean
+reload_idle_cb (gpointer user_data)
+{
+  AdiuvaNotesPage *self = user_data;
+
+  self->reload_source = 0;
+  reload (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (AdiuvaNotesPage *self,
+                  AdiuvaEntity     entity,
+                  gint64           id,
+                  AdiuvaChange     change,
+                  AdiuvaStore     *store)
+{
+  if (entity != ADIUVA_ENTITY_NOTE)
+    return;
+
+  /* Deleted elsewhere: nothing is left to save it to. */
+  if (change == ADIUVA_CHANGE_REMOVED && self->note != NULL &&
+      adiuva_record_get_id (ADIUVA_RECORD (self->note)) == id)
+    {
+      self->dirty = FALSE;
+      open_note (self, NULL);
+    }
+  if (self->reload_source == 0)
+    self->reload_source = g_idle_add_full (G_PRIORITY_DEFAULT, reload_idle_cb, self, NULL);
+}
+
+static void
+search_changed_cb (AdiuvaNotesPage *self)
+{
+  reload (self);
+}
+
+/* Actions */
+
+static void
+new_note_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AdiuvaNotesPage *self = ADIUVA_NOTES_PAGE (widget);
+  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+  g_autoptr (GError) error = NULL;
+
+  adiuva_note_set_title (note, _ ("Untitled"));
+  adiuva_note_set_body (note, "");
+  if (!adiuva_store_add (self->store, ADIUVA_RECORD (note), &error))
+    {
+      adiuva_toast_show_error (widget, error);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  open_note (self, note);
+  gtk_editable_select_region (GTK_EDITABLE (self->title_entry), 0, -1);
+  gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
+}
+
+static void
+delete_note_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AdiuvaNotesPage *self = ADIUVA_NOTES_PAGE (widget);
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GError) error = NULL;
+
+  if (self->note == NULL)
+    return;
+
+  save (self);
+  g_ptr_array_add (records, g_object_ref (self->note));
+  if (!adiuva_records_delete_with_undo (widget, self->store, records,
+                                        adiuva_note_get_title (self->note), &error))
+    adiuva_toast_show_error (widget, error);
+}
+
+static void
+set_pinned (AdiuvaNotesPage *self,
+            gboolean         pinned)
+{
+  if (self->note == NULL || adiuva_note_get_pinned (self->note) == pinned)
+    return;
+
+  adiuva_note_set_pinned (self->note, pinned);
+  self->dirty = TRUE;
+  save (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED]);
+}
+
+/* GObject */
+
+static void
+adiuva_notes_page_dispose (GObject *object)
+{
+  AdiuvaNotesPage *self = ADIUVA_NOTES_PAGE (object);
+
+  save (self);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_NOTES_PAGE);
+  g_clear_pointer (&self->listed, g_ptr_array_unref);
+  g_clear_object (&self->note);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (adiuva_notes_page_parent_class)->dispose (object);
+}
+
+static void
+adiuva_notes_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  AdiuvaNotesPage *self = ADIUVA_NOTES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_PINNED:
+      g_value_set_boolean (value, self->note != NULL && adiuva_note_get_pinned (self->note));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+adiuva_notes_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  AdiuvaNotesPage *self = ADIUVA_NOTES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      reload (self);
+      break;
+    case PROP_PINNED:
+      set_pinned (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+adiuva_notes_page_class_init (AdiuvaNotesPageClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = adiuva_notes_page_dispose;
+  object_class->get_property = adiuva_notes_page_get_property;
+  object_class->set_property = adiuva_notes_page_set_property;
+
+  properties[PROP_STORE] =
+      g_param_spec_object ("store", NULL, NULL, ADIUVA_TYPE_STORE,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * AdiuvaNotesPage:pinned:
+   *
+   * Whether the open note is pinned to the top of the list.
+   */
+  properties[PROP_PINNED] =
+      g_param_spec_boolean ("pinned", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/adiuva/Adiuva/adiuva-notes-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, notes_list);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, editor_stack);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, body_view);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, edited_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "notes.new", NULL, new_note_action);
+  gtk_widget_class_install_action (widget_class, "notes.delete", NULL, delete_note_action);
+  gtk_widget_class_install_property_action (widget_class, "notes.pinned", "pinned");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "notes.new", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+/* The editor follows the light or dark style like the rest of the window. */
+static void
+update_style_scheme (AdiuvaNotesPage *self)
+{
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  gboolean                     dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+
+  gtk_source_buffer_set_style_scheme (
+      GTK_SOURCE_BUFFER (body_buffer (self)),
+      gtk_source_style_scheme_manager_get_scheme (schemes, dark ? "Adwaita-dark" : "Adwaita"));
+}
+
+static void
+adiuva_notes_page_init (AdiuvaNotesPage *self)
+{
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  GtkSourceBuffer          *buffer;
+
+  self->listed = g_ptr_array_new_with_free_func (g_object_unref);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  buffer = GTK_SOURCE_BUFFER (body_buffer (self));
+  gtk_source_buffer_set_language (buffer,
+                                  gtk_source_language_manager_get_language (languages,
+                                                                            "markdown"));
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
+  update_style_scheme (self);
+}
+
+void
+_adiuva_notes_page_edit (AdiuvaNotesPage *self,
+                         const char      *title,
+                         const char      *body)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->title_entry), title);
+  gtk_text_buffer_set_text (body_buffer (self), body, -1);
+}
+
+void
+_adiuva_notes_page_save_now (AdiuvaNotesPage *self)
+{
+  save (self);
+}
+
+void
+_adiuva_notes_page_search (AdiuvaNotesPage *self,
+                           const char      *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  reload (self);
+}
+
+guint
+_adiuva_notes_page_get_n_listed (AdiuvaNotesPage *self)
+{
+  return self->listed->len;
+}
+
+const char *
+_adiuva_notes_page_get_listed_title (AdiuvaNotesPage *self,
+                                     guint            index)
+{
+  return adiuva_note_get_title (g_ptr_array_index (self->listed, index));
+}
+
+AdiuvaNote *
+_adiuva_notes_page_get_note (AdiuvaNotesPage *self)
+{
+  return self->note;
+}

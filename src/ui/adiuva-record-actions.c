@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-record-actions"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "adiuva-record-actions.h"
+
+/* What rows, pages and bulk actions do to records the same way: toasts in the window's
+ * overlay, approving a suggestion, and completing, moving or deleting one or several records
+ * in one transaction with one Undo. */
+
+static void
+forget_toast_cb (AdwToast  *toast,
+                 GtkWidget *overlay)
+{
+  if (g_object_get_data (G_OBJECT (overlay), "adiuva-last-toast") == toast)
+    g_object_set_data (G_OBJECT (overlay), "adiuva-last-toast", NULL);
+}
+
+/* Shows @toast in the toast overlay @widget is in (and drops it when there is none). A new
+ * toast replaces the one shown: libadwaita would queue it behind, and the Undo in sight would
+ * be the older one. */
+void
+adiuva_toast_show (GtkWidget *widget,
+                   AdwToast  *toast)
+{
+  GtkWidget *overlay;
+  AdwToast  *shown;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    {
+      g_object_unref (g_object_ref_sink (toast));
+      return;
+    }
+
+  shown = g_object_get_data (G_OBJECT (overlay), "adiuva-last-toast");
+  if (shown != NULL)
+    adw_toast_dismiss (shown);
+  g_object_set_data (G_OBJECT (overlay), "adiuva-last-toast", toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (forget_toast_cb), overlay, 0);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+/* An error that stays until dismissed; toast titles are markup, messages are not. */
+void
+adiuva_toast_show_error (GtkWidget    *widget,
+                         const GError *error)
+{
+  g_autofree char *message = NULL;
+  AdwToast        *toast;
+
+  g_return_if_fail (error != NULL);
+
+  message = g_markup_escape_text (error->message, -1);
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 0);
+  adiuva_toast_show (widget, toast);
+}
+
+/* The user takes over what the assistant suggested: it stays, without the dashed border. */
+gboolean
+adiuva_record_approve (AdiuvaStore  *store,
+                       AdiuvaRecord *record,
+                       GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
+
+  g_object_set (record, "is-approved", TRUE, NULL);
+
+  return adiuva_store_update (store, record, error);
+}
+
+/* A done task to do again. */
+gboolean
+adiuva_task_reopen (AdiuvaStore *store,
+                    AdiuvaTask  *task,
+                    GError     **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_TASK (task), FALSE);
+
+  adiuva_task_set_status (task, ADIUVA_TASK_STATUS_TODO);
+  adiuva_task_set_completed_at (task, 0);
+
+  return adiuva_store_update (store, ADIUVA_RECORD (task), error);
+}
+
+/* Undo */
+
+typedef gboolean (*UndoFunc) (AdiuvaStore *store,
+                              GPtrArray   *records,
+                              GError     **error);
+
+typedef struct
+{
+  AdiuvaStore *store;
+  GPtrArray   *records;
+  UndoFunc     undo;
+} Undo;
+
+static void
+undo_free (Undo *undo)
+{
+  g_clear_object (&undo->store);
+  g_clear_pointer (&undo->records, g_ptr_array_unref);
+  g_free (undo);
+}
+
+static void
+undo_clicked_cb (AdwToast *toast,
+                 Undo     *undo)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* What did the change may be gone by now (a row the list no longer shows): the toast
+   * holds all it needs. */
+  if (!adiuva_store_begin (undo->store, &error))
+    {
+      g_warning ("Could not undo: %s", error->message);
+      return;
+    }
+  if (!undo->undo (undo->store, undo->records, &error))
+    {
+      adiuva_store_rollback (undo->store);
+      g_warning ("Could not undo: %s", error->message);
+      return;
+    }
+  if (!adiuva_store_commit (undo->store, &error))
+    g_warning ("Could not undo: %s", error->message);
+}
+
+/* Shows @message (markup) with an Undo that runs @undo_func on @records. */
+static void
+offer_undo (GtkWidget   *widget,
+            AdiuvaStore *store,
+            GPtrArray   *records,
+            UndoFunc     undo_func,
+            const char  *message)
+{
+  Undo     *undo = g_new0 (Undo, 1);
+  AdwToast *toast;
+
+  undo->store = g_object_ref (store);
+  undo->records = g_ptr_array_ref (records);
+  undo->undo = undo_func;
+
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), undo,
+                         (GClosureNotify) (void (*) (void)) undo_free, 0);
+  adiuva_toast_show (widget, toast);
+}
+
+/* Runs @change on each record in one transaction; all or nothing. */
+static gboolean
+change_all (AdiuvaStore *store,
+            GPtrArray   *records,
+            gboolean (*change) (AdiuvaStore *, gpointer, gpointer, GError **),
+            gpointer data,
+            GError **error)
+{
+  if (!adiuva_store_begin (store, error))
+    return FALSE;
+
+  for (guint i = 0; i < records->len; i++)
+    if (!change (store, g_ptr_array_index (records, i), data, error))
+      {
+        adiuva_store_rollback (store);
+        return FALSE;
+      }
+
+  return adiuva_store_commit (store, error);
+}
+
+/* Deleting */
+
+/* A deleted record comes back as a new one with the same fields. */
+static AdiuvaRecord *
+copy_record (AdiuvaRecord *record)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  GObject                *copy = g_object_new (G_OBJECT_TYPE (record), NULL);
+  guint                   n_pspecs;
+
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (record), &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      g_auto (GValue) value = G_VALUE_INIT;
+
+      if (pspecs[i]->owner_type != G_OBJECT_TYPE (record) ||
+          !(pspecs[i]->flags & G_PARAM_WRITABLE))
+        continue;
+
+      g_value_init (&value, pspecs[i]->value_type);
+      g_object_get_property (G_OBJECT (record), pspecs[i]->name, &value);
+      g_object_set_property (copy, pspecs[i]->name, &value);
+    }
+
+  return ADIUVA_RECORD (copy);
+}
+
+static gboolean
+delete_one (AdiuvaStore *store,
+            gpointer     record,
+            gpointer     data,
+            GError     **error)
+{
+  return adiuva_store_delete (store, record, error);
+}
+
+static gboolean
+add_back (AdiuvaStore *store,
+          GPtrArray   *copies,
+          GError     **error)
+{
+  for (guint i = 0; i < copies->len; i++)
+    {
+      /* Added once, a copy has an id; a second Undo would fail on it. */
+      g_autoptr (AdiuvaRecord) again = copy_record (g_ptr_array_index (copies, i));
+
+      if (!adiuva_store_add (store, again, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * adiuva_records_delete_with_undo:
+ * @widget: a widget in the window whose toast overlay offers the Undo
+ * @records: (element-type AdiuvaRecord): what to delete
+ * @title: what the toast calls the record when there is one
+ *
+ * Deletes @records and offers to bring them back (as new records with the same fields; what
+ * hung off them, such as comments, stays deleted).
+ */
+gboolean
+adiuva_records_delete_with_undo (GtkWidget   *widget,
+                                 AdiuvaStore *store,
+                                 GPtrArray   *records,
+                                 const char  *title,
+                                 GError     **error)
+{
+  g_autoptr (GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *message = NULL;
+  g_autofree char *count = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (records != NULL && records->len > 0, FALSE);
+  g_return_val_if_fail (title != NULL, FALSE);
+
+  for (guint i = 0; i < records->len; i++)
+    g_ptr_array_add (copies, copy_record (g_ptr_array_index (records, i)));
+  count = g_strdup_printf ("%u", records->len);
+
+  if (!change_all (store, records, delete_one, NULL, error))
+    return FALSE;
+
+  if (records->len == 1)
+    {
+      g_autofree char *escaped = g_markup_escape_text (title, -1);
+
+      message = g_strdup_printf (_ ("“%s” was deleted"), escaped);
+    }
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s item was deleted",
+                                            "%s items were deleted", records->len),
+                               count);
+  offer_undo (widget, store, copies, add_back, message);
+  return TRUE;
+}
+
+/* Completing */
+
+static gboolean
+complete_one (AdiuvaStore *store,
+              gpointer     task,
+              gpointer     data,
+              GError     **error)
+{
+  GPtrArray  *next_occurrences = data;
+  AdiuvaTask *next = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+
+  if (!adiuva_store_complete_task (store, task, now, &next, error))
+    return FALSE;
+  /* A repeating task's next occurrence goes again if the completion is undone. */
+  if (next != NULL)
+    g_ptr_array_add (next_occurrences, next);
+
+  return TRUE;
+}
+
+static gboolean
+reopen_all (AdiuvaStore *store,
+            GPtrArray   *records,
+            GError     **error)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      AdiuvaRecord *record = g_ptr_array_index (records, i);
+
+      /* The list holds the completed tasks, then the occurrences their completion made. */
+      if (adiuva_task_get_status (ADIUVA_TASK (record)) == ADIUVA_TASK_STATUS_DONE)
+        {
+          if (!adiuva_task_reopen (store, ADIUVA_TASK (record), error))
+            return FALSE;
+        }
+      else if (!adiuva_store_delete (store, record, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * adiuva_tasks_complete_with_undo:
+ * @tasks: (element-type AdiuvaTask): what is done
+ *
+ * Completes @tasks (a repeating one gets its next occurrence) and offers to undo it.
+ */
+gboolean
+adiuva_tasks_complete_with_undo (GtkWidget   *widget,
+                                 AdiuvaStore *store,
+                                 GPtrArray   *tasks,
+                                 GError     **error)
+{
+  g_autoptr (GPtrArray) next_occurrences = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) undo = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *message = NULL;
+  g_autofree char *count = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (tasks != NULL && tasks->len > 0, FALSE);
+
+  count = g_strdup_printf ("%u", tasks->len);
+
+  if (!change_all (store, tasks, complete_one, next_occurrences, error))
+    return FALSE;
+
+  for (guint i = 0; i < tasks->len; i++)
+    g_ptr_array_add (undo, g_object_ref (g_ptr_array_index (tasks, i)));
+  for (guint i = 0; i < next_occurrences->len; i++)
+    g_ptr_array_add (undo, g_object_ref (g_ptr_array_index (next_occurrences, i)));
+
+  if (tasks->len == 1)
+    {
+      g_autofree char *escaped =
+          g_markup_escape_text (adiuva_task_get_title (g_ptr_array_index (tasks, 0)), -1);
+
+      message = g_strdup_printf (_ ("“%s” is done"), escaped);
+    }
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s task is done",
+                                            "%s tasks are done", tasks->len),
+                               count);
+  offer_undo (widget, store, undo, reopen_all, message);
+  return TRUE;
+}
+
+/* Moving */
+
+static gboolean
+move_one (AdiuvaStore *store,
+          gpointer     task,
+          gpointer     data,
+          GError     **error)
+{
+  return adiuva_store_move_task (store, task, *(gint64 *) data, 0, 0, error);
+}
+
+static gboolean
+move_back (AdiuvaStore *store,
+           GPtrArray   *records,
+           GError     **error)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      AdiuvaTask *task = g_ptr_array_index (records, i);
+      gint64     *project_id = g_object_get_data (G_OBJECT (task), "adiuva-old-project");
+
+      if (!adiuva_store_move_task (store, task, *project_id, 0, 0, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * adiuva_tasks_move_with_undo:
+ * @tasks: (element-type AdiuvaTask): top-level tasks to move (their subtasks follow)
+ * @project_id: where to, 0 for the inbox
+ */
+gboolean
+adiuva_tasks_move_with_undo (GtkWidget   *widget,
+                             AdiuvaStore *store,
+                             GPtrArray   *tasks,
+                             gint64       project_id,
+                             GError     **error)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *count = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (tasks != NULL && tasks->len > 0, FALSE);
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      AdiuvaTask *task = g_ptr_array_index (tasks, i);
+      gint64      old_project = adiuva_task_get_project_id (task);
+
+      g_object_set_data_full (G_OBJECT (task), "adiuva-old-project",
+                              g_memdup2 (&old_project, sizeof old_project), g_free);
+    }
+
+  if (!change_all (store, tasks, move_one, &project_id, error))
+    return FALSE;
+
+  count = g_strdup_printf ("%u", tasks->len);
+  if (tasks->len == 1)
+    {
+      g_autofree char *escaped =
+          g_markup_escape_text (adiuva_task_get_title (g_ptr_array_index (tasks, 0)), -1);
+
+      message = g_strdup_printf (_ ("“%s” was moved"), escaped);
+    }
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s task was moved",
+                                            "%s tasks were moved", tasks->len),
+                               count);
+  offer_undo (widget, store, tasks, move_back, message);
+  return TRUE;
+}

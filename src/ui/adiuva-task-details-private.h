@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "adiuva-task-details.h"
+
+G_BEGIN_DECLS
+
+void        _adiuva_task_details_apply_due (AdiuvaTaskDetails *self,
+                                            const char        *text);
+void        _adiuva_task_details_set_notes (AdiuvaTaskDetails *self,
+                                            const char        *notes);
+const char *_adiuva_task_details_get_message (AdiuvaTaskDetails *self);
+void        _adiuva_task_details_add_subtask (AdiuvaTaskDetails *self,
+                                              const char        *text);
+GListModel *_adiuva_task_details_get_subtasks (AdiuvaTaskDetails *self);
+
+G_END_DECLS

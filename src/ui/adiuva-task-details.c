@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-task-details"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "adiuva-format.h"
+#include "adiuva-task-row.h"
+#include "adiuva-task-details-private.h"
+
+/* The pane beside the task list where one task is edited: title, due date (in the words quick
+ * add understands), priority, tags and notes. Each change is saved as it is made; the notes
+ * when the pane closes or shows another task. */
+struct _AdiuvaTaskDetails
+{
+  GtkWidget parent_instance;
+
+  AdiuvaStore *store;
+  AdiuvaTask  *task;
+  gboolean     loading;
+
+  GtkWidget           *content;
+  GtkEditable         *title_row;
+  AdwActionRow        *due_row;
+  GtkWidget           *clear_due_button;
+  GtkEditable         *due_entry_row;
+  AdwComboRow         *priority_row;
+  GtkEditable         *tags_row;
+  GtkTextView         *notes_view;
+  GtkListBox          *subtasks_list;
+  GtkEditable         *subtask_row;
+  AdiuvaTaskListModel *subtasks;
+  GtkLabel            *message_label;
+};
+
+G_DEFINE_FINAL_TYPE (AdiuvaTaskDetails, adiuva_task_details, GTK_TYPE_WIDGET)
+
+static void
+set_message (AdiuvaTaskDetails *self,
+             const char        *message)
+{
+  gtk_label_set_label (self->message_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+static void
+save (AdiuvaTaskDetails *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!adiuva_store_update (self->store, ADIUVA_RECORD (self->task), &error))
+    set_message (self, error->message);
+  else
+    set_message (self, NULL);
+}
+
+static void
+show_due (AdiuvaTaskDetails *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *due = adiuva_format_floating_due (adiuva_task_get_due (self->task), now);
+
+  adw_action_row_set_subtitle (self->due_row, due != NULL ? due : _ ("No due date"));
+  gtk_widget_set_visible (self->clear_due_button, due != NULL);
+}
+
+static void
+title_apply_cb (AdiuvaTaskDetails *self)
+{
+  g_autofree char *title = g_strstrip (g_strdup (gtk_editable_get_text (self->title_row)));
+
+  if (self->task == NULL)
+    return;
+  if (*title == '\0')
+    {
+      set_message (self, _ ("A task needs a title. The old one is back."));
+      gtk_editable_set_text (self->title_row, adiuva_task_get_title (self->task));
+      return;
+    }
+
+  adiuva_task_set_title (self->task, title);
+  save (self);
+}
+
+void
+_adiuva_task_details_apply_due (AdiuvaTaskDetails *self,
+                                const char        *text)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (AdiuvaQuickAdd) parsed = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *due = NULL;
+
+  if (self->task == NULL)
+    return;
+
+  if (*stripped != '\0')
+    {
+      /* The words quick add understands, and nothing else: a date must be all there is. */
+      parsed = adiuva_quick_add_parse (stripped, now);
+      if (parsed->due == NULL || *parsed->title != '\0')
+        {
+          set_message (self, _ ("That is not a date Adiuva understands. Try “friday”, "
+                                "“tomorrow 5pm”, “in 3 days” or “2026-12-01”."));
+          return;
+        }
+      due = adiuva_date_format_floating (parsed->due, parsed->due_has_time);
+    }
+
+  adiuva_task_set_due (self->task, due);
+  save (self);
+  show_due (self);
+  gtk_editable_set_text (self->due_entry_row, "");
+}
+
+static void
+due_apply_cb (AdiuvaTaskDetails *self)
+{
+  _adiuva_task_details_apply_due (self, gtk_editable_get_text (self->due_entry_row));
+}
+
+static void
+clear_due_cb (AdiuvaTaskDetails *self)
+{
+  _adiuva_task_details_apply_due (self, "");
+}
+
+static void
+priority_changed_cb (AdiuvaTaskDetails *self)
+{
+  if (self->task == NULL || self->loading)
+    return;
+
+  adiuva_task_set_priority (self->task, (int) adw_combo_row_get_selected (self->priority_row) + 1);
+  save (self);
+}
+
+static void
+tags_apply_cb (AdiuvaTaskDetails *self)
+{
+  g_auto (GStrv) words = NULL;
+  g_autoptr (GPtrArray) tags = g_ptr_array_new ();
+
+  if (self->task == NULL)
+    return;
+
+  words = g_strsplit_set (gtk_editable_get_text (self->tags_row), " ,", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const char *tag = words[i][0] == '@' ? words[i] + 1 : words[i];
+
+      if (*tag != '\0')
+        g_ptr_array_add (tags, (gpointer) tag);
+    }
+  g_ptr_array_add (tags, NULL);
+
+  adiuva_task_set_tags (self->task, (const char *const *) tags->pdata);
+  save (self);
+}
+
+/* A subtask is typed like a quick-add line and goes to its parent's project. */
+void
+_adiuva_task_details_add_subtask (AdiuvaTaskDetails *self,
+                                  const char        *text)
+{
+  g_autoptr (AdiuvaTask) subtask = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  if (self->task == NULL || *stripped == '\0')
+    return;
+
+  subtask = adiuva_store_task_from_text (self->store, stripped, NULL,
+                                         adiuva_task_get_project_id (self->task), &error);
+  if (subtask != NULL)
+    adiuva_task_set_parent_id (subtask, adiuva_record_get_id (ADIUVA_RECORD (self->task)));
+  if (subtask == NULL || !adiuva_store_add (self->store, ADIUVA_RECORD (subtask), &error))
+    {
+      set_message (self, error->message);
+      return;
+    }
+
+  set_message (self, NULL);
+  gtk_editable_set_text (self->subtask_row, "");
+}
+
+static void
+subtask_apply_cb (AdiuvaTaskDetails *self)
+{
+  _adiuva_task_details_add_subtask (self, gtk_editable_get_text (self->subtask_row));
+}
+
+static GtkWidget *
+create_subtask_row_cb (gpointer item,
+                       gpointer user_data)
+{
+  AdiuvaTaskDetails *self = user_data;
+  GtkWidget         *row = gtk_list_box_row_new ();
+  GtkWidget         *task_row = adiuva_task_row_new (self->store);
+
+  adiuva_task_row_set_task (ADIUVA_TASK_ROW (task_row), item);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), task_row);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+
+  return row;
+}
+
+static void
+show_subtasks_list_cb (AdiuvaTaskDetails *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->subtasks_list),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->subtasks)) > 0);
+}
+
+static void
+show_subtasks (AdiuvaTaskDetails *self)
+{
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+
+  g_clear_object (&self->subtasks);
+  if (self->task == NULL)
+    {
+      gtk_list_box_bind_model (self->subtasks_list, NULL, NULL, NULL, NULL);
+      return;
+    }
+
+  filter->parent_id = adiuva_record_get_id (ADIUVA_RECORD (self->task));
+  self->subtasks = adiuva_task_list_model_new (self->store, filter);
+  gtk_list_box_bind_model (self->subtasks_list, G_LIST_MODEL (self->subtasks),
+                           create_subtask_row_cb, self, NULL);
+  show_subtasks_list_cb (self);
+  g_signal_connect_object (self->subtasks, "notify::n-items", G_CALLBACK (show_subtasks_list_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static char *
+dup_notes (AdiuvaTaskDetails *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->notes_view);
+  GtkTextIter    start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* Notes are saved when they are left, not on every key. */
+void
+adiuva_task_details_save_notes (AdiuvaTaskDetails *self)
+{
+  g_autofree char *notes = NULL;
+
+  g_return_if_fail (ADIUVA_IS_TASK_DETAILS (self));
+
+  if (self->task == NULL)
+    return;
+
+  notes = dup_notes (self);
+  if (g_strcmp0 (notes, adiuva_task_get_notes (self->task) != NULL
+                            ? adiuva_task_get_notes (self->task)
+                            : "") == 0)
+    return;
+
+  adiuva_task_set_notes (self->task, *notes != '\0' ? notes : NULL);
+  save (self);
+}
+
+static void
+adiuva_task_details_dispose (GObject *object)
+{
+  AdiuvaTaskDetails *self = ADIUVA_TASK_DETAILS (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_TASK_DETAILS);
+  g_clear_object (&self->subtasks);
+  g_clear_object (&self->task);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (adiuva_task_details_parent_class)->dispose (object);
+}
+
+static void
+adiuva_task_details_class_init (AdiuvaTaskDetailsClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = adiuva_task_details_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/adiuva/Adiuva/adiuva-task-details.ui");
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, content);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, title_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, due_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, clear_due_button);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, due_entry_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, priority_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, tags_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, notes_view);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, subtasks_list);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, subtask_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, message_label);
+  gtk_widget_class_bind_template_callback (widget_class, title_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, due_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clear_due_cb);
+  gtk_widget_class_bind_template_callback (widget_class, priority_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, tags_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, subtask_apply_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "taskdetails");
+}
+
+static void
+adiuva_task_details_init (AdiuvaTaskDetails *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+AdiuvaTask *
+adiuva_task_details_get_task (AdiuvaTaskDetails *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_TASK_DETAILS (self), NULL);
+
+  return self->task;
+}
+
+/**
+ * adiuva_task_details_set_task:
+ * @task: (nullable): the task to edit; the pane keeps its own reference and saves through
+ *   @store
+ *
+ * Shows @task, after saving the notes of the one shown before.
+ */
+void
+adiuva_task_details_set_task (AdiuvaTaskDetails *self,
+                              AdiuvaStore       *store,
+                              AdiuvaTask        *task)
+{
+  g_autofree char   *tags = NULL;
+  const char *const *tag_names;
+  const char        *notes;
+
+  g_return_if_fail (ADIUVA_IS_TASK_DETAILS (self));
+  g_return_if_fail (ADIUVA_IS_STORE (store));
+  g_return_if_fail (task == NULL || ADIUVA_IS_TASK (task));
+
+  adiuva_task_details_save_notes (self);
+  g_set_object (&self->store, store);
+  g_set_object (&self->task, task);
+  set_message (self, NULL);
+  show_subtasks (self);
+  if (task == NULL)
+    return;
+
+  self->loading = TRUE;
+  gtk_editable_set_text (self->title_row, adiuva_task_get_title (task));
+  show_due (self);
+  gtk_editable_set_text (self->due_entry_row, "");
+  adw_combo_row_set_selected (self->priority_row, (guint) adiuva_task_get_priority (task) - 1);
+  tag_names = adiuva_task_get_tags (task);
+  tags = tag_names != NULL ? g_strjoinv (" ", (char **) tag_names) : g_strdup ("");
+  gtk_editable_set_text (self->tags_row, tags);
+  notes = adiuva_task_get_notes (task);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view),
+                            notes != NULL ? notes : "", -1);
+  self->loading = FALSE;
+}
+
+void
+_adiuva_task_details_set_notes (AdiuvaTaskDetails *self,
+                                const char        *notes)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), notes, -1);
+}
+
+const char *
+_adiuva_task_details_get_message (AdiuvaTaskDetails *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->message_label))
+             ? gtk_label_get_label (self->message_label)
+             : NULL;
+}
+
+GListModel *
+_adiuva_task_details_get_subtasks (AdiuvaTaskDetails *self)
+{
+  return G_LIST_MODEL (self->subtasks);
+}

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-task-row"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "adiuva-format.h"
+#include "adiuva-record-actions.h"
+#include "adiuva-task-row-private.h"
+
+/* One task in a list: a check button that completes it in one click, its title, and a quiet
+ * line of what else there is to know (when, how urgent, where, tags). */
+struct _AdiuvaTaskRow
+{
+  GtkWidget parent_instance;
+
+  AdiuvaStore *store;
+  AdiuvaTask  *task;
+
+  GtkCheckButton *check;
+  GtkWidget      *text_box;
+  GtkWidget      *suggestion_box;
+  GtkLabel       *title_label;
+  GtkImage       *suggested_image;
+  GtkLabel       *due_label;
+  GtkLabel       *priority_label;
+  GtkLabel       *project_label;
+  GtkLabel       *tags_label;
+  GtkLabel       *subtasks_label;
+};
+
+G_DEFINE_FINAL_TYPE (AdiuvaTaskRow, adiuva_task_row, GTK_TYPE_WIDGET)
+
+/* What to put back when a completion is undone. */
+static void
+complete (AdiuvaTaskRow *self)
+{
+  g_autoptr (GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GError) error = NULL;
+
+  g_ptr_array_add (tasks, g_object_ref (self->task));
+  if (!adiuva_tasks_complete_with_undo (GTK_WIDGET (self), self->store, tasks, &error))
+    adiuva_toast_show_error (GTK_WIDGET (self), error);
+}
+
+static void
+check_toggled_cb (AdiuvaTaskRow  *self,
+                  GtkCheckButton *check)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean active = gtk_check_button_get_active (check);
+
+  if (self->task == NULL ||
+      active == (adiuva_task_get_status (self->task) == ADIUVA_TASK_STATUS_DONE))
+    return;
+
+  if (active)
+    complete (self);
+  else if (!adiuva_task_reopen (self->store, self->task, &error))
+    adiuva_toast_show_error (GTK_WIDGET (self), error);
+}
+
+static void
+set_meta (GtkLabel   *label,
+          const char *text)
+{
+  gtk_label_set_label (label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
+}
+
+static char *
+dup_project_name (AdiuvaTaskRow *self)
+{
+  g_autoptr (AdiuvaProject) project = NULL;
+  gint64 project_id = adiuva_task_get_project_id (self->task);
+
+  if (project_id <= 0)
+    return NULL;
+
+  project = adiuva_store_get (self->store, ADIUVA_TYPE_PROJECT, project_id, NULL);
+  if (project == NULL)
+    return NULL;
+
+  return g_strdup (adiuva_project_get_name (project));
+}
+
+static char *
+dup_subtasks_text (AdiuvaTaskRow *self)
+{
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  g_autoptr (AdiuvaTaskListModel) subtasks = NULL;
+  g_autofree char *count = NULL;
+  guint            n_open;
+
+  filter->parent_id = adiuva_record_get_id (ADIUVA_RECORD (self->task));
+  filter->open_only = TRUE;
+  subtasks = adiuva_task_list_model_new (self->store, filter);
+  n_open = g_list_model_get_n_items (G_LIST_MODEL (subtasks));
+  if (n_open == 0)
+    return NULL;
+
+  count = g_strdup_printf ("%u", n_open);
+  /* Translators: %s is a number of subtasks still to do */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s subtask", "%s subtasks", n_open),
+                          count);
+}
+
+static void
+update (AdiuvaTaskRow *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char   *due = NULL;
+  g_autofree char   *priority = NULL;
+  g_autofree char   *project = NULL;
+  g_autofree char   *tags = NULL;
+  g_autofree char   *subtasks = NULL;
+  const char *const *tag_names;
+  gboolean           done, suggested;
+  int                level;
+
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autofree char *css_class = g_strdup_printf ("priority-%d", i);
+
+      gtk_widget_remove_css_class (GTK_WIDGET (self->priority_label), css_class);
+    }
+
+  if (self->task == NULL)
+    return;
+
+  done = adiuva_task_get_status (self->task) == ADIUVA_TASK_STATUS_DONE;
+  suggested = adiuva_task_get_is_ai_suggested (self->task) &&
+              !adiuva_task_get_is_approved (self->task);
+
+  g_signal_handlers_block_by_func (self->check, check_toggled_cb, self);
+  gtk_check_button_set_active (self->check, done);
+  g_signal_handlers_unblock_by_func (self->check, check_toggled_cb, self);
+
+  gtk_label_set_label (self->title_label, adiuva_task_get_title (self->task));
+  /* A screen reader says which task the check button completes. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  adiuva_task_get_title (self->task), -1);
+  if (done)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "done");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "done");
+  if (suggested)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "suggested");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "suggested");
+  gtk_widget_set_visible (GTK_WIDGET (self->suggested_image), suggested);
+  gtk_widget_set_visible (self->suggestion_box, suggested);
+
+  due = adiuva_format_floating_due (adiuva_task_get_due (self->task), now);
+  set_meta (self->due_label, due);
+  if (!done && adiuva_floating_due_is_overdue (adiuva_task_get_due (self->task), now))
+    gtk_widget_add_css_class (GTK_WIDGET (self->due_label), "overdue");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->due_label), "overdue");
+
+  /* 4 is the default, “no particular priority”: only the raised ones are worth a label. */
+  level = adiuva_task_get_priority (self->task);
+  if (level >= 1 && level <= 3)
+    {
+      g_autofree char *css_class = g_strdup_printf ("priority-%d", level);
+
+      /* Translators: a short priority, “P1” (highest) to “P4”; %d is the number */
+      priority = g_strdup_printf (_ ("P%d"), level);
+      gtk_widget_add_css_class (GTK_WIDGET (self->priority_label), css_class);
+    }
+  set_meta (self->priority_label, priority);
+
+  project = dup_project_name (self);
+  set_meta (self->project_label, project);
+
+  tag_names = adiuva_task_get_tags (self->task);
+  if (tag_names != NULL && tag_names[0] != NULL)
+    {
+      GString *joined = g_string_new (NULL);
+
+      for (guint i = 0; tag_names[i] != NULL; i++)
+        g_string_append_printf (joined, "%s@%s", i > 0 ? " " : "", tag_names[i]);
+      tags = g_string_free (joined, FALSE);
+    }
+  set_meta (self->tags_label, tags);
+
+  subtasks = dup_subtasks_text (self);
+  set_meta (self->subtasks_label, subtasks);
+}
+
+static void
+approve_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AdiuvaTaskRow *self = ADIUVA_TASK_ROW (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (self->task != NULL &&
+      !adiuva_record_approve (self->store, ADIUVA_RECORD (self->task), &error))
+    adiuva_toast_show_error (widget, error);
+}
+
+static void
+dismiss_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  AdiuvaTaskRow *self = ADIUVA_TASK_ROW (widget);
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->task == NULL)
+    return;
+
+  /* The row may be unbound as the list reloads; keep the task for the toast. */
+  task = g_object_ref (self->task);
+  records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (records, g_object_ref (task));
+  if (!adiuva_records_delete_with_undo (widget, self->store, records,
+                                        adiuva_task_get_title (task), &error))
+    adiuva_toast_show_error (widget, error);
+}
+
+static void
+adiuva_task_row_dispose (GObject *object)
+{
+  AdiuvaTaskRow *self = ADIUVA_TASK_ROW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_TASK_ROW);
+  g_clear_object (&self->task);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (adiuva_task_row_parent_class)->dispose (object);
+}
+
+static void
+adiuva_task_row_class_init (AdiuvaTaskRowClass *klass)
+{
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = adiuva_task_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/adiuva/Adiuva/adiuva-task-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, check);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, text_box);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, suggestion_box);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, suggested_image);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, due_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, priority_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, project_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, tags_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, subtasks_label);
+  gtk_widget_class_bind_template_callback (widget_class, check_toggled_cb);
+
+  gtk_widget_class_install_action (widget_class, "task.approve", NULL, approve_action);
+  gtk_widget_class_install_action (widget_class, "task.dismiss", NULL, dismiss_action);
+
+  gtk_widget_class_set_css_name (widget_class, "taskrow");
+}
+
+static void
+adiuva_task_row_init (AdiuvaTaskRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+adiuva_task_row_new (AdiuvaStore *store)
+{
+  AdiuvaTaskRow *self;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), NULL);
+
+  self = g_object_new (ADIUVA_TYPE_TASK_ROW, NULL);
+  self->store = g_object_ref (store);
+
+  return GTK_WIDGET (self);
+}
+
+AdiuvaTask *
+adiuva_task_row_get_task (AdiuvaTaskRow *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_TASK_ROW (self), NULL);
+
+  return self->task;
+}
+
+void
+adiuva_task_row_set_task (AdiuvaTaskRow *self,
+                          AdiuvaTask    *task)
+{
+  g_return_if_fail (ADIUVA_IS_TASK_ROW (self));
+  g_return_if_fail (task == NULL || ADIUVA_IS_TASK (task));
+
+  g_set_object (&self->task, task);
+  update (self);
+}
+
+GtkCheckButton *
+_adiuva_task_row_get_check (AdiuvaTaskRow *self)
+{
+  return self->check;
+}
+
+const char *
+_adiuva_task_row_get_title (AdiuvaTaskRow *self)
+{
+  return gtk_label_get_label (self->title_label);
+}

@@ -1,0 +1,847 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "adiuva-notes-page.h"
+#include "adiuva-pages.h"
+#include "adiuva-quick-find.h"
+#include "adiuva-reminders.h"
+#include "adiuva-tasks-page.h"
+#include "adiuva-unlock-page.h"
+#include "adiuva-welcome-page.h"
+#include "adiuva-window-private.h"
+
+/* The main window. It opens the workspace first (welcome, unlock or a problem page on the way),
+ * then shows the pages of adiuva-pages.c beside a sidebar in an AdwLeaflet, which folds the
+ * sidebar away on narrow screens. */
+struct _AdiuvaWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  GSettings       *settings;
+  GCancellable    *cancellable;
+  char            *data_dir;
+  AdiuvaStore     *store;
+  AdiuvaReminders *reminders;
+  gboolean         sidebar_visible;
+
+  AdwToastOverlay   *toast_overlay;
+  GtkStack          *main_stack;
+  GtkSpinner        *loading_spinner;
+  AdiuvaWelcomePage *welcome_page;
+  AdiuvaUnlockPage  *unlock_page;
+  AdwStatusPage     *problem_page;
+  GtkWidget         *passphrase_button;
+  AdwLeaflet        *leaflet;
+  GtkWidget         *sidebar;
+  GtkWidget         *sidebar_separator;
+  GtkListBox        *sidebar_list;
+  GtkWidget         *content;
+  AdwHeaderBar      *content_header;
+  AdwWindowTitle    *content_title;
+  GtkWidget         *sidebar_button;
+  GtkWidget         *content_menu_button;
+  GtkStack          *page_stack;
+};
+
+G_DEFINE_FINAL_TYPE (AdiuvaWindow, adiuva_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_DATA_DIR,
+  PROP_SIDEBAR_VISIBLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void open_workspace (AdiuvaWindow *self,
+                            const char   *passphrase);
+
+/* Opening and creating the workspace */
+
+/* What the user can do about an error of the store, beyond what its message says. */
+static const char *
+problem_hint (const GError *error)
+{
+  if (error->domain != ADIUVA_STORE_ERROR)
+    return NULL;
+
+  switch ((AdiuvaStoreError) error->code)
+    {
+    case ADIUVA_STORE_ERROR_NO_KEYRING:
+      return _ ("Unlock your keyring (logging out and in again unlocks it), then try again.");
+    case ADIUVA_STORE_ERROR_KEY_MISSING:
+    case ADIUVA_STORE_ERROR_WRONG_KEY:
+      return _ ("If the workspace also has a passphrase, you can unlock it with that.");
+    case ADIUVA_STORE_ERROR_CORRUPT:
+      return _ ("Nothing was changed. Without a backup, move the workspace folder away to "
+                "start a new workspace.");
+    case ADIUVA_STORE_ERROR_TOO_NEW:
+      return _ ("Update Adiuva to open it. Nothing was changed.");
+    case ADIUVA_STORE_ERROR_BUSY:
+      return _ ("Close the other Adiuva window or adiuva-cli command using it, then try again.");
+    case ADIUVA_STORE_ERROR_DISK_FULL:
+      return _ ("Free some disk space, then try again.");
+    case ADIUVA_STORE_ERROR_READ_ONLY:
+      return _ ("Check that you may write to the workspace folder, then try again.");
+    case ADIUVA_STORE_ERROR_NOT_ENCRYPTED:
+      return _ ("This installation of Adiuva cannot encrypt, so it writes nothing. Reinstall it "
+                "from a trusted source.");
+    case ADIUVA_STORE_ERROR_FAILED:
+    case ADIUVA_STORE_ERROR_NO_WORKSPACE:
+    case ADIUVA_STORE_ERROR_EXISTS:
+    case ADIUVA_STORE_ERROR_NEEDS_PASSPHRASE:
+    case ADIUVA_STORE_ERROR_WRONG_PASSPHRASE:
+    case ADIUVA_STORE_ERROR_NOT_FOUND:
+    case ADIUVA_STORE_ERROR_INVALID:
+    default:
+      return NULL;
+    }
+}
+
+static void
+show_problem (AdiuvaWindow *self,
+              const GError *error)
+{
+  g_autofree char *message = g_markup_escape_text (error->message, -1);
+  const char      *hint = problem_hint (error);
+  g_autofree char *description = NULL;
+
+  if (hint != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (hint, -1);
+
+      description = g_strdup_printf ("%s\n\n%s", message, escaped);
+    }
+  else
+    description = g_steal_pointer (&message);
+
+  adw_status_page_set_description (self->problem_page, description);
+  gtk_widget_set_visible (self->passphrase_button,
+                          g_error_matches (error, ADIUVA_STORE_ERROR,
+                                           ADIUVA_STORE_ERROR_KEY_MISSING) ||
+                              g_error_matches (error, ADIUVA_STORE_ERROR,
+                                               ADIUVA_STORE_ERROR_WRONG_KEY));
+  gtk_stack_set_visible_child_name (self->main_stack, "problem");
+}
+
+static void
+select_sidebar_row (AdiuvaWindow *self,
+                    const char   *page_id)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), page_id) == 0)
+      {
+        gtk_list_box_select_row (self->sidebar_list, GTK_LIST_BOX_ROW (row));
+        return;
+      }
+}
+
+static GtkWidget *
+create_sidebar_row (const AdiuvaPageInfo *info)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (_ (info->title));
+
+  gtk_widget_set_name (row, info->id);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (info->icon_name));
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  return row;
+}
+
+/* A task's time has come: a notification, which opens the task when clicked. */
+static void
+reminder_due_cb (AdiuvaWindow    *self,
+                 AdiuvaTask      *task,
+                 AdiuvaReminders *reminders)
+{
+  GApplication *app = g_application_get_default ();
+  gint64        id = adiuva_record_get_id (ADIUVA_RECORD (task));
+  g_autoptr (GNotification) notification = NULL;
+  g_autofree char *notification_id = NULL;
+
+  if (app == NULL)
+    return;
+
+  notification = g_notification_new (adiuva_task_get_title (task));
+  g_notification_set_body (notification, _ ("Due now"));
+  g_notification_set_default_action_and_target (notification, "app.show-task", "x", id);
+  notification_id = g_strdup_printf ("task-%" G_GINT64_FORMAT, id);
+  g_application_send_notification (app, notification_id, notification);
+}
+
+static void
+show_workspace (AdiuvaWindow *self,
+                AdiuvaStore  *store)
+{
+  const AdiuvaPageInfo *pages;
+  g_autofree char      *last_page = NULL;
+  guint                 n_pages;
+
+  g_assert (self->store == NULL);
+  self->store = g_object_ref (store);
+  /* Read before the pages are added: adding the first one shows it, which saves it. */
+  last_page = g_settings_get_string (self->settings, "last-page");
+  self->reminders = adiuva_reminders_new (store);
+  g_signal_connect_object (self->reminders, "due", G_CALLBACK (reminder_due_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  pages = adiuva_pages_get_all (&n_pages);
+  for (guint i = 0; i < n_pages; i++)
+    {
+      GtkStackPage *page;
+
+      page = gtk_stack_add_titled (self->page_stack,
+                                   adiuva_page_info_create_widget (&pages[i], store), pages[i].id,
+                                   _ (pages[i].title));
+      gtk_stack_page_set_icon_name (page, pages[i].icon_name);
+      gtk_list_box_append (self->sidebar_list, create_sidebar_row (&pages[i]));
+    }
+
+  if (!adiuva_window_show_page (self, last_page))
+    adiuva_window_show_page (self, pages[0].id);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-task", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-project", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quick-find", TRUE);
+  gtk_stack_set_visible_child_name (self->main_stack, "workspace");
+}
+
+static void
+opened (AdiuvaWindow *self,
+        AdiuvaStore  *store,
+        const GError *error,
+        gboolean      with_passphrase)
+{
+  gtk_spinner_stop (self->loading_spinner);
+  adiuva_unlock_page_set_busy (self->unlock_page, FALSE);
+
+  /* A second opening that finished after the first (Try Again pressed twice) has nothing
+   * left to do. */
+  if (self->store != NULL)
+    return;
+
+  if (store != NULL)
+    show_workspace (self, store);
+  else if (g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_WORKSPACE))
+    {
+      adiuva_welcome_page_set_folder (self->welcome_page, self->data_dir);
+      gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+    }
+  else if (g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NEEDS_PASSPHRASE))
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+      gtk_widget_grab_focus (GTK_WIDGET (self->unlock_page));
+    }
+  else if (with_passphrase &&
+           g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_PASSPHRASE))
+    {
+      gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+      adiuva_unlock_page_set_error (self->unlock_page,
+                                    _ ("That passphrase is wrong. Check it (and Caps Lock) and "
+                                       "try again."));
+    }
+  else
+    show_problem (self, error);
+}
+
+typedef struct
+{
+  AdiuvaWindow *window;
+  gboolean      with_passphrase;
+} OpenRequest;
+
+static void
+open_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  OpenRequest *request = user_data;
+  g_autoptr (AdiuvaWindow) self = request->window;
+  g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean with_passphrase = request->with_passphrase;
+
+  g_free (request);
+  store = adiuva_store_open_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  opened (self, store, error, with_passphrase);
+}
+
+static void
+open_workspace (AdiuvaWindow *self,
+                const char   *passphrase)
+{
+  OpenRequest *request = g_new0 (OpenRequest, 1);
+
+  request->window = g_object_ref (self);
+  request->with_passphrase = passphrase != NULL;
+
+  if (passphrase == NULL)
+    {
+      gtk_spinner_start (self->loading_spinner);
+      gtk_stack_set_visible_child_name (self->main_stack, "loading");
+    }
+  else
+    adiuva_unlock_page_set_busy (self->unlock_page, TRUE);
+
+  adiuva_store_open_async (self->data_dir, passphrase, self->cancellable, open_cb, request);
+}
+
+typedef struct
+{
+  char *dir;
+  char *passphrase;
+} CreateData;
+
+static void
+create_data_free (CreateData *data)
+{
+  g_free (data->dir);
+  if (data->passphrase != NULL)
+    explicit_bzero (data->passphrase, strlen (data->passphrase));
+  g_free (data->passphrase);
+  g_free (data);
+}
+
+/* Creating derives a key (Argon2id) or talks to the keyring: not on the UI thread. */
+static void
+create_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  CreateData  *data = task_data;
+  GError      *error = NULL;
+  AdiuvaStore *store;
+
+  store = adiuva_store_create (data->dir, data->passphrase, cancellable, &error);
+  if (store == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, store, g_object_unref);
+}
+
+static void
+create_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (source);
+  g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+
+  store = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  adiuva_welcome_page_set_busy (self->welcome_page, FALSE);
+  if (store != NULL)
+    show_workspace (self, store);
+  else if (g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING))
+    {
+      g_autofree char *message = g_strdup_printf ("%s %s", error->message,
+                                                  _ ("Unlock your keyring, or choose a "
+                                                     "passphrase instead."));
+
+      adiuva_welcome_page_set_error (self->welcome_page, message);
+    }
+  else
+    {
+      const char      *hint = problem_hint (error);
+      g_autofree char *message = hint != NULL ? g_strdup_printf ("%s %s", error->message, hint)
+                                              : g_strdup (error->message);
+
+      adiuva_welcome_page_set_error (self->welcome_page, message);
+    }
+}
+
+static void
+welcome_create_cb (AdiuvaWindow      *self,
+                   const char        *passphrase,
+                   AdiuvaWelcomePage *page)
+{
+  g_autoptr (GTask) task = g_task_new (self, self->cancellable, create_cb, NULL);
+  CreateData *data = g_new0 (CreateData, 1);
+
+  data->dir = g_strdup (self->data_dir);
+  data->passphrase = g_strdup (passphrase);
+  g_task_set_source_tag (task, welcome_create_cb);
+  g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
+  adiuva_welcome_page_set_busy (page, TRUE);
+  g_task_run_in_thread (task, create_thread);
+}
+
+static void
+unlock_cb (AdiuvaWindow     *self,
+           const char       *passphrase,
+           AdiuvaUnlockPage *page)
+{
+  open_workspace (self, passphrase);
+}
+
+/* Pages and the sidebar */
+
+static void
+update_sidebar_cb (AdiuvaWindow *self)
+{
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+  gboolean beside = !folded && self->sidebar_visible;
+
+  /* Folded, the leaflet shows one pane at a time: the sidebar must stay to navigate back to. */
+  gtk_widget_set_visible (self->sidebar, folded || self->sidebar_visible);
+  gtk_widget_set_visible (self->sidebar_separator, folded || self->sidebar_visible);
+  gtk_widget_set_visible (self->sidebar_button, !folded);
+  gtk_widget_set_visible (self->content_menu_button, !beside);
+  adw_header_bar_set_show_start_title_buttons (self->content_header, !beside);
+}
+
+static void
+page_changed_cb (AdiuvaWindow *self)
+{
+  const char           *page_id = gtk_stack_get_visible_child_name (self->page_stack);
+  const AdiuvaPageInfo *info = adiuva_pages_lookup (page_id);
+
+  if (info == NULL)
+    return;
+
+  adw_window_title_set_title (self->content_title, _ (info->title));
+  select_sidebar_row (self, page_id);
+  g_settings_set_string (self->settings, "last-page", page_id);
+}
+
+static void
+sidebar_row_activated_cb (AdiuvaWindow  *self,
+                          GtkListBoxRow *row,
+                          GtkListBox    *list)
+{
+  adiuva_window_show_page (self, gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  adiuva_window_show_page (ADIUVA_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+/* The Tasks page, showing one project's tasks. */
+static void
+show_project_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (widget);
+
+  if (adiuva_window_show_page (self, "tasks"))
+    g_object_set (gtk_stack_get_child_by_name (self->page_stack, "tasks"), "project",
+                  g_variant_get_string (parameter, NULL), NULL);
+}
+
+static void
+new_task_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (widget);
+  GtkWidget    *page;
+
+  if (!adiuva_window_show_page (self, "tasks"))
+    return;
+
+  page = gtk_stack_get_child_by_name (self->page_stack, "tasks");
+  if (ADIUVA_IS_TASKS_PAGE (page))
+    adiuva_tasks_page_focus_quick_add (ADIUVA_TASKS_PAGE (page));
+}
+
+static void
+quick_find_result_cb (AdiuvaWindow    *self,
+                      AdiuvaEntity     entity,
+                      gint64           id,
+                      AdiuvaQuickFind *quick_find)
+{
+  g_autofree char *target = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  switch (entity)
+    {
+    case ADIUVA_ENTITY_TASK:
+      adiuva_window_show_task (self, id);
+      break;
+    case ADIUVA_ENTITY_PROJECT:
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-project", "s", target);
+      break;
+    case ADIUVA_ENTITY_CHECKPOINT:
+      adiuva_window_show_page (self, "timeline");
+      break;
+    case ADIUVA_ENTITY_NOTE:
+      if (adiuva_window_show_page (self, "notes"))
+        adiuva_notes_page_show_note (
+            ADIUVA_NOTES_PAGE (gtk_stack_get_child_by_name (self->page_stack, "notes")), id);
+      break;
+    case ADIUVA_ENTITY_CLIENT:
+    case ADIUVA_ENTITY_TASK_COMMENT:
+    default:
+      adiuva_window_show_page (self, "projects");
+      break;
+    }
+}
+
+static void
+quick_find_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AdiuvaWindow    *self = ADIUVA_WINDOW (widget);
+  AdiuvaQuickFind *quick_find = adiuva_quick_find_new (GTK_WINDOW (self), self->store);
+
+  g_signal_connect_object (quick_find, "result-activated", G_CALLBACK (quick_find_result_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (quick_find));
+}
+
+/* Escape: on a narrow window the page is a panel over the sidebar; Escape goes back to it. */
+static void
+close_panel_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (widget);
+
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      adw_leaflet_get_visible_child (self->leaflet) == self->content)
+    {
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+      gtk_widget_grab_focus (GTK_WIDGET (self->sidebar_list));
+    }
+}
+
+static void
+open_workspace_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  open_workspace (ADIUVA_WINDOW (widget), NULL);
+}
+
+static void
+unlock_with_passphrase_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (widget);
+
+  gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+  gtk_widget_grab_focus (GTK_WIDGET (self->unlock_page));
+}
+
+/* GObject */
+
+static gboolean
+adiuva_window_close_request (GtkWindow *window)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (window);
+  gboolean      maximized = gtk_window_is_maximized (window);
+  int           width, height;
+
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+  if (!maximized)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+
+  return GTK_WINDOW_CLASS (adiuva_window_parent_class)->close_request (window);
+}
+
+static void
+adiuva_window_constructed (GObject *object)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (object);
+
+  G_OBJECT_CLASS (adiuva_window_parent_class)->constructed (object);
+
+  g_assert (self->data_dir != NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_settings_bind (self->settings, "sidebar-visible", self, "sidebar-visible",
+                   G_SETTINGS_BIND_DEFAULT);
+  update_sidebar_cb (self);
+
+  open_workspace (self, NULL);
+}
+
+static void
+adiuva_window_dispose (GObject *object)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_WINDOW);
+  g_clear_object (&self->reminders);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (adiuva_window_parent_class)->dispose (object);
+}
+
+static void
+adiuva_window_finalize (GObject *object)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (object);
+
+  g_free (self->data_dir);
+
+  G_OBJECT_CLASS (adiuva_window_parent_class)->finalize (object);
+}
+
+static void
+adiuva_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      g_value_set_string (value, self->data_dir);
+      break;
+    case PROP_SIDEBAR_VISIBLE:
+      g_value_set_boolean (value, self->sidebar_visible);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+adiuva_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATA_DIR:
+      self->data_dir = g_value_dup_string (value);
+      break;
+    case PROP_SIDEBAR_VISIBLE:
+      if (self->sidebar_visible != g_value_get_boolean (value))
+        {
+          self->sidebar_visible = g_value_get_boolean (value);
+          update_sidebar_cb (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+adiuva_window_class_init (AdiuvaWindowClass *klass)
+{
+  GObjectClass         *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass       *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass       *window_class = GTK_WINDOW_CLASS (klass);
+  const AdiuvaPageInfo *pages;
+  guint                 n_pages;
+
+  object_class->constructed = adiuva_window_constructed;
+  object_class->dispose = adiuva_window_dispose;
+  object_class->finalize = adiuva_window_finalize;
+  object_class->get_property = adiuva_window_get_property;
+  object_class->set_property = adiuva_window_set_property;
+  window_class->close_request = adiuva_window_close_request;
+
+  properties[PROP_DATA_DIR] =
+      g_param_spec_string ("data-dir", NULL, NULL, NULL,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SIDEBAR_VISIBLE] =
+      g_param_spec_boolean ("sidebar-visible", NULL, NULL, TRUE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (ADIUVA_TYPE_WELCOME_PAGE);
+  g_type_ensure (ADIUVA_TYPE_UNLOCK_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/adiuva/Adiuva/adiuva-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, unlock_page);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, problem_page);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, passphrase_button);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, sidebar_separator);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, content_header);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, content_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, page_stack);
+  gtk_widget_class_bind_template_callback (widget_class, welcome_create_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unlock_cb);
+  gtk_widget_class_bind_template_callback (widget_class, update_sidebar_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.new-task", NULL, new_task_action);
+  gtk_widget_class_install_action (widget_class, "win.show-project", "s", show_project_action);
+  gtk_widget_class_install_action (widget_class, "win.quick-find", NULL, quick_find_action);
+  gtk_widget_class_install_action (widget_class, "win.close-panel", NULL, close_panel_action);
+  gtk_widget_class_install_action (widget_class, "win.open-workspace", NULL,
+                                   open_workspace_action);
+  gtk_widget_class_install_action (widget_class, "win.unlock-with-passphrase", NULL,
+                                   unlock_with_passphrase_action);
+  gtk_widget_class_install_property_action (widget_class, "win.sidebar-visible",
+                                            "sidebar-visible");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-task",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.close-panel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK,
+                                       "win.quick-find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.sidebar-visible", NULL);
+  pages = adiuva_pages_get_all (&n_pages);
+  for (guint i = 0; i < n_pages && i < 9; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
+                                         "win.show-page", "s", pages[i].id);
+}
+
+static void
+adiuva_window_init (AdiuvaWindow *self)
+{
+  self->sidebar_visible = TRUE;
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new ("org.adiuva.Adiuva");
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-task", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-project", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quick-find", FALSE);
+
+#ifdef DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+}
+
+/**
+ * adiuva_window_new:
+ * @data_dir: the workspace folder
+ *
+ * Makes a window and starts opening the workspace in @data_dir.
+ */
+AdiuvaWindow *
+adiuva_window_new (GtkApplication *application,
+                   const char     *data_dir)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  return g_object_new (ADIUVA_TYPE_WINDOW, "application", application, "data-dir", data_dir,
+                       NULL);
+}
+
+/* The open workspace, or %NULL while there is none yet. */
+AdiuvaStore *
+adiuva_window_get_store (AdiuvaWindow *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * adiuva_window_show_page:
+ * @page_id: an id of adiuva-pages.c
+ *
+ * Shows a page (on a narrow window, over the sidebar).
+ *
+ * Returns: whether there is such a page (and an open workspace to show it in)
+ */
+gboolean
+adiuva_window_show_page (AdiuvaWindow *self,
+                         const char   *page_id)
+{
+  g_return_val_if_fail (ADIUVA_IS_WINDOW (self), FALSE);
+
+  if (self->store == NULL || page_id == NULL ||
+      gtk_stack_get_child_by_name (self->page_stack, page_id) == NULL)
+    return FALSE;
+
+  gtk_stack_set_visible_child_name (self->page_stack, page_id);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+
+  return TRUE;
+}
+
+/* The Tasks page with one task's details open. */
+void
+adiuva_window_show_task (AdiuvaWindow *self,
+                         gint64        task_id)
+{
+  g_return_if_fail (ADIUVA_IS_WINDOW (self));
+
+  if (adiuva_window_show_page (self, "tasks"))
+    adiuva_tasks_page_show_task (
+        ADIUVA_TASKS_PAGE (gtk_stack_get_child_by_name (self->page_stack, "tasks")), task_id);
+}
+
+/* Which page of the main stack shows: loading, welcome, unlock, problem or workspace. */
+const char *
+_adiuva_window_get_state (AdiuvaWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+GtkWidget *
+_adiuva_window_get_page (AdiuvaWindow *self,
+                         const char   *page_id)
+{
+  return gtk_stack_get_child_by_name (self->page_stack, page_id);
+}
+
+GtkWidget *
+_adiuva_window_get_state_child (AdiuvaWindow *self,
+                                const char   *state)
+{
+  return gtk_stack_get_child_by_name (self->main_stack, state);
+}
+
+const char *
+_adiuva_window_get_problem (AdiuvaWindow *self)
+{
+  return adw_status_page_get_description (self->problem_page);
+}

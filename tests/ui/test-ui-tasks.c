@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-tasks"
+
+#include "config.h"
+
+#include "adiuva-task-details-private.h"
+#include "adiuva-task-row-private.h"
+#include "adiuva-tasks-page-private.h"
+#include "test-ui-util.h"
+
+/* The Tasks page on a real workspace in a real window: quick add, one-click completion, the
+ * filters. */
+
+typedef struct
+{
+  char            *dir;
+  AdiuvaStore     *store;
+  GtkWindow       *window;
+  AdwToastOverlay *toasts;
+  AdiuvaTasksPage *page;
+} Fixture;
+
+static void
+fixture_set_up (Fixture      *fixture,
+                gconstpointer data)
+{
+  fixture->dir = test_ui_make_dir ();
+  fixture->store = test_ui_create_store (fixture->dir);
+  fixture->page = g_object_new (ADIUVA_TYPE_TASKS_PAGE, "store", fixture->store, NULL);
+  fixture->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  adw_toast_overlay_set_child (fixture->toasts, GTK_WIDGET (fixture->page));
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 800, 600);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->toasts));
+  gtk_window_present (fixture->window);
+}
+
+static void
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer data)
+{
+  test_ui_destroy_window (fixture->window);
+  g_clear_object (&fixture->store);
+  test_ui_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *title;
+  GtkWidget  *found;
+} RowSearch;
+
+static gboolean
+row_shown (gpointer data)
+{
+  RowSearch *search = data;
+
+  search->found = test_ui_find_descendant (search->root, ADIUVA_TYPE_TASK_ROW, search->title);
+
+  return search->found != NULL;
+}
+
+static AdiuvaTaskRow *
+wait_for_row (Fixture    *fixture,
+              const char *title)
+{
+  RowSearch search = { GTK_WIDGET (_adiuva_tasks_page_get_list_view (fixture->page)), title,
+                       NULL };
+
+  test_ui_wait_until (row_shown, &search);
+
+  return ADIUVA_TASK_ROW (search.found);
+}
+
+static void
+type_and_enter (Fixture    *fixture,
+                const char *text)
+{
+  GtkEditable *entry = _adiuva_tasks_page_get_entry (fixture->page);
+
+  gtk_editable_set_text (entry, text);
+  g_signal_emit_by_name (entry, "activate");
+}
+
+static AdiuvaProject *
+add_project (Fixture    *fixture,
+             const char *name)
+{
+  g_autoptr (AdiuvaProject) project = adiuva_project_new ();
+  g_autoptr (GError) error = NULL;
+
+  adiuva_project_set_name (project, name);
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&project);
+}
+
+static void
+test_add_and_complete (Fixture      *fixture,
+                       gconstpointer data)
+{
+  GListModel  *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  GtkEditable *entry = _adiuva_tasks_page_get_entry (fixture->page);
+  g_autoptr (AdiuvaProject) project = add_project (fixture, "Website");
+  g_autoptr (AdiuvaTask) task = NULL;
+  AdiuvaTaskRow *row;
+  GtkWidget     *undo;
+
+  test_ui_wait_until (is_mapped, fixture->page);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+
+  /* The chips say what was understood before Enter. */
+  gtk_editable_set_text (entry, "Send invoice to ACME & Co tomorrow 5pm p1 #Website @billing");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (_adiuva_tasks_page_get_chips (
+                        fixture->page))),
+                    ==, 4);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "quick-add");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_null (_adiuva_tasks_page_get_message (fixture->page));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+  test_ui_wait_for_n_items (tasks, 1);
+
+  task = g_list_model_get_item (tasks, 0);
+  g_assert_cmpstr (adiuva_task_get_title (task), ==, "Send invoice to ACME & Co");
+  g_assert_cmpint (adiuva_task_get_priority (task), ==, 1);
+  g_assert_cmpint (adiuva_task_get_project_id (task), ==,
+                   adiuva_record_get_id (ADIUVA_RECORD (project)));
+  g_assert_cmpstr (adiuva_task_get_tags (task)[0], ==, "billing");
+
+  row = wait_for_row (fixture, "Send invoice to ACME & Co");
+  g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "Website"));
+  g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "@billing"));
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "tasks-page");
+
+  /* One click completes it, and the open list lets it go. */
+  gtk_check_button_set_active (_adiuva_task_row_get_check (row), TRUE);
+  test_ui_wait_for_n_items (tasks, 0);
+
+  /* The toast's Undo brings it back; complete it again for what follows. */
+  undo = test_ui_find_descendant (GTK_WIDGET (fixture->toasts), GTK_TYPE_BUTTON, "_Undo");
+  g_assert_nonnull (undo);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "task-done-toast");
+  g_signal_emit_by_name (undo, "clicked");
+  test_ui_wait_for_n_items (tasks, 1);
+  row = wait_for_row (fixture, "Send invoice to ACME & Co");
+  g_assert_false (gtk_check_button_get_active (_adiuva_task_row_get_check (row)));
+  gtk_check_button_set_active (_adiuva_task_row_get_check (row), TRUE);
+  test_ui_wait_for_n_items (tasks, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.status", "s",
+                                             "done"));
+  test_ui_wait_for_n_items (tasks, 1);
+  g_clear_object (&task);
+  task = g_list_model_get_item (tasks, 0);
+  g_assert_cmpint (adiuva_task_get_status (task), ==, ADIUVA_TASK_STATUS_DONE);
+
+  /* Unticking it in the done list opens it again. */
+  row = wait_for_row (fixture, "Send invoice to ACME & Co");
+  g_assert_true (gtk_check_button_get_active (_adiuva_task_row_get_check (row)));
+  gtk_check_button_set_active (_adiuva_task_row_get_check (row), FALSE);
+  test_ui_wait_for_n_items (tasks, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.status", "s",
+                                             "open"));
+  test_ui_wait_for_n_items (tasks, 1);
+}
+
+/* A typo in a project name is said before anything is added, and the text stays to fix it. */
+static void
+test_unknown_project (Fixture      *fixture,
+                      gconstpointer data)
+{
+  GListModel  *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  GtkEditable *entry = _adiuva_tasks_page_get_entry (fixture->page);
+
+  type_and_enter (fixture, "Draft the offer #Webshop");
+  g_assert_nonnull (_adiuva_tasks_page_get_message (fixture->page));
+  g_assert_nonnull (strstr (_adiuva_tasks_page_get_message (fixture->page), "Webshop"));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "Draft the offer #Webshop");
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+
+  /* Creating the project makes the same line valid. */
+  g_object_unref (add_project (fixture, "Webshop"));
+  g_assert_true (adiuva_quick_add_model_get_can_add (_adiuva_tasks_page_get_chips (fixture->page)));
+  g_signal_emit_by_name (entry, "activate");
+  test_ui_wait_for_n_items (tasks, 1);
+}
+
+static void
+test_project_filter_and_order (Fixture      *fixture,
+                               gconstpointer data)
+{
+  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autoptr (AdiuvaProject) website = add_project (fixture, "Website");
+  g_autofree char *website_id = NULL;
+  g_autoptr (AdiuvaTask) first = NULL;
+
+  type_and_enter (fixture, "Inbox task p3");
+  type_and_enter (fixture, "Website task #Website p2");
+  test_ui_wait_for_n_items (tasks, 2);
+
+  website_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                adiuva_record_get_id (ADIUVA_RECORD (website)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
+                                             website_id));
+  test_ui_wait_for_n_items (tasks, 1);
+
+  /* Typed while a project is shown, a task without #project goes to that project. */
+  type_and_enter (fixture, "Another website task p1");
+  test_ui_wait_for_n_items (tasks, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
+                                             "inbox"));
+  test_ui_wait_for_n_items (tasks, 1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
+                                             "all"));
+  test_ui_wait_for_n_items (tasks, 3);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.order", "s",
+                                             "priority"));
+  /* Reordering keeps the count: wait for the reload by the first item instead. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  first = g_list_model_get_item (tasks, 0);
+  g_assert_cmpstr (adiuva_task_get_title (first), ==, "Another website task");
+}
+
+static AdiuvaTask *
+reload (Fixture    *fixture,
+        AdiuvaTask *task)
+{
+  g_autoptr (GError) error = NULL;
+  AdiuvaTask *saved = adiuva_store_get (fixture->store, ADIUVA_TYPE_TASK,
+                                        adiuva_record_get_id (ADIUVA_RECORD (task)), &error);
+
+  g_assert_no_error (error);
+
+  return saved;
+}
+
+/* Clicking a task opens its details beside the list; changes are saved, Escape closes. */
+static void
+test_details (Fixture      *fixture,
+              gconstpointer data)
+{
+  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (AdiuvaTask) saved = NULL;
+  AdiuvaTaskDetails *details;
+  GtkWidget         *undo;
+
+  type_and_enter (fixture, "Write the proposal p2");
+  test_ui_wait_for_n_items (tasks, 1);
+  task = g_list_model_get_item (tasks, 0);
+  wait_for_row (fixture, "Write the proposal");
+  g_assert_null (_adiuva_tasks_page_get_details (fixture->page));
+
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  details = _adiuva_tasks_page_get_details (fixture->page);
+  g_assert_nonnull (details);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (adiuva_task_details_get_task (details))),
+                   ==, adiuva_record_get_id (ADIUVA_RECORD (task)));
+
+  _adiuva_task_details_apply_due (details, "someday maybe");
+  g_assert_nonnull (_adiuva_task_details_get_message (details));
+  _adiuva_task_details_apply_due (details, "2026-12-01 5pm");
+  g_assert_null (_adiuva_task_details_get_message (details));
+  _adiuva_task_details_set_notes (details, "Two pages, with the budget.");
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "task-details");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.close-details",
+                                             NULL));
+  g_assert_null (_adiuva_tasks_page_get_details (fixture->page));
+  saved = reload (fixture, task);
+  g_assert_cmpstr (adiuva_task_get_due (saved), ==, "2026-12-01T17:00:00");
+  g_assert_cmpstr (adiuva_task_get_notes (saved), ==, "Two pages, with the budget.");
+  g_assert_cmpint (adiuva_task_get_priority (saved), ==, 2);
+
+  /* An empty due date takes it away. */
+  _adiuva_task_details_apply_due (details, "");
+  g_clear_object (&saved);
+  saved = reload (fixture, task);
+  g_assert_null (adiuva_task_get_due (saved));
+  _adiuva_task_details_apply_due (details, "2026-12-01 5pm");
+
+  /* Deleting asks nothing and can be undone from the toast. */
+  test_ui_wait_for_n_items (tasks, 1);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.delete-task",
+                                             NULL));
+  test_ui_wait_for_n_items (tasks, 0);
+  undo = test_ui_find_descendant (GTK_WIDGET (fixture->toasts), GTK_TYPE_BUTTON, "_Undo");
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+  test_ui_wait_for_n_items (tasks, 1);
+  g_clear_object (&saved);
+  saved = g_list_model_get_item (tasks, 0);
+  g_assert_cmpstr (adiuva_task_get_title (saved), ==, "Write the proposal");
+  g_assert_cmpstr (adiuva_task_get_notes (saved), ==, "Two pages, with the budget.");
+}
+
+/* Subtasks live in their parent's details; the list shows the parent with a count. */
+static void
+test_subtasks (Fixture      *fixture,
+               gconstpointer data)
+{
+  GListModel        *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  AdiuvaTaskDetails *details;
+  GListModel        *subtasks;
+  AdiuvaTaskRow     *row;
+  GtkWidget         *subtask_row;
+
+  type_and_enter (fixture, "Prepare the workshop");
+  test_ui_wait_for_n_items (tasks, 1);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  details = _adiuva_tasks_page_get_details (fixture->page);
+  g_assert_nonnull (details);
+
+  _adiuva_task_details_add_subtask (details, "Book the room friday");
+  _adiuva_task_details_add_subtask (details, "Print the handouts");
+  subtasks = _adiuva_task_details_get_subtasks (details);
+  test_ui_wait_for_n_items (subtasks, 2);
+  /* The list keeps to top-level tasks. */
+  test_ui_wait_for_n_items (tasks, 1);
+  row = wait_for_row (fixture, "Prepare the workshop");
+  while (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "2 subtasks") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "subtasks");
+
+  /* Completing one in the details counts down. */
+  subtask_row = test_ui_find_descendant (GTK_WIDGET (details), ADIUVA_TYPE_TASK_ROW,
+                                         "Print the handouts");
+  g_assert_nonnull (subtask_row);
+  gtk_check_button_set_active (_adiuva_task_row_get_check (ADIUVA_TASK_ROW (subtask_row)), TRUE);
+  row = wait_for_row (fixture, "Prepare the workshop");
+  while (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL, "1 subtask") == NULL)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      row = wait_for_row (fixture, "Prepare the workshop");
+    }
+}
+
+static char *
+titles (GListModel *tasks)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr (AdiuvaTask) task = g_list_model_get_item (tasks, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", adiuva_task_get_title (task));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static gint64
+task_id_at (GListModel *tasks,
+            guint       position)
+{
+  g_autoptr (AdiuvaTask) task = g_list_model_get_item (tasks, position);
+
+  return adiuva_record_get_id (ADIUVA_RECORD (task));
+}
+
+/* What a drop does: in the manual order, the dragged task goes before the one it lands on. */
+static void
+test_reorder (Fixture      *fixture,
+              gconstpointer data)
+{
+  GListModel      *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  type_and_enter (fixture, "First p3");
+  type_and_enter (fixture, "Second p1");
+  type_and_enter (fixture, "Third p2");
+  test_ui_wait_for_n_items (tasks, 3);
+  before = titles (tasks);
+  g_assert_cmpstr (before, ==, "First, Second, Third");
+
+  g_assert_true (_adiuva_tasks_page_move_task (fixture->page, task_id_at (tasks, 2),
+                                               task_id_at (tasks, 0)));
+  /* The list reloads after the change: wait for the new first one. */
+  for (after = titles (tasks); !g_str_has_prefix (after, "Third"); after = titles (tasks))
+    {
+      g_free (after);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpstr (after, ==, "Third, First, Second");
+
+  /* Sorted by priority there is no place to move to. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.order", "s",
+                                             "priority"));
+  g_assert_false (_adiuva_tasks_page_move_task (fixture->page, task_id_at (tasks, 2),
+                                                task_id_at (tasks, 0)));
+}
+
+static void
+select_positions (Fixture *fixture,
+                  guint    first,
+                  guint    second)
+{
+  GtkSelectionModel *selection = _adiuva_tasks_page_get_selection (fixture->page);
+
+  g_assert_true (gtk_selection_model_select_item (selection, first, TRUE));
+  if (second != first)
+    g_assert_true (gtk_selection_model_select_item (selection, second, FALSE));
+}
+
+/* The newest toast's Undo: an older toast may still be on its way out. */
+static GtkWidget *
+find_last_undo (GtkWidget *root)
+{
+  GtkWidget *last = NULL;
+
+  if (gtk_widget_get_mapped (root) && GTK_IS_BUTTON (root) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), "_Undo") == 0)
+    last = root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_last_undo (child);
+
+      if (found != NULL)
+        last = found;
+    }
+
+  return last;
+}
+
+static void
+click_undo (Fixture *fixture)
+{
+  GtkWidget *undo = find_last_undo (GTK_WIDGET (fixture->toasts));
+
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+}
+
+/* Several tasks at once: complete, move, delete, each with one Undo. */
+static void
+test_bulk (Fixture      *fixture,
+           gconstpointer data)
+{
+  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autoptr (AdiuvaProject) website = add_project (fixture, "Website");
+  g_autofree char *website_id = NULL;
+
+  type_and_enter (fixture, "One");
+  type_and_enter (fixture, "Two");
+  type_and_enter (fixture, "Three");
+  test_ui_wait_for_n_items (tasks, 3);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.selection-mode",
+                                             NULL));
+  g_assert_true (GTK_IS_MULTI_SELECTION (_adiuva_tasks_page_get_selection (fixture->page)));
+  select_positions (fixture, 0, 2);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "tasks-selection");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                             "tasks.complete-selected", NULL));
+  test_ui_wait_for_n_items (tasks, 1);
+  click_undo (fixture);
+  test_ui_wait_for_n_items (tasks, 3);
+
+  website_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                adiuva_record_get_id (ADIUVA_RECORD (website)));
+  select_positions (fixture, 0, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.move-selected",
+                                             "s", website_id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
+                                             website_id));
+  test_ui_wait_for_n_items (tasks, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.project", "s",
+                                             "all"));
+  test_ui_wait_for_n_items (tasks, 3);
+
+  select_positions (fixture, 1, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.delete-selected",
+                                             NULL));
+  test_ui_wait_for_n_items (tasks, 2);
+  click_undo (fixture);
+  test_ui_wait_for_n_items (tasks, 3);
+
+  /* Escape leaves the selection; clicks open tasks again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.leave-selection",
+                                             NULL));
+  g_assert_true (GTK_IS_NO_SELECTION (_adiuva_tasks_page_get_selection (fixture->page)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  test_ui_init (&argc, &argv);
+
+  g_test_add ("/ui/tasks/add-and-complete", Fixture, NULL, fixture_set_up, test_add_and_complete,
+              fixture_tear_down);
+  g_test_add ("/ui/tasks/unknown-project", Fixture, NULL, fixture_set_up, test_unknown_project,
+              fixture_tear_down);
+  g_test_add ("/ui/tasks/project-filter-and-order", Fixture, NULL, fixture_set_up,
+              test_project_filter_and_order, fixture_tear_down);
+
+  g_test_add ("/ui/tasks/details", Fixture, NULL, fixture_set_up, test_details,
+              fixture_tear_down);
+  g_test_add ("/ui/tasks/subtasks", Fixture, NULL, fixture_set_up, test_subtasks,
+              fixture_tear_down);
+  g_test_add ("/ui/tasks/reorder", Fixture, NULL, fixture_set_up, test_reorder,
+              fixture_tear_down);
+  g_test_add ("/ui/tasks/bulk", Fixture, NULL, fixture_set_up, test_bulk, fixture_tear_down);
+
+  return g_test_run ();
+}
