@@ -28,6 +28,9 @@ test_ui_init (int    *argc,
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (style),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  /* …nor the icons it adds from its resources (the app icon, the sparkles). */
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/org/adiuva/Adiuva/icons");
 }
 
 char *
