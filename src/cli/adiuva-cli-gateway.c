@@ -111,15 +111,15 @@ run_serve (AdiuvaCliContext       *cli,
   g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (AdiuvaLoopbackServer) server = NULL;
   g_autoptr (GMainLoop) loop = NULL;
-  g_autofree char   *token = NULL;
-  g_autofree char   *default_model = NULL;
-  g_autofree char   *url = NULL;
-  gboolean           show_token = FALSE;
-  int                port = 0;
-  guint              sources[3] = { 0 };
+  g_autofree char        *token = NULL;
+  g_autofree char        *default_model = NULL;
+  g_autofree char        *url = NULL;
+  gboolean                show_token = FALSE;
+  int                     port = 0;
+  guint                   sources[3] = { 0 };
   AdiuvaWorkspaceGateway *gateway;
-  int                status;
-  const GOptionEntry entries[] = {
+  int                     status;
+  const GOptionEntry      entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port,
       N_ ("Listen on PORT of 127.0.0.1 (default: any free port)."), N_ ("PORT") },
     { "show-token", 0, 0, G_OPTION_ARG_NONE, &show_token,

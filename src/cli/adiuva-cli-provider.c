@@ -6,7 +6,6 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
-#include <string.h>
 
 #include "adiuva-cli-gateway.h"
 #include "adiuva-cli-output.h"

@@ -103,12 +103,12 @@ run_route_set (AdiuvaCliContext       *cli,
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaRouter) router = NULL;
   g_autoptr (AdiuvaRoute) route = NULL;
-  int                min_length = 0;
-  int                max_length = 0;
-  gboolean           replaced;
+  int                     min_length = 0;
+  int                     max_length = 0;
+  gboolean                replaced;
   AdiuvaWorkspaceGateway *gateway;
-  int                status;
-  const GOptionEntry entries[] = {
+  int                     status;
+  const GOptionEntry      entries[] = {
     { "description", 0, 0, G_OPTION_ARG_STRING, &description,
       N_ ("What the route is for, in words the router model reads (required)."), N_ ("TEXT") },
     { "model", 0, 0, G_OPTION_ARG_STRING_ARRAY, &models,
@@ -164,9 +164,9 @@ run_route_rm (AdiuvaCliContext       *cli,
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaRouter) router = NULL;
-  gboolean     was_default;
+  gboolean                was_default;
   AdiuvaWorkspaceGateway *gateway;
-  int          status;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
@@ -199,10 +199,10 @@ run_route_router_model (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  gboolean           none = FALSE;
+  gboolean                none = FALSE;
   AdiuvaWorkspaceGateway *gateway;
-  int                status;
-  const GOptionEntry entries[] = {
+  int                     status;
+  const GOptionEntry      entries[] = {
     { "none", 0, 0, G_OPTION_ARG_NONE, &none,
       N_ ("Let the rules alone choose routes."), NULL },
     { NULL }
@@ -242,7 +242,7 @@ run_route_default (AdiuvaCliContext       *cli,
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
   AdiuvaWorkspaceGateway *gateway;
-  int          status;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
@@ -296,11 +296,11 @@ run_route_list (AdiuvaCliContext       *cli,
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaRouter) router = NULL;
   g_autoptr (AdiuvaCliTable) table = NULL;
-  const char  *router_model;
-  const char  *default_name;
-  AdiuvaRoute *fallback;
+  const char             *router_model;
+  const char             *default_name;
+  AdiuvaRoute            *fallback;
   AdiuvaWorkspaceGateway *gateway;
-  int          status;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
