@@ -8,79 +8,6 @@
 #include "adiuva-cli-gateway.h"
 #include "adiuva-cli-output.h"
 
-/* Model aliases are kept as one JSON object in the workspace, alias → target; the gateway
- * client checks them, so a cycle is refused before it is saved. */
-
-/**
- * adiuva_cli_load_aliases:
- *
- * Returns: (transfer full): the workspace's aliases, alias → alias or PROVIDER/MODEL, or %NULL
- *   with @error set
- */
-JsonObject *
-adiuva_cli_load_aliases (AdiuvaStore *store,
-                         GError     **error)
-{
-  g_autoptr (JsonNode) node = adiuva_cli_load_json_setting (
-      store, ADIUVA_CLI_ALIASES_SETTING, JSON_NODE_OBJECT,
-      _ ("The model aliases of the workspace are damaged."), error);
-
-  return node != NULL ? json_object_ref (json_node_get_object (node)) : NULL;
-}
-
-/**
- * adiuva_cli_set_aliases:
- * @aliases: aliases as adiuva_cli_load_aliases() returns them
- *
- * Gives @client the aliases.
- */
-gboolean
-adiuva_cli_set_aliases (AdiuvaGatewayClient *client,
-                        JsonObject          *aliases,
-                        GError             **error)
-{
-  JsonObjectIter iter;
-  const char    *name;
-  JsonNode      *target;
-
-  json_object_iter_init (&iter, aliases);
-  while (json_object_iter_next (&iter, &name, &target))
-    {
-      if (!JSON_NODE_HOLDS_VALUE (target) || json_node_get_value_type (target) != G_TYPE_STRING)
-        {
-          g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                       _ ("The model aliases of the workspace are damaged."));
-          return FALSE;
-        }
-      if (!adiuva_gateway_client_set_alias (client, name, json_node_get_string (target), error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-save_aliases (AdiuvaStore *store,
-              JsonObject  *aliases,
-              GError     **error)
-{
-  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), aliases);
-
-  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_ALIASES_SETTING, node, error);
-}
-
-/* A client holding only the aliases, which is all that checking or following them takes. */
-static AdiuvaGatewayClient *
-new_alias_client (JsonObject *aliases,
-                  GError    **error)
-{
-  g_autoptr (AdiuvaGatewayClient) client = adiuva_gateway_client_new (NULL);
-
-  if (!adiuva_cli_set_aliases (client, aliases, error))
-    return NULL;
-  return g_steal_pointer (&client);
-}
-
 static int
 run_alias_set (AdiuvaCliContext       *cli,
                const AdiuvaCliCommand *command,
@@ -89,22 +16,15 @@ run_alias_set (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) aliases = NULL;
-  g_autoptr (AdiuvaGatewayClient) client = NULL;
-  AdiuvaStore *store;
-  int          status;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (aliases = adiuva_cli_load_aliases (store, &error)) == NULL ||
-      (client = new_alias_client (aliases, &error)) == NULL ||
-      !adiuva_gateway_client_set_alias (client, args[0], args[1], &error))
-    return adiuva_cli_context_report (cli, error);
-
-  json_object_set_string_member (aliases, args[0], args[1]);
-  if (!save_aliases (store, aliases, &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL ||
+      !adiuva_workspace_gateway_set_alias (gateway, args[0], args[1], &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
@@ -121,27 +41,14 @@ run_alias_rm (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) aliases = NULL;
-  AdiuvaStore *store;
-  int          status;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (aliases = adiuva_cli_load_aliases (store, &error)) == NULL)
-    return adiuva_cli_context_report (cli, error);
-
-  if (!json_object_has_member (aliases, args[0]))
-    {
-      g_set_error (&error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                   _ ("No alias is called “%s”; see “adiuva-cli alias list”."), args[0]);
-      return adiuva_cli_context_report (cli, error);
-    }
-
-  /* Aliases naming this one are kept: they fail until it is set again, as the user may mean. */
-  json_object_remove_member (aliases, args[0]);
-  if (!save_aliases (store, aliases, &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || !adiuva_workspace_gateway_remove_alias (gateway, args[0], &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
@@ -159,19 +66,16 @@ run_alias_list (AdiuvaCliContext       *cli,
   g_auto (GStrv) args = NULL;
   g_auto (GStrv) names = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) aliases = NULL;
-  g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (JsonArray) out = json_array_new ();
   g_autoptr (AdiuvaCliTable) table = NULL;
-  AdiuvaStore *store;
-  int          status;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (aliases = adiuva_cli_load_aliases (store, &error)) == NULL ||
-      (client = new_alias_client (aliases, &error)) == NULL)
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || (names = adiuva_workspace_gateway_list_aliases (gateway, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
   table = adiuva_cli_table_new ();
@@ -179,11 +83,10 @@ run_alias_list (AdiuvaCliContext       *cli,
   adiuva_cli_table_add_column (table, _ ("TARGET"), ADIUVA_CLI_ALIGN_LEFT);
   adiuva_cli_table_add_column (table, _ ("MODEL"), ADIUVA_CLI_ALIGN_LEFT);
 
-  names = adiuva_gateway_client_list_aliases (client);
   for (guint i = 0; names[i] != NULL; i++)
     {
-      const char      *target = adiuva_gateway_client_get_alias (client, names[i]);
-      g_autofree char *model = adiuva_gateway_client_resolve_model (client, names[i], NULL);
+      g_autofree char *target = adiuva_workspace_gateway_dup_alias (gateway, names[i], NULL);
+      g_autofree char *model = adiuva_workspace_gateway_resolve_model (gateway, names[i], NULL);
       JsonObject      *o = json_object_new ();
 
       json_object_set_string_member (o, "name", names[i]);

@@ -4,273 +4,16 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "adiuva-cli-gateway.h"
 #include "adiuva-cli-output.h"
 #include "adiuva-cli-values.h"
 
-/*
- * Budgets and rate limits are kept in the workspace as JSON and given to every gateway client
- * the CLI makes (see adiuva_cli_new_gateway_client()):
- *
- *   gateway.budgets  [{"scope": "global"|"provider"|"caller", "name": "…" (not for global),
- *                      "period": "day"|"month", "tokens": N, "cost": USD}, …]
- *   gateway.limits   {"PROVIDER" or "PROVIDER/MODEL": {"rpm": N, "tpm": N}, …}
- *
- * What was spent comes from the call log each time, so budgets hold across runs.
- */
+/* Budgets and rate limits are the workspace's (AdiuvaWorkspaceGateway); what was spent comes
+ * from the call log each time, so budgets hold across runs. */
 
 static const char *const scope_nicks[] = { "global", "provider", "caller" };
 static const char *const period_nicks[] = { "day", "month" };
-
-typedef struct
-{
-  AdiuvaBudgetScope  scope;
-  const char        *name; /* NULL for the workspace */
-  AdiuvaBudgetPeriod period;
-  gint64             max_tokens; /* -1: none */
-  double             max_cost;   /* < 0: none */
-} Budget;
-
-static char *
-damaged_message (const char *what)
-{
-  return g_strdup_printf (_ ("The %s of the workspace are damaged."), what);
-}
-
-static void
-set_damaged (GError    **error,
-             const char *what)
-{
-  g_autofree char *message = damaged_message (what);
-
-  g_set_error_literal (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT, message);
-}
-
-static gpointer
-load_json (AdiuvaStore *store,
-           const char  *key,
-           JsonNodeType type,
-           const char  *what,
-           GError     **error)
-{
-  g_autofree char *damaged = damaged_message (what);
-  g_autoptr (JsonNode) node = adiuva_cli_load_json_setting (store, key, type, damaged, error);
-
-  if (node == NULL)
-    return NULL;
-  return type == JSON_NODE_ARRAY ? (gpointer) json_array_ref (json_node_get_array (node))
-                                 : (gpointer) json_object_ref (json_node_get_object (node));
-}
-
-static JsonArray *
-load_budgets (AdiuvaStore *store,
-              GError     **error)
-{
-  /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-  return load_json (store, ADIUVA_CLI_BUDGETS_SETTING, JSON_NODE_ARRAY, _ ("budgets"), error);
-}
-
-static JsonObject *
-load_limits (AdiuvaStore *store,
-             GError     **error)
-{
-  /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-  return load_json (store, ADIUVA_CLI_LIMITS_SETTING, JSON_NODE_OBJECT, _ ("rate limits"), error);
-}
-
-static gboolean
-save_budgets (AdiuvaStore *store,
-              JsonArray   *list,
-              GError     **error)
-{
-  g_autoptr (JsonNode) node = json_node_init_array (json_node_alloc (), list);
-
-  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_BUDGETS_SETTING, node, error);
-}
-
-static gboolean
-save_limits (AdiuvaStore *store,
-             JsonObject  *limits,
-             GError     **error)
-{
-  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), limits);
-
-  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_LIMITS_SETTING, node, error);
-}
-
-static int
-find_nick (const char *const *nicks,
-           guint              n,
-           const char        *nick)
-{
-  for (guint i = 0; nick != NULL && i < n; i++)
-    if (g_str_equal (nicks[i], nick))
-      return i;
-  return -1;
-}
-
-/* One entry of gateway.budgets; @budget borrows from @o. */
-static gboolean
-read_budget (JsonObject *o,
-             Budget     *budget,
-             GError    **error)
-{
-  int         scope = find_nick (scope_nicks, G_N_ELEMENTS (scope_nicks),
-                                 json_object_get_string_member_with_default (o, "scope", NULL));
-  int         period = find_nick (period_nicks, G_N_ELEMENTS (period_nicks),
-                                  json_object_get_string_member_with_default (o, "period", NULL));
-  const char *name = json_object_get_string_member_with_default (o, "name", NULL);
-
-  if (scope < 0 || period < 0 || (scope != ADIUVA_BUDGET_GLOBAL && name == NULL))
-    {
-      /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-      set_damaged (error, _ ("budgets"));
-      return FALSE;
-    }
-
-  budget->scope = scope;
-  budget->name = scope == ADIUVA_BUDGET_GLOBAL ? NULL : name;
-  budget->period = period;
-  budget->max_tokens = json_object_get_int_member_with_default (o, "tokens", -1);
-  budget->max_cost = json_object_get_double_member_with_default (o, "cost", -1);
-  return TRUE;
-}
-
-/* Adds what the call log holds between two times to @budgets, as spent at @when. */
-static gboolean
-seed_spending (AdiuvaBudgets *budgets,
-               AdiuvaStore   *store,
-               gint64         since,
-               gint64         until,
-               GError       **error)
-{
-  g_autoptr (GPtrArray) sums = NULL;
-
-  if (since >= until)
-    return TRUE;
-  sums = adiuva_store_get_llm_spending (store, since, until, error);
-  if (sums == NULL)
-    return FALSE;
-  for (guint i = 0; i < sums->len; i++)
-    {
-      AdiuvaLlmSpending *s = g_ptr_array_index (sums, i);
-
-      adiuva_budgets_add_spent (budgets, s->caller, s->provider, s->tokens, s->cost, since);
-    }
-  return TRUE;
-}
-
-/**
- * adiuva_cli_load_budgets:
- *
- * Gives @budgets the workspace's budgets and what the call log holds as spent this month
- * (and today), so that a budget holds across runs.
- */
-gboolean
-adiuva_cli_load_budgets (AdiuvaBudgets *budgets,
-                         AdiuvaStore   *store,
-                         GError       **error)
-{
-  g_autoptr (JsonArray) list = load_budgets (store, error);
-  g_autoptr (GDateTime) day_end = NULL;
-  g_autoptr (GDateTime) month_end = NULL;
-  g_autoptr (GDateTime) day_start = NULL;
-  g_autoptr (GDateTime) month_start = NULL;
-
-  if (list == NULL)
-    return FALSE;
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonNode *node = json_array_get_element (list, i);
-      Budget    b;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-          set_damaged (error, _ ("budgets"));
-          return FALSE;
-        }
-      if (!read_budget (json_node_get_object (node), &b, error))
-        return FALSE;
-      adiuva_budgets_set (budgets, b.scope, b.name, b.period, b.max_tokens, b.max_cost);
-    }
-
-  /* Without a budget, what was spent does not matter: the call log is not read. */
-  if (json_array_get_length (list) == 0)
-    return TRUE;
-
-  day_end = adiuva_budgets_dup_reset_time (budgets, ADIUVA_BUDGET_DAY);
-  month_end = adiuva_budgets_dup_reset_time (budgets, ADIUVA_BUDGET_MONTH);
-  day_start = g_date_time_add_days (day_end, -1);
-  month_start = g_date_time_add_months (month_end, -1);
-  /* Earlier this month counts for the month only; today for both. */
-  return seed_spending (budgets, store, g_date_time_to_unix (month_start),
-                        g_date_time_to_unix (day_start), error) &&
-         seed_spending (budgets, store, g_date_time_to_unix (day_start),
-                        g_date_time_to_unix (day_end), error);
-}
-
-/* "provider" or "provider/model": the first slash parts them, as in model references. */
-static gboolean
-split_target (const char *target,
-              char      **provider,
-              char      **model,
-              GError    **error)
-{
-  const char *slash = strchr (target, '/');
-
-  if (target[0] == '\0' || slash == target || (slash != NULL && slash[1] == '\0'))
-    {
-      g_set_error (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
-                   _ ("“%s” names no provider: give PROVIDER or PROVIDER/MODEL."), target);
-      return FALSE;
-    }
-  *provider = slash != NULL ? g_strndup (target, slash - target) : g_strdup (target);
-  *model = slash != NULL ? g_strdup (slash + 1) : NULL;
-  return TRUE;
-}
-
-/**
- * adiuva_cli_load_limits:
- *
- * Gives @limiter the workspace's rate limits.
- */
-gboolean
-adiuva_cli_load_limits (AdiuvaRateLimiter *limiter,
-                        AdiuvaStore       *store,
-                        GError           **error)
-{
-  g_autoptr (JsonObject) limits = load_limits (store, error);
-  JsonObjectIter iter;
-  const char    *target;
-  JsonNode      *node;
-
-  if (limits == NULL)
-    return FALSE;
-  json_object_iter_init (&iter, limits);
-  while (json_object_iter_next (&iter, &target, &node))
-    {
-      g_autofree char *provider = NULL;
-      g_autofree char *model = NULL;
-      JsonObject      *o;
-      gint64           rpm, tpm;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node) || !split_target (target, &provider, &model, NULL))
-        {
-          /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-          set_damaged (error, _ ("rate limits"));
-          return FALSE;
-        }
-      o = json_node_get_object (node);
-      rpm = json_object_get_int_member_with_default (o, "rpm", 0);
-      tpm = json_object_get_int_member_with_default (o, "tpm", 0);
-      adiuva_rate_limiter_set_limit (limiter, provider, model, CLAMP (rpm, 0, G_MAXUINT),
-                                     CLAMP (tpm, 0, G_MAXUINT));
-    }
-  return TRUE;
-}
 
 /* budget set / rm */
 
@@ -291,10 +34,11 @@ budget_target_clear (BudgetTarget *t)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BudgetTarget, budget_target_clear)
 
+/* @budget borrows its name from @t. */
 static gboolean
-read_target (const BudgetTarget *t,
-             Budget             *budget,
-             GError            **error)
+read_target (const BudgetTarget    *t,
+             AdiuvaWorkspaceBudget *budget,
+             GError               **error)
 {
   if (!adiuva_cli_check_exclusive ("--provider", t->provider != NULL, "--caller",
                                    t->caller != NULL, error) ||
@@ -318,28 +62,13 @@ read_target (const BudgetTarget *t,
                                       : ADIUVA_BUDGET_GLOBAL;
   budget->name = t->provider != NULL ? t->provider : t->caller;
   budget->period = t->day ? ADIUVA_BUDGET_DAY : ADIUVA_BUDGET_MONTH;
+  budget->max_tokens = -1;
+  budget->max_cost = -1;
   return TRUE;
 }
 
-static int
-find_budget (JsonArray    *list,
-             const Budget *wanted)
-{
-  for (guint i = 0; i < json_array_get_length (list); i++)
-    {
-      JsonNode *node = json_array_get_element (list, i);
-      Budget    b;
-
-      if (JSON_NODE_HOLDS_OBJECT (node) && read_budget (json_node_get_object (node), &b, NULL) &&
-          b.scope == wanted->scope && b.period == wanted->period &&
-          g_strcmp0 (b.name, wanted->name) == 0)
-        return i;
-    }
-  return -1;
-}
-
 static char *
-describe_budget (const Budget *b)
+describe_budget (const AdiuvaWorkspaceBudget *b)
 {
   if (b->scope == ADIUVA_BUDGET_PROVIDER)
     return g_strdup_printf (b->period == ADIUVA_BUDGET_DAY ? _ ("the daily budget of provider %s")
@@ -362,17 +91,14 @@ run_budget_set (AdiuvaCliContext       *cli,
   g_auto (GStrv) args = NULL;
   g_auto (BudgetTarget) target = { 0 };
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonArray) list = NULL;
-  g_autofree char   *cost_text = NULL;
-  g_autofree char   *what = NULL;
-  gint64             tokens = -1;
-  double             cost = -1;
-  Budget             budget;
-  JsonObject        *o;
-  AdiuvaStore       *store;
-  int                status;
-  int                found;
-  const GOptionEntry entries[] = {
+  g_autofree char        *cost_text = NULL;
+  g_autofree char        *what = NULL;
+  gint64                  tokens = -1;
+  double                  cost = -1;
+  AdiuvaWorkspaceBudget   budget;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
+  const GOptionEntry      entries[] = {
     { "provider", 0, 0, G_OPTION_ARG_STRING, &target.provider,
       N_ ("Count the calls to provider NAME only."), N_ ("NAME") },
     { "caller", 0, 0, G_OPTION_ARG_STRING, &target.caller,
@@ -416,25 +142,8 @@ run_budget_set (AdiuvaCliContext       *cli,
   budget.max_tokens = tokens;
   budget.max_cost = cost;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (list = load_budgets (store, &error)) == NULL)
-    return adiuva_cli_context_report (cli, error);
-
-  o = json_object_new ();
-  json_object_set_string_member (o, "scope", scope_nicks[budget.scope]);
-  if (budget.name != NULL)
-    json_object_set_string_member (o, "name", budget.name);
-  json_object_set_string_member (o, "period", period_nicks[budget.period]);
-  if (budget.max_tokens >= 0)
-    json_object_set_int_member (o, "tokens", budget.max_tokens);
-  if (budget.max_cost >= 0)
-    json_object_set_double_member (o, "cost", budget.max_cost);
-
-  found = find_budget (list, &budget);
-  if (found >= 0)
-    json_array_remove_element (list, found);
-  json_array_add_object_element (list, o);
-  if (!save_budgets (store, list, &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || !adiuva_workspace_gateway_set_budget (gateway, &budget, &error))
     return adiuva_cli_context_report (cli, error);
 
   what = describe_budget (&budget);
@@ -452,13 +161,11 @@ run_budget_rm (AdiuvaCliContext       *cli,
   g_auto (GStrv) args = NULL;
   g_auto (BudgetTarget) target = { 0 };
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonArray) list = NULL;
-  g_autofree char   *what = NULL;
-  Budget             budget;
-  AdiuvaStore       *store;
-  int                status;
-  int                found;
-  const GOptionEntry entries[] = {
+  g_autofree char        *what = NULL;
+  AdiuvaWorkspaceBudget   budget;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
+  const GOptionEntry      entries[] = {
     { "provider", 0, 0, G_OPTION_ARG_STRING, &target.provider,
       N_ ("The budget of provider NAME."), N_ ("NAME") },
     { "caller", 0, 0, G_OPTION_ARG_STRING, &target.caller,
@@ -473,21 +180,23 @@ run_budget_rm (AdiuvaCliContext       *cli,
   if (!read_target (&target, &budget, &error))
     return adiuva_cli_context_report (cli, error);
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (list = load_budgets (store, &error)) == NULL)
-    return adiuva_cli_context_report (cli, error);
-
   what = describe_budget (&budget);
-  found = find_budget (list, &budget);
-  if (found < 0)
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL ||
+      !adiuva_workspace_gateway_remove_budget (gateway, budget.scope, budget.name, budget.period,
+                                               &error))
     {
-      g_set_error (&error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                   _ ("There is no such budget as %s; see “adiuva-cli budget list”."), what);
+      /* The command's own words name the budget. */
+      if (g_error_matches (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                           ADIUVA_WORKSPACE_GATEWAY_ERROR_BUDGET_NOT_FOUND))
+        {
+          g_clear_error (&error);
+          g_set_error (&error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                       ADIUVA_WORKSPACE_GATEWAY_ERROR_BUDGET_NOT_FOUND,
+                       _ ("There is no such budget as %s."), what);
+        }
       return adiuva_cli_context_report (cli, error);
     }
-  json_array_remove_element (list, found);
-  if (!save_budgets (store, list, &error))
-    return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
     g_print (_ ("Removed %s.\n"), what);
@@ -511,19 +220,20 @@ run_budget_list (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonArray) list = NULL;
-  g_autoptr (AdiuvaBudgets) budgets = adiuva_budgets_new ();
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (AdiuvaBudgets) budgets = NULL;
   g_autoptr (AdiuvaCliTable) table = NULL;
   g_autoptr (JsonArray) out = json_array_new ();
-  AdiuvaStore *store;
-  int          status;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (list = load_budgets (store, &error)) == NULL ||
-      !adiuva_cli_load_budgets (budgets, store, &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL ||
+      (list = adiuva_workspace_gateway_list_budgets (gateway, &error)) == NULL ||
+      (budgets = adiuva_workspace_gateway_dup_budgets (gateway, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
   table = adiuva_cli_table_new ();
@@ -536,32 +246,30 @@ run_budget_list (AdiuvaCliContext       *cli,
   adiuva_cli_table_add_column (table, _ ("OF"), ADIUVA_CLI_ALIGN_RIGHT);
   adiuva_cli_table_add_column (table, _ ("RESETS"), ADIUVA_CLI_ALIGN_LEFT);
 
-  for (guint i = 0; i < json_array_get_length (list); i++)
+  for (guint i = 0; i < list->len; i++)
     {
+      AdiuvaWorkspaceBudget *b = g_ptr_array_index (list, i);
       g_autoptr (GDateTime) reset = NULL;
       g_autofree char *resets = NULL;
       g_autofree char *resets_iso = NULL;
       JsonObject      *o = json_object_new ();
       gint64           tokens;
       double           cost;
-      Budget           b;
 
-      /* adiuva_cli_load_budgets() has checked every entry. */
-      read_budget (json_array_get_object_element (list, i), &b, NULL);
-      adiuva_budgets_get_spent (budgets, b.scope, b.name, b.period, &tokens, &cost);
-      reset = adiuva_budgets_dup_reset_time (budgets, b.period);
+      adiuva_budgets_get_spent (budgets, b->scope, b->name, b->period, &tokens, &cost);
+      reset = adiuva_budgets_dup_reset_time (budgets, b->period);
       resets = g_date_time_format (reset, "%Y-%m-%d %H:%M");
       resets_iso = g_date_time_format_iso8601 (reset);
 
-      json_object_set_string_member (o, "scope", scope_nicks[b.scope]);
-      json_object_set_string_member (o, "name", b.name);
-      json_object_set_string_member (o, "period", period_nicks[b.period]);
-      if (b.max_tokens >= 0)
-        json_object_set_int_member (o, "tokens", b.max_tokens);
+      json_object_set_string_member (o, "scope", scope_nicks[b->scope]);
+      json_object_set_string_member (o, "name", b->name);
+      json_object_set_string_member (o, "period", period_nicks[b->period]);
+      if (b->max_tokens >= 0)
+        json_object_set_int_member (o, "tokens", b->max_tokens);
       else
         json_object_set_null_member (o, "tokens");
-      if (b.max_cost >= 0)
-        json_object_set_double_member (o, "cost", b.max_cost);
+      if (b->max_cost >= 0)
+        json_object_set_double_member (o, "cost", b->max_cost);
       else
         json_object_set_null_member (o, "cost");
       json_object_set_int_member (o, "spent_tokens", tokens);
@@ -569,21 +277,22 @@ run_budget_list (AdiuvaCliContext       *cli,
       json_object_set_string_member (o, "resets", resets_iso);
       json_array_add_object_element (out, o);
 
-      adiuva_cli_table_add_cell (table, scope_nicks[b.scope]);
-      adiuva_cli_table_add_cell (table, b.name != NULL ? b.name : "");
-      adiuva_cli_table_add_cell (table, period_nicks[b.period]);
+      adiuva_cli_table_add_cell (table, scope_nicks[b->scope]);
+      adiuva_cli_table_add_cell (table, b->name != NULL ? b->name : "");
+      adiuva_cli_table_add_cell (table, period_nicks[b->period]);
       adiuva_cli_table_take_cell (table, g_strdup_printf ("%" G_GINT64_FORMAT, tokens));
-      adiuva_cli_table_take_cell (table, b.max_tokens >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                                              b.max_tokens)
-                                                           : g_strdup ("-"));
+      adiuva_cli_table_take_cell (table, b->max_tokens >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                                               b->max_tokens)
+                                                            : g_strdup ("-"));
       adiuva_cli_table_take_cell (table, format_usd (cost));
-      adiuva_cli_table_take_cell (table, b.max_cost >= 0 ? format_usd (b.max_cost) : g_strdup ("-"));
+      adiuva_cli_table_take_cell (table,
+                                  b->max_cost >= 0 ? format_usd (b->max_cost) : g_strdup ("-"));
       adiuva_cli_table_add_cell (table, resets);
     }
 
   if (cli->json)
     adiuva_cli_context_print_json (cli, json_node_init_array (json_node_alloc (), out));
-  else if (json_array_get_length (list) == 0)
+  else if (list->len == 0)
     g_print (_ ("No budgets. Set one with “adiuva-cli budget set”.\n"));
   else
     adiuva_cli_table_print (table);
@@ -600,15 +309,11 @@ run_limit_set (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) limits = NULL;
-  g_autofree char   *provider = NULL;
-  g_autofree char   *model = NULL;
-  int                rpm = 0;
-  int                tpm = 0;
-  JsonObject        *o;
-  AdiuvaStore       *store;
-  int                status;
-  const GOptionEntry entries[] = {
+  int                     rpm = 0;
+  int                     tpm = 0;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
+  const GOptionEntry      entries[] = {
     { "rpm", 0, 0, G_OPTION_ARG_INT, &rpm, N_ ("Allow N requests a minute."), N_ ("N") },
     { "tpm", 0, 0, G_OPTION_ARG_INT, &tpm,
       N_ ("Allow N tokens a minute, prompts and answers together."), N_ ("N") },
@@ -617,8 +322,6 @@ run_limit_set (AdiuvaCliContext       *cli,
 
   if (!adiuva_cli_context_parse (cli, command, entries, argc, argv, &args, &status))
     return status;
-  if (!split_target (args[0], &provider, &model, &error))
-    return adiuva_cli_context_report (cli, error);
   if (rpm < 0 || tpm < 0 || (rpm == 0 && tpm == 0))
     {
       g_set_error_literal (&error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
@@ -626,17 +329,8 @@ run_limit_set (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (limits = load_limits (store, &error)) == NULL)
-    return adiuva_cli_context_report (cli, error);
-
-  o = json_object_new ();
-  if (rpm > 0)
-    json_object_set_int_member (o, "rpm", rpm);
-  if (tpm > 0)
-    json_object_set_int_member (o, "tpm", tpm);
-  json_object_set_object_member (limits, args[0], o);
-  if (!save_limits (store, limits, &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || !adiuva_workspace_gateway_set_limit (gateway, args[0], rpm, tpm, &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
@@ -652,24 +346,14 @@ run_limit_rm (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) limits = NULL;
-  AdiuvaStore *store;
-  int          status;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (limits = load_limits (store, &error)) == NULL)
-    return adiuva_cli_context_report (cli, error);
-  if (!json_object_has_member (limits, args[0]))
-    {
-      g_set_error (&error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                   _ ("%s has no rate limit; see “adiuva-cli limit list”."), args[0]);
-      return adiuva_cli_context_report (cli, error);
-    }
-  json_object_remove_member (limits, args[0]);
-  if (!save_limits (store, limits, &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || !adiuva_workspace_gateway_remove_limit (gateway, args[0], &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
@@ -684,21 +368,18 @@ run_limit_list (AdiuvaCliContext       *cli,
                 char                  **argv)
 {
   g_auto (GStrv) args = NULL;
+  g_auto (GStrv) targets = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) limits = NULL;
-  g_autoptr (AdiuvaRateLimiter) limiter = adiuva_rate_limiter_new ();
   g_autoptr (AdiuvaCliTable) table = NULL;
   g_autoptr (JsonArray) out = json_array_new ();
-  g_autoptr (GList) targets = NULL;
-  AdiuvaStore *store;
-  int          status;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (limits = load_limits (store, &error)) == NULL ||
-      !adiuva_cli_load_limits (limiter, store, &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || (targets = adiuva_workspace_gateway_list_limits (gateway, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
   table = adiuva_cli_table_new ();
@@ -706,32 +387,27 @@ run_limit_list (AdiuvaCliContext       *cli,
   adiuva_cli_table_add_column (table, _ ("REQUESTS/MIN"), ADIUVA_CLI_ALIGN_RIGHT);
   adiuva_cli_table_add_column (table, _ ("TOKENS/MIN"), ADIUVA_CLI_ALIGN_RIGHT);
 
-  targets = g_list_sort (json_object_get_members (limits), (GCompareFunc) g_strcmp0);
-  for (GList *l = targets; l != NULL; l = l->next)
+  for (guint i = 0; targets[i] != NULL; i++)
     {
-      const char      *target = l->data;
-      g_autofree char *provider = NULL;
-      g_autofree char *model = NULL;
-      JsonObject      *o = json_object_new ();
-      guint            rpm, tpm;
+      JsonObject *o = json_object_new ();
+      guint       rpm, tpm;
 
-      /* adiuva_cli_load_limits() has checked every entry. */
-      split_target (target, &provider, &model, NULL);
-      adiuva_rate_limiter_get_limit (limiter, provider, model, &rpm, &tpm);
+      /* adiuva_workspace_gateway_list_limits() has checked every entry. */
+      adiuva_workspace_gateway_get_limit (gateway, targets[i], &rpm, &tpm, NULL);
 
-      json_object_set_string_member (o, "target", target);
+      json_object_set_string_member (o, "target", targets[i]);
       json_object_set_int_member (o, "rpm", rpm);
       json_object_set_int_member (o, "tpm", tpm);
       json_array_add_object_element (out, o);
 
-      adiuva_cli_table_add_cell (table, target);
+      adiuva_cli_table_add_cell (table, targets[i]);
       adiuva_cli_table_take_cell (table, rpm > 0 ? g_strdup_printf ("%u", rpm) : g_strdup ("-"));
       adiuva_cli_table_take_cell (table, tpm > 0 ? g_strdup_printf ("%u", tpm) : g_strdup ("-"));
     }
 
   if (cli->json)
     adiuva_cli_context_print_json (cli, json_node_init_array (json_node_alloc (), out));
-  else if (targets == NULL)
+  else if (targets[0] == NULL)
     g_print (_ ("No rate limits. Set one with “adiuva-cli limit set”.\n"));
   else
     adiuva_cli_table_print (table);

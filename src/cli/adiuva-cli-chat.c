@@ -42,21 +42,6 @@ us_to_ms (gint64 us)
   return us < 0 ? -1 : us / 1000;
 }
 
-/* Every attempt goes to the call log, failed ones and retries included. */
-void
-adiuva_cli_log_call_cb (const AdiuvaCallMetrics *m,
-                        gpointer                 user_data)
-{
-  AdiuvaStore *store = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!adiuva_store_add_llm_call (store, m->caller, m->provider, m->model, m->usage.input_tokens,
-                                  m->usage.output_tokens, m->cost, us_to_ms (m->latency_us),
-                                  us_to_ms (m->time_to_first_token_us), m->outcome,
-                                  m->fallback_hops, &error))
-    g_printerr (_ ("adiuva-cli: The call could not be logged: %s\n"), error->message);
-}
-
 static void
 add_int (JsonBuilder *builder,
          const char  *name,
@@ -171,7 +156,6 @@ run_chat (AdiuvaCliContext       *cli,
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autofree char   *provider = NULL;
   g_autofree char   *resolved = NULL;
-  AdiuvaStore       *store;
   ChatRun            run = { cli, FALSE, FALSE };
   int                status;
   const GOptionEntry entries[] = {
@@ -200,25 +184,20 @@ run_chat (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL)
-    return adiuva_cli_context_report (cli, error);
-
   /* An alias may lead to any provider: all of them are set up then. */
-  if (!adiuva_cli_choose_model (store, &model,
+  if (!adiuva_cli_choose_model (cli, &model,
                                 _ ("Which model? Give --model PROVIDER/MODEL or an alias (see "
                                    "“adiuva-cli models” and “adiuva-cli alias list”)."),
                                 &provider, &error))
     return adiuva_cli_context_report (cli, error);
 
-  client = adiuva_cli_new_gateway_client (cli, provider, NULL, &error);
+  client = adiuva_cli_new_gateway_client (cli, provider, &error);
   if (client == NULL)
     return adiuva_cli_context_report (cli, error);
   /* auto is routed by the gateway; anything else must lead to a model now. */
   if (!g_str_equal (model, ADIUVA_MODEL_AUTO) &&
       (resolved = adiuva_gateway_client_resolve_model (client, model, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
-  adiuva_gateway_client_set_usage_func (client, adiuva_cli_log_call_cb, store, NULL);
 
   request = adiuva_chat_request_new (resolved != NULL ? strchr (resolved, '/') + 1 : model);
   request->stream = TRUE;

@@ -96,6 +96,10 @@ adiuva_cli_context_free (AdiuvaCliContext *cli)
   if (cli == NULL)
     return;
 
+  /* Calls still on their way to the call log get there before the program ends. */
+  if (cli->gateway != NULL)
+    adiuva_workspace_gateway_flush_call_log (cli->gateway);
+  g_clear_object (&cli->gateway);
   g_clear_object (&cli->store);
   g_clear_pointer (&cli->path, g_ptr_array_unref);
   g_clear_pointer (&cli->now, g_date_time_unref);
@@ -490,6 +494,28 @@ adiuva_cli_context_open_store (AdiuvaCliContext *cli,
   return cli->store;
 }
 
+/**
+ * adiuva_cli_context_get_gateway:
+ *
+ * The gateway configuration of the workspace, opening it if need be.
+ *
+ * Returns: (transfer none): the workspace's gateway
+ */
+AdiuvaWorkspaceGateway *
+adiuva_cli_context_get_gateway (AdiuvaCliContext *cli,
+                                GError          **error)
+{
+  AdiuvaStore *store;
+
+  if (cli->gateway != NULL)
+    return cli->gateway;
+
+  store = adiuva_cli_context_open_store (cli, error);
+  if (store != NULL)
+    cli->gateway = adiuva_workspace_gateway_new (store);
+  return cli->gateway;
+}
+
 /* Errors */
 
 typedef struct
@@ -510,6 +536,7 @@ any_domain (void)
 #define STORE(code) adiuva_store_error_quark, ADIUVA_STORE_ERROR_##code
 #define EXIT(status) ADIUVA_CLI_EXIT_##status
 #define GATEWAY(code) adiuva_gateway_error_quark, ADIUVA_GATEWAY_ERROR_##code
+#define WORKSPACE(code) adiuva_workspace_gateway_error_quark, ADIUVA_WORKSPACE_GATEWAY_ERROR_##code
 
 /* The one table from errors to exit statuses, JSON codes and hints. Order matters: the first
  * entry whose domain and code match wins. Files the user names are read with GFileError and
@@ -556,6 +583,21 @@ static const ErrorMapping error_mappings[] = {
   { GATEWAY (BAD_REQUEST), EXIT (FAILURE), "provider-bad-request", NULL },
   { GATEWAY (CANCELLED), EXIT (FAILURE), "cancelled", NULL },
   { adiuva_gateway_error_quark, -1, EXIT (FAILURE), "provider-failed", NULL },
+  { WORKSPACE (NO_ROUTES), EXIT (NOT_FOUND), "not-found",
+    N_ ("Add a route with “adiuva-cli route set”, or name a model.") },
+  { WORKSPACE (PROVIDER_NOT_FOUND), EXIT (NOT_FOUND), "not-found",
+    N_ ("See the workspace’s providers with “adiuva-cli provider list”.") },
+  { WORKSPACE (PROVIDER_EXISTS), EXIT (FAILURE), "exists",
+    N_ ("Nothing was changed. Remove it first with “adiuva-cli provider rm NAME”.") },
+  { WORKSPACE (ALIAS_NOT_FOUND), EXIT (NOT_FOUND), "not-found",
+    N_ ("See the workspace’s aliases with “adiuva-cli alias list”.") },
+  { WORKSPACE (ROUTE_NOT_FOUND), EXIT (NOT_FOUND), "not-found",
+    N_ ("See the workspace’s routes with “adiuva-cli route list”.") },
+  { WORKSPACE (BUDGET_NOT_FOUND), EXIT (NOT_FOUND), "not-found",
+    N_ ("See the budgets with “adiuva-cli budget list”.") },
+  { WORKSPACE (LIMIT_NOT_FOUND), EXIT (NOT_FOUND), "not-found",
+    N_ ("See the rate limits with “adiuva-cli limit list”.") },
+  { adiuva_workspace_gateway_error_quark, -1, EXIT (USAGE), "usage", NULL },
   { adiuva_cli_error_quark, ADIUVA_CLI_ERROR_USAGE, EXIT (USAGE), "usage", NULL },
   { adiuva_cli_error_quark, ADIUVA_CLI_ERROR_REFUSED, EXIT (FAILURE), "refused", NULL },
   { g_option_error_quark, -1, EXIT (USAGE), "usage", NULL },
@@ -570,6 +612,7 @@ static const ErrorMapping error_mappings[] = {
 #undef STORE
 #undef EXIT
 #undef GATEWAY
+#undef WORKSPACE
 
 static const ErrorMapping *
 find_mapping (const GError *error)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <json-glib/json-glib.h>
 
+#include "adiuva-assistant.h"
 #include "adiuva-store.h"
 
 G_BEGIN_DECLS
@@ -85,11 +86,12 @@ struct _AdiuvaCliContext
   gboolean json;
   gboolean help;
 
-  GOptionEntry global_entries[5];
-  GPtrArray   *path; /* "adiuva-cli", "task", "add" */
-  gboolean     stdin_used;
-  GDateTime   *now;
-  AdiuvaStore *store;
+  GOptionEntry            global_entries[5];
+  GPtrArray              *path; /* "adiuva-cli", "task", "add" */
+  gboolean                stdin_used;
+  GDateTime              *now;
+  AdiuvaStore            *store;
+  AdiuvaWorkspaceGateway *gateway;
 };
 
 AdiuvaCliContext *adiuva_cli_context_new (void);
@@ -120,6 +122,8 @@ char             *adiuva_cli_context_read_text (AdiuvaCliContext *cli,
                                                 GError          **error);
 AdiuvaStore      *adiuva_cli_context_open_store (AdiuvaCliContext *cli,
                                                  GError          **error);
+AdiuvaWorkspaceGateway *adiuva_cli_context_get_gateway (AdiuvaCliContext *cli,
+                                                        GError          **error);
 int               adiuva_cli_context_report (AdiuvaCliContext *cli,
                                              const GError     *error);
 void              adiuva_cli_context_print_json (AdiuvaCliContext *cli,

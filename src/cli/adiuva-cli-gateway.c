@@ -92,113 +92,6 @@ stdin_cb (int          fd,
   return G_SOURCE_CONTINUE;
 }
 
-/* `serve` answers many calls a second. The gateway reports a call before its answer goes to
- * the client, so logging it then would put a commit, and the fsync the store's
- * synchronous=FULL asks for, between the provider's answer and the client; under disk load
- * that is milliseconds. The calls are logged together instead, in one transaction, at most
- * CALL_LOG_DELAY_MS after they end, by a worker thread, so that the main loop never waits for
- * the disk; and when serve stops. After start-up only this log uses the store, one thread at
- * a time. */
-#define CALL_LOG_DELAY_MS 100
-
-typedef struct
-{
-  AdiuvaStore *store;
-  GPtrArray   *pending; /* AdiuvaCallMetrics, gathered on the main thread */
-  GPtrArray   *writing; /* in the worker thread's hands; NULL when it has none */
-  guint        flush_id;
-} CallLog;
-
-static void
-write_calls (AdiuvaStore *store,
-             GPtrArray   *calls)
-{
-  g_autoptr (GError) error = NULL;
-  gboolean in_transaction;
-
-  if (calls->len == 0)
-    return;
-
-  /* Without a transaction each call is still logged, in a commit of its own. */
-  in_transaction = adiuva_store_begin (store, NULL);
-  for (guint i = 0; i < calls->len; i++)
-    adiuva_cli_log_call_cb (g_ptr_array_index (calls, i), store);
-  if (in_transaction && !adiuva_store_commit (store, &error))
-    {
-      adiuva_store_rollback (store);
-      g_printerr (_ ("adiuva-cli: The calls could not be logged: %s\n"), error->message);
-    }
-}
-
-static void
-write_calls_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  CallLog *log = task_data;
-
-  write_calls (log->store, log->writing);
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean call_log_flush_cb (gpointer user_data);
-
-static void
-call_log_schedule (CallLog *log)
-{
-  if (log->flush_id == 0 && log->writing == NULL && log->pending->len > 0)
-    log->flush_id = g_timeout_add (CALL_LOG_DELAY_MS, call_log_flush_cb, log);
-}
-
-static void
-calls_written_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  CallLog *log = user_data;
-
-  g_clear_pointer (&log->writing, g_ptr_array_unref);
-  call_log_schedule (log);
-}
-
-static gboolean
-call_log_flush_cb (gpointer user_data)
-{
-  CallLog *log = user_data;
-  g_autoptr (GTask) task = NULL;
-
-  log->flush_id = 0;
-  log->writing = g_steal_pointer (&log->pending);
-  log->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_call_metrics_free);
-  task = g_task_new (NULL, NULL, calls_written_cb, log);
-  g_task_set_task_data (task, log, NULL);
-  g_task_run_in_thread (task, write_calls_thread);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-call_log_add_cb (const AdiuvaCallMetrics *metrics,
-                 gpointer                 user_data)
-{
-  CallLog *log = user_data;
-
-  g_ptr_array_add (log->pending, adiuva_call_metrics_copy (metrics));
-  call_log_schedule (log);
-}
-
-/* When serve stops: the worker thread finishes, then what is left is logged here. */
-static void
-call_log_finish (CallLog *log)
-{
-  while (log->writing != NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_clear_handle_id (&log->flush_id, g_source_remove);
-  write_calls (log->store, log->pending);
-  g_ptr_array_unref (log->pending);
-}
-
 static gboolean
 stdin_is_pipe (void)
 {
@@ -218,16 +111,15 @@ run_serve (AdiuvaCliContext       *cli,
   g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (AdiuvaLoopbackServer) server = NULL;
   g_autoptr (GMainLoop) loop = NULL;
-  g_autofree char   *token = NULL;
-  g_autofree char   *default_model = NULL;
-  g_autofree char   *url = NULL;
-  gboolean           show_token = FALSE;
-  int                port = 0;
-  guint              sources[3] = { 0 };
-  CallLog            call_log = { 0 };
-  AdiuvaStore       *store;
-  int                status;
-  const GOptionEntry entries[] = {
+  g_autofree char        *token = NULL;
+  g_autofree char        *default_model = NULL;
+  g_autofree char        *url = NULL;
+  gboolean                show_token = FALSE;
+  int                     port = 0;
+  guint                   sources[3] = { 0 };
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
+  const GOptionEntry      entries[] = {
     { "port", 0, 0, G_OPTION_ARG_INT, &port,
       N_ ("Listen on PORT of 127.0.0.1 (default: any free port)."), N_ ("PORT") },
     { "show-token", 0, 0, G_OPTION_ARG_NONE, &show_token,
@@ -245,19 +137,19 @@ run_serve (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL)
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL)
     return adiuva_cli_context_report (cli, error);
-  default_model = adiuva_store_dup_setting (store, ADIUVA_CLI_DEFAULT_MODEL_SETTING, &error);
+  default_model = adiuva_workspace_gateway_dup_default_model (gateway, &error);
   if (error != NULL)
     return adiuva_cli_context_report (cli, error);
 
-  client = adiuva_cli_new_gateway_client (cli, NULL, NULL, &error);
-  if (client == NULL || (token = dup_token (store, &error)) == NULL)
+  /* Every call goes to the call log, written by a thread of its own so that answers never
+   * wait for the disk (see src/assistant/adiuva-call-log.c). */
+  client = adiuva_cli_new_gateway_client (cli, NULL, &error);
+  if (client == NULL ||
+      (token = dup_token (adiuva_workspace_gateway_get_store (gateway), &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
-  call_log.store = store;
-  call_log.pending = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_call_metrics_free);
-  adiuva_gateway_client_set_usage_func (client, call_log_add_cb, &call_log, NULL);
 
   server = adiuva_loopback_server_new (client, token);
   adiuva_loopback_server_set_default_model (server, default_model);
@@ -307,8 +199,7 @@ run_serve (AdiuvaCliContext       *cli,
     if (sources[i] != 0)
       g_source_remove (sources[i]);
   adiuva_loopback_server_disconnect (server);
-  adiuva_gateway_client_set_usage_func (client, NULL, NULL, NULL);
-  call_log_finish (&call_log);
+  adiuva_workspace_gateway_flush_call_log (gateway);
 
   return ADIUVA_CLI_EXIT_OK;
 }

@@ -21,32 +21,25 @@ find_model_provider (AdiuvaCliContext *cli,
                      const char       *given,
                      GError          **error)
 {
-  g_autofree char *text = NULL;
-  g_autoptr (JsonNode) node = NULL;
-  AdiuvaProviderTable *table = adiuva_provider_table_get_default ();
-  AdiuvaStore         *store;
-  JsonArray           *providers;
+  g_autoptr (GPtrArray) providers = NULL;
+  AdiuvaProviderTable    *table = adiuva_provider_table_get_default ();
+  AdiuvaWorkspaceGateway *gateway;
 
   if (given != NULL)
     return g_strdup (given);
 
-  store = adiuva_cli_context_open_store (cli, error);
-  if (store == NULL)
+  gateway = adiuva_cli_context_get_gateway (cli, error);
+  if (gateway == NULL ||
+      (providers = adiuva_workspace_gateway_list_providers (gateway, error)) == NULL)
     return NULL;
-  text = adiuva_store_dup_setting (store, ADIUVA_CLI_PROVIDERS_SETTING, error);
-  if (text == NULL && error != NULL && *error != NULL)
-    return NULL;
-  node = text != NULL ? json_from_string (text, NULL) : NULL;
-  providers = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 
-  for (guint i = 0; providers != NULL && i < json_array_get_length (providers); i++)
+  for (guint i = 0; i < providers->len; i++)
     {
-      JsonObject               *p = json_array_get_object_element (providers, i);
-      const char               *kind = json_object_get_string_member_with_default (p, "kind", "");
-      const AdiuvaProviderInfo *info = adiuva_provider_table_lookup (table, kind);
+      AdiuvaWorkspaceProvider  *p = g_ptr_array_index (providers, i);
+      const AdiuvaProviderInfo *info = adiuva_provider_table_lookup (table, p->kind);
 
       if (info != NULL && adiuva_provider_info_get_path (info, ADIUVA_ENDPOINT_PULL) != NULL)
-        return g_strdup (json_object_get_string_member_with_default (p, "name", ""));
+        return g_strdup (p->name);
     }
 
   g_set_error_literal (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
@@ -79,7 +72,7 @@ model_client (AdiuvaCliContext       *cli,
     return NULL;
 
   *provider = find_model_provider (cli, given, &error);
-  client = *provider != NULL ? adiuva_cli_new_gateway_client (cli, *provider, NULL, &error) : NULL;
+  client = *provider != NULL ? adiuva_cli_new_gateway_client (cli, *provider, &error) : NULL;
   if (client == NULL)
     *status = adiuva_cli_context_report (cli, error);
   return client;
@@ -390,7 +383,6 @@ run_embed (AdiuvaCliContext       *cli,
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   const char        *stdin_inputs[] = { NULL, NULL };
   const char *const *inputs;
-  AdiuvaStore       *store;
   int                status;
   const GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &model,
@@ -420,20 +412,16 @@ run_embed (AdiuvaCliContext       *cli,
         return adiuva_cli_context_report (cli, error);
       }
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL)
-    return adiuva_cli_context_report (cli, error);
   /* An alias may lead to any provider: all of them are set up then. */
-  if (!adiuva_cli_choose_model (store, &model,
+  if (!adiuva_cli_choose_model (cli, &model,
                                 _ ("Which model? Give --model PROVIDER/MODEL or an alias of an "
                                    "embeddings model."),
                                 &provider, &error))
     return adiuva_cli_context_report (cli, error);
 
-  client = adiuva_cli_new_gateway_client (cli, provider, NULL, &error);
+  client = adiuva_cli_new_gateway_client (cli, provider, &error);
   if (client == NULL)
     return adiuva_cli_context_report (cli, error);
-  adiuva_gateway_client_set_usage_func (client, adiuva_cli_log_call_cb, store, NULL);
 
   adiuva_gateway_client_embed_async (client, model, inputs, "cli", cancellable,
                                      adiuva_cli_store_result_cb, &result);

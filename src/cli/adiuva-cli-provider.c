@@ -6,194 +6,26 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
-#include <string.h>
 
 #include "adiuva-cli-gateway.h"
 #include "adiuva-cli-output.h"
 #include "adiuva-cli-values.h"
 
-/* Settings */
-
-/**
- * adiuva_cli_load_json_setting:
- * @key: a setting holding JSON
- * @type: %JSON_NODE_ARRAY or %JSON_NODE_OBJECT
- * @damaged: the message when the setting is not JSON of @type
- *
- * Returns: (transfer full): the setting, an empty array or object when it is not set, or
- *   %NULL with @error set
- */
-JsonNode *
-adiuva_cli_load_json_setting (AdiuvaStore *store,
-                              const char  *key,
-                              JsonNodeType type,
-                              const char  *damaged,
-                              GError     **error)
-{
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *text = adiuva_store_dup_setting (store, key, &local_error);
-  g_autoptr (JsonNode) node = NULL;
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (text == NULL)
-    {
-      node = json_node_new (type);
-      if (type == JSON_NODE_ARRAY)
-        json_node_take_array (node, json_array_new ());
-      else
-        json_node_take_object (node, json_object_new ());
-      return g_steal_pointer (&node);
-    }
-
-  node = json_from_string (text, NULL);
-  if (node == NULL || JSON_NODE_TYPE (node) != type)
-    {
-      g_set_error_literal (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT, damaged);
-      return NULL;
-    }
-
-  return g_steal_pointer (&node);
-}
-
-gboolean
-adiuva_cli_save_json_setting (AdiuvaStore *store,
-                              const char  *key,
-                              JsonNode    *node,
-                              GError     **error)
-{
-  g_autofree char *text = json_to_string (node, FALSE);
-
-  return adiuva_store_set_setting (store, key, text, error);
-}
-
-static JsonArray *
-load_providers (AdiuvaStore *store,
-                GError     **error)
-{
-  g_autoptr (JsonNode) node = adiuva_cli_load_json_setting (
-      store, ADIUVA_CLI_PROVIDERS_SETTING, JSON_NODE_ARRAY,
-      _ ("The provider settings of the workspace are damaged."), error);
-
-  return node != NULL ? json_array_ref (json_node_get_array (node)) : NULL;
-}
-
-static gboolean
-save_providers (AdiuvaStore *store,
-                JsonArray   *providers,
-                GError     **error)
-{
-  g_autoptr (JsonNode) node = json_node_init_array (json_node_alloc (), providers);
-
-  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_PROVIDERS_SETTING, node, error);
-}
-
-static int
-find_provider (JsonArray  *providers,
-               const char *name)
-{
-  for (guint i = 0; i < json_array_get_length (providers); i++)
-    {
-      JsonObject *p = json_array_get_object_element (providers, i);
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (p, "name", NULL), name) == 0)
-        return i;
-    }
-
-  return -1;
-}
-
-static void
-set_provider_not_found (GError    **error,
-                        const char *name)
-{
-  g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-               _ ("No provider is called “%s”; see “adiuva-cli provider list”."), name);
-}
-
 /**
  * adiuva_cli_new_gateway_client:
  * @only: (nullable): the one provider to set up, or %NULL for all of them
- * @names: (out) (optional): the names of the providers that were set up, in settings order
  *
- * A gateway client with the workspace's providers, their keys from the keyring, and the
- * workspace's model aliases, budgets (with what the call log holds as spent) and rate limits.
+ * A client of the workspace's (see adiuva_workspace_gateway_new_client()): one provider's
+ * keyring entry is all a command about one provider needs.
  */
 AdiuvaGatewayClient *
 adiuva_cli_new_gateway_client (AdiuvaCliContext *cli,
                                const char       *only,
-                               GStrv            *names,
                                GError          **error)
 {
-  g_autoptr (AdiuvaGatewayClient) client = adiuva_gateway_client_new (NULL);
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr (JsonArray) providers = NULL;
-  g_autoptr (JsonObject) aliases = NULL;
-  g_autoptr (AdiuvaRouter) router = NULL;
-  AdiuvaStore *store = adiuva_cli_context_open_store (cli, error);
+  AdiuvaWorkspaceGateway *gateway = adiuva_cli_context_get_gateway (cli, error);
 
-  if (store == NULL || (providers = load_providers (store, error)) == NULL)
-    return NULL;
-
-  if (only != NULL && find_provider (providers, only) < 0)
-    {
-      set_provider_not_found (error, only);
-      return NULL;
-    }
-
-  for (guint i = 0; i < json_array_get_length (providers); i++)
-    {
-      JsonObject *p = json_array_get_object_element (providers, i);
-      const char *name = json_object_get_string_member_with_default (p, "name", "");
-      const char *kind = json_object_get_string_member_with_default (p, "kind", "");
-      const char *base_url = json_object_get_string_member_with_default (p, "base_url", NULL);
-      g_autoptr (AdiuvaProviderSettings) settings = NULL;
-      g_autoptr (GError) key_error = NULL;
-      char *key;
-
-      if (only != NULL && !g_str_equal (name, only))
-        continue;
-
-      settings = adiuva_provider_settings_new (name, kind);
-      if (base_url != NULL)
-        adiuva_provider_settings_set_base_url (settings, base_url);
-
-      key = adiuva_provider_key_lookup (adiuva_store_get_workspace_id (store), name, NULL,
-                                        &key_error);
-      if (key_error != NULL)
-        {
-          g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
-                       _ ("Cannot read the key of provider “%s” from the keyring: %s"), name,
-                       key_error->message);
-          return NULL;
-        }
-      if (key != NULL)
-        adiuva_provider_settings_set_api_key (settings, key);
-      adiuva_provider_key_free (key);
-
-      if (!adiuva_gateway_client_set_provider (client, settings, error))
-        return NULL;
-      g_strv_builder_add (builder, name);
-    }
-
-  aliases = adiuva_cli_load_aliases (store, error);
-  if (aliases == NULL || !adiuva_cli_set_aliases (client, aliases, error) ||
-      !adiuva_cli_load_budgets (adiuva_gateway_client_get_budgets (client), store, error) ||
-      !adiuva_cli_load_limits (adiuva_gateway_client_get_rate_limiter (client), store, error))
-    return NULL;
-
-  router = adiuva_cli_load_router (store, error);
-  if (router == NULL)
-    return NULL;
-  adiuva_gateway_client_set_router (client, router);
-
-  if (names != NULL)
-    *names = g_strv_builder_end (builder);
-
-  return g_steal_pointer (&client);
+  return gateway != NULL ? adiuva_workspace_gateway_new_client (gateway, only, error) : NULL;
 }
 
 /* The CLI runs one request at a time: it spins the main context until the answer is in. */
@@ -242,43 +74,31 @@ adiuva_cli_wait_interruptible (GAsyncResult **slot,
 /**
  * adiuva_cli_choose_model:
  * @model: (inout): the model the user named, or %NULL for the workspace's default
- * @missing: the message when there is neither
- * @provider: (out) (optional): the provider @model names, %NULL for an alias (which may lead
- *   to any)
+ * @missing: the message when there is neither, naming the command's options
+ * @provider: (out) (optional): the provider @model names, %NULL for an alias
  *
- * Returns: whether @model is a model (an alias, or PROVIDER/MODEL)
+ * adiuva_workspace_gateway_choose_model() in the command's words.
  */
 gboolean
-adiuva_cli_choose_model (AdiuvaStore *store,
-                         char       **model,
-                         const char  *missing,
-                         char       **provider,
-                         GError     **error)
+adiuva_cli_choose_model (AdiuvaCliContext *cli,
+                         char            **model,
+                         const char       *missing,
+                         char            **provider,
+                         GError          **error)
 {
-  const char *slash;
+  g_autoptr (GError) local_error = NULL;
+  AdiuvaWorkspaceGateway *gateway = adiuva_cli_context_get_gateway (cli, error);
 
-  if (*model == NULL)
-    {
-      g_autoptr (GError) local_error = NULL;
-
-      *model = adiuva_store_dup_setting (store, ADIUVA_CLI_DEFAULT_MODEL_SETTING, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-  slash = *model != NULL ? strchr (*model, '/') : NULL;
-  if (*model == NULL || (*model)[0] == '\0' ||
-      (slash != NULL && (slash == *model || slash[1] == '\0')))
-    {
-      g_set_error_literal (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE, missing);
-      return FALSE;
-    }
-  if (provider != NULL)
-    *provider = slash != NULL ? g_strndup (*model, slash - *model) : NULL;
-
-  return TRUE;
+  if (gateway == NULL)
+    return FALSE;
+  if (adiuva_workspace_gateway_choose_model (gateway, model, provider, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                       ADIUVA_WORKSPACE_GATEWAY_ERROR_NO_MODEL))
+    g_set_error_literal (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE, missing);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 static GStrv
@@ -342,13 +162,12 @@ run_provider_add (AdiuvaCliContext       *cli,
   gboolean         key_stdin = FALSE;
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonArray) providers = NULL;
-  g_autoptr (JsonObject) entry = NULL;
   const AdiuvaProviderInfo *info;
-  AdiuvaStore              *store;
+  AdiuvaWorkspaceGateway   *gateway;
   char                     *key = NULL;
   const char               *name;
   int                       status;
+  gboolean                  ok;
   const GOptionEntry        entries[] = {
            { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
              N_ ("What the provider is: openai, anthropic, gemini, ollama, openai-compatible or "
@@ -380,26 +199,12 @@ run_provider_add (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
 
+  /* Other mistakes are the workspace's to find; this one is an option to give. */
   info = adiuva_provider_table_lookup (adiuva_provider_table_get_default (), kind);
-  if (info == NULL)
-    {
-      g_set_error (&error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
-                   _ ("“%s” is not a kind of provider Adiuva knows (such as openai, anthropic, "
-                      "gemini, ollama or openai-compatible)."),
-                   kind);
-      return adiuva_cli_context_report (cli, error);
-    }
-  if (info->requires_base_url && base_url == NULL)
+  if (info != NULL && info->requires_base_url && base_url == NULL)
     {
       g_set_error (&error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
                    _ ("A provider of kind %s needs its base URL: --base-url URL."), kind);
-      return adiuva_cli_context_report (cli, error);
-    }
-  if (*name == '\0' || strchr (name, '/') != NULL)
-    {
-      g_set_error (&error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
-                   _ ("“%s” cannot name a provider: names are not empty and have no “/”."),
-                   name);
       return adiuva_cli_context_report (cli, error);
     }
 
@@ -407,51 +212,23 @@ run_provider_add (AdiuvaCliContext       *cli,
       (key = read_key (cli, key_stdin, key_env, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (providers = load_providers (store, &error)) == NULL)
-    {
-      adiuva_cli_wipe_string (key);
-      return adiuva_cli_context_report (cli, error);
-    }
-
-  if (find_provider (providers, name) >= 0)
-    {
-      adiuva_cli_wipe_string (key);
-      g_set_error (&error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_EXISTS,
-                   _ ("There is already a provider called “%s”; remove it first with "
-                      "“adiuva-cli provider rm %s”."),
-                   name, name);
-      return adiuva_cli_context_report (cli, error);
-    }
-
-  entry = json_object_new ();
-  json_object_set_string_member (entry, "name", name);
-  json_object_set_string_member (entry, "kind", kind);
-  if (base_url != NULL)
-    json_object_set_string_member (entry, "base_url", base_url);
-  json_array_add_object_element (providers, json_object_ref (entry));
-
-  if (key != NULL)
-    {
-      gboolean ok = adiuva_provider_key_store (adiuva_store_get_workspace_id (store), name, key,
-                                               NULL, &error);
-
-      adiuva_cli_wipe_string (key);
-      if (!ok)
-        {
-          g_prefix_error (&error, _ ("Cannot keep the key in the keyring: "));
-          return adiuva_cli_context_report (cli, error);
-        }
-    }
-
-  if (!save_providers (store, providers, &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  ok = gateway != NULL &&
+       adiuva_workspace_gateway_add_provider (gateway, name, kind, base_url, key, &error);
+  adiuva_cli_wipe_string (key);
+  if (!ok)
     return adiuva_cli_context_report (cli, error);
 
   if (cli->json)
     {
-      JsonNode *node = json_node_init_object (json_node_alloc (), entry);
+      JsonObject *entry = json_object_new ();
 
-      adiuva_cli_context_print_json (cli, node);
+      json_object_set_string_member (entry, "name", name);
+      json_object_set_string_member (entry, "kind", kind);
+      if (base_url != NULL)
+        json_object_set_string_member (entry, "base_url", base_url);
+      adiuva_cli_context_print_json (cli, json_node_init_object (json_node_alloc (), entry));
+      json_object_unref (entry);
     }
   else
     g_print (_ ("Added provider %s (%s)\n"), name, kind);
@@ -467,17 +244,18 @@ run_provider_list (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonArray) providers = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
   g_autoptr (JsonArray) out = json_array_new ();
   g_autoptr (AdiuvaCliTable) table = NULL;
-  AdiuvaStore *store;
-  int          status;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (providers = load_providers (store, &error)) == NULL)
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL ||
+      (providers = adiuva_workspace_gateway_list_providers (gateway, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
   table = adiuva_cli_table_new ();
@@ -486,40 +264,32 @@ run_provider_list (AdiuvaCliContext       *cli,
   adiuva_cli_table_add_column (table, _ ("KEY"), ADIUVA_CLI_ALIGN_LEFT);
   adiuva_cli_table_add_column (table, _ ("BASE URL"), ADIUVA_CLI_ALIGN_LEFT);
 
-  for (guint i = 0; i < json_array_get_length (providers); i++)
+  for (guint i = 0; i < providers->len; i++)
     {
-      JsonObject *p = json_array_get_object_element (providers, i);
-      const char *name = json_object_get_string_member_with_default (p, "name", "");
-      const char *kind = json_object_get_string_member_with_default (p, "kind", "");
-      const char *base_url = json_object_get_string_member_with_default (p, "base_url", NULL);
-      g_autoptr (GError) key_error = NULL;
-      char *key = adiuva_provider_key_lookup (
-          adiuva_store_get_workspace_id (store), name, NULL, &key_error);
-      gboolean                  has_key = key != NULL;
+      AdiuvaWorkspaceProvider  *p = g_ptr_array_index (providers, i);
+      const char               *base_url = p->base_url;
       JsonObject               *o = json_object_new ();
       const AdiuvaProviderInfo *info;
 
-      /* Only whether there is one: the key itself is never shown. */
-      adiuva_provider_key_free (key);
-      info = adiuva_provider_table_lookup (adiuva_provider_table_get_default (), kind);
+      info = adiuva_provider_table_lookup (adiuva_provider_table_get_default (), p->kind);
       if (base_url == NULL && info != NULL)
         base_url = info->default_base_url;
 
-      json_object_set_string_member (o, "name", name);
-      json_object_set_string_member (o, "kind", kind);
+      json_object_set_string_member (o, "name", p->name);
+      json_object_set_string_member (o, "kind", p->kind);
       json_object_set_string_member (o, "base_url", base_url);
-      json_object_set_boolean_member (o, "key_stored", has_key);
+      json_object_set_boolean_member (o, "key_stored", p->has_key);
       json_array_add_object_element (out, o);
 
-      adiuva_cli_table_add_cell (table, name);
-      adiuva_cli_table_add_cell (table, kind);
-      adiuva_cli_table_add_cell (table, has_key ? _ ("yes") : _ ("no"));
+      adiuva_cli_table_add_cell (table, p->name);
+      adiuva_cli_table_add_cell (table, p->kind);
+      adiuva_cli_table_add_cell (table, p->has_key ? _ ("yes") : _ ("no"));
       adiuva_cli_table_add_cell (table, base_url != NULL ? base_url : "");
     }
 
   if (cli->json)
     adiuva_cli_context_print_json (cli, json_node_init_array (json_node_alloc (), out));
-  else if (json_array_get_length (providers) == 0)
+  else if (providers->len == 0)
     g_print (_ ("No providers. Add one with “adiuva-cli provider add”.\n"));
   else
     adiuva_cli_table_print (table);
@@ -535,31 +305,14 @@ run_provider_rm (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonArray) providers = NULL;
-  AdiuvaStore *store;
-  int          index;
-  int          status;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (providers = load_providers (store, &error)) == NULL)
-    return adiuva_cli_context_report (cli, error);
-
-  index = find_provider (providers, args[0]);
-  if (index < 0)
-    {
-      set_provider_not_found (&error, args[0]);
-      return adiuva_cli_context_report (cli, error);
-    }
-
-  json_array_remove_element (providers, index);
-  if (!save_providers (store, providers, &error))
-    return adiuva_cli_context_report (cli, error);
-
-  /* The settings are gone first: a key left behind by a failing keyring is harmless. */
-  if (!adiuva_provider_key_clear (adiuva_store_get_workspace_id (store), args[0], NULL, &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || !adiuva_workspace_gateway_remove_provider (gateway, args[0], &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
@@ -605,7 +358,7 @@ run_provider_test (AdiuvaCliContext       *cli,
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  client = adiuva_cli_new_gateway_client (cli, args[0], NULL, &error);
+  client = adiuva_cli_new_gateway_client (cli, args[0], &error);
   if (client == NULL || (models = list_models (client, args[0], &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
@@ -631,97 +384,44 @@ run_provider_test (AdiuvaCliContext       *cli,
   return ADIUVA_CLI_EXIT_OK;
 }
 
-/**
- * adiuva_cli_check_model:
- * @model: what the user named a model by
- *
- * Checks that @model is an alias that is set, or PROVIDER/MODEL with a provider of the
- * workspace; with @allow_auto, %ADIUVA_MODEL_AUTO when the workspace has routes.
- */
-gboolean
-adiuva_cli_check_model (AdiuvaStore *store,
-                        const char  *model,
-                        gboolean     allow_auto,
-                        GError     **error)
-{
-  g_autoptr (JsonArray) providers = NULL;
-  g_autoptr (JsonObject) aliases = NULL;
-  g_autoptr (AdiuvaRouter) router = NULL;
-  g_autofree char *provider = NULL;
-  const char      *slash = strchr (model, '/');
-
-  if (!allow_auto && g_str_equal (model, ADIUVA_MODEL_AUTO))
-    {
-      g_set_error (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
-                   _ ("“%s” chooses a route; name a model as PROVIDER/MODEL or an alias."),
-                   model);
-      return FALSE;
-    }
-  if (g_str_equal (model, ADIUVA_MODEL_AUTO))
-    {
-      if ((router = adiuva_cli_load_router (store, error)) == NULL)
-        return FALSE;
-      if (adiuva_router_get_n_routes (router) > 0)
-        return TRUE;
-      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                   _ ("“%s” chooses among the workspace’s routes, and it has none; add one with "
-                      "“adiuva-cli route set”."),
-                   model);
-      return FALSE;
-    }
-
-  if (model[0] == '\0' || (slash != NULL && (slash == model || slash[1] == '\0')))
-    {
-      g_set_error (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
-                   _ ("“%s” is neither PROVIDER/MODEL nor an alias."), model);
-      return FALSE;
-    }
-
-  if (slash == NULL)
-    {
-      /* An alias is checked only for being set: what it leads to may change. */
-      if ((aliases = adiuva_cli_load_aliases (store, error)) == NULL)
-        return FALSE;
-      if (!json_object_has_member (aliases, model))
-        {
-          g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                       _ ("No alias is called “%s”; see “adiuva-cli alias list”."), model);
-          return FALSE;
-        }
-    }
-  else
-    {
-      provider = g_strndup (model, slash - model);
-      if ((providers = load_providers (store, error)) == NULL)
-        return FALSE;
-      if (find_provider (providers, provider) < 0)
-        {
-          set_provider_not_found (error, provider);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
 static int
 set_default_model (AdiuvaCliContext *cli,
                    const char       *model)
 {
   g_autoptr (GError) error = NULL;
-  AdiuvaStore *store;
+  AdiuvaWorkspaceGateway *gateway = adiuva_cli_context_get_gateway (cli, &error);
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || !adiuva_cli_check_model (store, model, TRUE, &error))
-    return adiuva_cli_context_report (cli, error);
-
-  if (!adiuva_store_set_setting (store, ADIUVA_CLI_DEFAULT_MODEL_SETTING, model, &error))
+  if (gateway == NULL || !adiuva_workspace_gateway_set_default_model (gateway, model, &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
     g_print (_ ("chat now asks %s unless told otherwise\n"), model);
 
   return ADIUVA_CLI_EXIT_OK;
+}
+
+/* @only, or the workspace's providers in the order they were added. */
+static GStrv
+provider_names (AdiuvaCliContext *cli,
+                const char       *only,
+                GError          **error)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GPtrArray) providers = NULL;
+  AdiuvaWorkspaceGateway *gateway;
+
+  if (only != NULL)
+    g_strv_builder_add (builder, only);
+  else if ((gateway = adiuva_cli_context_get_gateway (cli, error)) == NULL ||
+           (providers = adiuva_workspace_gateway_list_providers (gateway, error)) == NULL)
+    return NULL;
+  for (guint i = 0; providers != NULL && i < providers->len; i++)
+    {
+      AdiuvaWorkspaceProvider *p = g_ptr_array_index (providers, i);
+
+      g_strv_builder_add (builder, p->name);
+    }
+  return g_strv_builder_end (builder);
 }
 
 static int
@@ -751,8 +451,8 @@ run_models (AdiuvaCliContext       *cli,
   if (set_default != NULL)
     return set_default_model (cli, set_default);
 
-  client = adiuva_cli_new_gateway_client (cli, args[0], &names, &error);
-  if (client == NULL)
+  client = adiuva_cli_new_gateway_client (cli, args[0], &error);
+  if (client == NULL || (names = provider_names (cli, args[0], &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
   if (cli->json)

@@ -8,56 +8,6 @@
 #include "adiuva-cli-gateway.h"
 #include "adiuva-cli-output.h"
 
-/* Preference routing is kept as one JSON document in the workspace, the router's own
- * (adiuva_router_to_json()); the gateway checks routes, so a bad one is refused before it is
- * saved. */
-
-/**
- * adiuva_cli_load_router:
- *
- * Returns: (transfer full): the workspace's routes, or %NULL with @error set
- */
-AdiuvaRouter *
-adiuva_cli_load_router (AdiuvaStore *store,
-                        GError     **error)
-{
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *text = adiuva_store_dup_setting (store, ADIUVA_CLI_ROUTES_SETTING,
-                                                    &local_error);
-  g_autoptr (JsonNode) node = NULL;
-  AdiuvaRouter *router;
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (text == NULL)
-    return adiuva_router_new ();
-
-  node = json_from_string (text, NULL);
-  router = node != NULL ? adiuva_router_new_from_json (node, &local_error) : NULL;
-  if (router == NULL)
-    {
-      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
-                   _ ("The routes of the workspace are damaged: %s"),
-                   local_error != NULL ? local_error->message : _ ("they are not JSON"));
-      return NULL;
-    }
-
-  return router;
-}
-
-static gboolean
-save_router (AdiuvaStore  *store,
-             AdiuvaRouter *router,
-             GError      **error)
-{
-  g_autoptr (JsonNode) node = adiuva_router_to_json (router);
-
-  return adiuva_cli_save_json_setting (store, ADIUVA_CLI_ROUTES_SETTING, node, error);
-}
-
 /* The gateway refuses a route in its own domain; on the command line that is a usage error. */
 static void
 as_usage_error (GError **error)
@@ -79,21 +29,6 @@ check_length (const char *option,
   g_set_error (error, ADIUVA_CLI_ERROR, ADIUVA_CLI_ERROR_USAGE,
                _ ("%s takes a number of characters, 0 or more."), option);
   return FALSE;
-}
-
-static gboolean
-check_models (AdiuvaStore       *store,
-              const char        *route,
-              const char *const *models,
-              GError           **error)
-{
-  for (guint i = 0; models != NULL && models[i] != NULL; i++)
-    if (!adiuva_cli_check_model (store, models[i], FALSE, error))
-      {
-        g_prefix_error (error, _ ("Route “%s”: "), route);
-        return FALSE;
-      }
-  return TRUE;
 }
 
 static gboolean
@@ -168,12 +103,12 @@ run_route_set (AdiuvaCliContext       *cli,
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaRouter) router = NULL;
   g_autoptr (AdiuvaRoute) route = NULL;
-  int                min_length = 0;
-  int                max_length = 0;
-  gboolean           replaced;
-  AdiuvaStore       *store;
-  int                status;
-  const GOptionEntry entries[] = {
+  int                     min_length = 0;
+  int                     max_length = 0;
+  gboolean                replaced;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
+  const GOptionEntry      entries[] = {
     { "description", 0, 0, G_OPTION_ARG_STRING, &description,
       N_ ("What the route is for, in words the router model reads (required)."), N_ ("TEXT") },
     { "model", 0, 0, G_OPTION_ARG_STRING_ARRAY, &models,
@@ -198,18 +133,16 @@ run_route_set (AdiuvaCliContext       *cli,
   if (!adiuva_cli_context_parse (cli, command, entries, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL ||
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL ||
       (route = new_route (args[0], description, (const char *const *) models,
                           (const char *const *) keywords, (const char *const *) regexes,
                           min_length, max_length, &error)) == NULL ||
-      !check_models (store, args[0], (const char *const *) models, &error) ||
-      (router = adiuva_cli_load_router (store, &error)) == NULL)
+      (router = adiuva_workspace_gateway_dup_router (gateway, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
   replaced = adiuva_router_get_route (router, args[0]) != NULL;
-  adiuva_router_set_route (router, route);
-  if (!save_router (store, router, &error))
+  if (!adiuva_workspace_gateway_set_route (gateway, route, &error))
     return adiuva_cli_context_report (cli, error);
 
   if (cli->json)
@@ -231,26 +164,21 @@ run_route_rm (AdiuvaCliContext       *cli,
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaRouter) router = NULL;
-  gboolean     was_default;
-  AdiuvaStore *store;
-  int          status;
+  gboolean                was_default;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (router = adiuva_cli_load_router (store, &error)) == NULL)
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || (router = adiuva_workspace_gateway_dup_router (gateway, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
   was_default = g_strcmp0 (adiuva_router_get_default_route (router), args[0]) == 0;
-  if (!adiuva_router_remove_route (router, args[0]))
-    {
-      g_set_error (&error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                   _ ("No route is called “%s”; see “adiuva-cli route list”."), args[0]);
-      return adiuva_cli_context_report (cli, error);
-    }
-  if (!save_router (store, router, &error))
+  if (!adiuva_workspace_gateway_remove_route (gateway, args[0], &error))
     return adiuva_cli_context_report (cli, error);
+  adiuva_router_remove_route (router, args[0]);
 
   if (!cli->json)
     {
@@ -271,11 +199,10 @@ run_route_router_model (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (AdiuvaRouter) router = NULL;
-  gboolean           none = FALSE;
-  AdiuvaStore       *store;
-  int                status;
-  const GOptionEntry entries[] = {
+  gboolean                none = FALSE;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
+  const GOptionEntry      entries[] = {
     { "none", 0, 0, G_OPTION_ARG_NONE, &none,
       N_ ("Let the rules alone choose routes."), NULL },
     { NULL }
@@ -291,19 +218,12 @@ run_route_router_model (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL ||
-      (args[0] != NULL && !adiuva_cli_check_model (store, args[0], FALSE, &error)) ||
-      (router = adiuva_cli_load_router (store, &error)) == NULL)
-    return adiuva_cli_context_report (cli, error);
-
-  if (!adiuva_router_set_router_model (router, args[0], &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || !adiuva_workspace_gateway_set_router_model (gateway, args[0], &error))
     {
       as_usage_error (&error);
       return adiuva_cli_context_report (cli, error);
     }
-  if (!save_router (store, router, &error))
-    return adiuva_cli_context_report (cli, error);
 
   if (!cli->json && args[0] != NULL)
     g_print (_ ("%s now chooses the route of each request to auto\n"), args[0]);
@@ -321,25 +241,14 @@ run_route_default (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (AdiuvaRouter) router = NULL;
-  AdiuvaStore *store;
-  int          status;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (router = adiuva_cli_load_router (store, &error)) == NULL)
-    return adiuva_cli_context_report (cli, error);
-
-  if (adiuva_router_get_route (router, args[0]) == NULL)
-    {
-      g_set_error (&error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
-                   _ ("No route is called “%s”; see “adiuva-cli route list”."), args[0]);
-      return adiuva_cli_context_report (cli, error);
-    }
-  if (!adiuva_router_set_default_route (router, args[0], &error) ||
-      !save_router (store, router, &error))
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || !adiuva_workspace_gateway_set_default_route (gateway, args[0], &error))
     return adiuva_cli_context_report (cli, error);
 
   if (!cli->json)
@@ -387,17 +296,17 @@ run_route_list (AdiuvaCliContext       *cli,
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaRouter) router = NULL;
   g_autoptr (AdiuvaCliTable) table = NULL;
-  const char  *router_model;
-  const char  *default_name;
-  AdiuvaRoute *fallback;
-  AdiuvaStore *store;
-  int          status;
+  const char             *router_model;
+  const char             *default_name;
+  AdiuvaRoute            *fallback;
+  AdiuvaWorkspaceGateway *gateway;
+  int                     status;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
-  store = adiuva_cli_context_open_store (cli, &error);
-  if (store == NULL || (router = adiuva_cli_load_router (store, &error)) == NULL)
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL || (router = adiuva_workspace_gateway_dup_router (gateway, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
 
   if (cli->json)

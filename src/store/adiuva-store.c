@@ -920,6 +920,43 @@ adiuva_store_open (const char   *dir,
   return g_steal_pointer (&self);
 }
 
+/**
+ * adiuva_store_open_connection:
+ *
+ * Opens the workspace of @self again, with the key @self has unlocked, as a store of its own:
+ * its own SQLite connection, so that another thread can write while @self goes on being used
+ * where it is (a store is used by one thread at a time). It asks for no passphrase and does not
+ * touch the keyring, and may be called from any thread: it reads only what @self fixed when it
+ * opened.
+ *
+ * Returns: (transfer full): the second store, or %NULL with @error set
+ */
+AdiuvaStore *
+adiuva_store_open_connection (AdiuvaStore *self,
+                              GError     **error)
+{
+  g_autoptr (AdiuvaStore) other = NULL;
+  g_autoptr (AdiuvaKeyFile) key_file = NULL;
+  g_autofree char *kf_path = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (self->workspace_id != NULL, NULL);
+
+  other = store_new (self->dir);
+  kf_path = key_file_path (other->dir);
+  key_file = _adiuva_key_file_load (kf_path, error);
+  if (key_file == NULL)
+    return NULL;
+  other->workspace_id = g_strdup (self->workspace_id);
+  other->key_modes = self->key_modes;
+  memcpy (other->key, self->key, sizeof other->key);
+  if (!open_database (other, _adiuva_key_file_get_cipher_major (key_file), FALSE,
+                      adiuva_store_get_latest_schema_version (), error))
+    return NULL;
+
+  return g_steal_pointer (&other);
+}
+
 typedef struct
 {
   char *dir;

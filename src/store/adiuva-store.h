@@ -48,6 +48,8 @@ void          adiuva_store_open_async (const char         *dir,
                                        gpointer            user_data);
 AdiuvaStore  *adiuva_store_open_finish (GAsyncResult *result,
                                         GError      **error);
+AdiuvaStore  *adiuva_store_open_connection (AdiuvaStore *self,
+                                            GError     **error);
 void          adiuva_store_close (AdiuvaStore *self);
 gboolean      adiuva_store_set_passphrase (AdiuvaStore *self,
                                            const char  *passphrase,

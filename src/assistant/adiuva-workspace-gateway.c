@@ -1,0 +1,1666 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "adiuva-assistant"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "adiuva-call-log-private.h"
+#include "adiuva-workspace-gateway-private.h"
+
+/**
+ * AdiuvaWorkspaceGateway:
+ *
+ * The gateway as a workspace configures it: providers (their keys in the keyring), the default
+ * model, aliases, routes, budgets and rate limits, kept as JSON in the workspace's settings,
+ * and the one #AdiuvaGatewayClient they make, whose calls go to the workspace's call log.
+ * Every front end configures and uses the gateway through it. The settings are read from the
+ * store each time, so another program's changes are seen; the client is rebuilt after a
+ * change made here, which #AdiuvaWorkspaceGateway::changed announces.
+ */
+struct _AdiuvaWorkspaceGateway
+{
+  GObject parent_instance;
+
+  AdiuvaStore         *store;
+  AdiuvaCallLog       *call_log;
+  AdiuvaGatewayClient *client; /* NULL until asked for, and after a change */
+};
+
+G_DEFINE_FINAL_TYPE (AdiuvaWorkspaceGateway, adiuva_workspace_gateway, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint       signals[N_SIGNALS];
+
+static const char *const scope_nicks[] = { "global", "provider", "caller" };
+static const char *const period_nicks[] = { "day", "month" };
+
+GQuark
+adiuva_workspace_gateway_error_quark (void)
+{
+  return g_quark_from_static_string ("adiuva-workspace-gateway-error-quark");
+}
+
+/* Boxed types */
+
+/* clang-format off */
+G_DEFINE_BOXED_TYPE (AdiuvaWorkspaceProvider, adiuva_workspace_provider,
+                     adiuva_workspace_provider_copy, adiuva_workspace_provider_free)
+/* clang-format on */
+
+AdiuvaWorkspaceProvider *
+adiuva_workspace_provider_copy (const AdiuvaWorkspaceProvider *self)
+{
+  AdiuvaWorkspaceProvider *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->name = g_strdup (self->name);
+  copy->kind = g_strdup (self->kind);
+  copy->base_url = g_strdup (self->base_url);
+  return copy;
+}
+
+void
+adiuva_workspace_provider_free (AdiuvaWorkspaceProvider *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self->kind);
+  g_free (self->base_url);
+  g_free (self);
+}
+
+/* clang-format off */
+G_DEFINE_BOXED_TYPE (AdiuvaWorkspaceBudget, adiuva_workspace_budget, adiuva_workspace_budget_copy,
+                     adiuva_workspace_budget_free)
+/* clang-format on */
+
+AdiuvaWorkspaceBudget *
+adiuva_workspace_budget_copy (const AdiuvaWorkspaceBudget *self)
+{
+  AdiuvaWorkspaceBudget *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->name = g_strdup (self->name);
+  return copy;
+}
+
+void
+adiuva_workspace_budget_free (AdiuvaWorkspaceBudget *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self);
+}
+
+/* GObject */
+
+static void
+adiuva_workspace_gateway_dispose (GObject *object)
+{
+  AdiuvaWorkspaceGateway *self = ADIUVA_WORKSPACE_GATEWAY (object);
+
+  g_clear_object (&self->client);
+  G_OBJECT_CLASS (adiuva_workspace_gateway_parent_class)->dispose (object);
+}
+
+static void
+adiuva_workspace_gateway_finalize (GObject *object)
+{
+  AdiuvaWorkspaceGateway *self = ADIUVA_WORKSPACE_GATEWAY (object);
+
+  /* Clients still in use hold the log; it writes what it has when the last one goes. */
+  g_clear_pointer (&self->call_log, _adiuva_call_log_unref);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (adiuva_workspace_gateway_parent_class)->finalize (object);
+}
+
+static void
+adiuva_workspace_gateway_constructed (GObject *object)
+{
+  AdiuvaWorkspaceGateway *self = ADIUVA_WORKSPACE_GATEWAY (object);
+
+  G_OBJECT_CLASS (adiuva_workspace_gateway_parent_class)->constructed (object);
+  self->call_log = _adiuva_call_log_new (self->store);
+}
+
+static void
+adiuva_workspace_gateway_get_property (GObject    *object,
+                                       guint       prop_id,
+                                       GValue     *value,
+                                       GParamSpec *pspec)
+{
+  AdiuvaWorkspaceGateway *self = ADIUVA_WORKSPACE_GATEWAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+adiuva_workspace_gateway_set_property (GObject      *object,
+                                       guint         prop_id,
+                                       const GValue *value,
+                                       GParamSpec   *pspec)
+{
+  AdiuvaWorkspaceGateway *self = ADIUVA_WORKSPACE_GATEWAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+adiuva_workspace_gateway_class_init (AdiuvaWorkspaceGatewayClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = adiuva_workspace_gateway_constructed;
+  object_class->dispose = adiuva_workspace_gateway_dispose;
+  object_class->finalize = adiuva_workspace_gateway_finalize;
+  object_class->get_property = adiuva_workspace_gateway_get_property;
+  object_class->set_property = adiuva_workspace_gateway_set_property;
+
+  properties[PROP_STORE] = g_param_spec_object (
+      "store", NULL, NULL, ADIUVA_TYPE_STORE,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * AdiuvaWorkspaceGateway::changed:
+   *
+   * The configuration was changed through this object: providers, default model, aliases,
+   * routes, budgets or limits. The next adiuva_workspace_gateway_get_client() builds a new
+   * client; the old one finishes what it is doing.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+adiuva_workspace_gateway_init (AdiuvaWorkspaceGateway *self)
+{
+}
+
+/**
+ * adiuva_workspace_gateway_new:
+ * @store: an open workspace
+ *
+ * Returns: (transfer full): the gateway configuration of @store
+ */
+AdiuvaWorkspaceGateway *
+adiuva_workspace_gateway_new (AdiuvaStore *store)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), NULL);
+
+  return g_object_new (ADIUVA_TYPE_WORKSPACE_GATEWAY, "store", store, NULL);
+}
+
+AdiuvaStore *
+adiuva_workspace_gateway_get_store (AdiuvaWorkspaceGateway *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  return self->store;
+}
+
+static void
+emit_changed (AdiuvaWorkspaceGateway *self)
+{
+  g_clear_object (&self->client);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* JSON settings */
+
+static void
+set_damaged (GError    **error,
+             const char *what)
+{
+  /* TRANSLATORS: %s is what is damaged: “budgets”, “rate limits”… */
+  g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
+               _ ("The %s of the workspace are damaged."), what);
+}
+
+/* The setting @key, an empty array or object when it is not set. */
+static JsonNode *
+load_json (AdiuvaStore *store,
+           const char  *key,
+           JsonNodeType type,
+           const char  *what,
+           GError     **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *text = adiuva_store_dup_setting (store, key, &local_error);
+  g_autoptr (JsonNode) node = NULL;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (text == NULL)
+    {
+      node = json_node_new (type);
+      if (type == JSON_NODE_ARRAY)
+        json_node_take_array (node, json_array_new ());
+      else
+        json_node_take_object (node, json_object_new ());
+      return g_steal_pointer (&node);
+    }
+
+  node = json_from_string (text, NULL);
+  if (node == NULL || JSON_NODE_TYPE (node) != type)
+    {
+      set_damaged (error, what);
+      return NULL;
+    }
+  return g_steal_pointer (&node);
+}
+
+static JsonArray *
+load_array (AdiuvaStore *store,
+            const char  *key,
+            const char  *what,
+            GError     **error)
+{
+  g_autoptr (JsonNode) node = load_json (store, key, JSON_NODE_ARRAY, what, error);
+
+  return node != NULL ? json_array_ref (json_node_get_array (node)) : NULL;
+}
+
+static JsonObject *
+load_object (AdiuvaStore *store,
+             const char  *key,
+             const char  *what,
+             GError     **error)
+{
+  g_autoptr (JsonNode) node = load_json (store, key, JSON_NODE_OBJECT, what, error);
+
+  return node != NULL ? json_object_ref (json_node_get_object (node)) : NULL;
+}
+
+static gboolean
+save_json (AdiuvaWorkspaceGateway *self,
+           const char             *key,
+           JsonNode               *node,
+           GError                **error)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  if (!adiuva_store_set_setting (self->store, key, text, error))
+    return FALSE;
+  emit_changed (self);
+  return TRUE;
+}
+
+static gboolean
+save_array (AdiuvaWorkspaceGateway *self,
+            const char             *key,
+            JsonArray              *array,
+            GError                **error)
+{
+  g_autoptr (JsonNode) node = json_node_init_array (json_node_alloc (), array);
+
+  return save_json (self, key, node, error);
+}
+
+static gboolean
+save_object (AdiuvaWorkspaceGateway *self,
+             const char             *key,
+             JsonObject             *object,
+             GError                **error)
+{
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  return save_json (self, key, node, error);
+}
+
+/* Providers */
+
+static JsonArray *
+load_providers (AdiuvaStore *store,
+                GError     **error)
+{
+  /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
+  return load_array (store, ADIUVA_PROVIDERS_SETTING, _ ("provider settings"), error);
+}
+
+static int
+find_provider (JsonArray  *providers,
+               const char *name)
+{
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *p = json_array_get_object_element (providers, i);
+
+      if (p != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (p, "name", NULL), name) == 0)
+        return i;
+    }
+  return -1;
+}
+
+static void
+set_provider_not_found (GError    **error,
+                        const char *name)
+{
+  g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+               ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_NOT_FOUND, _ ("No provider is called “%s”."),
+               name);
+}
+
+static gboolean
+check_provider (const char *name,
+                const char *kind,
+                const char *base_url,
+                const char *api_key,
+                GError    **error)
+{
+  const AdiuvaProviderInfo *info;
+
+  if (name[0] == '\0' || strchr (name, '/') != NULL)
+    {
+      g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                   _ ("“%s” cannot name a provider: names are not empty and have no “/”."),
+                   name);
+      return FALSE;
+    }
+  info = adiuva_provider_table_lookup (adiuva_provider_table_get_default (), kind);
+  if (info == NULL)
+    {
+      g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                   _ ("“%s” is not a kind of provider Adiuva knows (such as openai, anthropic, "
+                      "gemini, ollama or openai-compatible)."),
+                   kind);
+      return FALSE;
+    }
+  if (info->requires_base_url && (base_url == NULL || base_url[0] == '\0'))
+    {
+      g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                   _ ("A provider of kind %s needs its base URL."), kind);
+      return FALSE;
+    }
+  if (api_key != NULL && api_key[0] == '\0')
+    {
+      g_set_error_literal (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                           ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID, _ ("The API key is empty."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+store_key (AdiuvaWorkspaceGateway *self,
+           const char             *name,
+           const char             *api_key,
+           GError                **error)
+{
+  if (api_key == NULL ||
+      adiuva_provider_key_store (adiuva_store_get_workspace_id (self->store), name, api_key, NULL,
+                                 error))
+    return TRUE;
+  g_prefix_error (error, _ ("Cannot keep the key in the keyring: "));
+  return FALSE;
+}
+
+static void
+fill_provider (JsonObject *entry,
+               const char *name,
+               const char *kind,
+               const char *base_url)
+{
+  json_object_set_string_member (entry, "name", name);
+  json_object_set_string_member (entry, "kind", kind);
+  if (base_url != NULL)
+    json_object_set_string_member (entry, "base_url", base_url);
+  else if (json_object_has_member (entry, "base_url"))
+    json_object_remove_member (entry, "base_url");
+}
+
+/**
+ * adiuva_workspace_gateway_list_providers:
+ *
+ * Returns: (transfer container) (element-type AdiuvaWorkspaceProvider): the providers in the
+ *   order they were added, or %NULL with @error set
+ */
+GPtrArray *
+adiuva_workspace_gateway_list_providers (AdiuvaWorkspaceGateway *self,
+                                         GError                **error)
+{
+  g_autoptr (JsonArray) providers = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  const char *workspace;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  if ((providers = load_providers (self->store, error)) == NULL)
+    return NULL;
+
+  workspace = adiuva_store_get_workspace_id (self->store);
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_workspace_provider_free);
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject              *p = json_array_get_object_element (providers, i);
+      AdiuvaWorkspaceProvider *provider = g_new0 (AdiuvaWorkspaceProvider, 1);
+      char                    *key;
+
+      provider->name = g_strdup (json_object_get_string_member_with_default (p, "name", ""));
+      provider->kind = g_strdup (json_object_get_string_member_with_default (p, "kind", ""));
+      provider->base_url =
+          g_strdup (json_object_get_string_member_with_default (p, "base_url", NULL));
+      /* Only whether there is one: the key itself is wiped at once. */
+      key = adiuva_provider_key_lookup (workspace, provider->name, NULL, NULL);
+      provider->has_key = key != NULL;
+      adiuva_provider_key_free (key);
+      g_ptr_array_add (list, provider);
+    }
+  return g_steal_pointer (&list);
+}
+
+/**
+ * adiuva_workspace_gateway_add_provider:
+ * @name: what PROVIDER/MODEL calls it: not empty, no slash
+ * @kind: an id of the provider table
+ * @base_url: (nullable): the provider's documented base URL, %NULL for its kind's default
+ * @api_key: (nullable): its key, which goes to the keyring only
+ */
+gboolean
+adiuva_workspace_gateway_add_provider (AdiuvaWorkspaceGateway *self,
+                                       const char             *name,
+                                       const char             *kind,
+                                       const char             *base_url,
+                                       const char             *api_key,
+                                       GError                **error)
+{
+  g_autoptr (JsonArray) providers = NULL;
+  JsonObject *entry;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (name != NULL && kind != NULL, FALSE);
+
+  if (!check_provider (name, kind, base_url, api_key, error) ||
+      (providers = load_providers (self->store, error)) == NULL)
+    return FALSE;
+  if (find_provider (providers, name) >= 0)
+    {
+      g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                   ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_EXISTS,
+                   _ ("There is already a provider called “%s”."), name);
+      return FALSE;
+    }
+
+  entry = json_object_new ();
+  fill_provider (entry, name, kind, base_url);
+  json_array_add_object_element (providers, entry);
+
+  return store_key (self, name, api_key, error) &&
+         save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error);
+}
+
+/**
+ * adiuva_workspace_gateway_update_provider:
+ * @api_key: (nullable): a new key, or %NULL to keep the one in the keyring
+ *
+ * Changes the kind, base URL and (when given) the key of an existing provider.
+ */
+gboolean
+adiuva_workspace_gateway_update_provider (AdiuvaWorkspaceGateway *self,
+                                          const char             *name,
+                                          const char             *kind,
+                                          const char             *base_url,
+                                          const char             *api_key,
+                                          GError                **error)
+{
+  g_autoptr (JsonArray) providers = NULL;
+  int index;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (name != NULL && kind != NULL, FALSE);
+
+  if (!check_provider (name, kind, base_url, api_key, error) ||
+      (providers = load_providers (self->store, error)) == NULL)
+    return FALSE;
+  index = find_provider (providers, name);
+  if (index < 0)
+    {
+      set_provider_not_found (error, name);
+      return FALSE;
+    }
+  fill_provider (json_array_get_object_element (providers, index), name, kind, base_url);
+
+  return store_key (self, name, api_key, error) &&
+         save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error);
+}
+
+/**
+ * adiuva_workspace_gateway_remove_provider:
+ *
+ * Removes a provider from the settings, then its key from the keyring.
+ */
+gboolean
+adiuva_workspace_gateway_remove_provider (AdiuvaWorkspaceGateway *self,
+                                          const char             *name,
+                                          GError                **error)
+{
+  g_autoptr (JsonArray) providers = NULL;
+  int index;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if ((providers = load_providers (self->store, error)) == NULL)
+    return FALSE;
+  index = find_provider (providers, name);
+  if (index < 0)
+    {
+      set_provider_not_found (error, name);
+      return FALSE;
+    }
+  json_array_remove_element (providers, index);
+  if (!save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error))
+    return FALSE;
+
+  /* The settings are gone first: a key left behind by a failing keyring is harmless. */
+  return adiuva_provider_key_clear (adiuva_store_get_workspace_id (self->store), name, NULL,
+                                    error);
+}
+
+/* Aliases */
+
+static JsonObject *
+load_aliases (AdiuvaStore *store,
+              GError     **error)
+{
+  /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
+  return load_object (store, ADIUVA_ALIASES_SETTING, _ ("model aliases"), error);
+}
+
+static gboolean
+set_aliases (AdiuvaGatewayClient *client,
+             JsonObject          *aliases,
+             GError             **error)
+{
+  JsonObjectIter iter;
+  const char    *name;
+  JsonNode      *target;
+
+  json_object_iter_init (&iter, aliases);
+  while (json_object_iter_next (&iter, &name, &target))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (target) || json_node_get_value_type (target) != G_TYPE_STRING)
+        {
+          /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
+          set_damaged (error, _ ("model aliases"));
+          return FALSE;
+        }
+      if (!adiuva_gateway_client_set_alias (client, name, json_node_get_string (target), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_alias_not_found (GError    **error,
+                     const char *alias)
+{
+  g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+               ADIUVA_WORKSPACE_GATEWAY_ERROR_ALIAS_NOT_FOUND, _ ("No alias is called “%s”."),
+               alias);
+}
+
+/* A client holding only the aliases, which is all that checking or following them takes, and
+ * which needs no keyring. */
+static AdiuvaGatewayClient *
+new_alias_client (AdiuvaStore *store,
+                  GError     **error)
+{
+  g_autoptr (AdiuvaGatewayClient) client = adiuva_gateway_client_new (NULL);
+  g_autoptr (JsonObject) aliases = load_aliases (store, error);
+
+  if (aliases == NULL || !set_aliases (client, aliases, error))
+    return NULL;
+  return g_steal_pointer (&client);
+}
+
+/**
+ * adiuva_workspace_gateway_list_aliases:
+ *
+ * Returns: (transfer full): the aliases' names, or %NULL with @error set
+ */
+GStrv
+adiuva_workspace_gateway_list_aliases (AdiuvaWorkspaceGateway *self,
+                                       GError                **error)
+{
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  client = new_alias_client (self->store, error);
+  return client != NULL ? adiuva_gateway_client_list_aliases (client) : NULL;
+}
+
+/**
+ * adiuva_workspace_gateway_dup_alias:
+ *
+ * Returns: (transfer full): what @alias names directly (an alias or PROVIDER/MODEL), or %NULL
+ *   with @error set
+ */
+char *
+adiuva_workspace_gateway_dup_alias (AdiuvaWorkspaceGateway *self,
+                                    const char             *alias,
+                                    GError                **error)
+{
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  const char *target;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+  g_return_val_if_fail (alias != NULL, NULL);
+
+  if ((client = new_alias_client (self->store, error)) == NULL)
+    return NULL;
+  target = adiuva_gateway_client_get_alias (client, alias);
+  if (target == NULL)
+    set_alias_not_found (error, alias);
+  return g_strdup (target);
+}
+
+/**
+ * adiuva_workspace_gateway_resolve_model:
+ * @model: PROVIDER/MODEL or an alias
+ *
+ * Returns: (transfer full): the PROVIDER/MODEL @model leads to through the aliases, or %NULL
+ *   with @error set when an alias on the way is not set
+ */
+char *
+adiuva_workspace_gateway_resolve_model (AdiuvaWorkspaceGateway *self,
+                                        const char             *model,
+                                        GError                **error)
+{
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+  g_return_val_if_fail (model != NULL, NULL);
+
+  client = new_alias_client (self->store, error);
+  return client != NULL ? adiuva_gateway_client_resolve_model (client, model, error) : NULL;
+}
+
+/**
+ * adiuva_workspace_gateway_set_alias:
+ * @target: PROVIDER/MODEL or another alias, which may be set later
+ *
+ * Makes @alias stand for @target, refusing (with the gateway's error) an alias that would lead
+ * back to itself or make too long a chain.
+ */
+gboolean
+adiuva_workspace_gateway_set_alias (AdiuvaWorkspaceGateway *self,
+                                    const char             *alias,
+                                    const char             *target,
+                                    GError                **error)
+{
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  g_autoptr (JsonObject) aliases = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (alias != NULL && target != NULL, FALSE);
+
+  if ((aliases = load_aliases (self->store, error)) == NULL ||
+      (client = adiuva_gateway_client_new (NULL)) == NULL ||
+      !set_aliases (client, aliases, error) ||
+      !adiuva_gateway_client_set_alias (client, alias, target, error))
+    return FALSE;
+
+  json_object_set_string_member (aliases, alias, target);
+  return save_object (self, ADIUVA_ALIASES_SETTING, aliases, error);
+}
+
+/**
+ * adiuva_workspace_gateway_remove_alias:
+ *
+ * Removes @alias. Aliases naming it are kept: they fail until it is set again, as the user may
+ * mean.
+ */
+gboolean
+adiuva_workspace_gateway_remove_alias (AdiuvaWorkspaceGateway *self,
+                                       const char             *alias,
+                                       GError                **error)
+{
+  g_autoptr (JsonObject) aliases = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (alias != NULL, FALSE);
+
+  if ((aliases = load_aliases (self->store, error)) == NULL)
+    return FALSE;
+  if (!json_object_has_member (aliases, alias))
+    {
+      set_alias_not_found (error, alias);
+      return FALSE;
+    }
+  json_object_remove_member (aliases, alias);
+  return save_object (self, ADIUVA_ALIASES_SETTING, aliases, error);
+}
+
+/* Routes */
+
+/**
+ * adiuva_workspace_gateway_dup_router:
+ *
+ * Returns: (transfer full): the workspace's routes (a copy: change them with the setters
+ *   here), or %NULL with @error set
+ */
+AdiuvaRouter *
+adiuva_workspace_gateway_dup_router (AdiuvaWorkspaceGateway *self,
+                                     GError                **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  AdiuvaRouter *router;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  text = adiuva_store_dup_setting (self->store, ADIUVA_ROUTES_SETTING, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (text == NULL)
+    return adiuva_router_new ();
+
+  node = json_from_string (text, NULL);
+  router = node != NULL ? adiuva_router_new_from_json (node, &local_error) : NULL;
+  if (router == NULL)
+    g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
+                 _ ("The routes of the workspace are damaged: %s"),
+                 local_error != NULL ? local_error->message : _ ("they are not JSON"));
+  return router;
+}
+
+static gboolean
+save_router (AdiuvaWorkspaceGateway *self,
+             AdiuvaRouter           *router,
+             GError                **error)
+{
+  g_autoptr (JsonNode) node = adiuva_router_to_json (router);
+
+  return save_json (self, ADIUVA_ROUTES_SETTING, node, error);
+}
+
+/**
+ * adiuva_workspace_gateway_set_route:
+ *
+ * Adds @route, or replaces the route of its name in its place, once each of its models is
+ * checked (adiuva_workspace_gateway_check_model()).
+ */
+gboolean
+adiuva_workspace_gateway_set_route (AdiuvaWorkspaceGateway *self,
+                                    AdiuvaRoute            *route,
+                                    GError                **error)
+{
+  g_autoptr (AdiuvaRouter) router = NULL;
+  const char *const *models;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (route != NULL, FALSE);
+
+  models = adiuva_route_get_models (route);
+  for (guint i = 0; models[i] != NULL; i++)
+    if (!adiuva_workspace_gateway_check_model (self, models[i], FALSE, error))
+      {
+        g_prefix_error (error, _ ("Route “%s”: "), adiuva_route_get_name (route));
+        return FALSE;
+      }
+
+  if ((router = adiuva_workspace_gateway_dup_router (self, error)) == NULL)
+    return FALSE;
+  adiuva_router_set_route (router, route);
+  return save_router (self, router, error);
+}
+
+static void
+set_route_not_found (GError    **error,
+                     const char *name)
+{
+  g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+               ADIUVA_WORKSPACE_GATEWAY_ERROR_ROUTE_NOT_FOUND, _ ("No route is called “%s”."),
+               name);
+}
+
+/**
+ * adiuva_workspace_gateway_remove_route:
+ *
+ * Removes a route; if it was the default route, the first route becomes the default.
+ */
+gboolean
+adiuva_workspace_gateway_remove_route (AdiuvaWorkspaceGateway *self,
+                                       const char             *name,
+                                       GError                **error)
+{
+  g_autoptr (AdiuvaRouter) router = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if ((router = adiuva_workspace_gateway_dup_router (self, error)) == NULL)
+    return FALSE;
+  if (!adiuva_router_remove_route (router, name))
+    {
+      set_route_not_found (error, name);
+      return FALSE;
+    }
+  return save_router (self, router, error);
+}
+
+/**
+ * adiuva_workspace_gateway_set_router_model:
+ * @model: (nullable): PROVIDER/MODEL or an alias, or %NULL to let the rules alone choose
+ */
+gboolean
+adiuva_workspace_gateway_set_router_model (AdiuvaWorkspaceGateway *self,
+                                           const char             *model,
+                                           GError                **error)
+{
+  g_autoptr (AdiuvaRouter) router = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+
+  return (model == NULL || adiuva_workspace_gateway_check_model (self, model, FALSE, error)) &&
+         (router = adiuva_workspace_gateway_dup_router (self, error)) != NULL &&
+         adiuva_router_set_router_model (router, model, error) &&
+         save_router (self, router, error);
+}
+
+/**
+ * adiuva_workspace_gateway_set_default_route:
+ *
+ * Makes @name the route taken when neither the router model nor the rules choose one.
+ */
+gboolean
+adiuva_workspace_gateway_set_default_route (AdiuvaWorkspaceGateway *self,
+                                            const char             *name,
+                                            GError                **error)
+{
+  g_autoptr (AdiuvaRouter) router = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if ((router = adiuva_workspace_gateway_dup_router (self, error)) == NULL)
+    return FALSE;
+  if (adiuva_router_get_route (router, name) == NULL)
+    {
+      set_route_not_found (error, name);
+      return FALSE;
+    }
+  return adiuva_router_set_default_route (router, name, error) &&
+         save_router (self, router, error);
+}
+
+/* Models */
+
+/**
+ * adiuva_workspace_gateway_dup_default_model:
+ *
+ * Returns: (transfer full) (nullable): the model asked when none is named, %NULL when there is
+ *   none (or with @error set)
+ */
+char *
+adiuva_workspace_gateway_dup_default_model (AdiuvaWorkspaceGateway *self,
+                                            GError                **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  return adiuva_store_dup_setting (self->store, ADIUVA_DEFAULT_MODEL_SETTING, error);
+}
+
+/**
+ * adiuva_workspace_gateway_set_default_model:
+ * @model: PROVIDER/MODEL, an alias, or auto when the workspace has routes
+ */
+gboolean
+adiuva_workspace_gateway_set_default_model (AdiuvaWorkspaceGateway *self,
+                                            const char             *model,
+                                            GError                **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  if (!adiuva_workspace_gateway_check_model (self, model, TRUE, error) ||
+      !adiuva_store_set_setting (self->store, ADIUVA_DEFAULT_MODEL_SETTING, model, error))
+    return FALSE;
+  emit_changed (self);
+  return TRUE;
+}
+
+/**
+ * adiuva_workspace_gateway_check_model:
+ * @model: what the user named a model by
+ * @allow_auto: whether %ADIUVA_MODEL_AUTO will do (when the workspace has routes)
+ *
+ * Checks that @model is an alias that is set, or PROVIDER/MODEL with a provider of the
+ * workspace. What an alias leads to is not checked: it may change.
+ */
+gboolean
+adiuva_workspace_gateway_check_model (AdiuvaWorkspaceGateway *self,
+                                      const char             *model,
+                                      gboolean                allow_auto,
+                                      GError                **error)
+{
+  const char *slash;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  slash = strchr (model, '/');
+  if (g_str_equal (model, ADIUVA_MODEL_AUTO))
+    {
+      g_autoptr (AdiuvaRouter) router = NULL;
+
+      if (!allow_auto)
+        {
+          g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                       ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                       _ ("“%s” chooses a route; name a model as PROVIDER/MODEL or an alias."),
+                       model);
+          return FALSE;
+        }
+      if ((router = adiuva_workspace_gateway_dup_router (self, error)) == NULL)
+        return FALSE;
+      if (adiuva_router_get_n_routes (router) > 0)
+        return TRUE;
+      g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_NO_ROUTES,
+                   _ ("“%s” chooses among the workspace’s routes, and it has none."), model);
+      return FALSE;
+    }
+
+  if (model[0] == '\0' || (slash != NULL && (slash == model || slash[1] == '\0')))
+    {
+      g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                   _ ("“%s” is neither PROVIDER/MODEL nor an alias."), model);
+      return FALSE;
+    }
+
+  if (slash == NULL)
+    {
+      g_autoptr (JsonObject) aliases = load_aliases (self->store, error);
+
+      if (aliases == NULL)
+        return FALSE;
+      if (!json_object_has_member (aliases, model))
+        {
+          set_alias_not_found (error, model);
+          return FALSE;
+        }
+    }
+  else
+    {
+      g_autofree char *provider = g_strndup (model, slash - model);
+      g_autoptr (JsonArray) providers = load_providers (self->store, error);
+
+      if (providers == NULL)
+        return FALSE;
+      if (find_provider (providers, provider) < 0)
+        {
+          set_provider_not_found (error, provider);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * adiuva_workspace_gateway_choose_model:
+ * @model: (inout): the model the user named, or %NULL for the workspace's default
+ * @provider: (out) (optional): the provider @model names, %NULL for an alias or auto (which
+ *   may lead to any)
+ *
+ * Returns: whether @model is now a model to ask: an alias, auto or PROVIDER/MODEL;
+ *   %ADIUVA_WORKSPACE_GATEWAY_ERROR_NO_MODEL when there is none
+ */
+gboolean
+adiuva_workspace_gateway_choose_model (AdiuvaWorkspaceGateway *self,
+                                       char                  **model,
+                                       char                  **provider,
+                                       GError                **error)
+{
+  const char *slash;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  if (*model == NULL)
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      *model = adiuva_workspace_gateway_dup_default_model (self, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+  slash = *model != NULL ? strchr (*model, '/') : NULL;
+  if (*model == NULL || (*model)[0] == '\0' ||
+      (slash != NULL && (slash == *model || slash[1] == '\0')))
+    {
+      g_set_error_literal (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                           ADIUVA_WORKSPACE_GATEWAY_ERROR_NO_MODEL,
+                           _ ("Which model? Name one as PROVIDER/MODEL or an alias, or choose "
+                              "the workspace’s default model."));
+      return FALSE;
+    }
+  if (provider != NULL)
+    *provider = slash != NULL ? g_strndup (*model, slash - *model) : NULL;
+  return TRUE;
+}
+
+/* Budgets */
+
+static JsonArray *
+load_budgets (AdiuvaStore *store,
+              GError     **error)
+{
+  /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
+  return load_array (store, ADIUVA_BUDGETS_SETTING, _ ("budgets"), error);
+}
+
+static int
+find_nick (const char *const *nicks,
+           guint              n,
+           const char        *nick)
+{
+  for (guint i = 0; nick != NULL && i < n; i++)
+    if (g_str_equal (nicks[i], nick))
+      return i;
+  return -1;
+}
+
+/* One entry of gateway.budgets; @budget borrows its name from @node. */
+static gboolean
+read_budget (JsonNode              *node,
+             AdiuvaWorkspaceBudget *budget,
+             GError               **error)
+{
+  JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  int         scope = -1;
+  int         period = -1;
+  const char *name = NULL;
+
+  if (o != NULL)
+    {
+      scope = find_nick (scope_nicks, G_N_ELEMENTS (scope_nicks),
+                         json_object_get_string_member_with_default (o, "scope", NULL));
+      period = find_nick (period_nicks, G_N_ELEMENTS (period_nicks),
+                          json_object_get_string_member_with_default (o, "period", NULL));
+      name = json_object_get_string_member_with_default (o, "name", NULL);
+    }
+  if (scope < 0 || period < 0 || (scope != ADIUVA_BUDGET_GLOBAL && name == NULL))
+    {
+      /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
+      set_damaged (error, _ ("budgets"));
+      return FALSE;
+    }
+
+  budget->scope = scope;
+  budget->name = scope == ADIUVA_BUDGET_GLOBAL ? NULL : (char *) name;
+  budget->period = period;
+  budget->max_tokens = json_object_get_int_member_with_default (o, "tokens", -1);
+  budget->max_cost = json_object_get_double_member_with_default (o, "cost", -1);
+  return TRUE;
+}
+
+static int
+find_budget (JsonArray         *list,
+             AdiuvaBudgetScope  scope,
+             const char        *name,
+             AdiuvaBudgetPeriod period)
+{
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      AdiuvaWorkspaceBudget b;
+
+      if (read_budget (json_array_get_element (list, i), &b, NULL) && b.scope == scope &&
+          b.period == period && g_strcmp0 (b.name, name) == 0)
+        return i;
+    }
+  return -1;
+}
+
+/**
+ * adiuva_workspace_gateway_list_budgets:
+ *
+ * Returns: (transfer container) (element-type AdiuvaWorkspaceBudget): the budgets in the order
+ *   they were set, or %NULL with @error set
+ */
+GPtrArray *
+adiuva_workspace_gateway_list_budgets (AdiuvaWorkspaceGateway *self,
+                                       GError                **error)
+{
+  g_autoptr (JsonArray) list = NULL;
+  g_autoptr (GPtrArray) budgets = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  if ((list = load_budgets (self->store, error)) == NULL)
+    return NULL;
+  budgets = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_workspace_budget_free);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      AdiuvaWorkspaceBudget b;
+
+      if (!read_budget (json_array_get_element (list, i), &b, error))
+        return NULL;
+      g_ptr_array_add (budgets, adiuva_workspace_budget_copy (&b));
+    }
+  return g_steal_pointer (&budgets);
+}
+
+/* Adds what the call log holds between two times to @budgets, as spent at @since. */
+static gboolean
+seed_spending (AdiuvaBudgets *budgets,
+               AdiuvaStore   *store,
+               gint64         since,
+               gint64         until,
+               GError       **error)
+{
+  g_autoptr (GPtrArray) sums = NULL;
+
+  if (since >= until)
+    return TRUE;
+  if ((sums = adiuva_store_get_llm_spending (store, since, until, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < sums->len; i++)
+    {
+      AdiuvaLlmSpending *s = g_ptr_array_index (sums, i);
+
+      adiuva_budgets_add_spent (budgets, s->caller, s->provider, s->tokens, s->cost, since);
+    }
+  return TRUE;
+}
+
+/* Gives @budgets the workspace's budgets and what the call log holds as spent this month (and
+ * today), so that a budget holds across runs and restarts. */
+static gboolean
+load_budgets_into (AdiuvaWorkspaceGateway *self,
+                   AdiuvaBudgets          *budgets,
+                   GError                **error)
+{
+  g_autoptr (GPtrArray) list = adiuva_workspace_gateway_list_budgets (self, error);
+  g_autoptr (GDateTime) day_end = NULL;
+  g_autoptr (GDateTime) month_end = NULL;
+  g_autoptr (GDateTime) day_start = NULL;
+  g_autoptr (GDateTime) month_start = NULL;
+
+  if (list == NULL)
+    return FALSE;
+  for (guint i = 0; i < list->len; i++)
+    {
+      AdiuvaWorkspaceBudget *b = g_ptr_array_index (list, i);
+
+      adiuva_budgets_set (budgets, b->scope, b->name, b->period, b->max_tokens, b->max_cost);
+    }
+
+  /* Without a budget, what was spent does not matter: the call log is not read. */
+  if (list->len == 0)
+    return TRUE;
+
+  /* Calls still on their way to the log count too. */
+  _adiuva_call_log_flush (self->call_log);
+  day_end = adiuva_budgets_dup_reset_time (budgets, ADIUVA_BUDGET_DAY);
+  month_end = adiuva_budgets_dup_reset_time (budgets, ADIUVA_BUDGET_MONTH);
+  day_start = g_date_time_add_days (day_end, -1);
+  month_start = g_date_time_add_months (month_end, -1);
+  /* Earlier this month counts for the month only; today for both. */
+  return seed_spending (budgets, self->store, g_date_time_to_unix (month_start),
+                        g_date_time_to_unix (day_start), error) &&
+         seed_spending (budgets, self->store, g_date_time_to_unix (day_start),
+                        g_date_time_to_unix (day_end), error);
+}
+
+/**
+ * adiuva_workspace_gateway_dup_budgets:
+ *
+ * Returns: (transfer full): the workspace's budgets with what the call log holds as spent in
+ *   their current day or month, or %NULL with @error set
+ */
+AdiuvaBudgets *
+adiuva_workspace_gateway_dup_budgets (AdiuvaWorkspaceGateway *self,
+                                      GError                **error)
+{
+  g_autoptr (AdiuvaBudgets) budgets = adiuva_budgets_new ();
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  if (!load_budgets_into (self, budgets, error))
+    return NULL;
+  return g_steal_pointer (&budgets);
+}
+
+/**
+ * adiuva_workspace_gateway_set_budget:
+ *
+ * Sets @budget, replacing the budget of the same scope, name and period.
+ */
+gboolean
+adiuva_workspace_gateway_set_budget (AdiuvaWorkspaceGateway      *self,
+                                     const AdiuvaWorkspaceBudget *budget,
+                                     GError                     **error)
+{
+  g_autoptr (JsonArray) list = NULL;
+  const char *name;
+  JsonObject *o;
+  int         found;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (budget != NULL, FALSE);
+  g_return_val_if_fail (budget->scope <= ADIUVA_BUDGET_CALLER, FALSE);
+  g_return_val_if_fail (budget->period <= ADIUVA_BUDGET_MONTH, FALSE);
+
+  name = budget->scope == ADIUVA_BUDGET_GLOBAL ? NULL : budget->name;
+  if (budget->scope != ADIUVA_BUDGET_GLOBAL && (name == NULL || name[0] == '\0'))
+    {
+      g_set_error_literal (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                           ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                           _ ("The provider or caller of a budget cannot be empty."));
+      return FALSE;
+    }
+  if (budget->max_tokens < -1 || (budget->max_tokens < 0 && !(budget->max_cost >= 0)))
+    {
+      g_set_error_literal (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                           ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                           _ ("A budget limits tokens (0 or more), dollars, or both."));
+      return FALSE;
+    }
+  if ((list = load_budgets (self->store, error)) == NULL)
+    return FALSE;
+
+  o = json_object_new ();
+  json_object_set_string_member (o, "scope", scope_nicks[budget->scope]);
+  if (name != NULL)
+    json_object_set_string_member (o, "name", name);
+  json_object_set_string_member (o, "period", period_nicks[budget->period]);
+  if (budget->max_tokens >= 0)
+    json_object_set_int_member (o, "tokens", budget->max_tokens);
+  if (budget->max_cost >= 0)
+    json_object_set_double_member (o, "cost", budget->max_cost);
+
+  found = find_budget (list, budget->scope, name, budget->period);
+  if (found >= 0)
+    json_array_remove_element (list, found);
+  json_array_add_object_element (list, o);
+  return save_array (self, ADIUVA_BUDGETS_SETTING, list, error);
+}
+
+/**
+ * adiuva_workspace_gateway_remove_budget:
+ * @name: (nullable): the provider or caller; ignored for %ADIUVA_BUDGET_GLOBAL
+ */
+gboolean
+adiuva_workspace_gateway_remove_budget (AdiuvaWorkspaceGateway *self,
+                                        AdiuvaBudgetScope       scope,
+                                        const char             *name,
+                                        AdiuvaBudgetPeriod      period,
+                                        GError                **error)
+{
+  g_autoptr (JsonArray) list = NULL;
+  int found;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+
+  if ((list = load_budgets (self->store, error)) == NULL)
+    return FALSE;
+  found = find_budget (list, scope, scope == ADIUVA_BUDGET_GLOBAL ? NULL : name, period);
+  if (found < 0)
+    {
+      g_set_error_literal (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                           ADIUVA_WORKSPACE_GATEWAY_ERROR_BUDGET_NOT_FOUND,
+                           _ ("There is no such budget."));
+      return FALSE;
+    }
+  json_array_remove_element (list, found);
+  return save_array (self, ADIUVA_BUDGETS_SETTING, list, error);
+}
+
+/* Rate limits */
+
+static JsonObject *
+load_limits (AdiuvaStore *store,
+             GError     **error)
+{
+  /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
+  return load_object (store, ADIUVA_LIMITS_SETTING, _ ("rate limits"), error);
+}
+
+/* "provider" or "provider/model": the first slash parts them, as in model references. */
+static gboolean
+split_target (const char *target,
+              char      **provider,
+              char      **model,
+              GError    **error)
+{
+  const char *slash = strchr (target, '/');
+
+  if (target[0] == '\0' || slash == target || (slash != NULL && slash[1] == '\0'))
+    {
+      g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                   _ ("“%s” names no provider: give PROVIDER or PROVIDER/MODEL."), target);
+      return FALSE;
+    }
+  *provider = slash != NULL ? g_strndup (target, slash - target) : g_strdup (target);
+  *model = slash != NULL ? g_strdup (slash + 1) : NULL;
+  return TRUE;
+}
+
+static gboolean
+load_limits_into (AdiuvaStore       *store,
+                  AdiuvaRateLimiter *limiter,
+                  GError           **error)
+{
+  g_autoptr (JsonObject) limits = load_limits (store, error);
+  JsonObjectIter iter;
+  const char    *target;
+  JsonNode      *node;
+
+  if (limits == NULL)
+    return FALSE;
+  json_object_iter_init (&iter, limits);
+  while (json_object_iter_next (&iter, &target, &node))
+    {
+      g_autofree char *provider = NULL;
+      g_autofree char *model = NULL;
+      JsonObject      *o;
+      gint64           rpm, tpm;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) || !split_target (target, &provider, &model, NULL))
+        {
+          /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
+          set_damaged (error, _ ("rate limits"));
+          return FALSE;
+        }
+      o = json_node_get_object (node);
+      rpm = json_object_get_int_member_with_default (o, "rpm", 0);
+      tpm = json_object_get_int_member_with_default (o, "tpm", 0);
+      adiuva_rate_limiter_set_limit (limiter, provider, model, CLAMP (rpm, 0, G_MAXUINT),
+                                     CLAMP (tpm, 0, G_MAXUINT));
+    }
+  return TRUE;
+}
+
+/**
+ * adiuva_workspace_gateway_list_limits:
+ *
+ * Returns: (transfer full): the targets with a rate limit, PROVIDER or PROVIDER/MODEL, sorted;
+ *   %NULL with @error set
+ */
+GStrv
+adiuva_workspace_gateway_list_limits (AdiuvaWorkspaceGateway *self,
+                                      GError                **error)
+{
+  g_autoptr (AdiuvaRateLimiter) limiter = adiuva_rate_limiter_new ();
+  g_autoptr (JsonObject) limits = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GList) targets = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  /* Loading them checks every entry. */
+  if (!load_limits_into (self->store, limiter, error) ||
+      (limits = load_limits (self->store, error)) == NULL)
+    return NULL;
+  targets = g_list_sort (json_object_get_members (limits), (GCompareFunc) g_strcmp0);
+  for (GList *l = targets; l != NULL; l = l->next)
+    g_strv_builder_add (builder, l->data);
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * adiuva_workspace_gateway_get_limit:
+ * @rpm: (out): requests a minute, 0 for no limit
+ * @tpm: (out): tokens a minute, 0 for no limit
+ *
+ * Returns: whether @target has a rate limit; %FALSE with @error set when the limits cannot
+ *   be read
+ */
+gboolean
+adiuva_workspace_gateway_get_limit (AdiuvaWorkspaceGateway *self,
+                                    const char             *target,
+                                    guint                  *rpm,
+                                    guint                  *tpm,
+                                    GError                **error)
+{
+  g_autoptr (AdiuvaRateLimiter) limiter = adiuva_rate_limiter_new ();
+  g_autofree char *provider = NULL;
+  g_autofree char *model = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (target != NULL && rpm != NULL && tpm != NULL, FALSE);
+
+  *rpm = *tpm = 0;
+  return split_target (target, &provider, &model, error) &&
+         load_limits_into (self->store, limiter, error) &&
+         adiuva_rate_limiter_get_limit (limiter, provider, model, rpm, tpm);
+}
+
+/**
+ * adiuva_workspace_gateway_set_limit:
+ * @target: PROVIDER or PROVIDER/MODEL
+ * @rpm: requests a minute, 0 for no limit
+ * @tpm: tokens a minute, 0 for no limit
+ *
+ * Sets the rate limit of @target, replacing its old one; one of @rpm and @tpm is above 0.
+ */
+gboolean
+adiuva_workspace_gateway_set_limit (AdiuvaWorkspaceGateway *self,
+                                    const char             *target,
+                                    guint                   rpm,
+                                    guint                   tpm,
+                                    GError                **error)
+{
+  g_autoptr (JsonObject) limits = NULL;
+  g_autofree char *provider = NULL;
+  g_autofree char *model = NULL;
+  JsonObject      *o;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  if (!split_target (target, &provider, &model, error))
+    return FALSE;
+  if (rpm == 0 && tpm == 0)
+    {
+      g_set_error_literal (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                           ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                           _ ("A rate limit allows some requests or tokens a minute."));
+      return FALSE;
+    }
+  if ((limits = load_limits (self->store, error)) == NULL)
+    return FALSE;
+
+  o = json_object_new ();
+  if (rpm > 0)
+    json_object_set_int_member (o, "rpm", rpm);
+  if (tpm > 0)
+    json_object_set_int_member (o, "tpm", tpm);
+  json_object_set_object_member (limits, target, o);
+  return save_object (self, ADIUVA_LIMITS_SETTING, limits, error);
+}
+
+gboolean
+adiuva_workspace_gateway_remove_limit (AdiuvaWorkspaceGateway *self,
+                                       const char             *target,
+                                       GError                **error)
+{
+  g_autoptr (JsonObject) limits = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  if ((limits = load_limits (self->store, error)) == NULL)
+    return FALSE;
+  if (!json_object_has_member (limits, target))
+    {
+      g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                   ADIUVA_WORKSPACE_GATEWAY_ERROR_LIMIT_NOT_FOUND, _ ("%s has no rate limit."),
+                   target);
+      return FALSE;
+    }
+  json_object_remove_member (limits, target);
+  return save_object (self, ADIUVA_LIMITS_SETTING, limits, error);
+}
+
+/* The client */
+
+static gboolean
+add_provider_to_client (AdiuvaWorkspaceGateway *self,
+                        AdiuvaGatewayClient    *client,
+                        JsonObject             *p,
+                        GError                **error)
+{
+  const char *name = json_object_get_string_member_with_default (p, "name", "");
+  const char *kind = json_object_get_string_member_with_default (p, "kind", "");
+  const char *base_url = json_object_get_string_member_with_default (p, "base_url", NULL);
+  g_autoptr (AdiuvaProviderSettings) settings = adiuva_provider_settings_new (name, kind);
+  g_autoptr (GError) key_error = NULL;
+  char *key;
+
+  if (base_url != NULL)
+    adiuva_provider_settings_set_base_url (settings, base_url);
+
+  key = adiuva_provider_key_lookup (adiuva_store_get_workspace_id (self->store), name, NULL,
+                                    &key_error);
+  if (key_error != NULL)
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
+                   _ ("Cannot read the key of provider “%s” from the keyring: %s"), name,
+                   key_error->message);
+      return FALSE;
+    }
+  if (key != NULL)
+    adiuva_provider_settings_set_api_key (settings, key);
+  adiuva_provider_key_free (key);
+
+  return adiuva_gateway_client_set_provider (client, settings, error);
+}
+
+/**
+ * adiuva_workspace_gateway_new_client:
+ * @only: (nullable): the one provider to set up, or %NULL for all of them
+ *
+ * A new client with the workspace's providers (or only @only, so that another provider's
+ * keyring entry does not matter), their keys from the keyring, the aliases, routes, budgets
+ * (with what the call log holds as spent) and rate limits; every attempt it makes goes to the
+ * call log. Most callers want adiuva_workspace_gateway_get_client().
+ *
+ * Returns: (transfer full): the client, or %NULL with @error set
+ */
+AdiuvaGatewayClient *
+adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
+                                     const char             *only,
+                                     GError                **error)
+{
+  g_autoptr (AdiuvaGatewayClient) client = adiuva_gateway_client_new (NULL);
+  g_autoptr (JsonArray) providers = NULL;
+  g_autoptr (JsonObject) aliases = NULL;
+  g_autoptr (AdiuvaRouter) router = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  if ((providers = load_providers (self->store, error)) == NULL)
+    return NULL;
+  if (only != NULL && find_provider (providers, only) < 0)
+    {
+      set_provider_not_found (error, only);
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (providers); i++)
+    {
+      JsonObject *p = json_array_get_object_element (providers, i);
+
+      if (only != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (p, "name", NULL), only) != 0)
+        continue;
+      if (!add_provider_to_client (self, client, p, error))
+        return NULL;
+    }
+
+  if ((aliases = load_aliases (self->store, error)) == NULL ||
+      !set_aliases (client, aliases, error) ||
+      !load_budgets_into (self, adiuva_gateway_client_get_budgets (client), error) ||
+      !load_limits_into (self->store, adiuva_gateway_client_get_rate_limiter (client), error) ||
+      (router = adiuva_workspace_gateway_dup_router (self, error)) == NULL)
+    return NULL;
+  adiuva_gateway_client_set_router (client, router);
+  adiuva_gateway_client_set_usage_func (client, _adiuva_call_log_add_cb,
+                                        _adiuva_call_log_ref (self->call_log),
+                                        (GDestroyNotify) _adiuva_call_log_unref);
+
+  return g_steal_pointer (&client);
+}
+
+/**
+ * adiuva_workspace_gateway_get_client:
+ *
+ * The workspace's client, with all its providers (see adiuva_workspace_gateway_new_client()),
+ * built when first asked for and again after a change. Keep a reference for a call in flight:
+ * a change replaces it here, not there.
+ *
+ * Returns: (transfer none): the client, or %NULL with @error set
+ */
+AdiuvaGatewayClient *
+adiuva_workspace_gateway_get_client (AdiuvaWorkspaceGateway *self,
+                                     GError                **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  if (self->client == NULL)
+    self->client = adiuva_workspace_gateway_new_client (self, NULL, error);
+  return self->client;
+}
+
+/**
+ * adiuva_workspace_gateway_flush_call_log:
+ *
+ * Waits until the calls made so far are in the call log. The log is written by a thread of
+ * its own within a tenth of a second of each call; only code that reads the log right away,
+ * or a program about to exit, needs this.
+ */
+void
+adiuva_workspace_gateway_flush_call_log (AdiuvaWorkspaceGateway *self)
+{
+  g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self));
+
+  _adiuva_call_log_flush (self->call_log);
+}

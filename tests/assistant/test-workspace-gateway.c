@@ -1,0 +1,686 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-workspace-gateway"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "adiuva-assistant.h"
+#include "test-provider-util.h"
+
+#define SECRET_KEY "sk-test-never-in-the-database-4711"
+
+/* A real encrypted workspace in a temporary folder, its key in the private keyring of
+ * build-aux/test-env --keyring. */
+typedef struct
+{
+  char                   *tmp;
+  char                   *dir;
+  AdiuvaStore            *store;
+  AdiuvaWorkspaceGateway *gateway;
+  guint                   changes;
+} Fixture;
+
+static void
+changed_cb (AdiuvaWorkspaceGateway *gateway,
+            Fixture                *f)
+{
+  f->changes++;
+}
+
+static void
+fixture_open (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (f->store == NULL)
+    f->store = adiuva_store_open (f->dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->gateway = adiuva_workspace_gateway_new (f->store);
+  g_signal_connect (f->gateway, "changed", G_CALLBACK (changed_cb), f);
+}
+
+/* What a restart does: everything let go, the workspace opened again. */
+static void
+fixture_reopen (Fixture *f)
+{
+  g_clear_object (&f->gateway);
+  g_clear_object (&f->store);
+  fixture_open (f);
+}
+
+static void
+fixture_set_up (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->tmp = g_dir_make_tmp ("adiuva-assistant-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->dir = g_build_filename (f->tmp, "workspace", NULL);
+  f->store = adiuva_store_create (f->dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  fixture_open (f);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture      *f,
+                   gconstpointer data)
+{
+  g_clear_object (&f->gateway);
+  g_clear_object (&f->store);
+  remove_tree (f->tmp);
+  g_free (f->dir);
+  g_free (f->tmp);
+}
+
+/* The whole database as the store exports it: every table, the settings included. */
+static char *
+dump_database (AdiuvaStore *store)
+{
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr (GError) error = NULL;
+
+  adiuva_store_export_json (store, out, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (out, "", 1, NULL, NULL, &error);
+  g_output_stream_close (out, NULL, &error);
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+static char *
+dup_key (Fixture    *f,
+         const char *provider)
+{
+  g_autoptr (GError) error = NULL;
+  char *key = adiuva_provider_key_lookup (adiuva_store_get_workspace_id (f->store), provider,
+                                          NULL, &error);
+  char *copy = g_strdup (key);
+
+  g_assert_no_error (error);
+  adiuva_provider_key_free (key);
+  return copy;
+}
+
+static AdiuvaWorkspaceProvider *
+find_provider (GPtrArray  *providers,
+               const char *name)
+{
+  for (guint i = 0; i < providers->len; i++)
+    {
+      AdiuvaWorkspaceProvider *p = g_ptr_array_index (providers, i);
+
+      if (g_str_equal (p->name, name))
+        return p;
+    }
+  return NULL;
+}
+
+static void
+test_providers (Fixture      *f,
+                gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
+  g_autofree char         *dump = NULL;
+  g_autofree char         *key = NULL;
+  g_autofree char         *setting = NULL;
+  AdiuvaWorkspaceProvider *oa;
+
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai",
+                                                        "http://127.0.0.1:1/v1", SECRET_KEY,
+                                                        &error));
+  g_assert_no_error (error);
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "ol", "ollama", NULL, NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->changes, ==, 2);
+
+  providers = adiuva_workspace_gateway_list_providers (f->gateway, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (providers->len, ==, 2);
+  oa = g_ptr_array_index (providers, 0);
+  g_assert_cmpstr (oa->name, ==, "oa");
+  g_assert_cmpstr (oa->kind, ==, "openai");
+  g_assert_cmpstr (oa->base_url, ==, "http://127.0.0.1:1/v1");
+  g_assert_true (oa->has_key);
+  g_assert_null (((AdiuvaWorkspaceProvider *) g_ptr_array_index (providers, 1))->base_url);
+  g_assert_false (((AdiuvaWorkspaceProvider *) g_ptr_array_index (providers, 1))->has_key);
+
+  /* The key is in the keyring, and nowhere in the database; the settings keep the CLI's
+   * format. */
+  key = dup_key (f, "oa");
+  g_assert_cmpstr (key, ==, SECRET_KEY);
+  dump = dump_database (f->store);
+  g_assert_nonnull (strstr (dump, "gateway.providers"));
+  g_assert_null (strstr (dump, SECRET_KEY));
+  setting = adiuva_store_dup_setting (f->store, "gateway.providers", &error);
+  g_assert_cmpstr (setting, ==,
+                   "[{\"name\":\"oa\",\"kind\":\"openai\",\"base_url\":\"http://127.0.0.1:1/v1\"},"
+                   "{\"name\":\"ol\",\"kind\":\"ollama\"}]");
+
+  /* Refused: nothing changes, nothing is announced. */
+  g_assert_false (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai", NULL, NULL,
+                                                         &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_EXISTS);
+  g_clear_error (&error);
+  g_assert_false (adiuva_workspace_gateway_add_provider (f->gateway, "x", "no-such-kind", NULL,
+                                                         NULL, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (adiuva_workspace_gateway_add_provider (f->gateway, "a/b", "openai", NULL, NULL,
+                                                         &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (adiuva_workspace_gateway_add_provider (f->gateway, "oc", "openai-compatible",
+                                                         NULL, NULL, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (f->changes, ==, 2);
+
+  /* An update without a key keeps the one in the keyring. */
+  g_assert_true (adiuva_workspace_gateway_update_provider (f->gateway, "oa", "openai", NULL, NULL,
+                                                           &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&providers, g_ptr_array_unref);
+  providers = adiuva_workspace_gateway_list_providers (f->gateway, &error);
+  oa = find_provider (providers, "oa");
+  g_assert_null (oa->base_url);
+  g_assert_true (oa->has_key);
+  g_assert_false (adiuva_workspace_gateway_update_provider (f->gateway, "nope", "openai", NULL,
+                                                            NULL, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Removing a provider takes its key along. */
+  g_assert_true (adiuva_workspace_gateway_remove_provider (f->gateway, "oa", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&key, g_free);
+  key = dup_key (f, "oa");
+  g_assert_null (key);
+  g_clear_pointer (&providers, g_ptr_array_unref);
+  providers = adiuva_workspace_gateway_list_providers (f->gateway, &error);
+  g_assert_cmpuint (providers->len, ==, 1);
+  g_assert_null (find_provider (providers, "oa"));
+  g_assert_cmpuint (f->changes, ==, 4);
+
+  g_assert_true (adiuva_workspace_gateway_remove_provider (f->gateway, "ol", &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_setting (Fixture    *f,
+                const char *key,
+                const char *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *value = adiuva_store_dup_setting (f->store, key, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, expected);
+}
+
+static void
+test_models_and_aliases (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) aliases = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *resolved = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *provider = NULL;
+
+  /* No model named, none by default: the front end asks the user. */
+  g_assert_false (adiuva_workspace_gateway_choose_model (f->gateway, &model, NULL, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_NO_MODEL);
+  g_clear_error (&error);
+
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai", NULL, NULL,
+                                                        &error));
+  g_assert_true (adiuva_workspace_gateway_set_alias (f->gateway, "smart", "oa/big", &error));
+  g_assert_true (adiuva_workspace_gateway_set_alias (f->gateway, "fast", "smart", &error));
+  g_assert_no_error (error);
+  assert_setting (f, "gateway.aliases", "{\"smart\":\"oa/big\",\"fast\":\"smart\"}");
+
+  /* A cycle is the gateway's to refuse, before anything is saved. */
+  g_assert_false (adiuva_workspace_gateway_set_alias (f->gateway, "smart", "fast", &error));
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  assert_setting (f, "gateway.aliases", "{\"smart\":\"oa/big\",\"fast\":\"smart\"}");
+
+  aliases = adiuva_workspace_gateway_list_aliases (f->gateway, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (aliases), ==, 2);
+  target = adiuva_workspace_gateway_dup_alias (f->gateway, "fast", &error);
+  g_assert_cmpstr (target, ==, "smart");
+  resolved = adiuva_workspace_gateway_resolve_model (f->gateway, "fast", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (resolved, ==, "oa/big");
+
+  g_assert_true (adiuva_workspace_gateway_check_model (f->gateway, "fast", FALSE, &error));
+  g_assert_true (adiuva_workspace_gateway_check_model (f->gateway, "oa/anything", FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_false (adiuva_workspace_gateway_check_model (f->gateway, "nope/m", FALSE, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (adiuva_workspace_gateway_check_model (f->gateway, "slow", FALSE, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_ALIAS_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (adiuva_workspace_gateway_check_model (f->gateway, "oa/", FALSE, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (adiuva_workspace_gateway_set_default_model (f->gateway, "auto", &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_NO_ROUTES);
+  g_clear_error (&error);
+
+  g_assert_true (adiuva_workspace_gateway_set_default_model (f->gateway, "fast", &error));
+  assert_setting (f, "gateway.default-model", "fast");
+  g_assert_true (adiuva_workspace_gateway_choose_model (f->gateway, &model, &provider, &error));
+  g_assert_cmpstr (model, ==, "fast");
+  g_assert_null (provider);
+  g_clear_pointer (&model, g_free);
+  model = g_strdup ("oa/small");
+  g_assert_true (adiuva_workspace_gateway_choose_model (f->gateway, &model, &provider, &error));
+  g_assert_cmpstr (provider, ==, "oa");
+
+  g_assert_true (adiuva_workspace_gateway_remove_alias (f->gateway, "smart", &error));
+  g_assert_no_error (error);
+  assert_setting (f, "gateway.aliases", "{\"fast\":\"smart\"}");
+  g_assert_false (adiuva_workspace_gateway_remove_alias (f->gateway, "smart", &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_ALIAS_NOT_FOUND);
+  g_clear_error (&error);
+}
+
+static void
+test_routes (Fixture      *f,
+             gconstpointer data)
+{
+  const char *const models[] = { "oa/code", NULL };
+  const char *const bad_models[] = { "nope/code", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaRoute) coding = adiuva_route_new ("coding", "Code", models, &error);
+  g_autoptr (AdiuvaRoute) chat = adiuva_route_new ("chat", "Talk", models, &error);
+  g_autoptr (AdiuvaRoute) bad = adiuva_route_new ("bad", "Bad", bad_models, &error);
+  g_autoptr (AdiuvaRouter) router = NULL;
+  g_autoptr (AdiuvaWorkspaceGateway) other = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai", NULL, NULL,
+                                                        &error));
+  g_assert_true (adiuva_route_add_keyword (coding, "bug", &error));
+  g_assert_true (adiuva_workspace_gateway_set_route (f->gateway, coding, &error));
+  g_assert_true (adiuva_workspace_gateway_set_route (f->gateway, chat, &error));
+  g_assert_true (adiuva_workspace_gateway_set_router_model (f->gateway, "oa/tiny", &error));
+  g_assert_true (adiuva_workspace_gateway_set_default_route (f->gateway, "chat", &error));
+  g_assert_true (adiuva_workspace_gateway_set_default_model (f->gateway, "auto", &error));
+  g_assert_no_error (error);
+
+  g_assert_false (adiuva_workspace_gateway_set_route (f->gateway, bad, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (adiuva_workspace_gateway_set_default_route (f->gateway, "bad", &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_ROUTE_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Another object on the same workspace reads what was saved. */
+  other = adiuva_workspace_gateway_new (f->store);
+  router = adiuva_workspace_gateway_dup_router (other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (adiuva_router_get_n_routes (router), ==, 2);
+  g_assert_cmpstr (adiuva_route_get_keywords (adiuva_router_get_route (router, "coding"))[0], ==,
+                   "bug");
+  g_assert_cmpstr (adiuva_router_get_router_model (router), ==, "oa/tiny");
+  g_assert_cmpstr (adiuva_router_get_default_route (router), ==, "chat");
+
+  g_assert_true (adiuva_workspace_gateway_remove_route (f->gateway, "chat", &error));
+  g_assert_true (adiuva_workspace_gateway_set_router_model (f->gateway, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&router);
+  router = adiuva_workspace_gateway_dup_router (other, &error);
+  g_assert_cmpuint (adiuva_router_get_n_routes (router), ==, 1);
+  g_assert_null (adiuva_router_get_router_model (router));
+  g_assert_false (adiuva_workspace_gateway_remove_route (f->gateway, "chat", &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_ROUTE_NOT_FOUND);
+  g_clear_error (&error);
+}
+
+static void
+test_budgets_and_limits (Fixture      *f,
+                         gconstpointer data)
+{
+  AdiuvaWorkspaceBudget daily = { ADIUVA_BUDGET_GLOBAL, NULL, ADIUVA_BUDGET_DAY, 1000, -1 };
+  AdiuvaWorkspaceBudget monthly = { ADIUVA_BUDGET_PROVIDER, (char *) "oa", ADIUVA_BUDGET_MONTH,
+                                    -1, 2.5 };
+  AdiuvaWorkspaceBudget nothing = { ADIUVA_BUDGET_CALLER, (char *) "chat", ADIUVA_BUDGET_DAY, -1,
+                                    -1 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) budgets = NULL;
+  g_autoptr (AdiuvaBudgets) seeded = NULL;
+  g_auto (GStrv) targets = NULL;
+  AdiuvaWorkspaceBudget *b;
+  gint64                 max_tokens;
+  double                 max_cost;
+  guint                  rpm, tpm;
+
+  g_assert_true (adiuva_workspace_gateway_set_budget (f->gateway, &daily, &error));
+  g_assert_true (adiuva_workspace_gateway_set_budget (f->gateway, &monthly, &error));
+  g_assert_no_error (error);
+  /* Setting one again replaces it in place. */
+  daily.max_tokens = 2000;
+  g_assert_true (adiuva_workspace_gateway_set_budget (f->gateway, &daily, &error));
+  g_assert_false (adiuva_workspace_gateway_set_budget (f->gateway, &nothing, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  assert_setting (f, "gateway.budgets",
+                  "[{\"scope\":\"provider\",\"name\":\"oa\",\"period\":\"month\",\"cost\":2.5},"
+                  "{\"scope\":\"global\",\"period\":\"day\",\"tokens\":2000}]");
+
+  budgets = adiuva_workspace_gateway_list_budgets (f->gateway, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (budgets->len, ==, 2);
+  b = g_ptr_array_index (budgets, 0);
+  g_assert_cmpint (b->scope, ==, ADIUVA_BUDGET_PROVIDER);
+  g_assert_cmpstr (b->name, ==, "oa");
+  g_assert_cmpint (b->max_tokens, ==, -1);
+  g_assert_cmpfloat (b->max_cost, ==, 2.5);
+  seeded = adiuva_workspace_gateway_dup_budgets (f->gateway, &error);
+  g_assert_no_error (error);
+  g_assert_true (adiuva_budgets_get (seeded, ADIUVA_BUDGET_GLOBAL, NULL, ADIUVA_BUDGET_DAY,
+                                     &max_tokens, &max_cost));
+  g_assert_cmpint (max_tokens, ==, 2000);
+
+  g_assert_true (adiuva_workspace_gateway_remove_budget (f->gateway, ADIUVA_BUDGET_PROVIDER, "oa",
+                                                         ADIUVA_BUDGET_MONTH, &error));
+  g_assert_false (adiuva_workspace_gateway_remove_budget (f->gateway, ADIUVA_BUDGET_PROVIDER,
+                                                          "oa", ADIUVA_BUDGET_MONTH, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_BUDGET_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (adiuva_workspace_gateway_set_limit (f->gateway, "oa/m", 0, 1000, &error));
+  g_assert_true (adiuva_workspace_gateway_set_limit (f->gateway, "oa", 5, 0, &error));
+  g_assert_no_error (error);
+  g_assert_false (adiuva_workspace_gateway_set_limit (f->gateway, "/m", 5, 0, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  assert_setting (f, "gateway.limits", "{\"oa/m\":{\"tpm\":1000},\"oa\":{\"rpm\":5}}");
+  targets = adiuva_workspace_gateway_list_limits (f->gateway, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (targets), ==, 2);
+  g_assert_cmpstr (targets[0], ==, "oa");
+  g_assert_cmpstr (targets[1], ==, "oa/m");
+  g_assert_true (adiuva_workspace_gateway_get_limit (f->gateway, "oa/m", &rpm, &tpm, &error));
+  g_assert_cmpuint (rpm, ==, 0);
+  g_assert_cmpuint (tpm, ==, 1000);
+  g_assert_true (adiuva_workspace_gateway_remove_limit (f->gateway, "oa", &error));
+  g_assert_false (adiuva_workspace_gateway_remove_limit (f->gateway, "oa", &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_LIMIT_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Seven changes were saved, and each one announced. */
+  g_assert_cmpuint (f->changes, ==, 7);
+}
+
+/* Settings as earlier versions wrote them, with nothing this object added, still work. */
+static void
+test_existing_settings (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) budgets = NULL;
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  guint rpm, tpm;
+
+  adiuva_store_set_setting (f->store, "gateway.providers",
+                            "[{\"name\":\"work\",\"kind\":\"anthropic\"}]", &error);
+  adiuva_store_set_setting (f->store, "gateway.aliases", "{\"fast\":\"work/haiku\"}", &error);
+  adiuva_store_set_setting (f->store, "gateway.budgets",
+                            "[{\"scope\":\"caller\",\"name\":\"cli\",\"period\":\"day\","
+                            "\"tokens\":20}]",
+                            &error);
+  adiuva_store_set_setting (f->store, "gateway.limits", "{\"work\":{\"rpm\":60}}", &error);
+  g_assert_no_error (error);
+
+  client = adiuva_workspace_gateway_new_client (f->gateway, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (adiuva_gateway_client_get_alias (client, "fast"), ==, "work/haiku");
+  budgets = adiuva_workspace_gateway_list_budgets (f->gateway, &error);
+  g_assert_cmpuint (budgets->len, ==, 1);
+  g_assert_true (adiuva_rate_limiter_get_limit (adiuva_gateway_client_get_rate_limiter (client),
+                                                "work", NULL, &rpm, &tpm));
+  g_assert_cmpuint (rpm, ==, 60);
+
+  /* Damaged settings say so, and are left as they are. */
+  adiuva_store_set_setting (f->store, "gateway.budgets", "{\"not\": \"a list\"}", &error);
+  g_assert_null (adiuva_workspace_gateway_new_client (f->gateway, NULL, &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  assert_setting (f, "gateway.budgets", "{\"not\": \"a list\"}");
+}
+
+static void
+done_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static AdiuvaChatMessage *
+chat (AdiuvaGatewayClient *client,
+      GError             **error)
+{
+  g_autoptr (AdiuvaChatRequest) request = adiuva_chat_request_new ("gpt-6-sol");
+  g_autoptr (AdiuvaChatMessage) question = adiuva_chat_message_new_text (ADIUVA_ROLE_USER,
+                                                                         "Count to five");
+  g_autoptr (GAsyncResult) result = NULL;
+
+  request->stream = TRUE;
+  adiuva_chat_request_add_message (request, question);
+  adiuva_gateway_client_chat_async (client, "oa/gpt-6-sol", request, "chat", NULL, NULL, NULL,
+                                    done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return adiuva_gateway_client_chat_finish (client, result, NULL, NULL, error);
+}
+
+static gint64
+count_calls (AdiuvaStore *store)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) usage = adiuva_store_get_llm_usage (store, 0, &error);
+  gint64 calls = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < usage->len; i++)
+    calls += ((AdiuvaLlmUsage *) g_ptr_array_index (usage, i))->calls;
+  return calls;
+}
+
+static void
+test_chat_and_spending (Fixture      *f,
+                        gconstpointer data)
+{
+  AdiuvaWorkspaceBudget budget = { ADIUVA_BUDGET_GLOBAL, NULL, ADIUVA_BUDGET_DAY, 10, -1 };
+  g_autoptr (TestProvider) server = test_provider_start ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaChatMessage) answer = NULL;
+  g_autoptr (AdiuvaChatMessage) refused = NULL;
+  g_autoptr (AdiuvaGatewayClient) first = NULL;
+  g_autofree char     *v1 = NULL;
+  AdiuvaGatewayClient *client;
+
+  if (server == NULL)
+    return;
+
+  v1 = g_strconcat (server->base, "/v1", NULL);
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai", v1,
+                                                        SECRET_KEY, &error));
+  g_assert_true (adiuva_workspace_gateway_set_budget (f->gateway, &budget, &error));
+  g_assert_no_error (error);
+
+  /* One client, kept until the configuration changes. */
+  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  g_assert_no_error (error);
+  g_assert_true (client == adiuva_workspace_gateway_get_client (f->gateway, NULL));
+  first = g_object_ref (client);
+  g_assert_true (adiuva_workspace_gateway_set_alias (f->gateway, "sol", "oa/gpt-6-sol", &error));
+  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  g_assert_true (client != first);
+  g_assert_cmpstr (adiuva_gateway_client_get_alias (client, "sol"), ==, "oa/gpt-6-sol");
+
+  /* The call reaches the provider with the key from the keyring, and goes to the call log. */
+  answer = chat (client, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+  adiuva_workspace_gateway_flush_call_log (f->gateway);
+  g_assert_cmpint (count_calls (f->store), ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (server, "/v1/chat/completions"), ==, 1);
+
+  /* After a restart, what the log holds as spent today is over the budget: refused before
+   * anything is sent. */
+  g_clear_object (&first);
+  fixture_reopen (f);
+  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  g_assert_no_error (error);
+  refused = chat (client, &error);
+  g_assert_null (refused);
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_BUDGET);
+  g_assert_cmpuint (test_provider_count_requests (server, "/v1/chat/completions"), ==, 1);
+
+  g_assert_true (adiuva_workspace_gateway_remove_provider (f->gateway, "oa", NULL));
+}
+
+typedef struct
+{
+  AdiuvaGatewayClient *client;
+  guint                pending;
+} Chats;
+
+static void
+chat_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Chats *chats = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaChatMessage) answer = NULL;
+
+  answer = adiuva_gateway_client_chat_finish (chats->client, result, NULL, NULL, &error);
+  g_assert_no_error (error);
+  chats->pending--;
+}
+
+/* Calls are logged by the log's thread, over its own connection, while the front end goes on
+ * writing to its store: every call gets there, and so does every write of the front end. */
+static void
+test_call_log_thread (Fixture      *f,
+                      gconstpointer data)
+{
+  g_autoptr (TestProvider) server = test_provider_start ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *v1 = NULL;
+  Chats            chats = { 0 };
+  guint            writes = 0;
+
+  if (server == NULL)
+    return;
+
+  v1 = g_strconcat (server->base, "/v1", NULL);
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai", v1,
+                                                        SECRET_KEY, &error));
+  chats.client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr (AdiuvaChatRequest) request = adiuva_chat_request_new ("gpt-6-sol");
+      g_autoptr (AdiuvaChatMessage) question =
+          adiuva_chat_message_new_text (ADIUVA_ROLE_USER, "Count to five");
+
+      request->stream = TRUE;
+      adiuva_chat_request_add_message (request, question);
+      adiuva_gateway_client_chat_async (chats.client, "oa/gpt-6-sol", request, "chat", NULL,
+                                        NULL, NULL, chat_done_cb, &chats);
+      chats.pending++;
+    }
+  while (chats.pending > 0)
+    {
+      g_autofree char *key = g_strdup_printf ("test.write.%u", writes++);
+
+      g_main_context_iteration (NULL, FALSE);
+      adiuva_store_set_setting (f->store, key, "the front end at work", &error);
+      g_assert_no_error (error);
+    }
+
+  adiuva_workspace_gateway_flush_call_log (f->gateway);
+  g_assert_cmpint (count_calls (f->store), ==, 20);
+  for (guint i = 0; i < writes; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("test.write.%u", i);
+
+      assert_setting (f, key, "the front end at work");
+    }
+
+  /* What is still queued when the last reference goes is written then. */
+  g_clear_object (&f->gateway);
+  g_clear_object (&f->store);
+  fixture_open (f);
+  g_assert_cmpint (count_calls (f->store), ==, 20);
+  g_assert_true (adiuva_workspace_gateway_remove_provider (f->gateway, "oa", NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("HTTP_PROXY");
+  g_unsetenv ("all_proxy");
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func)                                                                  \
+  g_test_add ("/assistant/workspace-gateway/" path, Fixture, NULL, fixture_set_up, func, \
+              fixture_tear_down)
+  ADD ("providers", test_providers);
+  ADD ("models-and-aliases", test_models_and_aliases);
+  ADD ("routes", test_routes);
+  ADD ("budgets-and-limits", test_budgets_and_limits);
+  ADD ("existing-settings", test_existing_settings);
+  ADD ("chat-and-spending", test_chat_and_spending);
+  ADD ("call-log-thread", test_call_log_thread);
+#undef ADD
+
+  return g_test_run ();
+}
