@@ -322,6 +322,11 @@ reload (AdiuvaProjectPage *self)
     return;
 
   project = adiuva_store_get (self->store, ADIUVA_TYPE_PROJECT, id, &error);
+  if (project == NULL && !g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND))
+    {
+      set_message (self, error->message);
+      return;
+    }
   if (project == NULL)
     {
       /* Deleted elsewhere (adiuva-cli): there is nothing left to show. */
@@ -377,7 +382,8 @@ store_changed_cb (AdiuvaProjectPage *self,
 
 /* Adding */
 
-static gboolean
+/* What was typed goes once it is saved; on failure it stays, to be corrected. */
+static void
 add_record (AdiuvaProjectPage *self,
             AdiuvaRecord      *record,
             GtkEditable       *entry)
@@ -387,12 +393,11 @@ add_record (AdiuvaProjectPage *self,
   if (!adiuva_store_add (self->store, record, &error))
     {
       set_message (self, error->message);
-      return FALSE;
+      return;
     }
 
   set_message (self, NULL);
   gtk_editable_set_text (entry, "");
-  return TRUE;
 }
 
 /* A task typed here goes to this project, whatever `#project` it names. */

@@ -459,6 +459,28 @@ test_show_archived (Fixture      *fixture,
   wait_until_gone (projects, GTK_TYPE_LABEL, "Old site");
 }
 
+static gboolean
+project_page_closed (gpointer data)
+{
+  return _adiuva_projects_page_get_project_page (data) == NULL;
+}
+
+/* A project deleted elsewhere (adiuva-cli, another window) takes its page away. */
+static void
+test_project_deleted (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr (AdiuvaProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+
+  open_project (fixture, fixture->website_id);
+  project = get_project (fixture, fixture->website_id);
+  g_assert_true (adiuva_store_delete (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+  test_ui_wait_until (project_page_closed, projects_page (fixture));
+  wait_until_gone (projects_page (fixture), GTK_TYPE_LABEL, "Website");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -472,6 +494,8 @@ main (int   argc,
   g_test_add ("/ui/projects/archive-undo", Fixture, NULL, fixture_set_up, test_archive_undo,
               fixture_tear_down);
   g_test_add ("/ui/projects/show-archived", Fixture, NULL, fixture_set_up, test_show_archived,
+              fixture_tear_down);
+  g_test_add ("/ui/projects/project-deleted", Fixture, NULL, fixture_set_up, test_project_deleted,
               fixture_tear_down);
 
   return g_test_run ();
