@@ -467,8 +467,8 @@ project_page_closed (gpointer data)
 
 /* A project deleted elsewhere (adiuva-cli, another window) takes its page away. */
 static void
-test_project_deleted (Fixture       *fixture,
-                      gconstpointer  data)
+test_project_deleted (Fixture      *fixture,
+                      gconstpointer data)
 {
   g_autoptr (AdiuvaProject) project = NULL;
   g_autoptr (GError) error = NULL;
