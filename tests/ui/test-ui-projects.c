@@ -123,6 +123,13 @@ fixture_set_up (Fixture      *fixture,
   add_record (store, ADIUVA_RECORD (note));
   g_clear_object (&store);
 
+  /* A width in the test's data: the window opens that wide. */
+  if (data != NULL)
+    {
+      g_autoptr (GSettings) settings = g_settings_new ("org.adiuva.Adiuva");
+
+      g_settings_set_int (settings, "window-width", GPOINTER_TO_INT (data));
+    }
   fixture->window = adiuva_window_new (NULL, fixture->dir);
   gtk_window_present (GTK_WINDOW (fixture->window));
   test_ui_wait_until (unlockable, fixture->window);
@@ -136,7 +143,10 @@ static void
 fixture_tear_down (Fixture      *fixture,
                    gconstpointer data)
 {
+  g_autoptr (GSettings) settings = g_settings_new ("org.adiuva.Adiuva");
+
   test_ui_destroy_window (GTK_WINDOW (fixture->window));
+  g_settings_reset (settings, "window-width");
   test_ui_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
@@ -481,6 +491,40 @@ test_project_deleted (Fixture      *fixture,
   wait_until_gone (projects_page (fixture), GTK_TYPE_LABEL, "Website");
 }
 
+static gboolean
+unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+static gboolean
+window_folded (gpointer data)
+{
+  AdwLeaflet *leaflet = ADW_LEAFLET (gtk_widget_get_ancestor (data, ADW_TYPE_LEAFLET));
+
+  return adw_leaflet_get_folded (leaflet);
+}
+
+/* At 360 px the project's page fits, and going back goes one level at a time: to the list,
+ * then to the sidebar. */
+static void
+test_narrow (Fixture      *fixture,
+             gconstpointer data)
+{
+  GtkWidget         *projects = GTK_WIDGET (projects_page (fixture));
+  AdiuvaProjectPage *page = open_project (fixture, fixture->website_id);
+
+  test_ui_wait_until (window_folded, projects);
+  wait_until_shown (page, ADIUVA_TYPE_TASK_ROW, "Draft the homepage");
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "project-page-narrow");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "projects.back", NULL));
+  g_assert_null (_adiuva_projects_page_get_project_page (projects_page (fixture)));
+  g_assert_true (gtk_widget_get_mapped (projects));
+  g_assert_true (gtk_widget_activate_action (projects, "win.close-panel", NULL));
+  test_ui_wait_until (unmapped, projects);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -494,6 +538,8 @@ main (int   argc,
   g_test_add ("/ui/projects/archive-undo", Fixture, NULL, fixture_set_up, test_archive_undo,
               fixture_tear_down);
   g_test_add ("/ui/projects/show-archived", Fixture, NULL, fixture_set_up, test_show_archived,
+              fixture_tear_down);
+  g_test_add ("/ui/projects/narrow", Fixture, GINT_TO_POINTER (360), fixture_set_up, test_narrow,
               fixture_tear_down);
   g_test_add ("/ui/projects/project-deleted", Fixture, NULL, fixture_set_up, test_project_deleted,
               fixture_tear_down);
