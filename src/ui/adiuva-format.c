@@ -126,3 +126,19 @@ adiuva_format_day (GDateTime *now,
 
   return g_date_time_format (day, "%Y-%m-%d");
 }
+
+/* A project's status as the user reads it: “Active”, “Paused”, “Completed”. */
+const char *
+adiuva_format_project_status (AdiuvaProjectStatus status)
+{
+  switch (status)
+    {
+    case ADIUVA_PROJECT_STATUS_PAUSED:
+      return _ ("Paused");
+    case ADIUVA_PROJECT_STATUS_COMPLETED:
+      return _ ("Completed");
+    case ADIUVA_PROJECT_STATUS_ACTIVE:
+    default:
+      return _ ("Active");
+    }
+}

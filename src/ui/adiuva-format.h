@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include "adiuva-store.h"
 
 G_BEGIN_DECLS
 
@@ -14,5 +14,7 @@ gboolean adiuva_floating_due_is_overdue (const char *due,
                                          GDateTime  *now);
 char    *adiuva_format_day (GDateTime *now,
                             int        days_from_now);
+
+const char *adiuva_format_project_status (AdiuvaProjectStatus status);
 
 G_END_DECLS

@@ -6,29 +6,35 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-colour-dot.h"
+#include "adiuva-format.h"
+#include "adiuva-project-page-private.h"
 #include "adiuva-projects-page-private.h"
 
 /* Clients and their projects, one group per client (and one for projects without a client),
- * each project with its count of open tasks; choosing one shows its tasks. On top, what it
- * takes to make new ones, so quick add's `#project` has somewhere to go. */
+ * each project with its colour and its count of open tasks; choosing one opens its page
+ * (AdiuvaProjectPage), pushed in a leaflet that never unfolds, with `projects.back` (Escape,
+ * Alt+Left) to come back. On top, what it takes to make new ones, so quick add's `#project`
+ * has somewhere to go, and whether archived projects show. */
 struct _AdiuvaProjectsPage
 {
   GtkWidget parent_instance;
 
   AdiuvaStore *store;
   GArray      *client_ids;
-  GArray      *project_ids;
   GPtrArray   *groups;
+  GHashTable  *rows; /* project id → its row in the list, for focus on the way back */
   guint        rebuild_source;
+  gboolean     show_archived;
 
+  AdwLeaflet         *leaflet;
   AdwPreferencesPage *preferences_page;
   GtkEditable        *project_row;
   AdwComboRow        *client_row;
   GtkEditable        *client_entry_row;
-  AdwComboRow        *checkpoint_project_row;
-  GtkEditable        *checkpoint_row;
   GtkWidget          *message_group;
   GtkLabel           *message_label;
+  AdiuvaProjectPage  *project_page;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaProjectsPage, adiuva_projects_page, GTK_TYPE_WIDGET)
@@ -37,6 +43,7 @@ enum
 {
   PROP_0,
   PROP_STORE,
+  PROP_SHOW_ARCHIVED,
   N_PROPS
 };
 
@@ -69,28 +76,38 @@ static GtkWidget *
 create_project_row (AdiuvaProjectsPage *self,
                     AdiuvaProject      *project)
 {
-  GtkWidget       *row = adw_action_row_new ();
-  g_autofree char *count = NULL;
-  g_autofree char *subtitle = NULL;
-  g_autofree char *target = NULL;
-  guint            n_open;
+  GtkWidget          *row = adw_action_row_new ();
+  gint64              id = adiuva_record_get_id (ADIUVA_RECORD (project));
+  AdiuvaProjectStatus status = adiuva_project_get_status (project);
+  g_autoptr (GString) subtitle = g_string_new (NULL);
+  g_autofree char    *count = NULL;
+  guint               n_open;
 
-  n_open = count_open_tasks (self, adiuva_record_get_id (ADIUVA_RECORD (project)));
+  n_open = count_open_tasks (self, id);
   count = g_strdup_printf ("%u", n_open);
   /* Translators: %s is a number of tasks */
-  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s open task", "%s open tasks",
-                                           n_open),
-                              count);
-  target = g_strdup_printf ("%" G_GINT64_FORMAT, adiuva_record_get_id (ADIUVA_RECORD (project)));
+  g_string_printf (subtitle, g_dngettext (GETTEXT_PACKAGE, "%s open task", "%s open tasks", n_open),
+                   count);
+  /* Active is what projects are; only the others are worth saying. */
+  if (status != ADIUVA_PROJECT_STATUS_ACTIVE)
+    /* Translators: the separator between a project's count of tasks, status and “Archived” */
+    g_string_append_printf (subtitle, "%s%s", _ (" · "), adiuva_format_project_status (status));
+  if (adiuva_project_get_archived (project))
+    g_string_append_printf (subtitle, "%s%s", _ (" · "), _ ("Archived"));
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), adiuva_project_get_name (project));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                             adiuva_colour_dot_new (adiuva_project_get_colour (project)));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.show-project");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "projects.open-project");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", id);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  if (adiuva_project_get_archived (project))
+    gtk_widget_add_css_class (row, "archived");
+  g_hash_table_insert (self->rows, g_memdup2 (&id, sizeof id), row);
 
   return row;
 }
@@ -118,33 +135,6 @@ add_group (AdiuvaProjectsPage *self,
   g_ptr_array_add (self->groups, group);
 }
 
-/* The projects a checkpoint can go to, keeping the one chosen. */
-static void
-fill_checkpoint_projects (AdiuvaProjectsPage *self)
-{
-  g_autoptr (GListModel) projects = adiuva_store_list_projects (self->store, -1, FALSE, NULL);
-  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
-  guint  selected = adw_combo_row_get_selected (self->checkpoint_project_row);
-  gint64 selected_id = selected < self->project_ids->len
-                           ? g_array_index (self->project_ids, gint64, selected)
-                           : 0;
-
-  g_array_set_size (self->project_ids, 0);
-  for (guint i = 0; projects != NULL && i < g_list_model_get_n_items (projects); i++)
-    {
-      g_autoptr (AdiuvaProject) project = g_list_model_get_item (projects, i);
-      gint64 id = adiuva_record_get_id (ADIUVA_RECORD (project));
-
-      gtk_string_list_append (names, adiuva_project_get_name (project));
-      g_array_append_val (self->project_ids, id);
-    }
-
-  adw_combo_row_set_model (self->checkpoint_project_row, G_LIST_MODEL (names));
-  for (guint i = 0; i < self->project_ids->len; i++)
-    if (g_array_index (self->project_ids, gint64, i) == selected_id)
-      adw_combo_row_set_selected (self->checkpoint_project_row, i);
-}
-
 static void
 rebuild (AdiuvaProjectsPage *self)
 {
@@ -161,6 +151,7 @@ rebuild (AdiuvaProjectsPage *self)
   for (guint i = 0; i < self->groups->len; i++)
     adw_preferences_page_remove (self->preferences_page, g_ptr_array_index (self->groups, i));
   g_ptr_array_set_size (self->groups, 0);
+  g_hash_table_remove_all (self->rows);
   g_array_set_size (self->client_ids, 0);
 
   gtk_string_list_append (client_names, _ ("No client"));
@@ -182,16 +173,14 @@ rebuild (AdiuvaProjectsPage *self)
       gtk_string_list_append (client_names, adiuva_client_get_name (client));
       g_array_append_val (self->client_ids, id);
 
-      projects = adiuva_store_list_projects (self->store, id, FALSE, NULL);
+      projects = adiuva_store_list_projects (self->store, id, self->show_archived, NULL);
       if (projects != NULL)
         add_group (self, adiuva_client_get_name (client), projects);
     }
 
-  unfiled = adiuva_store_list_projects (self->store, 0, FALSE, NULL);
+  unfiled = adiuva_store_list_projects (self->store, 0, self->show_archived, NULL);
   if (unfiled != NULL)
     add_group (self, _ ("Without a Client"), unfiled);
-
-  fill_checkpoint_projects (self);
 
   /* Rebuilding keeps the client chosen for the next project. */
   adw_combo_row_set_model (self->client_row, G_LIST_MODEL (client_names));
@@ -274,46 +263,6 @@ _adiuva_projects_page_add_client (AdiuvaProjectsPage *self,
     gtk_editable_set_text (self->client_entry_row, "");
 }
 
-/* A checkpoint is typed with its date in quick add's words: “Design review friday”. */
-void
-_adiuva_projects_page_add_checkpoint (AdiuvaProjectsPage *self,
-                                      const char         *text,
-                                      guint               project_index)
-{
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr (AdiuvaQuickAdd) parsed = adiuva_quick_add_parse (text, now);
-  g_autoptr (AdiuvaCheckpoint) checkpoint = NULL;
-  g_autofree char *date = NULL;
-
-  if (project_index >= self->project_ids->len)
-    {
-      set_message (self, _ ("Make a project first: a checkpoint belongs to one."));
-      return;
-    }
-  if (parsed->due == NULL || *parsed->title == '\0')
-    {
-      set_message (self, _ ("Say what and when, e.g. “Design review friday” or “Launch "
-                            "2026-12-01”."));
-      return;
-    }
-
-  date = adiuva_date_format_floating (parsed->due, FALSE);
-  checkpoint = adiuva_checkpoint_new ();
-  adiuva_checkpoint_set_project_id (checkpoint,
-                                    g_array_index (self->project_ids, gint64, project_index));
-  adiuva_checkpoint_set_title (checkpoint, parsed->title);
-  adiuva_checkpoint_set_date (checkpoint, date);
-  if (add_record (self, ADIUVA_RECORD (checkpoint)))
-    gtk_editable_set_text (self->checkpoint_row, "");
-}
-
-static void
-add_checkpoint_cb (AdiuvaProjectsPage *self)
-{
-  _adiuva_projects_page_add_checkpoint (self, gtk_editable_get_text (self->checkpoint_row),
-                                        adw_combo_row_get_selected (self->checkpoint_project_row));
-}
-
 static void
 add_project_cb (AdiuvaProjectsPage *self)
 {
@@ -327,6 +276,43 @@ add_client_cb (AdiuvaProjectsPage *self)
   _adiuva_projects_page_add_client (self, gtk_editable_get_text (self->client_entry_row));
 }
 
+/* Navigation */
+
+static void
+open_project_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  adiuva_projects_page_open_project (ADIUVA_PROJECTS_PAGE (widget),
+                                     g_variant_get_int64 (parameter));
+}
+
+/* Back to the list, with the keyboard on the project that was open. */
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AdiuvaProjectsPage *self = ADIUVA_PROJECTS_PAGE (widget);
+  gint64              id = adiuva_project_page_get_project_id (self->project_page);
+  GtkWidget          *row;
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->preferences_page));
+  row = g_hash_table_lookup (self->rows, &id);
+  if (row != NULL)
+    gtk_widget_grab_focus (row);
+}
+
+/* Back means something only on a project's page; elsewhere Escape goes on to the window. */
+static void
+visible_child_cb (AdiuvaProjectsPage *self)
+{
+  gboolean on_project = adw_leaflet_get_visible_child (self->leaflet) ==
+                        GTK_WIDGET (self->project_page);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "projects.back", on_project);
+}
+
 static void
 adiuva_projects_page_dispose (GObject *object)
 {
@@ -335,8 +321,8 @@ adiuva_projects_page_dispose (GObject *object)
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_PROJECTS_PAGE);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->client_ids, g_array_unref);
-  g_clear_pointer (&self->project_ids, g_array_unref);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (adiuva_projects_page_parent_class)->dispose (object);
@@ -355,6 +341,9 @@ adiuva_projects_page_get_property (GObject    *object,
     case PROP_STORE:
       g_value_set_object (value, self->store);
       break;
+    case PROP_SHOW_ARCHIVED:
+      g_value_set_boolean (value, self->show_archived);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -372,9 +361,18 @@ adiuva_projects_page_set_property (GObject      *object,
     {
     case PROP_STORE:
       self->store = g_value_dup_object (value);
+      g_object_set (self->project_page, "store", self->store, NULL);
       g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
                                G_CONNECT_SWAPPED);
       rebuild (self);
+      break;
+    case PROP_SHOW_ARCHIVED:
+      if (self->show_archived != g_value_get_boolean (value))
+        {
+          self->show_archived = g_value_get_boolean (value);
+          rebuild (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -394,22 +392,41 @@ adiuva_projects_page_class_init (AdiuvaProjectsPageClass *klass)
   properties[PROP_STORE] =
       g_param_spec_object ("store", NULL, NULL, ADIUVA_TYPE_STORE,
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * AdiuvaProjectsPage:show-archived:
+   *
+   * Whether archived projects are listed (with their other ones).
+   */
+  properties[PROP_SHOW_ARCHIVED] =
+      g_param_spec_boolean ("show-archived", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ADIUVA_TYPE_PROJECT_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-projects-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, preferences_page);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, project_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, client_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, client_entry_row);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage,
-                                        checkpoint_project_row);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, checkpoint_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, message_group);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, project_page);
   gtk_widget_class_bind_template_callback (widget_class, add_project_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_client_cb);
-  gtk_widget_class_bind_template_callback (widget_class, add_checkpoint_cb);
+  gtk_widget_class_bind_template_callback (widget_class, visible_child_cb);
+
+  gtk_widget_class_install_action (widget_class, "projects.open-project", "x",
+                                   open_project_action);
+  gtk_widget_class_install_action (widget_class, "projects.back", NULL, back_action);
+  gtk_widget_class_install_property_action (widget_class, "projects.show-archived",
+                                            "show-archived");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "projects.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "projects.back",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
+                                       "projects.show-archived", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -418,10 +435,40 @@ static void
 adiuva_projects_page_init (AdiuvaProjectsPage *self)
 {
   self->client_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->project_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->groups = g_ptr_array_new ();
+  self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  visible_child_cb (self);
+}
+
+/**
+ * adiuva_projects_page_open_project:
+ * @project_id: a project
+ *
+ * Opens the project's page over the list.
+ */
+void
+adiuva_projects_page_open_project (AdiuvaProjectsPage *self,
+                                   gint64              project_id)
+{
+  g_return_if_fail (ADIUVA_IS_PROJECTS_PAGE (self));
+
+  adiuva_project_page_set_project_id (self->project_page, project_id);
+  if (adiuva_project_page_get_project_id (self->project_page) != project_id)
+    return;
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->project_page));
+  gtk_widget_grab_focus (_adiuva_project_page_get_back_button (self->project_page));
+}
+
+/* The page of the project shown, or %NULL while the list shows. */
+AdiuvaProjectPage *
+_adiuva_projects_page_get_project_page (AdiuvaProjectsPage *self)
+{
+  return adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->project_page)
+             ? self->project_page
+             : NULL;
 }
 
 const char *

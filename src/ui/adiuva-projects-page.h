@@ -11,4 +11,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AdiuvaProjectsPage, adiuva_projects_page, ADIUVA, PROJECTS_PAGE, GtkWidget)
 
+void adiuva_projects_page_open_project (AdiuvaProjectsPage *self,
+                                        gint64              project_id);
+
 G_END_DECLS

@@ -441,3 +441,80 @@ adiuva_tasks_move_with_undo (GtkWidget   *widget,
   offer_undo (widget, store, tasks, move_back, message);
   return TRUE;
 }
+
+/* Archiving */
+
+/* Undo reads the project again: it may have changed (colour, status) since it was archived,
+ * and only the archived flag goes back. */
+static gboolean
+set_archived (AdiuvaStore *store,
+              GPtrArray   *records,
+              gboolean     archived,
+              GError     **error)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      g_autoptr (AdiuvaProject) project = NULL;
+
+      project = adiuva_store_get (store, ADIUVA_TYPE_PROJECT,
+                                  adiuva_record_get_id (g_ptr_array_index (records, i)), error);
+      if (project == NULL)
+        return FALSE;
+      adiuva_project_set_archived (project, archived);
+      if (!adiuva_store_update (store, ADIUVA_RECORD (project), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+archive_all (AdiuvaStore *store,
+             GPtrArray   *records,
+             GError     **error)
+{
+  return set_archived (store, records, TRUE, error);
+}
+
+static gboolean
+unarchive_all (AdiuvaStore *store,
+               GPtrArray   *records,
+               GError     **error)
+{
+  return set_archived (store, records, FALSE, error);
+}
+
+/**
+ * adiuva_project_set_archived_with_undo:
+ * @project: a saved project
+ * @archived: whether it goes to the archive or comes back from it
+ *
+ * Archives or unarchives @project and offers to undo it.
+ */
+gboolean
+adiuva_project_set_archived_with_undo (GtkWidget     *widget,
+                                       AdiuvaStore   *store,
+                                       AdiuvaProject *project,
+                                       gboolean       archived,
+                                       GError       **error)
+{
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *escaped = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_PROJECT (project), FALSE);
+
+  g_ptr_array_add (records, g_object_ref (project));
+  if (!set_archived (store, records, archived, error))
+    return FALSE;
+
+  escaped = g_markup_escape_text (adiuva_project_get_name (project), -1);
+  if (archived)
+    message = g_strdup_printf (_ ("“%s” was archived"), escaped);
+  else
+    message = g_strdup_printf (_ ("“%s” is back from the archive"), escaped);
+  offer_undo (widget, store, records, archived ? unarchive_all : archive_all, message);
+  return TRUE;
+}

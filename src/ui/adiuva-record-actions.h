@@ -31,5 +31,10 @@ gboolean adiuva_tasks_move_with_undo (GtkWidget   *widget,
                                       GPtrArray   *tasks,
                                       gint64       project_id,
                                       GError     **error);
+gboolean adiuva_project_set_archived_with_undo (GtkWidget     *widget,
+                                                AdiuvaStore   *store,
+                                                AdiuvaProject *project,
+                                                gboolean       archived,
+                                                GError       **error);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "adiuva-notes-page.h"
 #include "adiuva-pages.h"
+#include "adiuva-projects-page.h"
 #include "adiuva-quick-find.h"
 #include "adiuva-reminders.h"
 #include "adiuva-tasks-page.h"
@@ -215,6 +216,8 @@ show_workspace (AdiuvaWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-task", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-project", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-project", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-note", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quick-find", TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "workspace");
 }
@@ -453,6 +456,33 @@ show_project_action (GtkWidget  *widget,
                   g_variant_get_string (parameter, NULL), NULL);
 }
 
+/* The project's own page, on the Projects page. */
+static void
+open_project_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (widget);
+
+  if (adiuva_window_show_page (self, "projects"))
+    adiuva_projects_page_open_project (
+        ADIUVA_PROJECTS_PAGE (gtk_stack_get_child_by_name (self->page_stack, "projects")),
+        g_variant_get_int64 (parameter));
+}
+
+static void
+show_note_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (widget);
+
+  if (adiuva_window_show_page (self, "notes"))
+    adiuva_notes_page_show_note (
+        ADIUVA_NOTES_PAGE (gtk_stack_get_child_by_name (self->page_stack, "notes")),
+        g_variant_get_int64 (parameter));
+}
+
 static void
 new_task_action (GtkWidget  *widget,
                  const char *action_name,
@@ -475,15 +505,13 @@ quick_find_result_cb (AdiuvaWindow    *self,
                       gint64           id,
                       AdiuvaQuickFind *quick_find)
 {
-  g_autofree char *target = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-
   switch (entity)
     {
     case ADIUVA_ENTITY_TASK:
       adiuva_window_show_task (self, id);
       break;
     case ADIUVA_ENTITY_PROJECT:
-      gtk_widget_activate_action (GTK_WIDGET (self), "win.show-project", "s", target);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.open-project", "x", id);
       break;
     case ADIUVA_ENTITY_CHECKPOINT:
       adiuva_window_show_page (self, "timeline");
@@ -718,6 +746,8 @@ adiuva_window_class_init (AdiuvaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.new-task", NULL, new_task_action);
   gtk_widget_class_install_action (widget_class, "win.show-project", "s", show_project_action);
+  gtk_widget_class_install_action (widget_class, "win.open-project", "x", open_project_action);
+  gtk_widget_class_install_action (widget_class, "win.show-note", "x", show_note_action);
   gtk_widget_class_install_action (widget_class, "win.quick-find", NULL, quick_find_action);
   gtk_widget_class_install_action (widget_class, "win.close-panel", NULL, close_panel_action);
   gtk_widget_class_install_action (widget_class, "win.open-workspace", NULL,
@@ -750,6 +780,8 @@ adiuva_window_init (AdiuvaWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-task", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-project", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-project", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-note", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quick-find", FALSE);
 
 #ifdef DEVELOPMENT_BUILD

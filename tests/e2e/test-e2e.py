@@ -106,11 +106,11 @@ def main():
         rawinput.pressKey('Return')
         check('Enter opens it and closes quick find', gone(app, 'Quick Find', 'frame'))
 
-        # Projects: the project's row opens its tasks.
+        # Projects: the project's row opens its page, with its open tasks.
         rawinput.keyCombo('<Control>3')
         projects = page(window, 'AdiuvaProjectsPage')
         find(projects, 'Website', 'list item').click()
-        check('a project opens its tasks', find(tasks, 'Website', 'push button'))
+        check('a project opens its page', find(projects, 'Renew the domain', 'check box'))
     finally:
         app_process.terminate()
         app_process.wait()

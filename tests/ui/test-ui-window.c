@@ -536,7 +536,8 @@ test_notes (void)
   test_ui_remove_dir (dir);
 }
 
-/* Clients and projects made on the Projects page, grouped, counted, and a way to their tasks. */
+/* Clients and projects made on the Projects page, grouped, counted, and a way to their tasks
+ * (test-ui-projects has a project's own page). */
 static void
 test_projects (void)
 {
@@ -567,19 +568,6 @@ test_projects (void)
   _adiuva_projects_page_add_project (projects, "Errands", 0);
   wait_until_shown (GTK_WIDGET (projects), GTK_TYPE_LABEL, "ACME");
   wait_until_shown (GTK_WIDGET (projects), GTK_TYPE_LABEL, "Without a Client");
-
-  /* A checkpoint needs a date as well as a title. */
-  _adiuva_projects_page_add_checkpoint (projects, "Design review", 0);
-  g_assert_nonnull (_adiuva_projects_page_get_message (projects));
-  _adiuva_projects_page_add_checkpoint (projects, "Design review friday", 0);
-  g_assert_null (_adiuva_projects_page_get_message (projects));
-  {
-    g_autoptr (GListModel) checkpoints =
-        adiuva_store_list_checkpoints (adiuva_window_get_store (window), -1, NULL, NULL, &error);
-
-    g_assert_no_error (error);
-    g_assert_cmpuint (g_list_model_get_n_items (checkpoints), ==, 1);
-  }
 
   website = adiuva_store_find_project (adiuva_window_get_store (window), "Website", &error);
   g_assert_no_error (error);

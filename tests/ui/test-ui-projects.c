@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-ui-projects"
+
+#include "config.h"
+
+#include "adiuva-project-page-private.h"
+#include "adiuva-projects-page-private.h"
+#include "adiuva-task-row.h"
+#include "adiuva-window-private.h"
+#include "test-ui-util.h"
+
+/* A project's own page, pushed inside the Projects page: its open tasks, checkpoints and
+ * notes, what adds to them, its colour and status, and the archive. */
+
+typedef struct
+{
+  char         *dir;
+  AdiuvaWindow *window;
+  AdiuvaStore  *store; /* the window's */
+  gint64        website_id;
+  gint64        other_id;
+  gint64        old_site_id;
+} Fixture;
+
+static gint64
+add_record (AdiuvaStore  *store,
+            AdiuvaRecord *record)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (adiuva_store_add (store, record, &error));
+  g_assert_no_error (error);
+
+  return adiuva_record_get_id (record);
+}
+
+static gint64
+add_project (AdiuvaStore *store,
+             const char  *name,
+             gint64       client_id,
+             gboolean     archived)
+{
+  g_autoptr (AdiuvaProject) project = adiuva_project_new ();
+
+  adiuva_project_set_name (project, name);
+  adiuva_project_set_client_id (project, client_id);
+  adiuva_project_set_archived (project, archived);
+
+  return add_record (store, ADIUVA_RECORD (project));
+}
+
+static void
+add_task (AdiuvaStore *store,
+          gint64       project_id,
+          const char  *title,
+          gboolean     done)
+{
+  g_autoptr (AdiuvaTask) task = adiuva_task_new ();
+
+  adiuva_task_set_title (task, title);
+  adiuva_task_set_project_id (task, project_id);
+  if (done)
+    adiuva_task_set_status (task, ADIUVA_TASK_STATUS_DONE);
+  add_record (store, ADIUVA_RECORD (task));
+}
+
+static void
+add_checkpoint (AdiuvaStore *store,
+                gint64       project_id,
+                const char  *title,
+                int          days_from_now)
+{
+  g_autoptr (AdiuvaCheckpoint) checkpoint = adiuva_checkpoint_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) date = g_date_time_add_days (now, days_from_now);
+  g_autofree char *date_text = g_date_time_format (date, "%Y-%m-%d");
+
+  adiuva_checkpoint_set_project_id (checkpoint, project_id);
+  adiuva_checkpoint_set_title (checkpoint, title);
+  adiuva_checkpoint_set_date (checkpoint, date_text);
+  add_record (store, ADIUVA_RECORD (checkpoint));
+}
+
+static gboolean
+in_workspace (gpointer data)
+{
+  return g_strcmp0 (_adiuva_window_get_state (data), "workspace") == 0;
+}
+
+static gboolean
+unlockable (gpointer data)
+{
+  return g_strcmp0 (_adiuva_window_get_state (data), "unlock") == 0;
+}
+
+/* A workspace with ACME's Website (tasks, checkpoints, a note), another project, and an
+ * archived one; the window open on it. */
+static void
+fixture_set_up (Fixture      *fixture,
+                gconstpointer data)
+{
+  g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (AdiuvaClient) client = adiuva_client_new ();
+  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+  gint64 client_id;
+
+  fixture->dir = test_ui_make_dir ();
+  store = test_ui_create_store (fixture->dir);
+  adiuva_client_set_name (client, "ACME");
+  client_id = add_record (store, ADIUVA_RECORD (client));
+  fixture->website_id = add_project (store, "Website", client_id, FALSE);
+  fixture->other_id = add_project (store, "Errands", 0, FALSE);
+  fixture->old_site_id = add_project (store, "Old site", client_id, TRUE);
+  add_task (store, fixture->website_id, "Draft the homepage", FALSE);
+  add_task (store, fixture->website_id, "Sign the contract", TRUE);
+  add_task (store, fixture->other_id, "Buy stamps", FALSE);
+  add_checkpoint (store, fixture->website_id, "Wireframes", -3);
+  add_checkpoint (store, fixture->website_id, "Launch", 5);
+  add_checkpoint (store, fixture->other_id, "Post office", 1);
+  adiuva_note_set_title (note, "Meeting notes");
+  adiuva_note_set_body (note, "\nThey want it in blue.\nAnd fast.");
+  adiuva_note_set_project_id (note, fixture->website_id);
+  add_record (store, ADIUVA_RECORD (note));
+  g_clear_object (&store);
+
+  /* A width in the test's data: the window opens that wide. */
+  if (data != NULL)
+    {
+      g_autoptr (GSettings) settings = g_settings_new ("org.adiuva.Adiuva");
+
+      g_settings_set_int (settings, "window-width", GPOINTER_TO_INT (data));
+    }
+  fixture->window = adiuva_window_new (NULL, fixture->dir);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  test_ui_wait_until (unlockable, fixture->window);
+  g_signal_emit_by_name (_adiuva_window_get_state_child (fixture->window, "unlock"), "unlock",
+                         TEST_PASSPHRASE);
+  test_ui_wait_until (in_workspace, fixture->window);
+  fixture->store = adiuva_window_get_store (fixture->window);
+}
+
+static void
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new ("org.adiuva.Adiuva");
+
+  test_ui_destroy_window (GTK_WINDOW (fixture->window));
+  g_settings_reset (settings, "window-width");
+  test_ui_remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static AdiuvaProjectsPage *
+projects_page (Fixture *fixture)
+{
+  return ADIUVA_PROJECTS_PAGE (_adiuva_window_get_page (fixture->window, "projects"));
+}
+
+/* Opens a project the way quick find and other pages do. */
+static AdiuvaProjectPage *
+open_project (Fixture *fixture,
+              gint64   project_id)
+{
+  AdiuvaProjectPage *page;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.open-project",
+                                             "x", project_id));
+  page = _adiuva_projects_page_get_project_page (projects_page (fixture));
+  g_assert_nonnull (page);
+  g_assert_cmpint (adiuva_project_page_get_project_id (page), ==, project_id);
+
+  return page;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  GType       type;
+  const char *text;
+  gboolean    present;
+} Search;
+
+static gboolean
+search_done (gpointer data)
+{
+  Search *search = data;
+
+  return (test_ui_find_descendant (search->root, search->type, search->text) != NULL) ==
+         search->present;
+}
+
+static void
+wait_until_shown (gpointer    root,
+                  GType       type,
+                  const char *text)
+{
+  Search search = { root, type, text, TRUE };
+
+  test_ui_wait_until (search_done, &search);
+}
+
+static void
+wait_until_gone (gpointer    root,
+                 GType       type,
+                 const char *text)
+{
+  Search search = { root, type, text, FALSE };
+
+  test_ui_wait_until (search_done, &search);
+}
+
+/* Lets idle rebuilds and list reloads run. */
+static void
+settle (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWidget *
+row_of (GtkWidget  *root,
+        const char *title)
+{
+  GtkWidget *label = test_ui_find_descendant (root, GTK_TYPE_LABEL, title);
+
+  g_assert_nonnull (label);
+  return gtk_widget_get_ancestor (label, ADW_TYPE_ACTION_ROW);
+}
+
+static AdiuvaProject *
+get_project (Fixture *fixture,
+             gint64   id)
+{
+  g_autoptr (GError) error = NULL;
+  AdiuvaProject *project = adiuva_store_get (fixture->store, ADIUVA_TYPE_PROJECT, id, &error);
+
+  g_assert_no_error (error);
+  return project;
+}
+
+/* The page lists the project's open tasks, its checkpoints (overdue ones marked) and its
+ * notes, nothing of other projects; each line adds to the project; back returns to the list. */
+static void
+test_project_page (Fixture      *fixture,
+                   gconstpointer data)
+{
+  AdiuvaProjectPage *page;
+  g_autoptr (GListModel) notes = NULL;
+  g_autoptr (GError) error = NULL;
+  AdiuvaNote *note;
+
+  page = open_project (fixture, fixture->website_id);
+  wait_until_shown (page, ADIUVA_TYPE_TASK_ROW, "Draft the homepage");
+  wait_until_shown (page, GTK_TYPE_LABEL, "Wireframes");
+  wait_until_shown (page, GTK_TYPE_LABEL, "Meeting notes");
+  g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (page), GTK_TYPE_LABEL, "Website"));
+  g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (page), GTK_TYPE_LABEL, "ACME · Active"));
+  g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (page), GTK_TYPE_LABEL, "Launch"));
+  g_assert_nonnull (
+      test_ui_find_descendant (GTK_WIDGET (page), GTK_TYPE_LABEL, "They want it in blue."));
+  g_assert_null (test_ui_find_descendant (GTK_WIDGET (page), ADIUVA_TYPE_TASK_ROW,
+                                          "Sign the contract"));
+  g_assert_null (test_ui_find_descendant (GTK_WIDGET (page), ADIUVA_TYPE_TASK_ROW, "Buy stamps"));
+  g_assert_null (test_ui_find_descendant (GTK_WIDGET (page), GTK_TYPE_LABEL, "Post office"));
+  g_assert_true (gtk_widget_has_css_class (row_of (GTK_WIDGET (page), "Wireframes"), "overdue"));
+  g_assert_false (gtk_widget_has_css_class (row_of (GTK_WIDGET (page), "Launch"), "overdue"));
+
+  /* A task typed here goes to this project even when it names another. */
+  _adiuva_project_page_add_task (page, "Send the mockups tomorrow #Errands");
+  g_assert_null (_adiuva_project_page_get_message (page));
+  wait_until_shown (page, ADIUVA_TYPE_TASK_ROW, "Send the mockups");
+
+  /* A checkpoint needs a date as well as a title. */
+  _adiuva_project_page_add_checkpoint (page, "Design review");
+  g_assert_nonnull (_adiuva_project_page_get_message (page));
+  _adiuva_project_page_add_checkpoint (page, "Design review friday");
+  g_assert_null (_adiuva_project_page_get_message (page));
+  wait_until_shown (page, GTK_TYPE_LABEL, "Design review");
+
+  _adiuva_project_page_add_note (page, "Kick-off");
+  wait_until_shown (page, GTK_TYPE_LABEL, "Kick-off");
+  notes = adiuva_store_list_notes (fixture->store, fixture->website_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, 2);
+  note = g_list_model_get_item (notes, 0);
+  g_assert_cmpstr (adiuva_note_get_title (note), ==, "Kick-off");
+  g_object_unref (note);
+
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "project-page");
+  test_ui_screenshot_dark (GTK_WIDGET (fixture->window), "project-page-dark");
+
+  /* Ctrl+L, Ctrl+M and Ctrl+Shift+N take the keyboard to the lines that add. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.focus", "s", "note"));
+  g_assert_nonnull (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)),
+                                             ADW_TYPE_ENTRY_ROW));
+
+  /* A note opens on the Notes page. */
+  gtk_widget_activate (row_of (GTK_WIDGET (page), "Meeting notes"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_parent (
+                       _adiuva_window_get_page (fixture->window, "notes")))),
+                   ==, "notes");
+
+  /* Back to the list, with the project's row focused. */
+  page = open_project (fixture, fixture->website_id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "projects.back", NULL));
+  g_assert_null (_adiuva_projects_page_get_project_page (projects_page (fixture)));
+  g_assert_nonnull (gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)),
+                                             ADW_TYPE_ACTION_ROW));
+
+  /* From the list, a project's row opens its page. */
+  gtk_widget_activate (row_of (GTK_WIDGET (projects_page (fixture)), "Errands"));
+  page = _adiuva_projects_page_get_project_page (projects_page (fixture));
+  g_assert_nonnull (page);
+  wait_until_shown (page, ADIUVA_TYPE_TASK_ROW, "Buy stamps");
+  g_assert_null (test_ui_find_descendant (GTK_WIDGET (page), ADIUVA_TYPE_TASK_ROW,
+                                          "Draft the homepage"));
+}
+
+static GtkWidget *
+find_colour_button (GtkWidget  *root,
+                    const char *colour)
+{
+  GVariant *target;
+
+  if (GTK_IS_TOGGLE_BUTTON (root) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), "project.colour") == 0 &&
+      (target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (root))) != NULL &&
+      g_strcmp0 (g_variant_get_string (target, NULL), colour) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_colour_button (child, colour);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Colour and status change on the page and are saved; the list shows them. */
+static void
+test_colour_and_status (Fixture      *fixture,
+                        gconstpointer data)
+{
+  AdiuvaProjectPage *page = open_project (fixture, fixture->website_id);
+  g_autoptr (AdiuvaProject) project = NULL;
+  GtkWidget *rose, *teal;
+
+  rose = find_colour_button (GTK_WIDGET (page), "#d4879a");
+  teal = find_colour_button (GTK_WIDGET (page), "#5f9ea3");
+  g_assert_nonnull (rose);
+  g_assert_nonnull (teal);
+  g_assert_true (gtk_widget_get_focusable (rose));
+
+  g_signal_emit_by_name (rose, "clicked");
+  project = get_project (fixture, fixture->website_id);
+  g_assert_cmpstr (adiuva_project_get_colour (project), ==, "#d4879a");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (rose)));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (teal)));
+  g_clear_object (&project);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.colour", "s",
+                                             "#5f9ea3"));
+  project = get_project (fixture, fixture->website_id);
+  g_assert_cmpstr (adiuva_project_get_colour (project), ==, "#5f9ea3");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (teal)));
+  g_clear_object (&project);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.status", "s", "paused"));
+  project = get_project (fixture, fixture->website_id);
+  g_assert_cmpint (adiuva_project_get_status (project), ==, ADIUVA_PROJECT_STATUS_PAUSED);
+  g_clear_object (&project);
+  wait_until_shown (page, GTK_TYPE_LABEL, "ACME · Paused");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.status", "s",
+                                             "completed"));
+  project = get_project (fixture, fixture->website_id);
+  g_assert_cmpint (adiuva_project_get_status (project), ==, ADIUVA_PROJECT_STATUS_COMPLETED);
+  g_clear_object (&project);
+
+  /* What the store says is what a page opened afresh shows. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "projects.back", NULL));
+  wait_until_shown (projects_page (fixture), GTK_TYPE_LABEL, "1 open task · Completed");
+  page = open_project (fixture, fixture->other_id);
+  page = open_project (fixture, fixture->website_id);
+  {
+    g_autofree char *status = NULL;
+    g_autofree char *colour = NULL;
+
+    g_object_get (page, "status", &status, "colour", &colour, NULL);
+    g_assert_cmpstr (status, ==, "completed");
+    g_assert_cmpstr (colour, ==, "#5f9ea3");
+  }
+}
+
+static AdwToast *
+shown_toast (Fixture *fixture)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (projects_page (fixture)),
+                                                ADW_TYPE_TOAST_OVERLAY);
+
+  return g_object_get_data (G_OBJECT (overlay), "adiuva-last-toast");
+}
+
+/* Archiving takes the project off the list, back there, with an Undo that brings it back. */
+static void
+test_archive_undo (Fixture      *fixture,
+                   gconstpointer data)
+{
+  AdiuvaProjectPage *page = open_project (fixture, fixture->website_id);
+  g_autoptr (AdiuvaProject) project = NULL;
+  AdwToast *toast;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.archived", NULL));
+  project = get_project (fixture, fixture->website_id);
+  g_assert_true (adiuva_project_get_archived (project));
+  g_clear_object (&project);
+  g_assert_null (_adiuva_projects_page_get_project_page (projects_page (fixture)));
+  wait_until_gone (projects_page (fixture), GTK_TYPE_LABEL, "Website");
+
+  toast = shown_toast (fixture);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "“Website” was archived");
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "project-archived");
+  g_signal_emit_by_name (toast, "button-clicked");
+
+  project = get_project (fixture, fixture->website_id);
+  g_assert_false (adiuva_project_get_archived (project));
+  g_clear_object (&project);
+  wait_until_shown (projects_page (fixture), GTK_TYPE_LABEL, "Website");
+
+  /* An archived project's page says so, and unarchives it. */
+  page = open_project (fixture, fixture->old_site_id);
+  wait_until_shown (page, GTK_TYPE_LABEL, "ACME · Active · Archived");
+  g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (page), GTK_TYPE_BUTTON, "_Unarchive"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.archived", NULL));
+  project = get_project (fixture, fixture->old_site_id);
+  g_assert_false (adiuva_project_get_archived (project));
+  g_assert_nonnull (_adiuva_projects_page_get_project_page (projects_page (fixture)));
+  wait_until_shown (page, GTK_TYPE_BUTTON, "_Archive");
+}
+
+/* Archived projects are hidden until “Show archived projects” (Ctrl+H) is on. */
+static void
+test_show_archived (Fixture      *fixture,
+                    gconstpointer data)
+{
+  GtkWidget *projects = GTK_WIDGET (projects_page (fixture));
+  GtkWidget *old_site;
+
+  g_assert_true (adiuva_window_show_page (fixture->window, "projects"));
+  wait_until_shown (projects, GTK_TYPE_LABEL, "Website");
+  settle ();
+  g_assert_null (test_ui_find_descendant (projects, GTK_TYPE_LABEL, "Old site"));
+
+  g_assert_true (gtk_widget_activate_action (projects, "projects.show-archived", NULL));
+  wait_until_shown (projects, GTK_TYPE_LABEL, "Old site");
+  old_site = row_of (projects, "Old site");
+  g_assert_true (gtk_widget_has_css_class (old_site, "archived"));
+  g_assert_nonnull (test_ui_find_descendant (old_site, GTK_TYPE_LABEL, "0 open tasks · Archived"));
+  g_assert_nonnull (test_ui_find_descendant (projects, GTK_TYPE_LABEL, "Website"));
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "projects-archived-shown");
+
+  g_assert_true (gtk_widget_activate_action (projects, "projects.show-archived", NULL));
+  wait_until_gone (projects, GTK_TYPE_LABEL, "Old site");
+}
+
+static gboolean
+project_page_closed (gpointer data)
+{
+  return _adiuva_projects_page_get_project_page (data) == NULL;
+}
+
+/* A project deleted elsewhere (adiuva-cli, another window) takes its page away. */
+static void
+test_project_deleted (Fixture      *fixture,
+                      gconstpointer data)
+{
+  g_autoptr (AdiuvaProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+
+  open_project (fixture, fixture->website_id);
+  project = get_project (fixture, fixture->website_id);
+  g_assert_true (adiuva_store_delete (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+  test_ui_wait_until (project_page_closed, projects_page (fixture));
+  wait_until_gone (projects_page (fixture), GTK_TYPE_LABEL, "Website");
+}
+
+static gboolean
+unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+static gboolean
+window_folded (gpointer data)
+{
+  AdwLeaflet *leaflet = ADW_LEAFLET (gtk_widget_get_ancestor (data, ADW_TYPE_LEAFLET));
+
+  return adw_leaflet_get_folded (leaflet);
+}
+
+/* At 360 px the project's page fits, and going back goes one level at a time: to the list,
+ * then to the sidebar. */
+static void
+test_narrow (Fixture      *fixture,
+             gconstpointer data)
+{
+  GtkWidget         *projects = GTK_WIDGET (projects_page (fixture));
+  AdiuvaProjectPage *page = open_project (fixture, fixture->website_id);
+
+  test_ui_wait_until (window_folded, projects);
+  wait_until_shown (page, ADIUVA_TYPE_TASK_ROW, "Draft the homepage");
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "project-page-narrow");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "projects.back", NULL));
+  g_assert_null (_adiuva_projects_page_get_project_page (projects_page (fixture)));
+  g_assert_true (gtk_widget_get_mapped (projects));
+  g_assert_true (gtk_widget_activate_action (projects, "win.close-panel", NULL));
+  test_ui_wait_until (unmapped, projects);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  test_ui_init (&argc, &argv);
+
+  g_test_add ("/ui/projects/project-page", Fixture, NULL, fixture_set_up, test_project_page,
+              fixture_tear_down);
+  g_test_add ("/ui/projects/colour-and-status", Fixture, NULL, fixture_set_up,
+              test_colour_and_status, fixture_tear_down);
+  g_test_add ("/ui/projects/archive-undo", Fixture, NULL, fixture_set_up, test_archive_undo,
+              fixture_tear_down);
+  g_test_add ("/ui/projects/show-archived", Fixture, NULL, fixture_set_up, test_show_archived,
+              fixture_tear_down);
+  g_test_add ("/ui/projects/narrow", Fixture, GINT_TO_POINTER (360), fixture_set_up, test_narrow,
+              fixture_tear_down);
+  g_test_add ("/ui/projects/project-deleted", Fixture, NULL, fixture_set_up, test_project_deleted,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
