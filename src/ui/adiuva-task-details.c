@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-format.h"
 #include "adiuva-task-row.h"
 #include "adiuva-task-details-private.h"
@@ -316,6 +317,7 @@ static void
 adiuva_task_details_init (AdiuvaTaskDetails *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 }
 
 AdiuvaTask *
