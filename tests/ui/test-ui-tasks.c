@@ -406,6 +406,80 @@ test_reorder (Fixture      *fixture,
                                                 task_id_at (tasks, 0)));
 }
 
+static AdiuvaTask *
+focused_task (Fixture *fixture)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+
+  if (focus == NULL || !ADIUVA_IS_TASK_ROW (gtk_widget_get_first_child (focus)))
+    return NULL;
+
+  return adiuva_task_row_get_task (ADIUVA_TASK_ROW (gtk_widget_get_first_child (focus)));
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *titles;
+  const char *focused;
+} OrderWait;
+
+static gboolean
+in_order_with_focus (gpointer data)
+{
+  OrderWait       *wait = data;
+  g_autofree char *shown = titles (_adiuva_tasks_page_get_tasks (wait->fixture->page));
+  AdiuvaTask      *focused = focused_task (wait->fixture);
+
+  return g_str_equal (shown, wait->titles) && focused != NULL &&
+         g_str_equal (adiuva_task_get_title (focused), wait->focused);
+}
+
+static void
+move_focused (Fixture    *fixture,
+              const char *action,
+              const char *titles_after,
+              const char *focused)
+{
+  OrderWait wait = { fixture, titles_after, focused };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, NULL));
+  test_ui_wait_until (in_order_with_focus, &wait);
+}
+
+/* Alt+Up and Alt+Down move the task that has the keyboard, which keeps it. */
+static void
+test_reorder_by_keyboard (Fixture      *fixture,
+                          gconstpointer data)
+{
+  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  AdiuvaTaskRow *row;
+
+  type_and_enter (fixture, "First");
+  type_and_enter (fixture, "Second");
+  type_and_enter (fixture, "Third");
+  test_ui_wait_for_n_items (tasks, 3);
+
+  row = wait_for_row (fixture, "Third");
+  gtk_widget_grab_focus (gtk_widget_get_parent (GTK_WIDGET (row)));
+  move_focused (fixture, "tasks.move-up", "First, Third, Second", "Third");
+  move_focused (fixture, "tasks.move-up", "Third, First, Second", "Third");
+  /* At the top it stays. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.move-up", NULL));
+  g_assert_null (_adiuva_tasks_page_get_message (fixture->page));
+  move_focused (fixture, "tasks.move-down", "First, Third, Second", "Third");
+  /* Down past the last but one is the end. */
+  move_focused (fixture, "tasks.move-down", "First, Second, Third", "Third");
+
+  /* Sorted otherwise, the order is not the user's to change: it says so. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.order", "s",
+                                             "title"));
+  row = wait_for_row (fixture, "Second");
+  gtk_widget_grab_focus (gtk_widget_get_parent (GTK_WIDGET (row)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.move-up", NULL));
+  g_assert_nonnull (_adiuva_tasks_page_get_message (fixture->page));
+}
+
 static void
 select_positions (Fixture *fixture,
                   guint    first,
@@ -518,6 +592,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/tasks/reorder", Fixture, NULL, fixture_set_up, test_reorder,
               fixture_tear_down);
+  g_test_add ("/ui/tasks/reorder-by-keyboard", Fixture, NULL, fixture_set_up,
+              test_reorder_by_keyboard, fixture_tear_down);
   g_test_add ("/ui/tasks/bulk", Fixture, NULL, fixture_set_up, test_bulk, fixture_tear_down);
 
   return g_test_run ();
