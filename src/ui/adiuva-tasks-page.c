@@ -1036,6 +1036,14 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "tasks.close-details",
                                        NULL);
+  /* Each only while it means something: with tasks selected, or with a task open. Text
+   * fields keep their own Delete. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "tasks.complete-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "tasks.delete-selected",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK,
+                                       "tasks.delete-task", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
                                        "tasks.focus-quick-add", NULL);
