@@ -308,6 +308,74 @@ test_details (Fixture      *fixture,
   g_assert_cmpstr (adiuva_task_get_notes (saved), ==, "Two pages, with the budget.");
 }
 
+/* The rest of the details: when the work starts, how the task repeats, and comments on it. */
+static void
+test_details_start_recurrence_comments (Fixture      *fixture,
+                                        gconstpointer data)
+{
+  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (AdiuvaTask) saved = NULL;
+  g_autoptr (GListModel) stored_comments = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char   *rule = NULL;
+  AdiuvaTaskDetails *details;
+  GListModel        *comments;
+
+  type_and_enter (fixture, "Send the monthly report");
+  test_ui_wait_for_n_items (tasks, 1);
+  task = g_list_model_get_item (tasks, 0);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  details = _adiuva_tasks_page_get_details (fixture->page);
+  g_assert_nonnull (details);
+
+  _adiuva_task_details_apply_start (details, "when I feel like it");
+  g_assert_nonnull (_adiuva_task_details_get_message (details));
+  _adiuva_task_details_apply_start (details, "2026-11-30");
+  g_assert_null (_adiuva_task_details_get_message (details));
+
+  /* A repeat the store cannot read is said, and the old one stays. */
+  _adiuva_task_details_apply_recurrence (details, "every 2 weeks on mon");
+  g_assert_null (_adiuva_task_details_get_message (details));
+  _adiuva_task_details_apply_recurrence (details, "every blue moon");
+  g_assert_nonnull (_adiuva_task_details_get_message (details));
+  g_assert_nonnull (strstr (_adiuva_task_details_get_message (details), "every 2 weeks on mon"));
+
+  comments = _adiuva_task_details_get_comments (details);
+  _adiuva_task_details_add_comment (details, "   ");
+  _adiuva_task_details_add_comment (details, "Asked for the figures on Friday");
+  test_ui_wait_for_n_items (comments, 1);
+  g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (details), GTK_TYPE_LABEL,
+                                             "Asked for the figures on Friday"));
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "task-details-more");
+
+  saved = reload (fixture, task);
+  g_assert_cmpstr (adiuva_task_get_start (saved), ==, "2026-11-30");
+  rule = adiuva_recurrence_from_text ("every 2 weeks on mon", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (adiuva_task_get_recurrence (saved), ==, rule);
+  stored_comments = adiuva_store_list_task_comments (
+      fixture->store, adiuva_record_get_id (ADIUVA_RECORD (task)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (stored_comments), ==, 1);
+
+  /* Another task has its own (no) comments; coming back shows these again. */
+  type_and_enter (fixture, "Another task");
+  test_ui_wait_for_n_items (tasks, 2);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 1);
+  g_assert_cmpuint (g_list_model_get_n_items (comments), ==, 0);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  g_assert_cmpuint (g_list_model_get_n_items (comments), ==, 1);
+
+  /* Emptied, the task no longer repeats and has no start. */
+  _adiuva_task_details_apply_recurrence (details, "");
+  _adiuva_task_details_apply_start (details, "");
+  g_clear_object (&saved);
+  saved = reload (fixture, task);
+  g_assert_null (adiuva_task_get_recurrence (saved));
+  g_assert_null (adiuva_task_get_start (saved));
+}
+
 /* Subtasks live in their parent's details; the list shows the parent with a count. */
 static void
 test_subtasks (Fixture      *fixture,
@@ -452,7 +520,7 @@ static void
 test_reorder_by_keyboard (Fixture      *fixture,
                           gconstpointer data)
 {
-  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  GListModel    *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
   AdiuvaTaskRow *row;
 
   type_and_enter (fixture, "First");
@@ -588,6 +656,8 @@ main (int   argc,
 
   g_test_add ("/ui/tasks/details", Fixture, NULL, fixture_set_up, test_details,
               fixture_tear_down);
+  g_test_add ("/ui/tasks/details-start-recurrence-comments", Fixture, NULL, fixture_set_up,
+              test_details_start_recurrence_comments, fixture_tear_down);
   g_test_add ("/ui/tasks/subtasks", Fixture, NULL, fixture_set_up, test_subtasks,
               fixture_tear_down);
   g_test_add ("/ui/tasks/reorder", Fixture, NULL, fixture_set_up, test_reorder,
