@@ -159,7 +159,8 @@ test_timeline (void)
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "checkpoint.open", NULL));
   g_assert_cmpuint (activated.n_activated, ==, 1);
-  g_assert_cmpint (activated.checkpoint_id, ==, _adiuva_timeline_view_get_focused_checkpoint (view));
+  g_assert_cmpint (activated.checkpoint_id, ==,
+                   _adiuva_timeline_view_get_focused_checkpoint (view));
 
   /* The scale changes without leaving the checkpoint. */
   g_assert_true (gtk_widget_activate_action (page, "timeline.scale", "s", "months"));

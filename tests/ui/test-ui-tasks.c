@@ -149,6 +149,9 @@ test_add_and_complete (Fixture      *fixture,
   /* The toast's Undo brings it back; complete it again for what follows. */
   undo = test_ui_find_descendant (GTK_WIDGET (fixture->toasts), GTK_TYPE_BUTTON, "_Undo");
   g_assert_nonnull (undo);
+  /* Named by its label alone: “Undo”, not “_Undo Undo”. */
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (undo),
+                                                    GTK_ACCESSIBLE_PROPERTY_LABEL));
   test_ui_screenshot (GTK_WIDGET (fixture->window), "task-done-toast");
   g_signal_emit_by_name (undo, "clicked");
   test_ui_wait_for_n_items (tasks, 1);
