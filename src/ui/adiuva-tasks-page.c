@@ -430,8 +430,8 @@ find_row_of_task (GtkWidget *root,
   return NULL;
 }
 
-/* A task moved by keyboard keeps the keyboard: the list reloads after the move and binds
- * its rows anew, so the focus follows the task to its new row. */
+/* A task moved by keyboard keeps the keyboard: the list reloads once after the move and binds
+ * its rows anew, so the focus follows the task to its new row (if it is drawn). */
 static void
 refocus_moved_task (AdiuvaTasksPage *self)
 {
@@ -441,11 +441,9 @@ refocus_moved_task (AdiuvaTasksPage *self)
     return;
 
   row = find_row_of_task (GTK_WIDGET (self->list_view), self->refocus_task_id);
-  if (row == NULL)
-    return;
-
   self->refocus_task_id = 0;
-  gtk_widget_grab_focus (gtk_widget_get_parent (row));
+  if (row != NULL)
+    gtk_widget_grab_focus (gtk_widget_get_parent (row));
 }
 
 /* Alt+Up and Alt+Down: the keyboard's way to drag the focused task one place up or down,
@@ -796,9 +794,10 @@ set_selection_mode (AdiuvaTasksPage *self,
       /* A reload replaces the items, and with them the selection. */
       g_signal_connect_object (model, "items-changed", G_CALLBACK (update_selection), self,
                                G_CONNECT_SWAPPED);
+      gtk_list_view_set_model (self->list_view, model);
+      /* After the list view's own handler, which binds the rows to the new items. */
       g_signal_connect_object (model, "items-changed", G_CALLBACK (refocus_moved_task), self,
                                G_CONNECT_SWAPPED);
-      gtk_list_view_set_model (self->list_view, model);
     }
   gtk_list_view_set_single_click_activate (self->list_view, !selection_mode);
   gtk_action_bar_set_revealed (self->selection_bar, selection_mode);
