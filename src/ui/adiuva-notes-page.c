@@ -8,6 +8,7 @@
 #include <gtksourceview/gtksource.h>
 #include <string.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-notes-page-private.h"
 #include "adiuva-record-actions.h"
 
@@ -525,6 +526,7 @@ adiuva_notes_page_init (AdiuvaNotesPage *self)
 
   self->listed = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 
   buffer = GTK_SOURCE_BUFFER (body_buffer (self));
   gtk_source_buffer_set_language (buffer,

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-colour-dot.h"
 #include "adiuva-format.h"
 #include "adiuva-project-page-private.h"
@@ -809,6 +810,7 @@ adiuva_project_page_init (AdiuvaProjectPage *self)
   self->notes = g_list_store_new (ADIUVA_TYPE_NOTE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
   fill_colours (self);
   gtk_list_box_set_placeholder (self->tasks_list, create_placeholder (_ ("No open tasks.")));
   gtk_list_box_set_placeholder (self->checkpoints_list,

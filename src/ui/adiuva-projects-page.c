@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-colour-dot.h"
 #include "adiuva-format.h"
 #include "adiuva-project-page-private.h"
@@ -439,6 +440,7 @@ adiuva_projects_page_init (AdiuvaProjectsPage *self)
   self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
   visible_child_cb (self);
 }
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-record-actions.h"
 
 /* What rows, pages and bulk actions do to records the same way: toasts in the window's
@@ -45,6 +46,9 @@ adiuva_toast_show (GtkWidget *widget,
   g_object_set_data (G_OBJECT (overlay), "adiuva-last-toast", toast);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (forget_toast_cb), overlay, 0);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  /* The toast is drawn at once (the last one is dismissed), as the overlay's last child; its
+   * “_Undo” is named twice like any GTK 4.8 mnemonic button. */
+  adiuva_accessible_clean_mnemonic_names (gtk_widget_get_last_child (overlay));
 }
 
 /* An error that stays until dismissed; toast titles are markup, messages are not. */

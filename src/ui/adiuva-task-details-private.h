@@ -13,5 +13,12 @@ const char *_adiuva_task_details_get_message (AdiuvaTaskDetails *self);
 void        _adiuva_task_details_add_subtask (AdiuvaTaskDetails *self,
                                               const char        *text);
 GListModel *_adiuva_task_details_get_subtasks (AdiuvaTaskDetails *self);
+void        _adiuva_task_details_apply_start (AdiuvaTaskDetails *self,
+                                              const char        *text);
+void        _adiuva_task_details_apply_recurrence (AdiuvaTaskDetails *self,
+                                                   const char        *text);
+void        _adiuva_task_details_add_comment (AdiuvaTaskDetails *self,
+                                              const char        *text);
+GListModel *_adiuva_task_details_get_comments (AdiuvaTaskDetails *self);
 
 G_END_DECLS

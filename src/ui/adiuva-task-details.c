@@ -6,13 +6,15 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-format.h"
 #include "adiuva-task-row.h"
 #include "adiuva-task-details-private.h"
 
-/* The pane beside the task list where one task is edited: title, due date (in the words quick
- * add understands), priority, tags and notes. Each change is saved as it is made; the notes
- * when the pane closes or shows another task. */
+/* The pane beside the task list where one task is edited: title, start and due dates (in the
+ * words quick add understands), how it repeats (“every 2 weeks on mon”), priority, tags,
+ * subtasks, notes and comments. Each change is saved as it is made; the notes when the pane
+ * closes or shows another task. */
 struct _AdiuvaTaskDetails
 {
   GtkWidget parent_instance;
@@ -26,12 +28,21 @@ struct _AdiuvaTaskDetails
   AdwActionRow        *due_row;
   GtkWidget           *clear_due_button;
   GtkEditable         *due_entry_row;
+  AdwActionRow        *start_row;
+  GtkWidget           *clear_start_button;
+  GtkEditable         *start_entry_row;
+  AdwActionRow        *recurrence_row;
+  GtkWidget           *clear_recurrence_button;
+  GtkEditable         *recurrence_entry_row;
   AdwComboRow         *priority_row;
   GtkEditable         *tags_row;
   GtkTextView         *notes_view;
   GtkListBox          *subtasks_list;
   GtkEditable         *subtask_row;
   AdiuvaTaskListModel *subtasks;
+  GtkListBox          *comments_list;
+  GtkEditable         *comment_row;
+  GListStore          *comments;
   GtkLabel            *message_label;
 };
 
@@ -57,13 +68,37 @@ save (AdiuvaTaskDetails *self)
 }
 
 static void
-show_due (AdiuvaTaskDetails *self)
+show_date (AdwActionRow *row,
+           GtkWidget    *clear_button,
+           const char   *date,
+           const char   *none)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *due = adiuva_format_floating_due (adiuva_task_get_due (self->task), now);
+  g_autofree char *text = adiuva_format_floating_due (date, now);
 
-  adw_action_row_set_subtitle (self->due_row, due != NULL ? due : _ ("No due date"));
-  gtk_widget_set_visible (self->clear_due_button, due != NULL);
+  adw_action_row_set_subtitle (row, text != NULL ? text : none);
+  gtk_widget_set_visible (clear_button, text != NULL);
+}
+
+static void
+show_dates (AdiuvaTaskDetails *self)
+{
+  show_date (self->due_row, self->clear_due_button, adiuva_task_get_due (self->task),
+             _ ("No due date"));
+  show_date (self->start_row, self->clear_start_button, adiuva_task_get_start (self->task),
+             _ ("No start date"));
+}
+
+static void
+show_recurrence (AdiuvaTaskDetails *self)
+{
+  g_autofree char *text = NULL;
+
+  if (adiuva_task_get_recurrence (self->task) != NULL)
+    text = adiuva_recurrence_describe (adiuva_task_get_recurrence (self->task));
+
+  adw_action_row_set_subtitle (self->recurrence_row, text != NULL ? text : _ ("Does not repeat"));
+  gtk_widget_set_visible (self->clear_recurrence_button, text != NULL);
 }
 
 static void
@@ -84,35 +119,59 @@ title_apply_cb (AdiuvaTaskDetails *self)
   save (self);
 }
 
-void
-_adiuva_task_details_apply_due (AdiuvaTaskDetails *self,
-                                const char        *text)
+/* A date typed in the words quick add understands, and nothing else: a date must be all there
+ * is. Returns the floating date to store, "" to clear it, or %NULL when it is not a date. */
+static char *
+parse_date (AdiuvaTaskDetails *self,
+            const char        *text)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autoptr (AdiuvaQuickAdd) parsed = NULL;
   g_autofree char *stripped = g_strstrip (g_strdup (text));
-  g_autofree char *due = NULL;
 
-  if (self->task == NULL)
-    return;
+  if (*stripped == '\0')
+    return g_strdup ("");
 
-  if (*stripped != '\0')
+  parsed = adiuva_quick_add_parse (stripped, now);
+  if (parsed->due == NULL || *parsed->title != '\0')
     {
-      /* The words quick add understands, and nothing else: a date must be all there is. */
-      parsed = adiuva_quick_add_parse (stripped, now);
-      if (parsed->due == NULL || *parsed->title != '\0')
-        {
-          set_message (self, _ ("That is not a date Adiuva understands. Try “friday”, "
-                                "“tomorrow 5pm”, “in 3 days” or “2026-12-01”."));
-          return;
-        }
-      due = adiuva_date_format_floating (parsed->due, parsed->due_has_time);
+      set_message (self, _ ("That is not a date Adiuva understands. Try “friday”, "
+                            "“tomorrow 5pm”, “in 3 days” or “2026-12-01”."));
+      return NULL;
     }
 
-  adiuva_task_set_due (self->task, due);
+  return adiuva_date_format_floating (parsed->due, parsed->due_has_time);
+}
+
+static void
+apply_date (AdiuvaTaskDetails *self,
+            const char        *property,
+            GtkEditable       *entry_row,
+            const char        *text)
+{
+  g_autofree char *date = NULL;
+
+  if (self->task == NULL || (date = parse_date (self, text)) == NULL)
+    return;
+
+  g_object_set (self->task, property, *date != '\0' ? date : NULL, NULL);
   save (self);
-  show_due (self);
-  gtk_editable_set_text (self->due_entry_row, "");
+  show_dates (self);
+  gtk_editable_set_text (entry_row, "");
+}
+
+void
+_adiuva_task_details_apply_due (AdiuvaTaskDetails *self,
+                                const char        *text)
+{
+  apply_date (self, "due", self->due_entry_row, text);
+}
+
+void
+_adiuva_task_details_apply_start (AdiuvaTaskDetails *self,
+                                  const char        *text)
+{
+  apply_date (self, "start", self->start_entry_row, text);
 }
 
 static void
@@ -125,6 +184,59 @@ static void
 clear_due_cb (AdiuvaTaskDetails *self)
 {
   _adiuva_task_details_apply_due (self, "");
+}
+
+static void
+start_apply_cb (AdiuvaTaskDetails *self)
+{
+  _adiuva_task_details_apply_start (self, gtk_editable_get_text (self->start_entry_row));
+}
+
+static void
+clear_start_cb (AdiuvaTaskDetails *self)
+{
+  _adiuva_task_details_apply_start (self, "");
+}
+
+/* “every 2 weeks on mon”, “monthly”, “every weekday until 2027-01-31”, or a raw RRULE; empty
+ * for no repeating. */
+void
+_adiuva_task_details_apply_recurrence (AdiuvaTaskDetails *self,
+                                       const char        *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *rule = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->task == NULL)
+    return;
+
+  if (*stripped != '\0' && (rule = adiuva_recurrence_from_text (stripped, &error)) == NULL)
+    {
+      /* Translators: %s says what was not understood */
+      g_autofree char *message = g_strdup_printf (
+          _ ("%s. Try “every 2 weeks on mon”, “every weekday” or “monthly”."), error->message);
+
+      set_message (self, message);
+      return;
+    }
+
+  adiuva_task_set_recurrence (self->task, rule);
+  save (self);
+  show_recurrence (self);
+  gtk_editable_set_text (self->recurrence_entry_row, "");
+}
+
+static void
+recurrence_apply_cb (AdiuvaTaskDetails *self)
+{
+  _adiuva_task_details_apply_recurrence (self, gtk_editable_get_text (self->recurrence_entry_row));
+}
+
+static void
+clear_recurrence_cb (AdiuvaTaskDetails *self)
+{
+  _adiuva_task_details_apply_recurrence (self, "");
 }
 
 static void
@@ -235,6 +347,96 @@ show_subtasks (AdiuvaTaskDetails *self)
                            self, G_CONNECT_SWAPPED);
 }
 
+/* Comments */
+
+static GtkWidget *
+create_comment_row_cb (gpointer item,
+                       gpointer user_data)
+{
+  AdiuvaTaskComment *comment = item;
+  GtkWidget         *row = adw_action_row_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) created = NULL;
+  g_autofree char *when = NULL;
+  gint64           created_at;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), adiuva_task_comment_get_body (comment));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  created_at = adiuva_record_get_created_at (ADIUVA_RECORD (comment));
+  created = g_date_time_new_from_unix_local (created_at);
+  if (created != NULL)
+    when = adiuva_format_due (created, TRUE, now);
+  if (when != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
+
+  return row;
+}
+
+static void
+load_comments (AdiuvaTaskDetails *self)
+{
+  g_autoptr (GListModel) comments = NULL;
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GError) error = NULL;
+
+  if (self->task != NULL)
+    {
+      comments = adiuva_store_list_task_comments (
+          self->store, adiuva_record_get_id (ADIUVA_RECORD (self->task)), &error);
+      if (comments == NULL)
+        set_message (self, error->message);
+    }
+  for (guint i = 0; comments != NULL && i < g_list_model_get_n_items (comments); i++)
+    g_ptr_array_add (items, g_list_model_get_item (comments, i));
+
+  g_list_store_splice (self->comments, 0, g_list_model_get_n_items (G_LIST_MODEL (self->comments)),
+                       items->pdata, items->len);
+  gtk_widget_set_visible (GTK_WIDGET (self->comments_list), items->len > 0);
+}
+
+static void
+store_changed_cb (AdiuvaTaskDetails *self,
+                  AdiuvaEntity       entity,
+                  gint64             id,
+                  AdiuvaChange       change,
+                  AdiuvaStore       *store)
+{
+  if (entity == ADIUVA_ENTITY_TASK_COMMENT)
+    load_comments (self);
+}
+
+void
+_adiuva_task_details_add_comment (AdiuvaTaskDetails *self,
+                                  const char        *text)
+{
+  g_autoptr (AdiuvaTaskComment) comment = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  if (self->task == NULL || *stripped == '\0')
+    return;
+
+  comment = adiuva_task_comment_new ();
+  adiuva_task_comment_set_task_id (comment, adiuva_record_get_id (ADIUVA_RECORD (self->task)));
+  adiuva_task_comment_set_body (comment, stripped);
+  if (!adiuva_store_add (self->store, ADIUVA_RECORD (comment), &error))
+    {
+      /* The text stays in the field, to try again. */
+      set_message (self, error->message);
+      return;
+    }
+
+  set_message (self, NULL);
+  gtk_editable_set_text (self->comment_row, "");
+}
+
+static void
+comment_apply_cb (AdiuvaTaskDetails *self)
+{
+  _adiuva_task_details_add_comment (self, gtk_editable_get_text (self->comment_row));
+}
+
 static char *
 dup_notes (AdiuvaTaskDetails *self)
 {
@@ -274,6 +476,7 @@ adiuva_task_details_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_TASK_DETAILS);
   g_clear_object (&self->subtasks);
+  g_clear_object (&self->comments);
   g_clear_object (&self->task);
   g_clear_object (&self->store);
 
@@ -295,6 +498,14 @@ adiuva_task_details_class_init (AdiuvaTaskDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, due_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, clear_due_button);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, due_entry_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, start_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, clear_start_button);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, start_entry_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, recurrence_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, clear_recurrence_button);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, recurrence_entry_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, comments_list);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, comment_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, priority_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, tags_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskDetails, notes_view);
@@ -304,6 +515,11 @@ adiuva_task_details_class_init (AdiuvaTaskDetailsClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, title_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, due_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, clear_due_cb);
+  gtk_widget_class_bind_template_callback (widget_class, start_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clear_start_cb);
+  gtk_widget_class_bind_template_callback (widget_class, recurrence_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clear_recurrence_cb);
+  gtk_widget_class_bind_template_callback (widget_class, comment_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, priority_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, tags_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, subtask_apply_cb);
@@ -316,6 +532,10 @@ static void
 adiuva_task_details_init (AdiuvaTaskDetails *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
+  self->comments = g_list_store_new (ADIUVA_TYPE_TASK_COMMENT);
+  gtk_list_box_bind_model (self->comments_list, G_LIST_MODEL (self->comments),
+                           create_comment_row_cb, self, NULL);
 }
 
 AdiuvaTask *
@@ -347,17 +567,28 @@ adiuva_task_details_set_task (AdiuvaTaskDetails *self,
   g_return_if_fail (task == NULL || ADIUVA_IS_TASK (task));
 
   adiuva_task_details_save_notes (self);
-  g_set_object (&self->store, store);
+  if (self->store != store)
+    {
+      if (self->store != NULL)
+        g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
+      g_set_object (&self->store, store);
+      g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
   g_set_object (&self->task, task);
   set_message (self, NULL);
   show_subtasks (self);
+  load_comments (self);
   if (task == NULL)
     return;
 
   self->loading = TRUE;
   gtk_editable_set_text (self->title_row, adiuva_task_get_title (task));
-  show_due (self);
+  show_dates (self);
+  show_recurrence (self);
   gtk_editable_set_text (self->due_entry_row, "");
+  gtk_editable_set_text (self->start_entry_row, "");
+  gtk_editable_set_text (self->recurrence_entry_row, "");
   adw_combo_row_set_selected (self->priority_row, (guint) adiuva_task_get_priority (task) - 1);
   tag_names = adiuva_task_get_tags (task);
   tags = tag_names != NULL ? g_strjoinv (" ", (char **) tag_names) : g_strdup ("");
@@ -387,4 +618,10 @@ GListModel *
 _adiuva_task_details_get_subtasks (AdiuvaTaskDetails *self)
 {
   return G_LIST_MODEL (self->subtasks);
+}
+
+GListModel *
+_adiuva_task_details_get_comments (AdiuvaTaskDetails *self)
+{
+  return G_LIST_MODEL (self->comments);
 }

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-format.h"
 #include "adiuva-record-actions.h"
 #include "adiuva-task-row-private.h"
@@ -269,6 +270,7 @@ static void
 adiuva_task_row_init (AdiuvaTaskRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -16,6 +16,9 @@ GtkSelectionModel   *_adiuva_tasks_page_get_selection (AdiuvaTasksPage *self);
 gboolean             _adiuva_tasks_page_move_task (AdiuvaTasksPage *self,
                                                    gint64           task_id,
                                                    gint64           before_id);
+gboolean             _adiuva_tasks_page_move_task_by (AdiuvaTasksPage *self,
+                                                      gint64           task_id,
+                                                      int              offset);
 const char          *_adiuva_tasks_page_get_message (AdiuvaTasksPage *self);
 
 G_END_DECLS

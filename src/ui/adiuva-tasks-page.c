@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-record-actions.h"
 #include "adiuva-task-details.h"
 #include "adiuva-task-row.h"
@@ -24,6 +25,7 @@ struct _AdiuvaTasksPage
   GMenu               *project_menu;
   GMenu               *move_menu;
   gboolean             selection_mode;
+  gint64               refocus_task_id;
 
   char *status;
   char *project;
@@ -149,6 +151,17 @@ update_empty_page (AdiuvaTasksPage *self)
     }
 }
 
+/* A GTK 4.8 menu button is named by its accessible label only, not by the label it shows:
+ * the screen reader says the choice (“Open”), its tooltip says what is chosen. */
+static void
+set_filter_label (GtkMenuButton *button,
+                  const char    *label)
+{
+  gtk_menu_button_set_label (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
 static void
 apply_filter (AdiuvaTasksPage *self)
 {
@@ -169,16 +182,16 @@ apply_filter (AdiuvaTasksPage *self)
     adiuva_task_list_model_set_filter (self->tasks, filter);
 
   if (g_str_equal (self->status, "open"))
-    gtk_menu_button_set_label (self->status_button, _ ("Open"));
+    set_filter_label (self->status_button, _ ("Open"));
   else if (g_str_equal (self->status, "done"))
-    gtk_menu_button_set_label (self->status_button, _ ("Done"));
+    set_filter_label (self->status_button, _ ("Done"));
   else
-    gtk_menu_button_set_label (self->status_button, _ ("All"));
-  gtk_menu_button_set_label (self->order_button, _ (order->label));
+    set_filter_label (self->status_button, _ ("All"));
+  set_filter_label (self->order_button, _ (order->label));
   if (self->store != NULL)
     {
       project_label = dup_project_label (self);
-      gtk_menu_button_set_label (self->project_button, project_label);
+      set_filter_label (self->project_button, project_label);
     }
 }
 
@@ -374,6 +387,130 @@ drop_cb (AdiuvaTasksPage *self,
                                        adiuva_record_get_id (ADIUVA_RECORD (before)));
 }
 
+/* The task row that has the keyboard: the list item holding it, or a widget inside it. */
+static AdiuvaTaskRow *
+focused_row (AdiuvaTasksPage *self)
+{
+  GtkRoot   *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  for (GtkWidget *widget = focus; widget != NULL && widget != GTK_WIDGET (self->list_view);
+       widget = gtk_widget_get_parent (widget))
+    {
+      if (ADIUVA_IS_TASK_ROW (widget))
+        return ADIUVA_TASK_ROW (widget);
+      if (ADIUVA_IS_TASK_ROW (gtk_widget_get_first_child (widget)))
+        return ADIUVA_TASK_ROW (gtk_widget_get_first_child (widget));
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_row_of_task (GtkWidget *root,
+                  gint64     task_id)
+{
+  AdiuvaTask *task;
+
+  if (ADIUVA_IS_TASK_ROW (root))
+    {
+      task = adiuva_task_row_get_task (ADIUVA_TASK_ROW (root));
+      return task != NULL && adiuva_record_get_id (ADIUVA_RECORD (task)) == task_id ? root : NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_of_task (child, task_id);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A task moved by keyboard keeps the keyboard: the list reloads once after the move and binds
+ * its rows anew, so the focus follows the task to its new row (if it is drawn). */
+static void
+refocus_moved_task (AdiuvaTasksPage *self)
+{
+  GtkWidget *row;
+
+  if (self->refocus_task_id == 0)
+    return;
+
+  row = find_row_of_task (GTK_WIDGET (self->list_view), self->refocus_task_id);
+  self->refocus_task_id = 0;
+  if (row != NULL)
+    gtk_widget_grab_focus (gtk_widget_get_parent (row));
+}
+
+/* Alt+Up and Alt+Down: the keyboard's way to drag the focused task one place up or down,
+ * through the same store call as a drop. */
+gboolean
+_adiuva_tasks_page_move_task_by (AdiuvaTasksPage *self,
+                                 gint64           task_id,
+                                 int              offset)
+{
+  GListModel *tasks = G_LIST_MODEL (self->tasks);
+  guint       n_items = g_list_model_get_n_items (tasks);
+  guint       position = G_MAXUINT;
+  gint64      before_id = 0;
+
+  g_assert (offset == -1 || offset == 1);
+
+  for (guint i = 0; i < n_items && position == G_MAXUINT; i++)
+    {
+      g_autoptr (AdiuvaTask) item = g_list_model_get_item (tasks, i);
+
+      if (adiuva_record_get_id (ADIUVA_RECORD (item)) == task_id)
+        position = i;
+    }
+  if (position == G_MAXUINT || (offset < 0 && position == 0) ||
+      (offset > 0 && position + 1 >= n_items))
+    return FALSE;
+
+  /* Down by one is before the one after the next; past the last is the end. */
+  if (offset < 0 || position + 2 < n_items)
+    {
+      g_autoptr (AdiuvaTask) before = g_list_model_get_item (tasks,
+                                                             offset < 0 ? position - 1
+                                                                        : position + 2);
+
+      before_id = adiuva_record_get_id (ADIUVA_RECORD (before));
+    }
+
+  if (!_adiuva_tasks_page_move_task (self, task_id, before_id))
+    return FALSE;
+
+  self->refocus_task_id = task_id;
+  return TRUE;
+}
+
+static void
+move_focused_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AdiuvaTasksPage *self = ADIUVA_TASKS_PAGE (widget);
+  AdiuvaTaskRow   *row = focused_row (self);
+  AdiuvaTask      *task = row != NULL ? adiuva_task_row_get_task (row) : NULL;
+
+  if (task == NULL)
+    return;
+
+  if (!g_str_equal (self->order, "position"))
+    {
+      set_message (self, _ ("Tasks keep the order they are sorted by. Choose Manual Order to "
+                            "move them."));
+      return;
+    }
+
+  _adiuva_tasks_page_move_task_by (self, adiuva_record_get_id (ADIUVA_RECORD (task)),
+                                   g_str_equal (action_name, "tasks.move-up") ? -1 : 1);
+}
+
 static void
 setup_row_cb (AdiuvaTasksPage          *self,
               GtkListItem              *item,
@@ -465,6 +602,8 @@ set_store (AdiuvaTasksPage *self,
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tasks)));
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (selection, "items-changed", G_CALLBACK (refocus_moved_task), self,
+                           G_CONNECT_SWAPPED);
   rebuild_project_menu (self);
 }
 
@@ -656,6 +795,9 @@ set_selection_mode (AdiuvaTasksPage *self,
       g_signal_connect_object (model, "items-changed", G_CALLBACK (update_selection), self,
                                G_CONNECT_SWAPPED);
       gtk_list_view_set_model (self->list_view, model);
+      /* After the list view's own handler, which binds the rows to the new items. */
+      g_signal_connect_object (model, "items-changed", G_CALLBACK (refocus_moved_task), self,
+                               G_CONNECT_SWAPPED);
     }
   gtk_list_view_set_single_click_activate (self->list_view, !selection_mode);
   gtk_action_bar_set_revealed (self->selection_bar, selection_mode);
@@ -876,6 +1018,16 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
                                    move_selected_action);
   gtk_widget_class_install_action (widget_class, "tasks.delete-selected", NULL,
                                    delete_selected_action);
+  gtk_widget_class_install_action (widget_class, "tasks.move-up", NULL, move_focused_action);
+  gtk_widget_class_install_action (widget_class, "tasks.move-down", NULL, move_focused_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "tasks.move-up",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Up, GDK_ALT_MASK,
+                                       "tasks.move-up", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK,
+                                       "tasks.move-down", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Down, GDK_ALT_MASK,
+                                       "tasks.move-down", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "tasks.leave-selection",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s,
@@ -883,6 +1035,14 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "tasks.close-details",
                                        NULL);
+  /* Each only while it means something: with tasks selected, or with a task open. Text
+   * fields keep their own Delete. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "tasks.complete-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "tasks.delete-selected",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK,
+                                       "tasks.delete-task", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
                                        "tasks.focus-quick-add", NULL);
@@ -907,6 +1067,7 @@ adiuva_tasks_page_init (AdiuvaTasksPage *self)
   self->move_menu = g_menu_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
   gtk_menu_button_set_menu_model (self->project_button, G_MENU_MODEL (self->project_menu));
   gtk_menu_button_set_menu_model (self->move_button, G_MENU_MODEL (self->move_menu));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tasks.leave-selection", FALSE);

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-timeline-page.h"
 #include "adiuva-timeline-view.h"
 
@@ -101,6 +102,24 @@ scroll_to_today_action (GtkWidget  *widget,
 
   gtk_adjustment_set_value (adjustment, adiuva_timeline_view_get_today_x (self->view) -
                                             gtk_adjustment_get_page_size (adjustment) / 3);
+}
+
+/* Ctrl with the wheel zooms, as in maps and image viewers: towards you is closer (weeks). */
+static gboolean
+scroll_cb (AdiuvaTimelinePage       *self,
+           double                    dx,
+           double                    dy,
+           GtkEventControllerScroll *controller)
+{
+  GdkModifierType state =
+      gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if ((state & GDK_CONTROL_MASK) == 0 || dy == 0)
+    return FALSE;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "timeline.scale", "s",
+                              dy < 0 ? "weeks" : "months");
+  return TRUE;
 }
 
 static void
@@ -208,10 +227,25 @@ adiuva_timeline_page_class_init (AdiuvaTimelinePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTimelinePage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTimelinePage, view);
   gtk_widget_class_bind_template_callback (widget_class, checkpoint_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, scroll_cb);
 
   gtk_widget_class_install_property_action (widget_class, "timeline.scale", "scale");
   gtk_widget_class_install_action (widget_class, "timeline.scroll-to-today", NULL,
                                    scroll_to_today_action);
+
+  /* Plus shows more detail (weeks), minus more time (months). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "timeline.scale", "s",
+                                       "weeks");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "timeline.scale", "s",
+                                       "weeks");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "timeline.scale", "s",
+                                       "weeks");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "timeline.scale", "s",
+                                       "months");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "timeline.scale",
+                                       "s", "months");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK,
+                                       "timeline.scroll-to-today", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -222,4 +256,5 @@ adiuva_timeline_page_init (AdiuvaTimelinePage *self)
   self->scale = g_strdup ("weeks");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 }

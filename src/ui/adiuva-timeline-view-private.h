@@ -15,4 +15,6 @@ gboolean _adiuva_timeline_view_click (AdiuvaTimelineView *self,
                                       double              x,
                                       double              y);
 
+gint64 _adiuva_timeline_view_get_focused_checkpoint (AdiuvaTimelineView *self);
+
 G_END_DECLS

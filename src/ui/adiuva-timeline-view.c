@@ -15,13 +15,20 @@
 #define DAYS_AFTER_LAST 45
 
 /* The checkpoints of all projects on a time axis, a lane per project, drawn with GtkSnapshot.
- * Overdue ones are marked; a click on one emits ::checkpoint-activated. */
+ * Overdue ones are marked; a click on one emits ::checkpoint-activated.
+ *
+ * The keyboard reaches it too: the view takes the focus, Left and Right (Home, End) move it from
+ * checkpoint to checkpoint in time order, Enter opens the focused one. GTK 4.8 gives only
+ * widgets an accessible object, so the checkpoints cannot be children in the accessibility
+ * tree; the view instead names the focused checkpoint in its own accessible label, which a
+ * screen reader reads as the focus moves. */
 
 typedef struct
 {
   gint64   checkpoint_id;
   gint64   project_id;
   int      day; /* days since the first day of the axis */
+  GDate    date;
   guint    lane;
   gboolean overdue;
   gboolean done;
@@ -38,6 +45,7 @@ struct _AdiuvaTimelineView
   int                 n_days;
   int                 today;
   AdiuvaTimelineScale scale;
+  int                 focused; /* index in items, or -1 */
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaTimelineView, adiuva_timeline_view, GTK_TYPE_WIDGET)
@@ -151,6 +159,37 @@ append_dot (GtkSnapshot   *snapshot,
   gtk_snapshot_append_border (snapshot, &dot, widths, rings);
 }
 
+/* Round the focused checkpoint's dot and title, as libadwaita rings a focused button. */
+static void
+append_focus_ring (AdiuvaTimelineView *self,
+                   GtkSnapshot        *snapshot,
+                   const Item         *item,
+                   const GdkRGBA      *color)
+{
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
+                                                                   item->title);
+  g_autoptr (PangoAttrList) attrs = pango_attr_list_new ();
+  double         x = day_x (self, item->day);
+  double         y = lane_y (item->lane);
+  float          widths[4] = { 2, 2, 2, 2 };
+  GdkRGBA        colors[4] = { *color, *color, *color, *color };
+  GskRoundedRect ring;
+  int            text_width, text_height;
+  double         top, height;
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (PANGO_SCALE_SMALL));
+  pango_layout_set_attributes (layout, attrs);
+  pango_layout_get_pixel_size (layout, &text_width, &text_height);
+  /* The title is drawn from 4 px below the dot's centre (see the snapshot). */
+  top = y - DOT_RADIUS - 4;
+  height = MAX (y + DOT_RADIUS, y + 4 + text_height) + 4 - top;
+  gsk_rounded_rect_init_from_rect (&ring,
+                                   &GRAPHENE_RECT_INIT (x - DOT_RADIUS - 5, top,
+                                                        2 * DOT_RADIUS + text_width + 18, height),
+                                   8);
+  gtk_snapshot_append_border (snapshot, &ring, widths, colors);
+}
+
 static gboolean
 is_tick (AdiuvaTimelineView *self,
          const GDate        *date)
@@ -197,7 +236,7 @@ adiuva_timeline_view_snapshot (GtkWidget   *widget,
   AdiuvaTimelineView *self = ADIUVA_TIMELINE_VIEW (widget);
   int                 width = gtk_widget_get_width (widget);
   int                 height = gtk_widget_get_height (widget);
-  GdkRGBA             fg, dim, line, accent, overdue, background;
+  GdkRGBA             fg, dim, line, accent, overdue, background, focus_ring;
 
   lookup_color (widget, "window_fg_color", &fg);
   lookup_color (widget, "adiuva_secondary_color", &dim);
@@ -205,6 +244,9 @@ adiuva_timeline_view_snapshot (GtkWidget   *widget,
   lookup_color (widget, "accent_bg_color", &accent);
   lookup_color (widget, "adiuva_overdue_color", &overdue);
   lookup_color (widget, "view_bg_color", &background);
+  /* libadwaita's focus ring: the accent text colour at half strength. */
+  lookup_color (widget, "accent_color", &focus_ring);
+  focus_ring.alpha = 0.5;
 
   append_axis (self, snapshot, width, height, &dim, &line);
 
@@ -237,6 +279,10 @@ adiuva_timeline_view_snapshot (GtkWidget   *widget,
       append_text (self, snapshot, item->title, x + DOT_RADIUS + 4, y + 4,
                    item->overdue ? &overdue : &fg, TRUE);
     }
+
+  if (gtk_widget_has_focus (widget) && self->focused >= 0)
+    append_focus_ring (self, snapshot, &g_array_index (self->items, Item, self->focused),
+                       &focus_ring);
 }
 
 /* The checkpoint under (x, y), or -1. */
@@ -257,21 +303,162 @@ item_at (AdiuvaTimelineView *self,
   return -1;
 }
 
+static void
+activate_item (AdiuvaTimelineView *self,
+               int                 index)
+{
+  const Item *item = &g_array_index (self->items, Item, index);
+
+  g_signal_emit (self, signals[CHECKPOINT_ACTIVATED], 0, item->checkpoint_id, item->project_id);
+}
+
 gboolean
 _adiuva_timeline_view_click (AdiuvaTimelineView *self,
                              double              x,
                              double              y)
 {
-  int         index = item_at (self, x, y);
-  const Item *item;
+  int index = item_at (self, x, y);
 
   if (index < 0)
     return FALSE;
 
-  item = &g_array_index (self->items, Item, index);
-  g_signal_emit (self, signals[CHECKPOINT_ACTIVATED], 0, item->checkpoint_id, item->project_id);
-
+  activate_item (self, index);
   return TRUE;
+}
+
+/* What a screen reader says for the focused checkpoint: “Launch, Website, 24 November 2026,
+ * overdue, 2 of 5”. */
+static char *
+dup_item_description (AdiuvaTimelineView *self,
+                      int                 index)
+{
+  const Item      *item = &g_array_index (self->items, Item, index);
+  g_autofree char *position = NULL;
+  g_autofree char *count = NULL;
+  char             date[64];
+
+  /* Translators: the date of a checkpoint, as read by a screen reader; see the strftime
+   * manual */
+  g_date_strftime (date, sizeof date, _ ("%-d %B %Y"), &item->date);
+  position = g_strdup_printf ("%d", index + 1);
+  count = g_strdup_printf ("%u", self->items->len);
+
+  if (item->overdue)
+    /* Translators: a checkpoint as a screen reader says it: title, project, date, and which
+     * one it is, such as “2 of 5” */
+    return g_strdup_printf (_ ("%s, %s, %s, overdue, %s of %s"), item->title,
+                            (char *) g_ptr_array_index (self->lanes, item->lane), date, position,
+                            count);
+  if (item->done)
+    /* Translators: as above, for a checkpoint that is done */
+    return g_strdup_printf (_ ("%s, %s, %s, done, %s of %s"), item->title,
+                            (char *) g_ptr_array_index (self->lanes, item->lane), date, position,
+                            count);
+
+  /* Translators: as above, for a checkpoint still ahead */
+  return g_strdup_printf (_ ("%s, %s, %s, %s of %s"), item->title,
+                          (char *) g_ptr_array_index (self->lanes, item->lane), date, position,
+                          count);
+}
+
+static void
+update_accessible_label (AdiuvaTimelineView *self)
+{
+  g_autofree char *label = NULL;
+
+  if (self->focused >= 0)
+    label = dup_item_description (self, self->focused);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  label != NULL ? label : _ ("Checkpoints on a time axis"), -1);
+}
+
+/* Keeps the focused checkpoint in sight when the view is scrolled. */
+static void
+scroll_to_item (AdiuvaTimelineView *self,
+                int                 index)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  double     x, y;
+
+  if (scrolled == NULL)
+    return;
+
+  _adiuva_timeline_view_get_item_point (self, index, &x, &y);
+  gtk_adjustment_clamp_page (gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                             x - 3 * MARGIN, x + 8 * MARGIN);
+  gtk_adjustment_clamp_page (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)),
+                             y - LANE_HEIGHT, y + LANE_HEIGHT);
+}
+
+static void
+focus_item (AdiuvaTimelineView *self,
+            int                 index)
+{
+  self->focused = self->items->len > 0 ? CLAMP (index, 0, (int) self->items->len - 1) : -1;
+  update_accessible_label (self);
+  if (self->focused >= 0)
+    scroll_to_item (self, self->focused);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The focus arrives on the first checkpoint from today on: what is next matters most. */
+static int
+first_upcoming (AdiuvaTimelineView *self)
+{
+  for (guint i = 0; i < self->items->len; i++)
+    if (g_array_index (self->items, Item, i).day >= self->today)
+      return (int) i;
+
+  return (int) self->items->len - 1;
+}
+
+/* checkpoint.move: to the “previous” or “next” checkpoint in time, or the “first” or “last”. */
+static void
+move_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AdiuvaTimelineView *self = ADIUVA_TIMELINE_VIEW (widget);
+  const char         *where = g_variant_get_string (parameter, NULL);
+
+  if (self->items->len == 0)
+    return;
+
+  if (g_str_equal (where, "first"))
+    focus_item (self, 0);
+  else if (g_str_equal (where, "last"))
+    focus_item (self, (int) self->items->len - 1);
+  else if (self->focused < 0)
+    focus_item (self, first_upcoming (self));
+  else
+    focus_item (self, self->focused + (g_str_equal (where, "previous") ? -1 : 1));
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AdiuvaTimelineView *self = ADIUVA_TIMELINE_VIEW (widget);
+
+  if (self->focused >= 0)
+    activate_item (self, self->focused);
+}
+
+static void
+focus_enter_cb (AdiuvaTimelineView *self)
+{
+  if (self->focused < 0 && self->items->len > 0)
+    focus_item (self, first_upcoming (self));
+  else
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+focus_leave_cb (AdiuvaTimelineView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -331,15 +518,41 @@ adiuva_timeline_view_class_init (AdiuvaTimelineViewClass *klass)
       g_signal_new ("checkpoint-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                     NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
 
+  gtk_widget_class_install_action (widget_class, "checkpoint.move", "s", move_action);
+  gtk_widget_class_install_action (widget_class, "checkpoint.open", NULL, open_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "checkpoint.move", "s",
+                                       "previous");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, 0, "checkpoint.move", "s",
+                                       "previous");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "checkpoint.move", "s",
+                                       "next");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "checkpoint.move", "s",
+                                       "next");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "checkpoint.move", "s",
+                                       "first");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Home, 0, "checkpoint.move", "s",
+                                       "first");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "checkpoint.move", "s",
+                                       "last");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_End, 0, "checkpoint.move", "s",
+                                       "last");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "checkpoint.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "checkpoint.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_ISO_Enter, 0, "checkpoint.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "checkpoint.open", NULL);
+
   gtk_widget_class_set_css_name (widget_class, "timeline");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  /* A button whose label is the focused checkpoint: Enter opens it. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_BUTTON);
 }
 
 static void
 adiuva_timeline_view_init (AdiuvaTimelineView *self)
 {
-  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture         *click = gtk_gesture_click_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
 
+  self->focused = -1;
   self->items = g_array_new (FALSE, TRUE, sizeof (Item));
   g_array_set_clear_func (self->items, (GDestroyNotify) item_clear);
   self->lanes = g_ptr_array_new_with_free_func (g_free);
@@ -349,6 +562,18 @@ adiuva_timeline_view_init (AdiuvaTimelineView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
+
+  /* A click opens a checkpoint at once; the ring is for the keyboard. */
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_focus_on_click (GTK_WIDGET (self), FALSE);
+  g_signal_connect_object (focus, "enter", G_CALLBACK (focus_enter_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (focus, "leave", G_CALLBACK (focus_leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+  update_accessible_label (self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _ ("Left and Right move between checkpoints, Enter opens "
+                                     "one, plus and minus change the scale"),
+                                  -1);
 }
 
 GtkWidget *
@@ -380,6 +605,24 @@ parse_day (const char *text,
   return TRUE;
 }
 
+static int
+compare_items (gconstpointer a,
+               gconstpointer b)
+{
+  const Item *item_a = a;
+  const Item *item_b = b;
+
+  if (item_a->day != item_b->day)
+    return item_a->day < item_b->day ? -1 : 1;
+  if (item_a->lane != item_b->lane)
+    return item_a->lane < item_b->lane ? -1 : 1;
+
+  if (item_a->checkpoint_id != item_b->checkpoint_id)
+    return item_a->checkpoint_id < item_b->checkpoint_id ? -1 : 1;
+
+  return 0;
+}
+
 /**
  * adiuva_timeline_view_set_checkpoints:
  * @checkpoints: (element-type AdiuvaCheckpoint): what to draw
@@ -398,7 +641,10 @@ adiuva_timeline_view_set_checkpoints (AdiuvaTimelineView *self,
   g_autoptr (GHashTable) lane_of = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                           NULL);
   g_autoptr (GArray) days = g_array_new (FALSE, FALSE, sizeof (GDate));
-  GDate today, first, last;
+  GDate  today, first, last;
+  gint64 focused_id = self->focused >= 0
+                          ? g_array_index (self->items, Item, self->focused).checkpoint_id
+                          : 0;
 
   g_return_if_fail (ADIUVA_IS_TIMELINE_VIEW (self));
   g_return_if_fail (G_IS_LIST_MODEL (checkpoints));
@@ -472,12 +718,21 @@ adiuva_timeline_view_set_checkpoints (AdiuvaTimelineView *self,
       item.checkpoint_id = adiuva_record_get_id (ADIUVA_RECORD (checkpoint));
       item.project_id = project_id;
       item.day = g_date_days_between (&first, date);
+      item.date = *date;
       item.lane = GPOINTER_TO_UINT (g_hash_table_lookup (lane_of, &project_id));
       item.done = adiuva_checkpoint_get_done (checkpoint);
       item.overdue = !item.done && g_date_compare (date, &today) < 0;
       item.title = g_strdup (adiuva_checkpoint_get_title (checkpoint));
       g_array_append_val (self->items, item);
     }
+  /* In time order, so Left and Right step through time. */
+  g_array_sort (self->items, compare_items);
+
+  self->focused = -1;
+  for (guint i = 0; i < self->items->len && focused_id != 0; i++)
+    if (g_array_index (self->items, Item, i).checkpoint_id == focused_id)
+      self->focused = (int) i;
+  update_accessible_label (self);
 
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
@@ -528,4 +783,11 @@ _adiuva_timeline_view_get_item_point (AdiuvaTimelineView *self,
 
   *x = day_x (self, item->day);
   *y = lane_y (item->lane);
+}
+
+/* The checkpoint the keyboard is on, or 0. */
+gint64
+_adiuva_timeline_view_get_focused_checkpoint (AdiuvaTimelineView *self)
+{
+  return self->focused >= 0 ? g_array_index (self->items, Item, self->focused).checkpoint_id : 0;
 }

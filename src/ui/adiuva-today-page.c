@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-format.h"
 #include "adiuva-record-actions.h"
 #include "adiuva-task-row.h"
@@ -175,6 +176,7 @@ suggestion_button (AdiuvaTodayPage  *self,
 {
   GtkWidget *button = gtk_button_new_with_mnemonic (label);
 
+  adiuva_accessible_clean_mnemonic_names (button);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, css_class);
   g_object_set_data_full (G_OBJECT (button), "adiuva-checkpoint", g_object_ref (checkpoint),
@@ -446,4 +448,5 @@ adiuva_today_page_init (AdiuvaTodayPage *self)
   self->checkpoints = g_list_store_new (ADIUVA_TYPE_CHECKPOINT);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 }

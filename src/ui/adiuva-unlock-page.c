@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include "adiuva-accessible.h"
 #include "adiuva-unlock-page-private.h"
 
 /* Asks for the passphrase of a workspace locked with one. Emits ::unlock; the window opens
@@ -87,6 +88,7 @@ static void
 adiuva_unlock_page_init (AdiuvaUnlockPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 }
 
 /* Unwrapping the key takes a moment (Argon2id); meanwhile the page waits. */

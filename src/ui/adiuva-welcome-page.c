@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-welcome-page-private.h"
 
 /* The first run: a short welcome and the one choice there is to make, where the key of the
@@ -128,6 +129,7 @@ static void
 adiuva_welcome_page_init (AdiuvaWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 }
 
 void

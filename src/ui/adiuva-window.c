@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-notes-page.h"
 #include "adiuva-pages.h"
 #include "adiuva-projects-page.h"
@@ -777,6 +778,7 @@ adiuva_window_init (AdiuvaWindow *self)
   self->settings = g_settings_new ("org.adiuva.Adiuva");
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-page", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-task", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-project", FALSE);

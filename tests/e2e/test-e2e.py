@@ -3,9 +3,13 @@
 #
 # The desktop app driven as a person would, through the accessibility tree (AT-SPI, dogtail):
 # a workspace seeded with adiuva-cli, the app started on it, a task added by quick add and seen
-# in Today, then completed there; a task found with quick find; a project opened. Run by meson through build-aux/test-env --keyring --xvfb, with
-# ADIUVA_PATH, ADIUVA_CLI_PATH and GSETTINGS_SCHEMA_DIR set. Prints TAP.
+# in Today, then completed there; a task found with quick find; a project opened; buttons found
+# by their plain names; a task moved and the Timeline walked with the keyboard alone. Run by
+# meson through build-aux/test-env --keyring --xvfb, with ADIUVA_PATH, ADIUVA_CLI_PATH and
+# GSETTINGS_SCHEMA_DIR set. Prints TAP.
 
+import datetime
+import json
 import os
 import subprocess
 import sys
@@ -43,6 +47,15 @@ def cli(*args):
                    stdout=subprocess.DEVNULL)
 
 
+def cli_json(*args):
+    return json.loads(subprocess.run([ADIUVA_CLI, '--data-dir', WORKSPACE, '--json'] + list(args),
+                                     check=True, stdout=subprocess.PIPE).stdout)
+
+
+def in_days(days):
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
 # GTK 4.8 does not tell AT-SPI which widgets are showing, so searches are scoped to a page (its
 # accessible name is its type) instead of filtered by the showing state.
 def page(window, type_name):
@@ -66,10 +79,33 @@ def focused(node):
     return node.focused or any(child.focused for child in node.findChildren(lambda n: True))
 
 
+def tab_until(condition, limit=40):
+    for _ in range(limit):
+        if condition():
+            return True
+        rawinput.pressKey('Tab')
+        utils.doDelay(config.actionDelay)
+    return condition()
+
+
+def mnemonic_names(node):
+    # GTK 4.8 names a mnemonic button “_Label Label” unless the app takes the raw one away.
+    return [n.name for n in node.findChildren(lambda n: n.roleName == 'push button')
+            if n.name.startswith('_') or n.name in ('GtkImage', 'GtkMenuButton', 'GtkButton')]
+
+
+def open_titles(project):
+    return [task['title'] for task in cli_json('task', 'list', '--project', project)]
+
+
 def main():
-    print('1..8', flush=True)
+    print('1..14', flush=True)
     cli('init')
     cli('project', 'add', 'Website')
+    # Past Today's two weeks of next checkpoints, so Today starts clear.
+    cli('project', 'add', 'Brochure')
+    cli('checkpoint', 'add', 'Proofs', '--project', 'Brochure', '--date', in_days(20))
+    cli('checkpoint', 'add', 'Print run', '--project', 'Brochure', '--date', in_days(30))
 
     app_process = subprocess.Popen([ADIUVA, '--data-dir', WORKSPACE])
     try:
@@ -111,6 +147,51 @@ def main():
         projects = page(window, 'AdiuvaProjectsPage')
         find(projects, 'Website', 'list item').click()
         check('a project opens its page', find(projects, 'Renew the domain', 'check box'))
+        # All Tasks shows them on the Tasks page, filtered to the project.
+        find(projects, 'All Tasks', 'push button').click()
+        check('the project page leads to its tasks', find(tasks, 'Website', 'push button'))
+
+        # Buttons are found by the names a screen reader says: plain words, said once. (GTK 4.8
+        # gives toggle buttons the push button role, with a pressed state.)
+        find(tasks, 'Select Tasks', 'push button')
+        find(tasks, 'Manual Order', 'push button')
+        timeline = page(window, 'AdiuvaTimelinePage')
+        find(timeline, 'Weeks', 'push button')
+        find(timeline, 'Today', 'push button')
+        check('buttons have plain names, said once',
+              not (mnemonic_names(tasks) + mnemonic_names(timeline) + mnemonic_names(today)))
+
+        # Alt+Down moves the task that has the keyboard, as a drag would.
+        rawinput.keyCombo('<Control>n')
+        rawinput.typeText('Write the brief')
+        rawinput.pressKey('Return')
+        find(tasks, 'Write the brief', 'check box')
+        before = open_titles('Website')
+        # Escape closes the details quick find opened, and gives the keyboard to the list.
+        rawinput.pressKey('Escape')
+        renew = find(tasks, 'Renew the domain', 'check box').parent.parent
+        tab_until(lambda: renew.focused)
+        rawinput.keyCombo('<Alt>Down')
+        moved = False
+        for _ in range(config.searchCutoffCount):
+            moved = open_titles('Website') == list(reversed(before))
+            if moved:
+                break
+            utils.doDelay(config.searchBackoffDuration)
+        check('Alt+Down moves the focused task down', before == ['Renew the domain',
+                                                                 'Write the brief'] and moved)
+
+        # The Timeline without a mouse: Tab reaches it, the arrows go from checkpoint to
+        # checkpoint and the screen reader hears each one, Enter opens its project.
+        rawinput.keyCombo('<Control>4')
+        view = find(timeline, 'Checkpoints on a time axis', 'push button')
+        check('Tab reaches the Timeline, which names the next checkpoint',
+              tab_until(lambda: view.focused) and view.name.startswith('Proofs, Brochure'))
+        rawinput.pressKey('Right')
+        utils.doDelay(config.actionDelay)
+        check('Right moves to the next checkpoint', view.name.startswith('Print run, Brochure'))
+        rawinput.pressKey('Return')
+        check('Enter opens its project', find(tasks, 'Brochure', 'push button'))
     finally:
         app_process.terminate()
         app_process.wait()

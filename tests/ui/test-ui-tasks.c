@@ -149,6 +149,9 @@ test_add_and_complete (Fixture      *fixture,
   /* The toast's Undo brings it back; complete it again for what follows. */
   undo = test_ui_find_descendant (GTK_WIDGET (fixture->toasts), GTK_TYPE_BUTTON, "_Undo");
   g_assert_nonnull (undo);
+  /* Named by its label alone: “Undo”, not “_Undo Undo”. */
+  g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (undo),
+                                                    GTK_ACCESSIBLE_PROPERTY_LABEL));
   test_ui_screenshot (GTK_WIDGET (fixture->window), "task-done-toast");
   g_signal_emit_by_name (undo, "clicked");
   test_ui_wait_for_n_items (tasks, 1);
@@ -308,6 +311,74 @@ test_details (Fixture      *fixture,
   g_assert_cmpstr (adiuva_task_get_notes (saved), ==, "Two pages, with the budget.");
 }
 
+/* The rest of the details: when the work starts, how the task repeats, and comments on it. */
+static void
+test_details_start_recurrence_comments (Fixture      *fixture,
+                                        gconstpointer data)
+{
+  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (AdiuvaTask) saved = NULL;
+  g_autoptr (GListModel) stored_comments = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char   *rule = NULL;
+  AdiuvaTaskDetails *details;
+  GListModel        *comments;
+
+  type_and_enter (fixture, "Send the monthly report");
+  test_ui_wait_for_n_items (tasks, 1);
+  task = g_list_model_get_item (tasks, 0);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  details = _adiuva_tasks_page_get_details (fixture->page);
+  g_assert_nonnull (details);
+
+  _adiuva_task_details_apply_start (details, "when I feel like it");
+  g_assert_nonnull (_adiuva_task_details_get_message (details));
+  _adiuva_task_details_apply_start (details, "2026-11-30");
+  g_assert_null (_adiuva_task_details_get_message (details));
+
+  /* A repeat the store cannot read is said, and the old one stays. */
+  _adiuva_task_details_apply_recurrence (details, "every 2 weeks on mon");
+  g_assert_null (_adiuva_task_details_get_message (details));
+  _adiuva_task_details_apply_recurrence (details, "every blue moon");
+  g_assert_nonnull (_adiuva_task_details_get_message (details));
+  g_assert_nonnull (strstr (_adiuva_task_details_get_message (details), "every 2 weeks on mon"));
+
+  comments = _adiuva_task_details_get_comments (details);
+  _adiuva_task_details_add_comment (details, "   ");
+  _adiuva_task_details_add_comment (details, "Asked for the figures on Friday");
+  test_ui_wait_for_n_items (comments, 1);
+  g_assert_nonnull (test_ui_find_descendant (GTK_WIDGET (details), GTK_TYPE_LABEL,
+                                             "Asked for the figures on Friday"));
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "task-details-more");
+
+  saved = reload (fixture, task);
+  g_assert_cmpstr (adiuva_task_get_start (saved), ==, "2026-11-30");
+  rule = adiuva_recurrence_from_text ("every 2 weeks on mon", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (adiuva_task_get_recurrence (saved), ==, rule);
+  stored_comments = adiuva_store_list_task_comments (
+      fixture->store, adiuva_record_get_id (ADIUVA_RECORD (task)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (stored_comments), ==, 1);
+
+  /* Another task has its own (no) comments; coming back shows these again. */
+  type_and_enter (fixture, "Another task");
+  test_ui_wait_for_n_items (tasks, 2);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 1);
+  g_assert_cmpuint (g_list_model_get_n_items (comments), ==, 0);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  g_assert_cmpuint (g_list_model_get_n_items (comments), ==, 1);
+
+  /* Emptied, the task no longer repeats and has no start. */
+  _adiuva_task_details_apply_recurrence (details, "");
+  _adiuva_task_details_apply_start (details, "");
+  g_clear_object (&saved);
+  saved = reload (fixture, task);
+  g_assert_null (adiuva_task_get_recurrence (saved));
+  g_assert_null (adiuva_task_get_start (saved));
+}
+
 /* Subtasks live in their parent's details; the list shows the parent with a count. */
 static void
 test_subtasks (Fixture      *fixture,
@@ -404,6 +475,80 @@ test_reorder (Fixture      *fixture,
                                              "priority"));
   g_assert_false (_adiuva_tasks_page_move_task (fixture->page, task_id_at (tasks, 2),
                                                 task_id_at (tasks, 0)));
+}
+
+static AdiuvaTask *
+focused_task (Fixture *fixture)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+
+  if (focus == NULL || !ADIUVA_IS_TASK_ROW (gtk_widget_get_first_child (focus)))
+    return NULL;
+
+  return adiuva_task_row_get_task (ADIUVA_TASK_ROW (gtk_widget_get_first_child (focus)));
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *titles;
+  const char *focused;
+} OrderWait;
+
+static gboolean
+in_order_with_focus (gpointer data)
+{
+  OrderWait       *wait = data;
+  g_autofree char *shown = titles (_adiuva_tasks_page_get_tasks (wait->fixture->page));
+  AdiuvaTask      *focused = focused_task (wait->fixture);
+
+  return g_str_equal (shown, wait->titles) && focused != NULL &&
+         g_str_equal (adiuva_task_get_title (focused), wait->focused);
+}
+
+static void
+move_focused (Fixture    *fixture,
+              const char *action,
+              const char *titles_after,
+              const char *focused)
+{
+  OrderWait wait = { fixture, titles_after, focused };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, NULL));
+  test_ui_wait_until (in_order_with_focus, &wait);
+}
+
+/* Alt+Up and Alt+Down move the task that has the keyboard, which keeps it. */
+static void
+test_reorder_by_keyboard (Fixture      *fixture,
+                          gconstpointer data)
+{
+  GListModel    *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  AdiuvaTaskRow *row;
+
+  type_and_enter (fixture, "First");
+  type_and_enter (fixture, "Second");
+  type_and_enter (fixture, "Third");
+  test_ui_wait_for_n_items (tasks, 3);
+
+  row = wait_for_row (fixture, "Third");
+  gtk_widget_grab_focus (gtk_widget_get_parent (GTK_WIDGET (row)));
+  move_focused (fixture, "tasks.move-up", "First, Third, Second", "Third");
+  move_focused (fixture, "tasks.move-up", "Third, First, Second", "Third");
+  /* At the top it stays. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.move-up", NULL));
+  g_assert_null (_adiuva_tasks_page_get_message (fixture->page));
+  move_focused (fixture, "tasks.move-down", "First, Third, Second", "Third");
+  /* Down past the last but one is the end. */
+  move_focused (fixture, "tasks.move-down", "First, Second, Third", "Third");
+
+  /* Sorted otherwise, the order is not the user's to change: it says so. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.order", "s",
+                                             "title"));
+  row = wait_for_row (fixture, "Second");
+  gtk_widget_grab_focus (gtk_widget_get_parent (GTK_WIDGET (row)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.move-up", NULL));
+  g_assert_nonnull (_adiuva_tasks_page_get_message (fixture->page));
 }
 
 static void
@@ -514,10 +659,14 @@ main (int   argc,
 
   g_test_add ("/ui/tasks/details", Fixture, NULL, fixture_set_up, test_details,
               fixture_tear_down);
+  g_test_add ("/ui/tasks/details-start-recurrence-comments", Fixture, NULL, fixture_set_up,
+              test_details_start_recurrence_comments, fixture_tear_down);
   g_test_add ("/ui/tasks/subtasks", Fixture, NULL, fixture_set_up, test_subtasks,
               fixture_tear_down);
   g_test_add ("/ui/tasks/reorder", Fixture, NULL, fixture_set_up, test_reorder,
               fixture_tear_down);
+  g_test_add ("/ui/tasks/reorder-by-keyboard", Fixture, NULL, fixture_set_up,
+              test_reorder_by_keyboard, fixture_tear_down);
   g_test_add ("/ui/tasks/bulk", Fixture, NULL, fixture_set_up, test_bulk, fixture_tear_down);
 
   return g_test_run ();

@@ -260,3 +260,27 @@ test_ui_screenshot_dark (GtkWidget  *widget,
   gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
                                                  GTK_STYLE_PROVIDER (dark));
 }
+
+/* A checkpoint @days_from_now days from today, in a new project named @project_name. */
+void
+test_ui_add_checkpoint (AdiuvaStore *store,
+                        const char  *project_name,
+                        const char  *title,
+                        int          days_from_now)
+{
+  g_autoptr (AdiuvaProject) project = adiuva_project_new ();
+  g_autoptr (AdiuvaCheckpoint) checkpoint = adiuva_checkpoint_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) date = g_date_time_add_days (now, days_from_now);
+  g_autofree char *date_text = g_date_time_format (date, "%Y-%m-%d");
+  g_autoptr (GError) error = NULL;
+
+  adiuva_project_set_name (project, project_name);
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+  adiuva_checkpoint_set_project_id (checkpoint, adiuva_record_get_id (ADIUVA_RECORD (project)));
+  adiuva_checkpoint_set_title (checkpoint, title);
+  adiuva_checkpoint_set_date (checkpoint, date_text);
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (checkpoint), &error));
+  g_assert_no_error (error);
+}

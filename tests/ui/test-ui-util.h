@@ -29,5 +29,9 @@ void         test_ui_screenshot (GtkWidget  *widget,
 
 void test_ui_screenshot_dark (GtkWidget  *widget,
                               const char *name);
+void test_ui_add_checkpoint (AdiuvaStore *store,
+                             const char  *project_name,
+                             const char  *title,
+                             int          days_from_now);
 
 G_END_DECLS

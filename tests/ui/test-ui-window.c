@@ -215,29 +215,6 @@ add_task (AdiuvaStore *store,
     }
 }
 
-static void
-add_checkpoint (AdiuvaStore *store,
-                const char  *project_name,
-                const char  *title,
-                int          days_from_now)
-{
-  g_autoptr (AdiuvaProject) project = adiuva_project_new ();
-  g_autoptr (AdiuvaCheckpoint) checkpoint = adiuva_checkpoint_new ();
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr (GDateTime) date = g_date_time_add_days (now, days_from_now);
-  g_autofree char *date_text = g_date_time_format (date, "%Y-%m-%d");
-  g_autoptr (GError) error = NULL;
-
-  adiuva_project_set_name (project, project_name);
-  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (project), &error));
-  g_assert_no_error (error);
-  adiuva_checkpoint_set_project_id (checkpoint, adiuva_record_get_id (ADIUVA_RECORD (project)));
-  adiuva_checkpoint_set_title (checkpoint, title);
-  adiuva_checkpoint_set_date (checkpoint, date_text);
-  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (checkpoint), &error));
-  g_assert_no_error (error);
-}
-
 typedef struct
 {
   GtkWidget  *root;
@@ -277,7 +254,7 @@ test_today (void)
   add_task (store, "Already sent", -1, TRUE);
   add_task (store, "Call the printer", 0, FALSE);
   add_task (store, "Prepare the workshop", 1, FALSE);
-  add_checkpoint (store, "Website", "Design review", 3);
+  test_ui_add_checkpoint (store, "Website", "Design review", 3);
   g_clear_object (&store);
 
   g_settings_set_string (settings, "last-page", "today");
@@ -354,7 +331,7 @@ test_suggestions (void)
   adiuva_task_set_is_ai_suggested (task, TRUE);
   g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (task), &error));
   g_assert_no_error (error);
-  add_checkpoint (store, "Website", "First draft", 2);
+  test_ui_add_checkpoint (store, "Website", "First draft", 2);
   {
     g_autoptr (GListModel) checkpoints = adiuva_store_list_checkpoints (store, -1, NULL, NULL,
                                                                         &error);
@@ -416,8 +393,8 @@ test_timeline (void)
   AdiuvaTimelineView *view;
   double              x, y;
 
-  add_checkpoint (store, "Website", "Wireframes", -3);
-  add_checkpoint (store, "Brochure", "Print run", 5);
+  test_ui_add_checkpoint (store, "Website", "Wireframes", -3);
+  test_ui_add_checkpoint (store, "Brochure", "Print run", 5);
   g_clear_object (&store);
 
   window = open_window (dir);
