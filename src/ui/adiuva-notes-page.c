@@ -732,7 +732,7 @@ adiuva_notes_page_init (AdiuvaNotesPage *self)
                                   gtk_source_language_manager_get_language (languages,
                                                                             "markdown"));
   g_signal_connect_object (buffer, "changed", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
-  self->wiki_link_regex = g_regex_new ("\\[\\[[^][\\n]+\\]\\]", G_REGEX_OPTIMIZE, 0, NULL);
+  self->wiki_link_regex = g_regex_new ("\\[\\[[^][\\n]*[^][\\s][^][\\n]*\\]\\]", G_REGEX_OPTIMIZE, 0, NULL);
   self->wiki_link_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (buffer), "wiki-link",
                                                     "underline", PANGO_UNDERLINE_SINGLE, NULL);
   g_signal_connect_object (buffer, "changed", G_CALLBACK (highlight_wiki_links), self,

@@ -375,9 +375,12 @@ test_editor_highlights_links (Fixture      *fixture,
   g_assert_false (gtk_text_iter_has_tag (&iter, tag));
 
   gtk_text_buffer_get_end_iter (buffer, &iter);
-  gtk_text_buffer_insert (buffer, &iter, "te]]", -1);
+  gtk_text_buffer_insert (buffer, &iter, "te]] [[ ]]", -1);
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, 22);
   g_assert_true (gtk_text_iter_has_tag (&iter, tag));
+  /* Brackets around nothing link nowhere. */
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, 30);
+  g_assert_false (gtk_text_iter_has_tag (&iter, tag));
 
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, 5);
   gtk_text_buffer_backspace (buffer, &iter, TRUE, TRUE);
