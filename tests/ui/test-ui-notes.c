@@ -499,6 +499,24 @@ test_preview_shortcut (Fixture      *fixture,
   g_assert_true (found);
 }
 
+/* The editor, its buttons and the preview fit a phone's 360 pixels. */
+static void
+test_narrow (Fixture      *fixture,
+             gconstpointer data)
+{
+  gint64 id = add_note (fixture->store, "Workshop plan", "# Agenda\n\n- Welcome, see [[Venue]]");
+  int    minimum;
+
+  fixture_open_page (fixture);
+  gtk_window_set_default_size (fixture->window, 360, 640);
+  adiuva_notes_page_show_note (fixture->page, id);
+  show_preview (fixture);
+  gtk_widget_measure (GTK_WIDGET (fixture->page), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                      NULL, NULL);
+  g_assert_cmpint (minimum, <=, 360);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "notes-preview-narrow");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -517,6 +535,7 @@ main (int   argc,
               test_editor_highlights_links, fixture_tear_down);
   g_test_add ("/ui/notes/pinned-and-search", Fixture, NULL, fixture_set_up,
               test_pinned_and_search, fixture_tear_down);
+  g_test_add ("/ui/notes/narrow", Fixture, NULL, fixture_set_up, test_narrow, fixture_tear_down);
   g_test_add ("/ui/notes/preview-shortcut", Fixture, NULL, fixture_set_up, test_preview_shortcut,
               fixture_tear_down);
 
