@@ -458,7 +458,6 @@ test_pinned_and_search (Fixture      *fixture,
   g_object_get (fixture->page, "pinned", &pinned, NULL);
   g_assert_true (pinned);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "notes.pinned", NULL));
-  wait_for_first_listed (fixture, "Invoices");
   fixture_reopen_store (fixture);
   saved = get_note (fixture, older);
   g_assert_false (adiuva_note_get_pinned (saved));
