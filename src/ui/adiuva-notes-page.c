@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "adiuva-accessible.h"
+#include "adiuva-markdown-view.h"
 #include "adiuva-notes-page-private.h"
 #include "adiuva-record-actions.h"
 
@@ -17,7 +18,7 @@
 
 /* Notes: the list (pinned first, searchable) beside an editor with Markdown highlighting that
  * saves by itself shortly after typing stops, when another note is opened, and when the page
- * goes. */
+ * goes; or, instead of the editor, the note as it reads, where [[Title]] opens another note. */
 struct _AdiuvaNotesPage
 {
   GtkWidget parent_instance;
@@ -29,17 +30,22 @@ struct _AdiuvaNotesPage
   guint        reload_source;
   gboolean     loading;
   gboolean     dirty;
+  gboolean     preview;
+  GtkTextTag  *wiki_link_tag;
+  GRegex      *wiki_link_regex;
 
-  AdwLeaflet     *leaflet;
-  GtkWidget      *list_pane;
-  GtkSearchEntry *search_entry;
-  GtkStack       *list_stack;
-  GtkListBox     *notes_list;
-  AdwStatusPage  *empty_page;
-  GtkStack       *editor_stack;
-  GtkEntry       *title_entry;
-  GtkSourceView  *body_view;
-  GtkLabel       *status_label;
+  AdwLeaflet         *leaflet;
+  GtkWidget          *list_pane;
+  GtkSearchEntry     *search_entry;
+  GtkStack           *list_stack;
+  GtkListBox         *notes_list;
+  AdwStatusPage      *empty_page;
+  GtkStack           *editor_stack;
+  GtkEntry           *title_entry;
+  GtkStack           *body_stack;
+  GtkSourceView      *body_view;
+  AdiuvaMarkdownView *preview_view;
+  GtkLabel           *status_label;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaNotesPage, adiuva_notes_page, GTK_TYPE_WIDGET)
@@ -49,6 +55,7 @@ enum
   PROP_0,
   PROP_STORE,
   PROP_PINNED,
+  PROP_PREVIEW,
   N_PROPS
 };
 
@@ -124,6 +131,74 @@ edited_cb (AdiuvaNotesPage *self)
   self->autosave_source = g_timeout_add (AUTOSAVE_DELAY_MS, autosave_cb, self);
 }
 
+/* The preview */
+
+static void
+update_preview (AdiuvaNotesPage *self)
+{
+  g_autofree char *body = NULL;
+
+  if (!self->preview)
+    return;
+
+  body = dup_body (self);
+  adiuva_markdown_view_set_markdown (self->preview_view, body);
+}
+
+static void
+set_preview (AdiuvaNotesPage *self,
+             gboolean         preview)
+{
+  gboolean had_focus;
+
+  preview = !!preview;
+  if (self->preview == preview)
+    return;
+
+  had_focus = gtk_widget_has_focus (GTK_WIDGET (self->body_view)) ||
+              gtk_widget_has_focus (GTK_WIDGET (self->preview_view));
+  self->preview = preview;
+  update_preview (self);
+  gtk_stack_set_visible_child_name (self->body_stack, preview ? "preview" : "edit");
+  if (had_focus)
+    gtk_widget_grab_focus (preview ? GTK_WIDGET (self->preview_view)
+                                   : GTK_WIDGET (self->body_view));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIEW]);
+}
+
+/* [[Title]] in the editor looks like the link it is in the preview. */
+static void
+highlight_wiki_links (AdiuvaNotesPage *self)
+{
+  GtkTextBuffer *buffer = body_buffer (self);
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autofree char *text = NULL;
+  GtkTextIter      start, end;
+  const char      *counted;
+  int              offset = 0;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, self->wiki_link_tag, &start, &end);
+  text = gtk_text_buffer_get_slice (buffer, &start, &end, TRUE);
+  counted = text;
+  g_regex_match (self->wiki_link_regex, text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      int         match_start, match_end;
+      GtkTextIter link_start, link_end;
+
+      g_match_info_fetch_pos (match, 0, &match_start, &match_end);
+      /* Counted on from the previous match: buffer offsets are in characters. */
+      offset += g_utf8_pointer_to_offset (counted, text + match_start);
+      counted = text + match_start;
+      gtk_text_buffer_get_iter_at_offset (buffer, &link_start, offset);
+      gtk_text_buffer_get_iter_at_offset (
+          buffer, &link_end, offset + g_utf8_pointer_to_offset (counted, text + match_end));
+      gtk_text_buffer_apply_tag (buffer, self->wiki_link_tag, &link_start, &link_end);
+      g_match_info_next (match, NULL);
+    }
+}
+
 /* Opening */
 
 static void
@@ -148,6 +223,7 @@ open_note (AdiuvaNotesPage *self,
   gtk_label_set_label (self->status_label, "");
   self->loading = FALSE;
   self->dirty = FALSE;
+  update_preview (self);
 
   gtk_stack_set_visible_child_name (self->editor_stack, "editor");
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->editor_stack));
@@ -167,6 +243,8 @@ adiuva_notes_page_show_note (AdiuvaNotesPage *self,
 
   g_return_if_fail (ADIUVA_IS_NOTES_PAGE (self));
 
+  /* Saved first: it may be the open note, read back from the store. */
+  save (self);
   note = adiuva_store_get (self->store, ADIUVA_TYPE_NOTE, note_id, NULL);
   if (note != NULL)
     open_note (self, note);
@@ -192,21 +270,25 @@ back_clicked_cb (AdiuvaNotesPage *self)
 
 /* The list */
 
+/* Every word of the search is in the title or the text, in any order and case. */
 static gboolean
-matches (AdiuvaNote *note,
-         const char *folded_query)
+matches (AdiuvaNote        *note,
+         const char *const *folded_words)
 {
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
 
-  if (*folded_query == '\0')
+  if (folded_words[0] == NULL)
     return TRUE;
 
   title = g_utf8_casefold (adiuva_note_get_title (note), -1);
   body = g_utf8_casefold (adiuva_note_get_body (note) != NULL ? adiuva_note_get_body (note) : "",
                           -1);
+  for (guint i = 0; folded_words[i] != NULL; i++)
+    if (strstr (title, folded_words[i]) == NULL && strstr (body, folded_words[i]) == NULL)
+      return FALSE;
 
-  return strstr (title, folded_query) != NULL || strstr (body, folded_query) != NULL;
+  return TRUE;
 }
 
 static GtkWidget *
@@ -256,8 +338,9 @@ reload (AdiuvaNotesPage *self)
   g_autoptr (GListModel) notes = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *query = NULL;
-  GtkWidget       *child;
-  guint            n_notes;
+  g_auto (GStrv) words = NULL;
+  GtkWidget *child;
+  guint      n_notes;
 
   notes = adiuva_store_list_notes (self->store, -1, &error);
   if (notes == NULL)
@@ -271,12 +354,13 @@ reload (AdiuvaNotesPage *self)
   g_ptr_array_set_size (self->listed, 0);
 
   query = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  words = g_strsplit_set (query, " \t\n", -1);
   n_notes = g_list_model_get_n_items (notes);
   for (guint i = 0; i < n_notes; i++)
     {
       g_autoptr (AdiuvaNote) note = g_list_model_get_item (notes, i);
 
-      if (!matches (note, query))
+      if (!matches (note, (const char *const *) words))
         continue;
 
       gtk_list_box_append (self->notes_list, create_row (note));
@@ -337,6 +421,103 @@ search_changed_cb (AdiuvaNotesPage *self)
   reload (self);
 }
 
+/* Adds an empty note and opens it in the editor; %FALSE (said in a toast) when it fails. */
+static gboolean
+add_note (AdiuvaNotesPage *self,
+          const char      *title)
+{
+  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+  g_autoptr (GError) error = NULL;
+
+  adiuva_note_set_title (note, title);
+  adiuva_note_set_body (note, "");
+  if (!adiuva_store_add (self->store, ADIUVA_RECORD (note), &error))
+    {
+      adiuva_toast_show_error (GTK_WIDGET (self), error);
+      return FALSE;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  open_note (self, note);
+  set_preview (self, FALSE);
+
+  return TRUE;
+}
+
+/* Links between notes */
+
+/* Titles are matched with Unicode case folding, which SQLite's NOCASE (ASCII only) lacks. */
+static AdiuvaNote *
+find_note_by_title (AdiuvaNotesPage *self,
+                    const char      *title,
+                    GError         **error)
+{
+  g_autoptr (GListModel) notes = adiuva_store_list_notes (self->store, -1, error);
+  g_autofree char *folded = g_utf8_casefold (title, -1);
+
+  if (notes == NULL)
+    return NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (notes); i++)
+    {
+      g_autoptr (AdiuvaNote) note = g_list_model_get_item (notes, i);
+      g_autofree char *note_title = g_utf8_casefold (adiuva_note_get_title (note), -1);
+
+      if (g_strcmp0 (g_strstrip (note_title), folded) == 0)
+        return g_steal_pointer (&note);
+    }
+
+  return NULL;
+}
+
+static void
+create_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    AdiuvaNotesPage  *self)
+{
+  if (g_strcmp0 (response, "create") == 0 &&
+      add_note (self, g_object_get_data (G_OBJECT (dialog), "title")))
+    gtk_widget_grab_focus (GTK_WIDGET (self->body_view));
+}
+
+static void
+offer_to_create (AdiuvaNotesPage *self,
+                 const char      *title)
+{
+  g_autofree char *heading = g_strdup_printf (_ ("Create “%s”?"), title);
+  GtkWidget       *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
+                                   _ ("No note has this title yet."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "create",
+                                    _ ("C_reate Note"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "create");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "title", g_strdup (title), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (create_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+wiki_link_cb (AdiuvaNotesPage *self,
+              const char      *title)
+{
+  g_autoptr (AdiuvaNote) note = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Saved first: the link may lead to this very note, read back from the store. */
+  save (self);
+  note = find_note_by_title (self, title, &error);
+  if (note != NULL)
+    open_note (self, note);
+  else if (error != NULL)
+    adiuva_toast_show_error (GTK_WIDGET (self), error);
+  else
+    offer_to_create (self, title);
+}
+
 /* Actions */
 
 static void
@@ -345,19 +526,10 @@ new_note_action (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   AdiuvaNotesPage *self = ADIUVA_NOTES_PAGE (widget);
-  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
-  g_autoptr (GError) error = NULL;
 
-  adiuva_note_set_title (note, _ ("Untitled"));
-  adiuva_note_set_body (note, "");
-  if (!adiuva_store_add (self->store, ADIUVA_RECORD (note), &error))
-    {
-      adiuva_toast_show_error (widget, error);
-      return;
-    }
+  if (!add_note (self, _ ("Untitled")))
+    return;
 
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  open_note (self, note);
   gtk_editable_select_region (GTK_EDITABLE (self->title_entry), 0, -1);
   gtk_widget_grab_focus (GTK_WIDGET (self->title_entry));
 }
@@ -405,6 +577,7 @@ adiuva_notes_page_dispose (GObject *object)
   g_clear_handle_id (&self->reload_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_NOTES_PAGE);
   g_clear_pointer (&self->listed, g_ptr_array_unref);
+  g_clear_pointer (&self->wiki_link_regex, g_regex_unref);
   g_clear_object (&self->note);
   g_clear_object (&self->store);
 
@@ -426,6 +599,9 @@ adiuva_notes_page_get_property (GObject    *object,
       break;
     case PROP_PINNED:
       g_value_set_boolean (value, self->note != NULL && adiuva_note_get_pinned (self->note));
+      break;
+    case PROP_PREVIEW:
+      g_value_set_boolean (value, self->preview);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -450,6 +626,9 @@ adiuva_notes_page_set_property (GObject      *object,
       break;
     case PROP_PINNED:
       set_pinned (self, g_value_get_boolean (value));
+      break;
+    case PROP_PREVIEW:
+      set_preview (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -477,9 +656,18 @@ adiuva_notes_page_class_init (AdiuvaNotesPageClass *klass)
   properties[PROP_PINNED] =
       g_param_spec_boolean ("pinned", NULL, NULL, FALSE,
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * AdiuvaNotesPage:preview:
+   *
+   * Whether the open note is shown as it reads rather than in the editor.
+   */
+  properties[PROP_PREVIEW] =
+      g_param_spec_boolean ("preview", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  g_type_ensure (ADIUVA_TYPE_MARKDOWN_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-notes-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, leaflet);
@@ -490,18 +678,24 @@ adiuva_notes_page_class_init (AdiuvaNotesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, editor_stack);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, title_entry);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, body_stack);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, body_view);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, preview_view);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, status_label);
   gtk_widget_class_bind_template_callback (widget_class, edited_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, wiki_link_cb);
 
   gtk_widget_class_install_action (widget_class, "notes.new", NULL, new_note_action);
   gtk_widget_class_install_action (widget_class, "notes.delete", NULL, delete_note_action);
   gtk_widget_class_install_property_action (widget_class, "notes.pinned", "pinned");
+  gtk_widget_class_install_property_action (widget_class, "notes.preview", "preview");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n,
                                        GDK_CONTROL_MASK | GDK_SHIFT_MASK, "notes.new", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "notes.preview", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -513,9 +707,16 @@ update_style_scheme (AdiuvaNotesPage *self)
   GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
   gboolean                     dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
 
-  gtk_source_buffer_set_style_scheme (
-      GTK_SOURCE_BUFFER (body_buffer (self)),
-      gtk_source_style_scheme_manager_get_scheme (schemes, dark ? "Adwaita-dark" : "Adwaita"));
+  GtkSourceStyleScheme *scheme;
+  GtkSourceStyle       *link_style;
+
+  scheme = gtk_source_style_scheme_manager_get_scheme (schemes, dark ? "Adwaita-dark" : "Adwaita");
+  gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (body_buffer (self)), scheme);
+  /* Coloured as the scheme colours link addresses. */
+  link_style = scheme != NULL ? gtk_source_style_scheme_get_style (scheme, "def:link-destination")
+                              : NULL;
+  if (link_style != NULL)
+    gtk_source_style_apply (link_style, self->wiki_link_tag);
 }
 
 static void
@@ -533,6 +734,11 @@ adiuva_notes_page_init (AdiuvaNotesPage *self)
                                   gtk_source_language_manager_get_language (languages,
                                                                             "markdown"));
   g_signal_connect_object (buffer, "changed", G_CALLBACK (edited_cb), self, G_CONNECT_SWAPPED);
+  self->wiki_link_regex = g_regex_new ("\\[\\[[^][\\n]*[^][\\s][^][\\n]*\\]\\]", G_REGEX_OPTIMIZE, 0, NULL);
+  self->wiki_link_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (buffer), "wiki-link",
+                                                    "underline", PANGO_UNDERLINE_SINGLE, NULL);
+  g_signal_connect_object (buffer, "changed", G_CALLBACK (highlight_wiki_links), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
   update_style_scheme (self);
@@ -578,4 +784,22 @@ AdiuvaNote *
 _adiuva_notes_page_get_note (AdiuvaNotesPage *self)
 {
   return self->note;
+}
+
+GtkTextBuffer *
+_adiuva_notes_page_get_body_buffer (AdiuvaNotesPage *self)
+{
+  return body_buffer (self);
+}
+
+AdiuvaMarkdownView *
+_adiuva_notes_page_get_preview_view (AdiuvaNotesPage *self)
+{
+  return self->preview_view;
+}
+
+const char *
+_adiuva_notes_page_get_status (AdiuvaNotesPage *self)
+{
+  return gtk_label_get_label (self->status_label);
 }
