@@ -94,43 +94,43 @@ struct _AdiuvaCliContext
   AdiuvaWorkspaceGateway *gateway;
 };
 
-AdiuvaCliContext *adiuva_cli_context_new (void);
-void              adiuva_cli_context_free (AdiuvaCliContext *cli);
-GOptionGroup     *adiuva_cli_context_new_global_group (AdiuvaCliContext *cli);
-int               adiuva_cli_context_run (AdiuvaCliContext       *cli,
-                                          const AdiuvaCliCommand *command,
-                                          int                     argc,
-                                          char                  **argv);
-gboolean          adiuva_cli_context_parse (AdiuvaCliContext       *cli,
-                                            const AdiuvaCliCommand *command,
-                                            const GOptionEntry     *entries,
-                                            int                     argc,
-                                            char                  **argv,
-                                            GStrv                  *args,
-                                            int                    *status);
-void              adiuva_cli_context_print_help (AdiuvaCliContext       *cli,
-                                                 const AdiuvaCliCommand *command,
-                                                 const GOptionEntry     *entries,
-                                                 FILE                   *out);
-char             *adiuva_cli_context_dup_path (AdiuvaCliContext *cli);
-const char       *adiuva_cli_context_get_data_dir (AdiuvaCliContext *cli);
-char             *adiuva_cli_context_read_passphrase (AdiuvaCliContext *cli,
+AdiuvaCliContext       *adiuva_cli_context_new (void);
+void                    adiuva_cli_context_free (AdiuvaCliContext *cli);
+GOptionGroup           *adiuva_cli_context_new_global_group (AdiuvaCliContext *cli);
+int                     adiuva_cli_context_run (AdiuvaCliContext       *cli,
+                                                const AdiuvaCliCommand *command,
+                                                int                     argc,
+                                                char                  **argv);
+gboolean                adiuva_cli_context_parse (AdiuvaCliContext       *cli,
+                                                  const AdiuvaCliCommand *command,
+                                                  const GOptionEntry     *entries,
+                                                  int                     argc,
+                                                  char                  **argv,
+                                                  GStrv                  *args,
+                                                  int                    *status);
+void                    adiuva_cli_context_print_help (AdiuvaCliContext       *cli,
+                                                       const AdiuvaCliCommand *command,
+                                                       const GOptionEntry     *entries,
+                                                       FILE                   *out);
+char                   *adiuva_cli_context_dup_path (AdiuvaCliContext *cli);
+const char             *adiuva_cli_context_get_data_dir (AdiuvaCliContext *cli);
+char                   *adiuva_cli_context_read_passphrase (AdiuvaCliContext *cli,
+                                                            const char       *file,
+                                                            GError          **error);
+char                   *adiuva_cli_context_read_text (AdiuvaCliContext *cli,
                                                       const char       *file,
                                                       GError          **error);
-char             *adiuva_cli_context_read_text (AdiuvaCliContext *cli,
-                                                const char       *file,
-                                                GError          **error);
-AdiuvaStore      *adiuva_cli_context_open_store (AdiuvaCliContext *cli,
-                                                 GError          **error);
+AdiuvaStore            *adiuva_cli_context_open_store (AdiuvaCliContext *cli,
+                                                       GError          **error);
 AdiuvaWorkspaceGateway *adiuva_cli_context_get_gateway (AdiuvaCliContext *cli,
                                                         GError          **error);
-int               adiuva_cli_context_report (AdiuvaCliContext *cli,
-                                             const GError     *error);
-void              adiuva_cli_context_print_json (AdiuvaCliContext *cli,
-                                                 JsonNode         *node);
-void              adiuva_cli_context_print_record (AdiuvaCliContext *cli,
-                                                   AdiuvaRecord     *record,
-                                                   const char       *message);
+int                     adiuva_cli_context_report (AdiuvaCliContext *cli,
+                                                   const GError     *error);
+void                    adiuva_cli_context_print_json (AdiuvaCliContext *cli,
+                                                       JsonNode         *node);
+void                    adiuva_cli_context_print_record (AdiuvaCliContext *cli,
+                                                         AdiuvaRecord     *record,
+                                                         const char       *message);
 
 void adiuva_cli_wipe_string (char *secret);
 

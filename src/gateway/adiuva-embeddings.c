@@ -119,8 +119,8 @@ _adiuva_embeddings_append (AdiuvaEmbeddings *self,
   for (guint i = 0; i < length; i++)
     {
       JsonNode *value = json_array_get_element (array, i);
-      GType type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value)
-                                                 : G_TYPE_INVALID;
+      GType     type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value)
+                                                     : G_TYPE_INVALID;
 
       if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
         {
