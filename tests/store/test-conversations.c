@@ -225,11 +225,21 @@ test_titles (Fixture      *fixture,
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaNote) note = adiuva_note_new ();
   g_autoptr (AdiuvaMessage) orphan = adiuva_message_new (424242, ADIUVA_MESSAGE_ROLE_USER, "Hi");
+  g_autoptr (AdiuvaProject) project = adiuva_project_new ();
+  g_autoptr (AdiuvaProject) loaded = NULL;
 
   adiuva_note_set_title (note, "  ");
   g_assert_false (adiuva_store_add (fixture->store, ADIUVA_RECORD (note), &error));
   g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_INVALID);
   g_clear_error (&error);
+
+  /* Other strings with a default take it when unset, as the schema would. */
+  adiuva_project_set_name (project, "Colourless");
+  adiuva_project_set_colour (project, NULL);
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+  loaded = adiuva_store_get (fixture->store, ADIUVA_TYPE_PROJECT, record_id (project), &error);
+  g_assert_cmpstr (adiuva_project_get_colour (loaded), ==, "#8a8ea9");
 
   /* A message belongs to a conversation that exists. */
   g_assert_false (adiuva_store_add (fixture->store, ADIUVA_RECORD (orphan), &error));
