@@ -74,8 +74,8 @@ get_record_info (GType record_type)
 
       info->pspecs[i] = g_object_class_find_property (G_OBJECT_CLASS (klass), name);
       g_assert (info->pspecs[i] != NULL);
-      /* A title with a default, as the schema's '' for a conversation not named yet, may
-       * stay blank. */
+      /* Required, unless the property has a default: a conversation's title is '' until
+       * its first exchange names it. */
       if ((g_str_equal (column, "title") || g_str_equal (column, "name")) &&
           G_PARAM_SPEC_STRING (info->pspecs[i])->default_value == NULL)
         info->required = info->pspecs[i];
@@ -504,6 +504,7 @@ adiuva_store_update (AdiuvaStore  *self,
  *
  * Deletes a record. What hangs off it follows the schema: a project's tasks and checkpoints
  * go with it, its notes stay without a project, a client's projects stay without a client.
+ * A conversation's messages go with it; a project's conversations stay without a project.
  */
 gboolean
 adiuva_store_delete (AdiuvaStore  *self,
