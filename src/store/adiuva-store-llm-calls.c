@@ -85,6 +85,33 @@ adiuva_store_add_llm_call (AdiuvaStore *self,
                            guint        fallback_hops,
                            GError     **error)
 {
+  return adiuva_store_add_llm_call_full (self, caller, provider, model, tokens_in, tokens_out,
+                                         cost, latency_ms, ttft_ms, outcome, fallback_hops, NULL,
+                                         error);
+}
+
+/**
+ * adiuva_store_add_llm_call_full:
+ * @out_id: (out) (optional): the id of the new row, for AdiuvaMessage:llm-call-id
+ *
+ * Like adiuva_store_add_llm_call(), and says which row it added, so that the answer it wrote
+ * can point to it.
+ */
+gboolean
+adiuva_store_add_llm_call_full (AdiuvaStore *self,
+                                const char  *caller,
+                                const char  *provider,
+                                const char  *model,
+                                gint64       tokens_in,
+                                gint64       tokens_out,
+                                double       cost,
+                                gint64       latency_ms,
+                                gint64       ttft_ms,
+                                const char  *outcome,
+                                guint        fallback_hops,
+                                gint64      *out_id,
+                                GError     **error)
+{
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
@@ -115,7 +142,12 @@ adiuva_store_add_llm_call (AdiuvaStore *self,
   sqlite3_bind_int64 (stmt, 10, fallback_hops);
   sqlite3_bind_int64 (stmt, 11, g_get_real_time () / G_USEC_PER_SEC);
 
-  return _adiuva_store_step_done (self, stmt, error);
+  if (!_adiuva_store_step_done (self, stmt, error))
+    return FALSE;
+
+  if (out_id != NULL)
+    *out_id = sqlite3_last_insert_rowid (_adiuva_store_get_db (self));
+  return TRUE;
 }
 
 /**

@@ -74,7 +74,10 @@ get_record_info (GType record_type)
 
       info->pspecs[i] = g_object_class_find_property (G_OBJECT_CLASS (klass), name);
       g_assert (info->pspecs[i] != NULL);
-      if (g_str_equal (column, "title") || g_str_equal (column, "name"))
+      /* Required, unless the property has a default: a conversation's title is '' until
+       * its first exchange names it. */
+      if ((g_str_equal (column, "title") || g_str_equal (column, "name")) &&
+          G_PARAM_SPEC_STRING (info->pspecs[i])->default_value == NULL)
         info->required = info->pspecs[i];
       else if (g_str_equal (column, "position"))
         info->position = info->pspecs[i];
@@ -122,6 +125,9 @@ bind_property (sqlite3_stmt *stmt,
     {
       const char *str = g_value_get_string (value);
 
+      /* A string property with a default mirrors a NOT NULL column with that default. */
+      if (str == NULL)
+        str = G_PARAM_SPEC_STRING (pspec)->default_value;
       if (str != NULL)
         sqlite3_bind_text (stmt, index, str, -1, SQLITE_STATIC);
       else
@@ -363,6 +369,31 @@ place_at_end (AdiuvaStore      *self,
   return TRUE;
 }
 
+/* A conversation's last activity is its last message: the Chat sidebar lists by it. */
+static gboolean
+touch_conversation (AdiuvaStore *self,
+                    gint64       conversation_id,
+                    gint64       now,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = _adiuva_store_prepare (self,
+                                              "UPDATE conversations SET updated_at = ?1 "
+                                              "WHERE id = ?2",
+                                              error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, conversation_id);
+  if (!_adiuva_store_step_done (self, stmt, error))
+    return FALSE;
+
+  _adiuva_store_emit_changed (self, ADIUVA_ENTITY_CONVERSATION, conversation_id,
+                              ADIUVA_CHANGE_UPDATED);
+  return TRUE;
+}
+
 static gboolean
 write_record (AdiuvaStore  *self,
               AdiuvaRecord *record,
@@ -418,6 +449,11 @@ write_record (AdiuvaStore  *self,
       !_adiuva_store_save_task_tags (self, ADIUVA_TASK (record), insert, error))
     goto failed;
 
+  if (insert && ADIUVA_IS_MESSAGE (record) &&
+      !touch_conversation (self, adiuva_message_get_conversation_id (ADIUVA_MESSAGE (record)),
+                           now, error))
+    goto failed;
+
   if (!adiuva_store_commit (self, error))
     return FALSE;
 
@@ -468,6 +504,7 @@ adiuva_store_update (AdiuvaStore  *self,
  *
  * Deletes a record. What hangs off it follows the schema: a project's tasks and checkpoints
  * go with it, its notes stay without a project, a client's projects stay without a client.
+ * A conversation's messages go with it; a project's conversations stay without a project.
  */
 gboolean
 adiuva_store_delete (AdiuvaStore  *self,
@@ -533,13 +570,22 @@ set_not_found (GError     **error,
       kind = _ ("note");
       break;
 
+    case ADIUVA_ENTITY_CONVERSATION:
+      kind = _ ("conversation");
+      break;
+
+    case ADIUVA_ENTITY_MESSAGE:
+      kind = _ ("message");
+      break;
+
     case ADIUVA_ENTITY_TASK_COMMENT:
     default:
       kind = _ ("comment");
       break;
     }
 
-  /* Translators: %s is one of client, project, task, checkpoint, note, comment */
+  /* Translators: %s is one of client, project, task, checkpoint, note, comment, conversation,
+   * message */
   g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
                _ ("There is no %s with id %s."), kind, id_text);
 }
@@ -709,6 +755,43 @@ adiuva_store_list_task_comments (AdiuvaStore *self,
   return _adiuva_store_list (self, ADIUVA_TYPE_TASK_COMMENT,
                              "WHERE task_id = ?1 ORDER BY created_at, id",
                              error, "i", task_id, NULL);
+}
+
+/**
+ * adiuva_store_list_conversations:
+ * @project_id: a project, 0 for conversations without one, -1 for all
+ *
+ * The most recently active first: a new message makes its conversation the newest.
+ */
+GListModel *
+adiuva_store_list_conversations (AdiuvaStore *self,
+                                 gint64       project_id,
+                                 GError     **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  return _adiuva_store_list (self, ADIUVA_TYPE_CONVERSATION,
+                             "WHERE (?1 < 0 OR coalesce (project_id, 0) = ?1) "
+                             "ORDER BY updated_at DESC, id DESC",
+                             error, "i", project_id, NULL);
+}
+
+/**
+ * adiuva_store_list_messages:
+ *
+ * The messages of a conversation in the order they were added, which is the order a model is
+ * sent them in.
+ */
+GListModel *
+adiuva_store_list_messages (AdiuvaStore *self,
+                            gint64       conversation_id,
+                            GError     **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  return _adiuva_store_list (self, ADIUVA_TYPE_MESSAGE,
+                             "WHERE conversation_id = ?1 ORDER BY id",
+                             error, "i", conversation_id, NULL);
 }
 
 static gpointer

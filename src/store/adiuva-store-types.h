@@ -16,6 +16,9 @@ typedef struct _AdiuvaCheckpoint    AdiuvaCheckpoint;
 typedef struct _AdiuvaNote          AdiuvaNote;
 typedef struct _AdiuvaSearchResult  AdiuvaSearchResult;
 typedef struct _AdiuvaQuickAdd      AdiuvaQuickAdd;
+typedef struct _AdiuvaConversation  AdiuvaConversation;
+typedef struct _AdiuvaMessage       AdiuvaMessage;
+typedef struct _AdiuvaConversationListModel AdiuvaConversationListModel;
 
 /**
  * AdiuvaStoreError:
@@ -68,6 +71,8 @@ typedef enum
   ADIUVA_ENTITY_CHECKPOINT,
   ADIUVA_ENTITY_NOTE,
   ADIUVA_ENTITY_TASK_COMMENT,
+  ADIUVA_ENTITY_CONVERSATION,
+  ADIUVA_ENTITY_MESSAGE,
 } AdiuvaEntity;
 
 typedef enum
@@ -107,5 +112,14 @@ typedef enum
   ADIUVA_TASK_ORDER_CREATED,
   ADIUVA_TASK_ORDER_TITLE,
 } AdiuvaTaskOrder;
+
+/* Who speaks in a conversation; nicks are the schema's (and the gateway's) role names. */
+typedef enum
+{
+  ADIUVA_MESSAGE_ROLE_SYSTEM,
+  ADIUVA_MESSAGE_ROLE_USER,
+  ADIUVA_MESSAGE_ROLE_ASSISTANT,
+  ADIUVA_MESSAGE_ROLE_TOOL,
+} AdiuvaMessageRole;
 
 G_END_DECLS

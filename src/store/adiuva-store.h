@@ -18,6 +18,9 @@
 #include "adiuva-search-result.h"
 #include "adiuva-quick-add.h"
 #include "adiuva-recurrence.h"
+#include "adiuva-conversation.h"
+#include "adiuva-conversation-list-model.h"
+#include "adiuva-message.h"
 
 G_BEGIN_DECLS
 
@@ -118,6 +121,14 @@ AdiuvaProject *adiuva_store_find_project (AdiuvaStore *self,
 AdiuvaNote    *adiuva_store_find_note (AdiuvaStore *self,
                                        const char  *title,
                                        GError     **error);
+
+/* Conversations: records like the others; deleting one deletes its messages */
+GListModel *adiuva_store_list_conversations (AdiuvaStore *self,
+                                             gint64       project_id,
+                                             GError     **error);
+GListModel *adiuva_store_list_messages (AdiuvaStore *self,
+                                        gint64       conversation_id,
+                                        GError     **error);
 
 /* Tasks */
 AdiuvaTask *adiuva_store_task_from_text (AdiuvaStore *self,
@@ -226,6 +237,19 @@ gboolean   adiuva_store_add_llm_call (AdiuvaStore *self,
                                       const char  *outcome,
                                       guint        fallback_hops,
                                       GError     **error);
+gboolean   adiuva_store_add_llm_call_full (AdiuvaStore *self,
+                                           const char  *caller,
+                                           const char  *provider,
+                                           const char  *model,
+                                           gint64       tokens_in,
+                                           gint64       tokens_out,
+                                           double       cost,
+                                           gint64       latency_ms,
+                                           gint64       ttft_ms,
+                                           const char  *outcome,
+                                           guint        fallback_hops,
+                                           gint64      *out_id,
+                                           GError     **error);
 GPtrArray *adiuva_store_get_llm_usage (AdiuvaStore *self,
                                        gint64       since_unix,
                                        GError     **error);
