@@ -48,6 +48,8 @@ entity_icon_name (AdiuvaEntity entity)
       return "x-office-document-symbolic";
     case ADIUVA_ENTITY_CLIENT:
     case ADIUVA_ENTITY_TASK_COMMENT:
+    case ADIUVA_ENTITY_CONVERSATION:
+    case ADIUVA_ENTITY_MESSAGE:
     default:
       return "system-search-symbolic";
     }

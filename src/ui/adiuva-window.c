@@ -524,6 +524,8 @@ quick_find_result_cb (AdiuvaWindow    *self,
       break;
     case ADIUVA_ENTITY_CLIENT:
     case ADIUVA_ENTITY_TASK_COMMENT:
+    case ADIUVA_ENTITY_CONVERSATION:
+    case ADIUVA_ENTITY_MESSAGE:
     default:
       adiuva_window_show_page (self, "projects");
       break;
