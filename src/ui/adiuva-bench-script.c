@@ -13,12 +13,13 @@
  * ADIUVA_BENCH_FD nothing here runs. With it, the window reports on that socket (see
  * adiuva-bench-frame.c):
  *
- *   first-frame TIME       its first frame, whatever it shows (the spinner, usually)
+ *   first-frame TIME       its first frame, whatever it shows (the loading spinner, if the
+ *                          workspace takes longer to open than the window to draw)
  *   workspace-frame TIME   the first frame showing the open workspace
  *
  * and with ADIUVA_BENCH_SCRIPT=1 as well it then drives itself, one step per frame: it opens
- * the Tasks page, scrolls the list a quarter of a screen per frame (phase `scroll`), then to
- * its end in a fixed number of frames, as a dragged scrollbar does (`scroll-to-end`), then
+ * the Tasks page, scrolls the list a quarter of a screen per frame for 300 frames (phase
+ * `scroll`), then to its end in 120 frames, as a dragged scrollbar does (`scroll-to-end`), then
  * shows every page of the sidebar in turn through `win.show-page` (`page:ID`). Each frame
  * of a phase is reported as
  *
@@ -27,7 +28,7 @@
  * in microseconds: INTERVAL from this frame's frame time to the next one's (GdkFrameTimings:
  * what this frame's work delayed), WORK from its before-paint to its after-paint, REFRESH the
  * frame clock's refresh interval. Then `done`: the benchmark reads the peak RSS and closes
- * the socket, which quits. ADIUVA_BENCH_SHORT=1 makes the phases shorter. */
+ * the socket, which quits. ADIUVA_BENCH_SHORT=1 makes both scrolls 60 frames. */
 
 #define SETTLE_FRAMES 30
 #define PAGE_FRAMES 30
@@ -51,6 +52,7 @@ typedef struct
   guint          frames_left;
   guint          page_index;
   guint          scroll_frames;
+  guint          drag_frames;
   GtkAdjustment *adjustment;
 
   /* The frame being drawn, and the one before, reported once the next one has a time */
@@ -150,7 +152,7 @@ tick_cb (GtkWidget     *widget,
       if (self->step == STEP_SCROLL)
         {
           self->step = STEP_SCROLL_TO_END;
-          self->frames_left = self->scroll_frames * 2;
+          self->frames_left = self->drag_frames;
           set_phase (self, "scroll-to-end");
           break;
         }
@@ -270,6 +272,7 @@ adiuva_bench_script_attach (AdiuvaWindow *window)
   self->window = window;
   self->scripted = is_set ("ADIUVA_BENCH_SCRIPT");
   self->scroll_frames = is_set ("ADIUVA_BENCH_SHORT") ? 60 : 300;
+  self->drag_frames = is_set ("ADIUVA_BENCH_SHORT") ? 60 : 120;
   g_object_set_data_full (G_OBJECT (window), "adiuva-bench-script", self,
                           (GDestroyNotify) bench_script_free);
   g_signal_connect (window, "realize", G_CALLBACK (realize_cb), self);

@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <math.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -495,6 +496,8 @@ static void
 print_report (const AppScale *scale,
               gboolean        short_mode,
               double          seed_s,
+              double          load_start,
+              double          load_end,
               Starts         *app,
               Starts         *minimal,
               Script         *script)
@@ -513,6 +516,9 @@ print_report (const AppScale *scale,
            "turn, fresh processes,\n             after one untimed start of each (warm page "
            "cache); time = exec to the frame clock's after-paint\n",
            g_getenv ("DISPLAY"), scale->n_starts);
+  g_print ("  machine:   %d CPUs, load average %.1f at the start and %.1f at the end: times are "
+           "wall-clock,\n             shared with whatever else runs\n",
+           g_get_num_processors (), load_start, load_end);
   g_print ("  frames:    one scripted run (ADIUVA_BENCH_SCRIPT=1), refresh interval %.2f ms; "
            "interval = frame time to the\n             next frame's (GdkFrameTimings), work = "
            "before-paint to after-paint, dropped = interval\n             over 1.5 refresh "
@@ -571,7 +577,7 @@ main (int   argc,
   AppScale           scale;
   Starts             app, minimal;
   Script             script = { 0 };
-  double             seed_start, seed_s, ms;
+  double             seed_start, seed_s, ms, load_start = NAN;
   const GOptionEntry entries[] = {
     { "strict", 0, 0, G_OPTION_ARG_NONE, &strict, "Exit with status 3 when a target is missed",
       NULL },
@@ -620,6 +626,7 @@ main (int   argc,
     }
   workspace = g_build_filename (tmp, "workspace", NULL);
 
+  getloadavg (&load_start, 1);
   g_printerr ("Generating the data…\n");
   data = bench_data_new (&data_scale);
 
@@ -666,7 +673,12 @@ main (int   argc,
   bench_remove_tree (tmp);
 
   if (ok)
-    print_report (&scale, short_mode, seed_s, &app, &minimal, &script);
+    {
+      double load_end = NAN;
+
+      getloadavg (&load_end, 1);
+      print_report (&scale, short_mode, seed_s, load_start, load_end, &app, &minimal, &script);
+    }
 
   starts_clear (&app);
   starts_clear (&minimal);
