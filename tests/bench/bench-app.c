@@ -349,7 +349,10 @@ frame_line_cb (const char *line,
     return;
 
   if (!g_hash_table_contains (self->intervals, fields[1]))
-    g_ptr_array_add (self->phases, g_strdup (fields[1]));
+    {
+      g_printerr ("  %s…\n", fields[1]);
+      g_ptr_array_add (self->phases, g_strdup (fields[1]));
+    }
   add_sample (self->intervals, fields[1], g_ascii_strtoll (fields[2], NULL, 10) / 1000.0);
   add_sample (self->work, fields[1], g_ascii_strtoll (fields[3], NULL, 10) / 1000.0);
   self->refresh_ms = g_ascii_strtoll (fields[4], NULL, 10) / 1000.0;
