@@ -261,6 +261,18 @@ reload_checkpoints (AdiuvaTodayPage *self)
   update_empty (self);
 }
 
+/* A model is made with its filter: made without one, it would first count every task. */
+static void
+set_model_filter (AdiuvaTodayPage      *self,
+                  AdiuvaTaskListModel **model,
+                  AdiuvaTaskFilter     *filter)
+{
+  if (*model == NULL)
+    *model = adiuva_task_list_model_new (self->store, filter);
+  else
+    adiuva_task_list_model_set_filter (*model, filter);
+}
+
 static void
 set_filters (AdiuvaTodayPage *self)
 {
@@ -285,9 +297,9 @@ set_filters (AdiuvaTodayPage *self)
   suggested->pending_approval = TRUE;
   suggested->order = ADIUVA_TASK_ORDER_CREATED;
 
-  adiuva_task_list_model_set_filter (self->overdue, overdue);
-  adiuva_task_list_model_set_filter (self->due_today, due_today);
-  adiuva_task_list_model_set_filter (self->suggested, suggested);
+  set_model_filter (self, &self->overdue, overdue);
+  set_model_filter (self, &self->due_today, due_today);
+  set_model_filter (self, &self->suggested, suggested);
 }
 
 /* “Today” changes at midnight: the filters hold dates, so they are made again then. */
@@ -341,9 +353,6 @@ set_store (AdiuvaTodayPage *self,
   g_return_if_fail (ADIUVA_IS_STORE (store));
 
   self->store = g_object_ref (store);
-  self->overdue = adiuva_task_list_model_new (store, NULL);
-  self->due_today = adiuva_task_list_model_new (store, NULL);
-  self->suggested = adiuva_task_list_model_new (store, NULL);
   set_filters (self);
 
   add_task_section (self, self->overdue, _ ("Overdue"), NULL);

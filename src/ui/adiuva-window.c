@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "adiuva-accessible.h"
+#include "adiuva-bench-script.h"
 #include "adiuva-notes-page.h"
 #include "adiuva-pages.h"
 #include "adiuva-projects-page.h"
@@ -162,6 +163,30 @@ create_sidebar_row (const AdiuvaPageInfo *info)
   return row;
 }
 
+/* A page is made the first time it is shown, not with the window: a start-up that shows Today
+ * need not wait for the Notes page to list every note, nor hold all of that in memory. */
+static GtkWidget *
+ensure_page (AdiuvaWindow *self,
+             const char   *page_id)
+{
+  const AdiuvaPageInfo *info = adiuva_pages_lookup (page_id);
+  GtkWidget            *child;
+  GtkStackPage         *page;
+
+  if (self->store == NULL || info == NULL)
+    return NULL;
+
+  child = gtk_stack_get_child_by_name (self->page_stack, page_id);
+  if (child != NULL)
+    return child;
+
+  child = adiuva_page_info_create_widget (info, self->store);
+  page = gtk_stack_add_titled (self->page_stack, child, info->id, _ (info->title));
+  gtk_stack_page_set_icon_name (page, info->icon_name);
+
+  return child;
+}
+
 /* A task's time has come: a notification, which opens the task when clicked. */
 static void
 reminder_due_cb (AdiuvaWindow    *self,
@@ -193,23 +218,16 @@ show_workspace (AdiuvaWindow *self,
 
   g_assert (self->store == NULL);
   self->store = g_object_ref (store);
-  /* Read before the pages are added: adding the first one shows it, which saves it. */
+  /* Read before the first page is added: adding it shows it, which saves it. */
   last_page = g_settings_get_string (self->settings, "last-page");
   self->reminders = adiuva_reminders_new (store);
   g_signal_connect_object (self->reminders, "due", G_CALLBACK (reminder_due_cb), self,
                            G_CONNECT_SWAPPED);
 
+  /* The pages themselves are made when first shown (ensure_page()). */
   pages = adiuva_pages_get_all (&n_pages);
   for (guint i = 0; i < n_pages; i++)
-    {
-      GtkStackPage *page;
-
-      page = gtk_stack_add_titled (self->page_stack,
-                                   adiuva_page_info_create_widget (&pages[i], store), pages[i].id,
-                                   _ (pages[i].title));
-      gtk_stack_page_set_icon_name (page, pages[i].icon_name);
-      gtk_list_box_append (self->sidebar_list, create_sidebar_row (&pages[i]));
-    }
+    gtk_list_box_append (self->sidebar_list, create_sidebar_row (&pages[i]));
 
   if (!adiuva_window_show_page (self, last_page))
     adiuva_window_show_page (self, pages[0].id);
@@ -619,6 +637,8 @@ adiuva_window_constructed (GObject *object)
                    G_SETTINGS_BIND_DEFAULT);
   update_sidebar_cb (self);
 
+  /* Only for tests/bench/bench-app.c: nothing unless its environment variables are set. */
+  adiuva_bench_script_attach (self);
   open_workspace (self, NULL);
 }
 
@@ -833,8 +853,7 @@ adiuva_window_show_page (AdiuvaWindow *self,
 {
   g_return_val_if_fail (ADIUVA_IS_WINDOW (self), FALSE);
 
-  if (self->store == NULL || page_id == NULL ||
-      gtk_stack_get_child_by_name (self->page_stack, page_id) == NULL)
+  if (ensure_page (self, page_id) == NULL)
     return FALSE;
 
   gtk_stack_set_visible_child_name (self->page_stack, page_id);
@@ -866,7 +885,7 @@ GtkWidget *
 _adiuva_window_get_page (AdiuvaWindow *self,
                          const char   *page_id)
 {
-  return gtk_stack_get_child_by_name (self->page_stack, page_id);
+  return ensure_page (self, page_id);
 }
 
 GtkWidget *

@@ -155,6 +155,8 @@ def main():
         # gives toggle buttons the push button role, with a pressed state.)
         find(tasks, 'Select Tasks', 'push button')
         find(tasks, 'Manual Order', 'push button')
+        # Pages are made when first shown.
+        rawinput.keyCombo('<Control>4')
         timeline = page(window, 'AdiuvaTimelinePage')
         find(timeline, 'Weeks', 'push button')
         find(timeline, 'Today', 'push button')
