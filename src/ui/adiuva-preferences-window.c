@@ -166,8 +166,8 @@ list_models_cb (GObject      *source,
           set_test_state (row, NULL, FALSE);
           return;
         }
-      text = g_strdup_printf (_ ("Could not connect: %s"), error->message);
-      set_test_state (row, text, TRUE);
+      /* The gateway's message names the provider and what went wrong. */
+      set_test_state (row, error->message, TRUE);
       return;
     }
 
@@ -209,9 +209,7 @@ test_provider (AdiuvaPreferencesWindow *self,
   client = adiuva_workspace_gateway_new_client (self->gateway, name, &error);
   if (client == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_ ("Could not connect: %s"), error->message);
-
-      set_test_state (row, text, TRUE);
+      set_test_state (row, error->message, TRUE);
       return;
     }
 
@@ -349,11 +347,11 @@ add_provider_row (AdiuvaPreferencesWindow *self,
   row->row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->row), name);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row->row), FALSE);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row->row), 2);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row->row), 0);
 
   row->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (row->status, TRUE);
-  gtk_label_set_max_width_chars (row->status, 28);
+  gtk_label_set_max_width_chars (row->status, 22);
   gtk_label_set_xalign (row->status, 1);
   gtk_label_set_selectable (row->status, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (row->status), "caption");
