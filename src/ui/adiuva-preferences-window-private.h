@@ -10,6 +10,8 @@ AdwComboRow      *_adiuva_preferences_window_get_color_scheme_row (AdiuvaPrefere
 AdwActionRow     *_adiuva_preferences_window_get_provider_row (AdiuvaPreferencesWindow *self,
                                                                const char              *name);
 void              _adiuva_preferences_window_show_add_provider (AdiuvaPreferencesWindow *self);
+void              _adiuva_preferences_window_show_edit_provider (AdiuvaPreferencesWindow *self,
+                                                                 const char              *name);
 GtkWidget        *_adiuva_preferences_window_get_editor (AdiuvaPreferencesWindow *self);
 void              _adiuva_preferences_window_fill_editor (AdiuvaPreferencesWindow *self,
                                                           const char              *kind,

@@ -288,11 +288,9 @@ static void show_editor (AdiuvaPreferencesWindow       *self,
                          const AdiuvaWorkspaceProvider *provider);
 
 static void
-edit_clicked_cb (GtkButton *button,
-                 gpointer   user_data)
+edit_provider (AdiuvaPreferencesWindow *self,
+               const char              *name)
 {
-  AdiuvaPreferencesWindow *self = user_data;
-  const char              *name = g_object_get_data (G_OBJECT (button), "provider");
   g_autoptr (GPtrArray) providers = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -309,6 +307,13 @@ edit_clicked_cb (GtkButton *button,
       if (g_str_equal (provider->name, name))
         show_editor (self, provider);
     }
+}
+
+static void
+edit_clicked_cb (GtkButton *button,
+                 gpointer   user_data)
+{
+  edit_provider (user_data, g_object_get_data (G_OBJECT (button), "provider"));
 }
 
 static GtkWidget *
@@ -808,6 +813,13 @@ void
 _adiuva_preferences_window_show_add_provider (AdiuvaPreferencesWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "prefs.add-provider", NULL);
+}
+
+void
+_adiuva_preferences_window_show_edit_provider (AdiuvaPreferencesWindow *self,
+                                               const char              *name)
+{
+  edit_provider (self, name);
 }
 
 GtkWidget *

@@ -180,12 +180,25 @@ test_providers (void)
   model = adiuva_workspace_gateway_dup_default_model (gateway, &error);
   g_assert_cmpstr (model, ==, "oa/gpt-6-sol");
 
-  /* Changed elsewhere (the CLI, the chat): the row follows. */
-  g_assert_true (adiuva_workspace_gateway_update_provider (gateway, "gone", "openai", v1, NULL,
-                                                           &error));
-  g_assert_no_error (error);
+  /* Edited: a new URL, and an empty key field keeps the saved key. */
+  _adiuva_preferences_window_show_edit_provider (window, "gone");
+  _adiuva_preferences_window_fill_editor (window, "openai", "ignored", v1, "");
+  g_assert_true (_adiuva_preferences_window_save_editor (window));
   row = _adiuva_preferences_window_get_provider_row (window, "gone");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), v1));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "key saved"));
+  g_assert_null (_adiuva_preferences_window_get_provider_row (window, "ignored"));
+  g_clear_pointer (&key, adiuva_provider_key_free);
+  key = dup_key (store, "gone");
+  g_assert_cmpstr (key, ==, SECRET_KEY);
+  result = test_connection (window, "gone");
+  g_assert_true (g_str_has_prefix (result, "Connected: "));
+
+  /* Changed elsewhere (the CLI, the chat): the row follows. */
+  g_assert_true (adiuva_workspace_gateway_update_provider (gateway, "gone", "openai", closed,
+                                                           NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), closed));
 
   /* Removed once confirmed, with its key; not before. */
   dialog = g_object_ref (_adiuva_preferences_window_remove_provider (window, "oa"));
