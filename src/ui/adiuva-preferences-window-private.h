@@ -28,6 +28,8 @@ gboolean          _adiuva_preferences_window_is_testing (AdiuvaPreferencesWindow
 AdwMessageDialog *_adiuva_preferences_window_remove_provider (AdiuvaPreferencesWindow *self,
                                                               const char              *name);
 AdwEntryRow      *_adiuva_preferences_window_get_default_model_row (AdiuvaPreferencesWindow *self);
+AdwEntryRow      *_adiuva_preferences_window_get_new_alias_row (AdiuvaPreferencesWindow *self);
+guint             _adiuva_preferences_window_get_n_aliases (AdiuvaPreferencesWindow *self);
 const char       *_adiuva_preferences_window_get_last_toast (AdiuvaPreferencesWindow *self);
 
 G_END_DECLS

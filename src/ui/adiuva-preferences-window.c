@@ -27,6 +27,9 @@ struct _AdiuvaPreferencesWindow
   GtkWidget           *no_providers_row;
   AdwEntryRow         *default_model_row;
   GtkMenuButton       *models_button;
+  AdwPreferencesGroup *aliases_group;
+  AdwEntryRow         *new_alias_row;
+  GPtrArray           *alias_rows;
 
   /* The provider editor subpage; editing is %NULL when it adds a provider. */
   GtkWidget           *editor;
@@ -457,10 +460,96 @@ reload_default_model (AdiuvaPreferencesWindow *self)
 }
 
 static void
+reload_aliases (AdiuvaPreferencesWindow *self)
+{
+  g_auto (GStrv) aliases = NULL;
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < self->alias_rows->len; i++)
+    adw_preferences_group_remove (self->aliases_group, g_ptr_array_index (self->alias_rows, i));
+  g_ptr_array_set_size (self->alias_rows, 0);
+
+  aliases = adiuva_workspace_gateway_list_aliases (self->gateway, &error);
+  if (aliases == NULL)
+    {
+      show_error (self, _ ("Could not read the aliases"), error);
+      return;
+    }
+  for (guint i = 0; aliases[i] != NULL; i++)
+    {
+      g_autofree char *target = adiuva_workspace_gateway_dup_alias (self->gateway, aliases[i],
+                                                                    NULL);
+      g_autofree char *remove_label = g_strdup_printf (_ ("Remove “%s”"), aliases[i]);
+      GtkWidget       *row = adw_action_row_new ();
+      GtkWidget       *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), aliases[i]);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), target != NULL ? target : "");
+      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (remove, "flat");
+      gtk_widget_set_tooltip_text (remove, remove_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      remove_label, -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "prefs.remove-alias");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", aliases[i]);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      adw_preferences_group_add (self->aliases_group, row);
+      g_ptr_array_add (self->alias_rows, row);
+    }
+}
+
+static void
 gateway_changed_cb (AdiuvaPreferencesWindow *self)
 {
   reload_providers (self);
   reload_default_model (self);
+  reload_aliases (self);
+}
+
+/* A refused entry shows red until it is changed. */
+static void
+entry_changed_cb (GtkEditable *editable)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+}
+
+static void
+new_alias_apply_cb (AdiuvaPreferencesWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->new_alias_row));
+  g_auto (GStrv) parts = g_strsplit (text, "=", 2);
+  g_autoptr (GError) error = NULL;
+
+  if (g_strv_length (parts) != 2 || *g_strstrip (parts[0]) == '\0' ||
+      *g_strstrip (parts[1]) == '\0')
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->new_alias_row), "error");
+      show_toast (self, _ ("Type an alias as name = provider/model, such as "
+                           "fast = openai/gpt-4o-mini"));
+      return;
+    }
+  if (!adiuva_workspace_gateway_set_alias (self->gateway, parts[0], parts[1], &error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->new_alias_row), "error");
+      show_error (self, _ ("Could not add the alias"), error);
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->new_alias_row), "error");
+  gtk_editable_set_text (GTK_EDITABLE (self->new_alias_row), "");
+}
+
+static void
+remove_alias_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  AdiuvaPreferencesWindow *self = ADIUVA_PREFERENCES_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (!adiuva_workspace_gateway_remove_alias (self->gateway, g_variant_get_string (parameter, NULL),
+                                              &error))
+    show_error (self, _ ("Could not remove the alias"), error);
 }
 
 static void
@@ -705,6 +794,7 @@ adiuva_preferences_window_dispose (GObject *object)
   AdiuvaPreferencesWindow *self = ADIUVA_PREFERENCES_WINDOW (object);
 
   g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->alias_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->editor);
   g_clear_pointer (&self->kinds, g_ptr_array_unref);
@@ -742,10 +832,15 @@ adiuva_preferences_window_class_init (AdiuvaPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, no_providers_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, default_model_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, models_button);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, aliases_group);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, new_alias_row);
   gtk_widget_class_bind_template_callback (widget_class, default_model_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, new_alias_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "prefs.add-provider", NULL, add_provider_action);
   gtk_widget_class_install_action (widget_class, "prefs.use-model", "s", use_model_action);
+  gtk_widget_class_install_action (widget_class, "prefs.remove-alias", "s", remove_alias_action);
 }
 
 static void
@@ -753,6 +848,7 @@ adiuva_preferences_window_init (AdiuvaPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->alias_rows = g_ptr_array_new ();
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify) provider_row_free);
   self->settings = g_settings_new ("org.adiuva.Adiuva");
@@ -784,6 +880,7 @@ adiuva_preferences_window_new (GtkWindow              *parent,
       gtk_widget_set_visible (self->no_providers_row, FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-provider", FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->default_model_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->new_alias_row), FALSE);
       return self;
     }
 
@@ -925,6 +1022,18 @@ AdwEntryRow *
 _adiuva_preferences_window_get_default_model_row (AdiuvaPreferencesWindow *self)
 {
   return self->default_model_row;
+}
+
+AdwEntryRow *
+_adiuva_preferences_window_get_new_alias_row (AdiuvaPreferencesWindow *self)
+{
+  return self->new_alias_row;
+}
+
+guint
+_adiuva_preferences_window_get_n_aliases (AdiuvaPreferencesWindow *self)
+{
+  return self->alias_rows->len;
 }
 
 const char *

@@ -105,6 +105,8 @@ test_providers (void)
   g_autoptr (char) key = NULL; /* secure memory */
   g_autofree char         *setting = NULL;
   g_autofree char         *model = NULL;
+  g_autofree char         *target = NULL;
+  AdwEntryRow             *alias_row;
   AdiuvaPreferencesWindow *window;
   AdwActionRow            *row;
   const char              *result;
@@ -179,6 +181,25 @@ test_providers (void)
   g_clear_pointer (&model, g_free);
   model = adiuva_workspace_gateway_dup_default_model (gateway, &error);
   g_assert_cmpstr (model, ==, "oa/gpt-6-sol");
+
+  /* Aliases: added as name = model, refused in words when malformed, removed. */
+  alias_row = _adiuva_preferences_window_get_new_alias_row (window);
+  gtk_editable_set_text (GTK_EDITABLE (alias_row), " fast = oa/gpt-6-sol ");
+  g_signal_emit_by_name (alias_row, "apply");
+  g_assert_cmpuint (_adiuva_preferences_window_get_n_aliases (window), ==, 1);
+  target = adiuva_workspace_gateway_dup_alias (gateway, "fast", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (target, ==, "oa/gpt-6-sol");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (alias_row)), ==, "");
+  gtk_editable_set_text (GTK_EDITABLE (alias_row), "fast");
+  g_signal_emit_by_name (alias_row, "apply");
+  g_assert_true (g_str_has_prefix (_adiuva_preferences_window_get_last_toast (window),
+                                   "Type an alias as name = provider/model"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (alias_row)), ==, "fast");
+  gtk_editable_set_text (GTK_EDITABLE (alias_row), "");
+  test_ui_screenshot (GTK_WIDGET (window), "preferences-providers-aliases");
+  gtk_widget_activate_action (GTK_WIDGET (window), "prefs.remove-alias", "s", "fast");
+  g_assert_cmpuint (_adiuva_preferences_window_get_n_aliases (window), ==, 0);
 
   /* Edited: a new URL, and an empty key field keeps the saved key. */
   _adiuva_preferences_window_show_edit_provider (window, "gone");
