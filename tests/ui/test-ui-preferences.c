@@ -138,6 +138,7 @@ test_providers (void)
   /* A name taken already is refused in words, and the editor keeps what was typed. */
   _adiuva_preferences_window_show_add_provider (window);
   _adiuva_preferences_window_fill_editor (window, "openai", "oa", v1, "");
+  test_ui_screenshot (GTK_WIDGET (window), "preferences-add-provider");
   g_assert_false (_adiuva_preferences_window_save_editor (window));
   g_assert_nonnull (_adiuva_preferences_window_get_last_toast (window));
   g_assert_true (g_str_has_prefix (_adiuva_preferences_window_get_last_toast (window),
