@@ -879,6 +879,8 @@ adiuva_preferences_window_new (GtkWindow              *parent,
                                                 "providers."));
       gtk_widget_set_visible (self->no_providers_row, FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-provider", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.use-model", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.remove-alias", FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->default_model_row), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->new_alias_row), FALSE);
       return self;
@@ -955,6 +957,11 @@ _adiuva_preferences_window_save_editor (AdiuvaPreferencesWindow *self)
   g_autoptr (GError) error = NULL;
   gboolean saved;
 
+  if (adw_combo_row_get_selected (self->editor_kind) >= self->kinds->len)
+    {
+      show_toast (self, _ ("Choose the kind of provider"));
+      return FALSE;
+    }
   info = g_ptr_array_index (self->kinds, adw_combo_row_get_selected (self->editor_kind));
   name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->editor_name))));
   base_url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->editor_url))));
