@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "adiuva-application.h"
+#include "adiuva-preferences-window.h"
 #include "adiuva-store.h"
 #include "adiuva-window.h"
 
@@ -72,6 +73,19 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkWindow              *window = gtk_application_get_active_window (user_data);
+  AdiuvaWorkspaceGateway *gateway = NULL;
+
+  if (ADIUVA_IS_WINDOW (window))
+    gateway = adiuva_window_get_workspace_gateway (ADIUVA_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (adiuva_preferences_window_new (window, gateway)));
+}
+
 /* From a reminder: the task, in the window (opened if there is none yet). */
 static void
 show_task_action (GSimpleAction *action,
@@ -91,6 +105,7 @@ static const GActionEntry app_actions[] = {
   { .name = "show-task", .activate = show_task_action, .parameter_type = "x" },
   { .name = "quit", .activate = quit_action },
   { .name = "about", .activate = about_action },
+  { .name = "preferences", .activate = preferences_action },
 };
 
 static void
@@ -100,6 +115,7 @@ adiuva_application_startup (GApplication *application)
   g_autoptr (GAction) color_scheme = NULL;
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (adiuva_application_parent_class)->startup (application);
 
@@ -107,6 +123,8 @@ adiuva_application_startup (GApplication *application)
                                    self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
 
   self->settings = g_settings_new ("org.adiuva.Adiuva");
   color_scheme = g_settings_create_action (self->settings, "color-scheme");

@@ -29,6 +29,7 @@ struct _AdiuvaWindow
   GCancellable    *cancellable;
   char            *data_dir;
   AdiuvaStore     *store;
+  AdiuvaWorkspaceGateway *workspace_gateway;
   AdiuvaReminders *reminders;
   gboolean         sidebar_visible;
 
@@ -650,6 +651,7 @@ adiuva_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_WINDOW);
   g_clear_object (&self->reminders);
+  g_clear_object (&self->workspace_gateway);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -837,6 +839,17 @@ adiuva_window_get_store (AdiuvaWindow *self)
   g_return_val_if_fail (ADIUVA_IS_WINDOW (self), NULL);
 
   return self->store;
+}
+
+/* The gateway of the open workspace, made once for the window, or %NULL while there is none. */
+AdiuvaWorkspaceGateway *
+adiuva_window_get_workspace_gateway (AdiuvaWindow *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_WINDOW (self), NULL);
+
+  if (self->workspace_gateway == NULL && self->store != NULL)
+    self->workspace_gateway = adiuva_workspace_gateway_new (self->store);
+  return self->workspace_gateway;
 }
 
 /**

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "adiuva-store.h"
+#include "adiuva-workspace-gateway.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +15,7 @@ G_DECLARE_FINAL_TYPE (AdiuvaWindow, adiuva_window, ADIUVA, WINDOW, AdwApplicatio
 AdiuvaWindow *adiuva_window_new (GtkApplication *application,
                                  const char     *data_dir);
 AdiuvaStore  *adiuva_window_get_store (AdiuvaWindow *self);
+AdiuvaWorkspaceGateway *adiuva_window_get_workspace_gateway (AdiuvaWindow *self);
 gboolean      adiuva_window_show_page (AdiuvaWindow *self,
                                        const char   *page_id);
 void          adiuva_window_show_task (AdiuvaWindow *self,
