@@ -20,22 +20,23 @@ struct _AdiuvaModelStats
 {
   GObject parent_instance;
 
-  char   *provider;
-  char   *model;
-  guint64 calls;
-  guint64 failures;
-  guint64 input_tokens;
-  guint64 output_tokens;
-  double  cost;
-  double  ttft_sum_ms;
-  guint64 ttft_count;
-  double  ttft_window[P95_WINDOW];
-  guint   window_len;
-  guint   window_next;
-  double  p95_ttft_ms;
-  double  tps_sum;
-  guint64 tps_count;
-  char   *last_outcome;
+  char    *provider;
+  char    *model;
+  guint64  calls;
+  guint64  failures;
+  guint64  input_tokens;
+  guint64  output_tokens;
+  double   cost;
+  double   ttft_sum_ms;
+  guint64  ttft_count;
+  double   ttft_window[P95_WINDOW];
+  guint    window_len;
+  guint    window_next;
+  double   p95_ttft_ms;
+  gboolean p95_stale; /* sorted when read, not at every call the gateway makes */
+  double   tps_sum;
+  guint64  tps_count;
+  char    *last_outcome;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaModelStats, adiuva_model_stats, G_TYPE_OBJECT)
@@ -106,7 +107,7 @@ adiuva_model_stats_get_property (GObject    *object,
       g_value_set_double (value, adiuva_model_stats_get_mean_time_to_first_token (self));
       break;
     case PROP_P95_TIME_TO_FIRST_TOKEN:
-      g_value_set_double (value, self->p95_ttft_ms);
+      g_value_set_double (value, adiuva_model_stats_get_p95_time_to_first_token (self));
       break;
     case PROP_MEAN_TOKENS_PER_SECOND:
       g_value_set_double (value, adiuva_model_stats_get_mean_tokens_per_second (self));
@@ -303,7 +304,7 @@ _adiuva_model_stats_add (AdiuvaModelStats        *self,
       self->ttft_window[self->window_next] = ms;
       self->window_next = (self->window_next + 1) % P95_WINDOW;
       self->window_len = MIN (self->window_len + 1, P95_WINDOW);
-      self->p95_ttft_ms = p95 (self->ttft_window, self->window_len);
+      self->p95_stale = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEAN_TIME_TO_FIRST_TOKEN]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_P95_TIME_TO_FIRST_TOKEN]);
     }
@@ -403,6 +404,12 @@ double
 adiuva_model_stats_get_p95_time_to_first_token (AdiuvaModelStats *self)
 {
   g_return_val_if_fail (ADIUVA_IS_MODEL_STATS (self), -1);
+
+  if (self->p95_stale)
+    {
+      self->p95_ttft_ms = p95 (self->ttft_window, self->window_len);
+      self->p95_stale = FALSE;
+    }
   return self->p95_ttft_ms;
 }
 
