@@ -33,22 +33,22 @@ G_DECLARE_FINAL_TYPE (AdiuvaGatewayClient, adiuva_gateway_client, ADIUVA, GATEWA
 
 AdiuvaGatewayClient *adiuva_gateway_client_new (AdiuvaProviderTable *table);
 
-gboolean adiuva_gateway_client_set_provider (AdiuvaGatewayClient    *self,
-                                             AdiuvaProviderSettings *settings,
-                                             GError                **error);
-gboolean adiuva_gateway_client_remove_provider (AdiuvaGatewayClient *self,
-                                                const char          *name);
-GStrv    adiuva_gateway_client_list_providers (AdiuvaGatewayClient *self);
-void     adiuva_gateway_client_set_fallbacks (AdiuvaGatewayClient *self,
-                                              const char          *model_ref,
-                                              const char *const   *chain);
+gboolean      adiuva_gateway_client_set_provider (AdiuvaGatewayClient    *self,
+                                                  AdiuvaProviderSettings *settings,
+                                                  GError                **error);
+gboolean      adiuva_gateway_client_remove_provider (AdiuvaGatewayClient *self,
+                                                     const char          *name);
+GStrv         adiuva_gateway_client_list_providers (AdiuvaGatewayClient *self);
+void          adiuva_gateway_client_set_fallbacks (AdiuvaGatewayClient *self,
+                                                   const char          *model_ref,
+                                                   const char *const   *chain);
 void          adiuva_gateway_client_set_router (AdiuvaGatewayClient *self,
                                                 AdiuvaRouter        *router);
 AdiuvaRouter *adiuva_gateway_client_get_router (AdiuvaGatewayClient *self);
-void     adiuva_gateway_client_set_usage_func (AdiuvaGatewayClient *self,
-                                               AdiuvaUsageFunc      func,
-                                               gpointer             user_data,
-                                               GDestroyNotify       destroy);
+void          adiuva_gateway_client_set_usage_func (AdiuvaGatewayClient *self,
+                                                    AdiuvaUsageFunc      func,
+                                                    gpointer             user_data,
+                                                    GDestroyNotify       destroy);
 
 gboolean    adiuva_gateway_client_set_alias (AdiuvaGatewayClient *self,
                                              const char          *alias,

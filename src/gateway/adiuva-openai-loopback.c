@@ -539,9 +539,9 @@ _adiuva_openai_codec_decode_request (JsonNode *body,
 
 typedef struct
 {
-  GString           *head;    /* {"id":…,"object":…,"created":…,"model":… */
+  GString           *head;      /* {"id":…,"object":…,"created":…,"model":… */
   GString           *text_head; /* a text chunk up to its {"content": */
-  GArray            *started; /* gboolean per tool index: its first fragment went out */
+  GArray            *started;   /* gboolean per tool index: its first fragment went out */
   AdiuvaUsage        usage;
   AdiuvaFinishReason finish;
   guint              began : 1;
