@@ -5,19 +5,19 @@
 
 G_BEGIN_DECLS
 
-typedef struct _AdiuvaStore         AdiuvaStore;
-typedef struct _AdiuvaClient        AdiuvaClient;
-typedef struct _AdiuvaProject       AdiuvaProject;
-typedef struct _AdiuvaTask          AdiuvaTask;
-typedef struct _AdiuvaTaskComment   AdiuvaTaskComment;
-typedef struct _AdiuvaTaskFilter    AdiuvaTaskFilter;
-typedef struct _AdiuvaTaskListModel AdiuvaTaskListModel;
-typedef struct _AdiuvaCheckpoint    AdiuvaCheckpoint;
-typedef struct _AdiuvaNote          AdiuvaNote;
-typedef struct _AdiuvaSearchResult  AdiuvaSearchResult;
-typedef struct _AdiuvaQuickAdd      AdiuvaQuickAdd;
-typedef struct _AdiuvaConversation  AdiuvaConversation;
-typedef struct _AdiuvaMessage       AdiuvaMessage;
+typedef struct _AdiuvaStore                 AdiuvaStore;
+typedef struct _AdiuvaClient                AdiuvaClient;
+typedef struct _AdiuvaProject               AdiuvaProject;
+typedef struct _AdiuvaTask                  AdiuvaTask;
+typedef struct _AdiuvaTaskComment           AdiuvaTaskComment;
+typedef struct _AdiuvaTaskFilter            AdiuvaTaskFilter;
+typedef struct _AdiuvaTaskListModel         AdiuvaTaskListModel;
+typedef struct _AdiuvaCheckpoint            AdiuvaCheckpoint;
+typedef struct _AdiuvaNote                  AdiuvaNote;
+typedef struct _AdiuvaSearchResult          AdiuvaSearchResult;
+typedef struct _AdiuvaQuickAdd              AdiuvaQuickAdd;
+typedef struct _AdiuvaConversation          AdiuvaConversation;
+typedef struct _AdiuvaMessage               AdiuvaMessage;
 typedef struct _AdiuvaConversationListModel AdiuvaConversationListModel;
 
 /**

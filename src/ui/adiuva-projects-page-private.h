@@ -6,11 +6,11 @@
 
 G_BEGIN_DECLS
 
-void        _adiuva_projects_page_add_client (AdiuvaProjectsPage *self,
-                                              const char         *name);
-void        _adiuva_projects_page_add_project (AdiuvaProjectsPage *self,
-                                               const char         *name,
-                                               guint               client_index);
+void               _adiuva_projects_page_add_client (AdiuvaProjectsPage *self,
+                                                     const char         *name);
+void               _adiuva_projects_page_add_project (AdiuvaProjectsPage *self,
+                                                      const char         *name,
+                                                      guint               client_index);
 const char        *_adiuva_projects_page_get_message (AdiuvaProjectsPage *self);
 AdiuvaProjectPage *_adiuva_projects_page_get_project_page (AdiuvaProjectsPage *self);
 
