@@ -371,6 +371,45 @@ test_stream_and_reopen (Fixture      *f,
   }
 }
 
+/* A call retried has a row per attempt: the answer points to the one that answered. */
+static void
+test_retried_call_link (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) usage = NULL;
+  g_autoptr (AdiuvaLlmCall) call = NULL;
+  g_autoptr (GListModel) saved = NULL;
+  g_autoptr (AdiuvaMessage) answer = NULL;
+  AdiuvaLlmUsage *totals;
+
+  if (f->server == NULL)
+    return;
+
+  _adiuva_gateway_client_set_timings (adiuva_workspace_gateway_get_client (f->gateway, NULL), 1,
+                                      1, 1);
+  test_provider_script (f->server, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, "
+                                   "\"times\": 2}]");
+  send (f, "Count to five");
+  g_assert_cmpstr (adiuva_message_get_content (get_message (f, 1)), ==, COUNTED);
+  wait_for_call_log (f);
+
+  usage = adiuva_store_get_llm_usage (f->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (usage->len, ==, 1);
+  totals = g_ptr_array_index (usage, 0);
+  g_assert_cmpint (totals->calls, ==, 3);
+  g_assert_cmpint (totals->failed_calls, ==, 2);
+  call = adiuva_store_get_llm_call (f->store,
+                                    adiuva_message_get_llm_call_id (get_message (f, 1)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (call->outcome, ==, "ok");
+  /* The link is saved. */
+  saved = saved_messages (f);
+  answer = g_list_model_get_item (saved, 1);
+  g_assert_cmpint (adiuva_message_get_llm_call_id (answer), ==, call->id);
+}
+
 static void
 test_stop (Fixture      *f,
            gconstpointer data)
@@ -867,6 +906,7 @@ main (int   argc,
   g_test_add ("/assistant/chat-session/" path, Fixture, NULL, fixture_set_up, func, \
               fixture_tear_down)
   ADD ("stream-and-reopen", test_stream_and_reopen);
+  ADD ("retried-call-link", test_retried_call_link);
   ADD ("stop", test_stop);
   ADD ("regenerate", test_regenerate);
   ADD ("edit-and-resend", test_edit_and_resend);
