@@ -16,4 +16,9 @@ G_BEGIN_DECLS
 #define ADIUVA_LIMITS_SETTING "gateway.limits" /* {"PROVIDER[/MODEL]": {"rpm"?: N, "tpm"?: N}} */
 #define ADIUVA_ROUTES_SETTING "gateway.routes" /* adiuva_router_to_json() */
 
+GPtrArray *_adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
+                                                     GError                **error);
+gboolean   _adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
+                                                const AdiuvaProviderInfo     **info);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "adiuva-call-log-private.h"
+#include "adiuva-connectivity-private.h"
 #include "adiuva-workspace-gateway-private.h"
 
 /**
@@ -40,6 +41,7 @@ enum
 enum
 {
   CHANGED,
+  CALL_LOGGED,
   N_SIGNALS
 };
 
@@ -136,12 +138,20 @@ adiuva_workspace_gateway_finalize (GObject *object)
 }
 
 static void
+call_logged_cb (GObject *owner,
+                guint64  call_id,
+                gint64   row_id)
+{
+  g_signal_emit (owner, signals[CALL_LOGGED], 0, call_id, row_id);
+}
+
+static void
 adiuva_workspace_gateway_constructed (GObject *object)
 {
   AdiuvaWorkspaceGateway *self = ADIUVA_WORKSPACE_GATEWAY (object);
 
   G_OBJECT_CLASS (adiuva_workspace_gateway_parent_class)->constructed (object);
-  self->call_log = _adiuva_call_log_new (self->store);
+  self->call_log = _adiuva_call_log_new (self->store, object, call_logged_cb);
 }
 
 static void
@@ -205,6 +215,20 @@ adiuva_workspace_gateway_class_init (AdiuvaWorkspaceGatewayClass *klass)
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * AdiuvaWorkspaceGateway::call-logged:
+   * @call_id: the #AdiuvaCallMetrics:call_id of the call
+   * @row_id: the id of its new row in the call log, for #AdiuvaMessage:llm-call-id
+   *
+   * An attempt of a call made by one of this object's clients is in the call log now, on
+   * the main context this object was made in, a little after the call finished (the log is
+   * written by a thread of its own). A call that was retried or fell back has a row per
+   * attempt, reported in order: the last is the one that answered.
+   */
+  signals[CALL_LOGGED] =
+      g_signal_new ("call-logged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_INT64);
 }
 
 static void
@@ -458,34 +482,84 @@ GPtrArray *
 adiuva_workspace_gateway_list_providers (AdiuvaWorkspaceGateway *self,
                                          GError                **error)
 {
-  g_autoptr (JsonArray) providers = NULL;
   g_autoptr (GPtrArray) list = NULL;
   const char *workspace;
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  if ((providers = load_providers (self->store, error)) == NULL)
+  if ((list = _adiuva_workspace_gateway_read_providers (self, error)) == NULL)
     return NULL;
 
   workspace = adiuva_store_get_workspace_id (self->store);
+  for (guint i = 0; i < list->len; i++)
+    {
+      AdiuvaWorkspaceProvider *provider = g_ptr_array_index (list, i);
+      char                    *key;
+
+      /* Only whether there is one: the key itself is wiped at once. */
+      key = adiuva_provider_key_lookup (workspace, provider->name, NULL, NULL);
+      provider->has_key = key != NULL;
+      adiuva_provider_key_free (key);
+    }
+  return g_steal_pointer (&list);
+}
+
+/*
+ * _adiuva_workspace_gateway_read_providers:
+ *
+ * Like adiuva_workspace_gateway_list_providers(), without asking the keyring: has_key is
+ * FALSE. For what needs only names, kinds and URLs, often.
+ */
+GPtrArray *
+_adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
+                                          GError                **error)
+{
+  g_autoptr (JsonArray) providers = NULL;
+  GPtrArray *list;
+
+  if ((providers = load_providers (self->store, error)) == NULL)
+    return NULL;
+
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_workspace_provider_free);
   for (guint i = 0; i < json_array_get_length (providers); i++)
     {
       JsonObject              *p = json_array_get_object_element (providers, i);
       AdiuvaWorkspaceProvider *provider = g_new0 (AdiuvaWorkspaceProvider, 1);
-      char                    *key;
 
       provider->name = g_strdup (json_object_get_string_member_with_default (p, "name", ""));
       provider->kind = g_strdup (json_object_get_string_member_with_default (p, "kind", ""));
       provider->base_url =
           g_strdup (json_object_get_string_member_with_default (p, "base_url", NULL));
-      /* Only whether there is one: the key itself is wiped at once. */
-      key = adiuva_provider_key_lookup (workspace, provider->name, NULL, NULL);
-      provider->has_key = key != NULL;
-      adiuva_provider_key_free (key);
       g_ptr_array_add (list, provider);
     }
-  return g_steal_pointer (&list);
+  return list;
+}
+
+/*
+ * _adiuva_workspace_provider_is_local:
+ * @info: (out) (optional): its kind in the provider table, %NULL for an unknown kind
+ *
+ * Whether @provider's answers are made on this machine or network: its kind is local
+ * (Ollama, an OpenAI-compatible server) or its base URL is a loopback address.
+ */
+gboolean
+_adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
+                                     const AdiuvaProviderInfo     **info)
+{
+  const AdiuvaProviderInfo *found;
+  g_autoptr (AdiuvaProviderSettings) settings = NULL;
+
+  found = adiuva_provider_table_lookup (adiuva_provider_table_get_default (), provider->kind);
+  if (info != NULL)
+    *info = found;
+  if (found == NULL)
+    return FALSE;
+  if (found->is_local)
+    return TRUE;
+  settings = adiuva_provider_settings_new (provider->name, provider->kind);
+  if (provider->base_url != NULL)
+    adiuva_provider_settings_set_base_url (settings, provider->base_url);
+  return _adiuva_provider_is_local (found, settings);
 }
 
 /**
