@@ -539,8 +539,10 @@ _adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
  * _adiuva_workspace_provider_is_local:
  * @info: (out) (optional): its kind in the provider table, %NULL for an unknown kind
  *
- * Whether @provider's answers are made on this machine or network: its kind is local
- * (Ollama, an OpenAI-compatible server) or its base URL is a loopback address.
+ * Whether @provider's answers are made on this machine or network: it speaks Ollama's protocol
+ * or its base URL is a loopback address. The table's is_local is not enough: an
+ * OpenAI-compatible server is often LM Studio on this machine, but can as well be a cloud
+ * service, and the Chat page tells the user which one answered.
  */
 gboolean
 _adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
@@ -554,8 +556,6 @@ _adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
     *info = found;
   if (found == NULL)
     return FALSE;
-  if (found->is_local)
-    return TRUE;
   settings = adiuva_provider_settings_new (provider->name, provider->kind);
   if (provider->base_url != NULL)
     adiuva_provider_settings_set_base_url (settings, provider->base_url);

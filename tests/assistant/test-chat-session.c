@@ -8,6 +8,7 @@
 
 #include "adiuva-assistant.h"
 #include "adiuva-gateway-client-private.h"
+#include "adiuva-workspace-gateway-private.h"
 #include "test-provider-util.h"
 
 #define SECRET_KEY "sk-test-never-in-the-database-4711"
@@ -892,6 +893,38 @@ test_model_choices (Fixture      *f,
   adiuva_workspace_gateway_remove_provider (f->gateway, "gone", NULL);
 }
 
+/* "On this computer" is said only of what runs there: an OpenAI-compatible server may be LM
+ * Studio on this machine or a cloud service. */
+static void
+test_local_providers (void)
+{
+  const struct
+  {
+    const char *kind;
+    const char *base_url;
+    gboolean    is_local;
+  } cases[] = {
+    { "ollama", NULL, TRUE },
+    { "ollama", "http://192.168.1.20:11434", TRUE },
+    { "openai-compatible", "http://127.0.0.1:1234/v1", TRUE },
+    { "openai-compatible", "http://localhost:8080/v1", TRUE },
+    { "openai-compatible", "https://api.together.xyz/v1", FALSE },
+    { "openai", NULL, FALSE },
+    { "openai", "http://[::1]:8000/v1", TRUE },
+    { "no-such-kind", "http://127.0.0.1/v1", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      AdiuvaWorkspaceProvider provider = { (char *) "p", (char *) cases[i].kind,
+                                           (char *) cases[i].base_url, FALSE };
+
+      g_test_message ("%s at %s", cases[i].kind, cases[i].base_url);
+      g_assert_cmpint (_adiuva_workspace_provider_is_local (&provider, NULL), ==,
+                       cases[i].is_local);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -902,6 +935,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/assistant/chat-session/problem-from-error", test_problem_from_error);
+  g_test_add_func ("/assistant/chat-session/local-providers", test_local_providers);
 #define ADD(path, func)                                                             \
   g_test_add ("/assistant/chat-session/" path, Fixture, NULL, fixture_set_up, func, \
               fixture_tear_down)
