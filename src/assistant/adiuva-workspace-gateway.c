@@ -1775,7 +1775,7 @@ adiuva_workspace_gateway_reset_loopback_token (AdiuvaWorkspaceGateway *self,
 }
 
 /**
- * adiuva_workspace_gateway_new_loopback_server:
+ * adiuva_workspace_gateway_new_loopback:
  *
  * A loopback server with a client of its own (see adiuva_workspace_gateway_new_client()), the
  * workspace's token and default model. It does not listen yet.
@@ -1783,8 +1783,8 @@ adiuva_workspace_gateway_reset_loopback_token (AdiuvaWorkspaceGateway *self,
  * Returns: (transfer full): the server, or %NULL with @error set
  */
 AdiuvaLoopbackServer *
-adiuva_workspace_gateway_new_loopback_server (AdiuvaWorkspaceGateway *self,
-                                              GError                **error)
+adiuva_workspace_gateway_new_loopback (AdiuvaWorkspaceGateway *self,
+                                       GError                **error)
 {
   g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (AdiuvaLoopbackServer) server = NULL;
@@ -1887,7 +1887,7 @@ listen_loopback (AdiuvaWorkspaceGateway *self,
   g_autoptr (AdiuvaLoopbackServer) server = NULL;
   g_autoptr (GError) local_error = NULL;
 
-  if ((server = adiuva_workspace_gateway_new_loopback_server (self, error)) == NULL)
+  if ((server = adiuva_workspace_gateway_new_loopback (self, error)) == NULL)
     return NULL;
   if (adiuva_loopback_server_listen (server, port, &local_error))
     return g_steal_pointer (&server);

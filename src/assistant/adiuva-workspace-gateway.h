@@ -203,23 +203,24 @@ gboolean       adiuva_workspace_gateway_remove_limit (AdiuvaWorkspaceGateway *se
                                                       GError                **error);
 
 /* The loopback endpoint: the workspace's providers for other programs on this machine */
-char                 *adiuva_workspace_gateway_dup_loopback_token (AdiuvaWorkspaceGateway *self,
-                                                                   GError                **error);
-char                 *adiuva_workspace_gateway_reset_loopback_token (AdiuvaWorkspaceGateway *self,
-                                                                     GError                **error);
-AdiuvaLoopbackServer *adiuva_workspace_gateway_new_loopback_server (AdiuvaWorkspaceGateway *self,
-                                                                    GError                **error);
-gboolean              adiuva_workspace_gateway_get_loopback_settings (AdiuvaWorkspaceGateway *self,
-                                                                      gboolean               *enabled,
-                                                                      guint                  *port,
-                                                                      GError                **error);
-gboolean              adiuva_workspace_gateway_set_loopback_enabled (AdiuvaWorkspaceGateway *self,
-                                                                     gboolean                enabled,
-                                                                     guint                   port,
-                                                                     GError                **error);
-gboolean              adiuva_workspace_gateway_restore_loopback (AdiuvaWorkspaceGateway *self,
-                                                                 GError                **error);
-void                  adiuva_workspace_gateway_stop_loopback (AdiuvaWorkspaceGateway *self);
-guint                 adiuva_workspace_gateway_get_loopback_port (AdiuvaWorkspaceGateway *self);
+char    *adiuva_workspace_gateway_dup_loopback_token (AdiuvaWorkspaceGateway *self,
+                                                      GError                **error);
+char    *adiuva_workspace_gateway_reset_loopback_token (AdiuvaWorkspaceGateway *self,
+                                                        GError                **error);
+gboolean adiuva_workspace_gateway_get_loopback_settings (AdiuvaWorkspaceGateway *self,
+                                                         gboolean               *enabled,
+                                                         guint                  *port,
+                                                         GError                **error);
+gboolean adiuva_workspace_gateway_set_loopback_enabled (AdiuvaWorkspaceGateway *self,
+                                                        gboolean                enabled,
+                                                        guint                   port,
+                                                        GError                **error);
+gboolean adiuva_workspace_gateway_restore_loopback (AdiuvaWorkspaceGateway *self,
+                                                    GError                **error);
+void     adiuva_workspace_gateway_stop_loopback (AdiuvaWorkspaceGateway *self);
+guint    adiuva_workspace_gateway_get_loopback_port (AdiuvaWorkspaceGateway *self);
+
+AdiuvaLoopbackServer *adiuva_workspace_gateway_new_loopback (AdiuvaWorkspaceGateway *self,
+                                                             GError                **error);
 
 G_END_DECLS

@@ -81,9 +81,12 @@ run_serve (AdiuvaCliContext       *cli,
    * wait for the disk (see src/assistant/adiuva-call-log.c). */
   gateway = adiuva_cli_context_get_gateway (cli, &error);
   if (gateway == NULL ||
-      (server = adiuva_workspace_gateway_new_loopback_server (gateway, &error)) == NULL ||
-      (show_token && (token = adiuva_workspace_gateway_dup_loopback_token (gateway, &error)) == NULL) ||
-      !adiuva_loopback_server_listen (server, port, &error))
+      (server = adiuva_workspace_gateway_new_loopback (gateway, &error)) == NULL)
+    return adiuva_cli_context_report (cli, error);
+  if (show_token &&
+      (token = adiuva_workspace_gateway_dup_loopback_token (gateway, &error)) == NULL)
+    return adiuva_cli_context_report (cli, error);
+  if (!adiuva_loopback_server_listen (server, port, &error))
     return adiuva_cli_context_report (cli, error);
 
   url = g_strdup_printf ("http://127.0.0.1:%u", adiuva_loopback_server_get_port (server));

@@ -54,7 +54,10 @@ struct _AdiuvaPreferencesWorkspacePage
   GtkToggleButton     *reveal_token_button;
 };
 
-G_DEFINE_FINAL_TYPE (AdiuvaPreferencesWorkspacePage, adiuva_preferences_workspace_page, ADW_TYPE_PREFERENCES_PAGE)
+/* clang-format off */
+G_DEFINE_FINAL_TYPE (AdiuvaPreferencesWorkspacePage, adiuva_preferences_workspace_page,
+                     ADW_TYPE_PREFERENCES_PAGE)
+/* clang-format on */
 
 static void
 show_message (AdiuvaPreferencesWorkspacePage *self,
