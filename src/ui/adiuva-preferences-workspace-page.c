@@ -305,6 +305,8 @@ add_passphrase_row (AdiuvaPreferencesWorkspacePage *self,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  /* Enter confirms, once the response is enabled. */
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
   gtk_widget_set_visible (row, visible);
   g_signal_connect_object (row, "changed", G_CALLBACK (key_dialog_changed_cb), self,
                            G_CONNECT_SWAPPED);
