@@ -61,6 +61,16 @@ gboolean      adiuva_store_set_keyring_enabled (AdiuvaStore  *self,
                                                 gboolean      enabled,
                                                 GCancellable *cancellable,
                                                 GError      **error);
+void          adiuva_store_change_key_async (AdiuvaStore        *self,
+                                             const char         *current,
+                                             AdiuvaKeyMode       modes,
+                                             const char         *passphrase,
+                                             GCancellable       *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer            user_data);
+gboolean      adiuva_store_change_key_finish (AdiuvaStore  *self,
+                                              GAsyncResult *result,
+                                              GError      **error);
 AdiuvaKeyMode adiuva_store_get_key_modes (AdiuvaStore *self);
 const char   *adiuva_store_get_dir (AdiuvaStore *self);
 const char   *adiuva_store_get_workspace_id (AdiuvaStore *self);
