@@ -6,7 +6,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-gateway-client.h"
+#include "adiuva-preferences-ollama-page.h"
 #include "adiuva-preferences-window-private.h"
 #include "adiuva-provider-table.h"
 
@@ -334,16 +336,13 @@ row_button (AdiuvaPreferencesWindow *self,
   GtkWidget *button;
 
   if (icon_name != NULL)
-    {
-      button = gtk_button_new_from_icon_name (icon_name);
-      gtk_widget_set_tooltip_text (button, label);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      label, -1);
-    }
+    button = adiuva_accessible_icon_button (icon_name, label);
   else
-    button = gtk_button_new_with_mnemonic (label);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
+    {
+      button = gtk_button_new_with_mnemonic (label);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+    }
   g_object_set_data_full (G_OBJECT (button), "provider", g_strdup (name), g_free);
   g_signal_connect_object (button, "clicked", callback, self, 0);
   return button;
@@ -464,20 +463,15 @@ reload_default_model (AdiuvaPreferencesWindow *self)
     gtk_editable_set_text (GTK_EDITABLE (self->default_model_row), model != NULL ? model : "");
 }
 
-/* A flat icon button for an action on one item of a list, named for screen readers. */
+/* An icon button for an action on one item of a list. */
 static GtkWidget *
 item_button (const char *icon_name,
              const char *label,
              const char *action_name,
              GVariant   *target)
 {
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+  GtkWidget *button = adiuva_accessible_icon_button (icon_name, label);
 
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
   return button;
@@ -1122,6 +1116,8 @@ adiuva_preferences_window_new (GtkWindow              *parent,
   g_return_val_if_fail (gateway == NULL || ADIUVA_IS_WORKSPACE_GATEWAY (gateway), NULL);
 
   self = g_object_new (ADIUVA_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (adiuva_preferences_ollama_page_new (gateway)));
   if (gateway == NULL)
     {
       adw_preferences_group_set_description (self->providers_group,
