@@ -1658,8 +1658,8 @@ add_provider_to_client (AdiuvaWorkspaceGateway *self,
  * @only: (nullable): the one provider to set up, or %NULL for all of them
  *
  * A new client with the workspace's providers (or only @only, so that another provider's
- * keyring entry does not matter), their keys from the keyring, the aliases, fallback order,
- * routes, budgets (with what the call log holds as spent) and rate limits; every attempt it
+ * keyring entry does not matter), their keys from the keyring, the aliases, the fallback order
+ * (not with @only), routes, budgets (with what the call log holds as spent) and rate limits; every attempt it
  * makes goes to the call log. Most callers want adiuva_workspace_gateway_get_client().
  *
  * Returns: (transfer full): the client, or %NULL with @error set
@@ -1703,7 +1703,9 @@ adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
       (fallbacks = load_fallbacks (self->store, error)) == NULL)
     return NULL;
   adiuva_gateway_client_set_router (client, router);
-  adiuva_gateway_client_set_default_fallbacks (client, (const char *const *) fallbacks);
+  /* The order names other providers than @only, which this client cannot ask. */
+  if (only == NULL)
+    adiuva_gateway_client_set_default_fallbacks (client, (const char *const *) fallbacks);
   adiuva_gateway_client_set_usage_func (client, _adiuva_call_log_add_cb,
                                         _adiuva_call_log_ref (self->call_log),
                                         (GDestroyNotify) _adiuva_call_log_unref);
