@@ -73,6 +73,20 @@ can_pull (AdiuvaPreferencesOllamaPage *page)
   return gtk_widget_get_sensitive (button);
 }
 
+/* What a screen reader says for an icon button is what its tooltip shows. */
+static void
+assert_named (GtkWidget  *button,
+              const char *name)
+{
+  g_autofree char *mismatch = NULL;
+
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, name);
+  mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (button),
+                                                 GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+  g_assert_null (mismatch);
+}
+
 static void
 set_endpoint (Fixture    *f,
               const char *endpoint)
@@ -216,6 +230,8 @@ test_endpoint_and_models (Fixture      *f,
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==,
                    "4.7\u00a0GB · 7.6B parameters · Q4_K_M");
   g_assert_nonnull (_adiuva_preferences_ollama_page_get_model_row (f->page, "llama3.2:latest"));
+  assert_named (test_ui_find_descendant (GTK_WIDGET (row), GTK_TYPE_BUTTON, NULL),
+                "Delete “deepseek-r1:latest”");
 
   /* Another endpoint changes that provider; nobody answering there is said so. */
   closed = g_strdup_printf ("http://127.0.0.1:%u", test_provider_closed_port ());
@@ -419,6 +435,10 @@ test_no_workspace (void)
       adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (window)));
   g_assert_false (_adiuva_preferences_ollama_page_is_checking (page));
   g_assert_false (can_pull (page));
+  /* “_Pull” is named by its label alone, without the underscore. */
+  g_assert_false (gtk_test_accessible_has_property (
+      GTK_ACCESSIBLE (test_ui_find_descendant (GTK_WIDGET (page), GTK_TYPE_BUTTON, "_Pull")),
+      GTK_ACCESSIBLE_PROPERTY_LABEL));
   g_assert_false (gtk_widget_get_sensitive (
       GTK_WIDGET (_adiuva_preferences_ollama_page_get_endpoint_row (page))));
   g_assert_true (g_str_has_prefix (

@@ -367,9 +367,11 @@ test_fallbacks (void)
   row = _adiuva_preferences_window_get_fallback_row (window, "oa/gpt-6-mini");
   g_assert_false (gtk_widget_get_sensitive (find_item_button (row, "Move “oa/gpt-6-mini” Down")));
 
-  /* The Up button. */
+  /* The Up button, named for screen readers as its tooltip is. */
   button = find_item_button (row, "Move “oa/gpt-6-mini” Up");
   g_assert_nonnull (button);
+  g_assert_null (gtk_test_accessible_check_property (
+      GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Move “oa/gpt-6-mini” Up"));
   g_signal_emit_by_name (button, "clicked");
   assert_fallbacks (window, gateway, up);
 
