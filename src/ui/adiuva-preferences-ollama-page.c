@@ -256,7 +256,7 @@ listed_cb (GObject      *source,
       gtk_widget_set_visible (GTK_WIDGET (self->no_models_row), TRUE);
       if (g_error_matches (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_NETWORK))
         /* TRANSLATORS: %s is why Ollama could not be reached */
-        text = g_strdup_printf (_ ("Not reachable: %s Is Ollama running? Start it with "
+        text = g_strdup_printf (_ ("Not reachable: %s\nIs Ollama running? Start it with "
                                    "“ollama serve”."),
                                 error->message);
       else
