@@ -35,6 +35,7 @@ struct _AdiuvaPreferencesWindow
   GPtrArray           *alias_rows;
   AdwPreferencesGroup *fallbacks_group;
   AdwEntryRow         *new_fallback_row;
+  GtkMenuButton       *fallback_models_button;
   GPtrArray           *fallback_rows;
   char                *focus_fallback; /* the model whose row has the focus after a move */
 
@@ -109,11 +110,11 @@ set_test_state (ProviderRow *row,
                         row->cancellable != NULL ? _ ("_Cancel") : _ ("_Test Connection"));
 }
 
-/* The models found by the last successful test, for the default model. */
 static void
-set_models (AdiuvaPreferencesWindow *self,
-            const char              *provider,
-            const char *const       *models)
+set_models_menu (GtkMenuButton     *button,
+                 const char        *action_name,
+                 const char        *provider,
+                 const char *const *models)
 {
   g_autoptr (GMenu) menu = g_menu_new ();
 
@@ -122,11 +123,21 @@ set_models (AdiuvaPreferencesWindow *self,
       g_autofree char *model = g_strconcat (provider, "/", models[i], NULL);
       g_autoptr (GMenuItem) item = g_menu_item_new (model, NULL);
 
-      g_menu_item_set_action_and_target (item, "prefs.use-model", "s", model);
+      g_menu_item_set_action_and_target (item, action_name, "s", model);
       g_menu_append_item (menu, item);
     }
-  gtk_menu_button_set_menu_model (self->models_button, G_MENU_MODEL (menu));
-  gtk_widget_set_visible (GTK_WIDGET (self->models_button), models[0] != NULL);
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
+  gtk_widget_set_visible (GTK_WIDGET (button), models[0] != NULL);
+}
+
+/* The models found by the last successful test, for the default model and the fallbacks. */
+static void
+set_models (AdiuvaPreferencesWindow *self,
+            const char              *provider,
+            const char *const       *models)
+{
+  set_models_menu (self->models_button, "prefs.use-model", provider, models);
+  set_models_menu (self->fallback_models_button, "prefs.add-fallback", provider, models);
 }
 
 typedef struct
@@ -702,13 +713,35 @@ remove_fallback_action (GtkWidget  *widget,
   save_fallbacks (self, fallbacks, _ ("Could not remove the fallback"));
 }
 
+/* Puts @model last in the order. */
+static gboolean
+add_fallback (AdiuvaPreferencesWindow *self,
+              const char              *model)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) fallbacks = NULL;
+  g_auto (GStrv) changed = NULL;
+
+  if ((fallbacks = dup_fallbacks (self)) == NULL)
+    return FALSE;
+  g_strv_builder_addv (builder, (const char **) fallbacks);
+  g_strv_builder_add (builder, model);
+  changed = g_strv_builder_end (builder);
+  return save_fallbacks (self, changed, _ ("Could not add the fallback"));
+}
+
+static void
+add_fallback_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  add_fallback (ADIUVA_PREFERENCES_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
 static void
 new_fallback_apply_cb (AdiuvaPreferencesWindow *self)
 {
   g_autofree char *model = NULL;
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) fallbacks = NULL;
-  g_auto (GStrv) changed = NULL;
 
   model = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_fallback_row))));
   if (*model == '\0')
@@ -718,12 +751,7 @@ new_fallback_apply_cb (AdiuvaPreferencesWindow *self)
                            "ollama/llama3.2"));
       return;
     }
-  if ((fallbacks = dup_fallbacks (self)) == NULL)
-    return;
-  g_strv_builder_addv (builder, (const char **) fallbacks);
-  g_strv_builder_add (builder, model);
-  changed = g_strv_builder_end (builder);
-  if (!save_fallbacks (self, changed, _ ("Could not add the fallback")))
+  if (!add_fallback (self, model))
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->new_fallback_row), "error");
       return;
@@ -1072,6 +1100,8 @@ adiuva_preferences_window_class_init (AdiuvaPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, new_alias_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, fallbacks_group);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, new_fallback_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow,
+                                        fallback_models_button);
   gtk_widget_class_bind_template_callback (widget_class, default_model_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_alias_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_fallback_apply_cb);
@@ -1080,6 +1110,7 @@ adiuva_preferences_window_class_init (AdiuvaPreferencesWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "prefs.add-provider", NULL, add_provider_action);
   gtk_widget_class_install_action (widget_class, "prefs.use-model", "s", use_model_action);
   gtk_widget_class_install_action (widget_class, "prefs.remove-alias", "s", remove_alias_action);
+  gtk_widget_class_install_action (widget_class, "prefs.add-fallback", "s", add_fallback_action);
   gtk_widget_class_install_action (widget_class, "prefs.move-fallback", "(si)",
                                    move_fallback_action);
   gtk_widget_class_install_action (widget_class, "prefs.remove-fallback", "s",
@@ -1127,6 +1158,7 @@ adiuva_preferences_window_new (GtkWindow              *parent,
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-provider", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.use-model", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.remove-alias", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-fallback", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.move-fallback", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.remove-fallback", FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->default_model_row), FALSE);
