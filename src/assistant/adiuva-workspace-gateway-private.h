@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 #define ADIUVA_BUDGETS_SETTING "gateway.budgets"
 #define ADIUVA_LIMITS_SETTING "gateway.limits" /* {"PROVIDER[/MODEL]": {"rpm"?: N, "tpm"?: N}} */
 #define ADIUVA_ROUTES_SETTING "gateway.routes" /* adiuva_router_to_json() */
+/* ["alias or P/M", …]: asked in order when the model asked fails before it answers */
+#define ADIUVA_FALLBACKS_SETTING "gateway.fallbacks"
+
 #define ADIUVA_LOOPBACK_SETTING "gateway.loopback" /* {"enabled": bool, "port": N} */
 
 /* The loopback endpoint's token is kept in the keyring like a provider's key, under a name no

@@ -15,11 +15,12 @@
  * AdiuvaWorkspaceGateway:
  *
  * The gateway as a workspace configures it: providers (their keys in the keyring), the default
- * model, aliases, routes, budgets and rate limits, kept as JSON in the workspace's settings,
- * and the one #AdiuvaGatewayClient they make, whose calls go to the workspace's call log.
- * Every front end configures and uses the gateway through it. The settings are read from the
- * store each time, so another program's changes are seen; the client is rebuilt after a
- * change made here, which #AdiuvaWorkspaceGateway::changed announces.
+ * model, aliases, the fallback order, routes, budgets and rate limits, kept as JSON in the
+ * workspace's settings, and the one #AdiuvaGatewayClient they make, whose calls go to the
+ * workspace's call log. Every front end configures and uses the gateway through it. The
+ * settings are read from the store each time, so another program's changes are seen; the
+ * client is rebuilt after a change made here, which #AdiuvaWorkspaceGateway::changed
+ * announces.
  */
 struct _AdiuvaWorkspaceGateway
 {
@@ -213,8 +214,8 @@ adiuva_workspace_gateway_class_init (AdiuvaWorkspaceGatewayClass *klass)
    * AdiuvaWorkspaceGateway::changed:
    *
    * The configuration was changed through this object: providers, default model, aliases,
-   * routes, budgets or limits. The next adiuva_workspace_gateway_get_client() builds a new
-   * client; the old one finishes what it is doing.
+   * fallback order, routes, budgets or limits. The next adiuva_workspace_gateway_get_client()
+   * builds a new client; the old one finishes what it is doing.
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -850,6 +851,83 @@ adiuva_workspace_gateway_remove_alias (AdiuvaWorkspaceGateway *self,
     }
   json_object_remove_member (aliases, alias);
   return save_object (self, ADIUVA_ALIASES_SETTING, aliases, error);
+}
+
+/* Fallbacks */
+
+static GStrv
+load_fallbacks (AdiuvaStore *store,
+                GError     **error)
+{
+  /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
+  const char *what = _ ("fallback models");
+  g_autoptr (JsonArray) list = load_array (store, ADIUVA_FALLBACKS_SETTING, what, error);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (list == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *node = json_array_get_element (list, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          set_damaged (error, what);
+          return NULL;
+        }
+      g_strv_builder_add (builder, json_node_get_string (node));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/**
+ * adiuva_workspace_gateway_list_fallbacks:
+ *
+ * Returns: (transfer full): the models asked in order when the model a call asked for fails
+ *   before any of its answer arrived (empty when there are none), or %NULL with @error set
+ */
+GStrv
+adiuva_workspace_gateway_list_fallbacks (AdiuvaWorkspaceGateway *self,
+                                         GError                **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  return load_fallbacks (self->store, error);
+}
+
+/**
+ * adiuva_workspace_gateway_set_fallbacks:
+ * @chain: (nullable) (array zero-terminated=1): PROVIDER/MODEL or aliases, in the order to ask
+ *   them; %NULL or empty for none
+ *
+ * Sets the fallback order of every call that names a model (not auto: a route's models are
+ * its own order), once each model is checked (adiuva_workspace_gateway_check_model()). The
+ * model a call asked for is not asked again when it is in the order too.
+ */
+gboolean
+adiuva_workspace_gateway_set_fallbacks (AdiuvaWorkspaceGateway *self,
+                                        const char *const      *chain,
+                                        GError                **error)
+{
+  g_autoptr (JsonArray) list = json_array_new ();
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+
+  for (guint i = 0; chain != NULL && chain[i] != NULL; i++)
+    {
+      if (!adiuva_workspace_gateway_check_model (self, chain[i], FALSE, error))
+        return FALSE;
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (chain[j], chain[i]))
+          {
+            g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                         ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                         _ ("“%s” is in the fallback order already."), chain[i]);
+            return FALSE;
+          }
+      json_array_add_string_element (list, chain[i]);
+    }
+  return save_array (self, ADIUVA_FALLBACKS_SETTING, list, error);
 }
 
 /* Routes */
@@ -1660,9 +1738,9 @@ add_provider_to_client (AdiuvaWorkspaceGateway *self,
  * @only: (nullable): the one provider to set up, or %NULL for all of them
  *
  * A new client with the workspace's providers (or only @only, so that another provider's
- * keyring entry does not matter), their keys from the keyring, the aliases, routes, budgets
- * (with what the call log holds as spent) and rate limits; every attempt it makes goes to the
- * call log. Most callers want adiuva_workspace_gateway_get_client().
+ * keyring entry does not matter), their keys from the keyring, the aliases, the fallback order
+ * (not with @only), routes, budgets (with what the call log holds as spent) and rate limits; every attempt it
+ * makes goes to the call log. Most callers want adiuva_workspace_gateway_get_client().
  *
  * Returns: (transfer full): the client, or %NULL with @error set
  */
@@ -1675,6 +1753,7 @@ adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
   g_autoptr (JsonArray) providers = NULL;
   g_autoptr (JsonObject) aliases = NULL;
   g_autoptr (AdiuvaRouter) router = NULL;
+  g_auto (GStrv) fallbacks = NULL;
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
@@ -1700,9 +1779,13 @@ adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
       !set_aliases (client, aliases, error) ||
       !load_budgets_into (self, adiuva_gateway_client_get_budgets (client), error) ||
       !load_limits_into (self->store, adiuva_gateway_client_get_rate_limiter (client), error) ||
-      (router = adiuva_workspace_gateway_dup_router (self, error)) == NULL)
+      (router = adiuva_workspace_gateway_dup_router (self, error)) == NULL ||
+      (fallbacks = load_fallbacks (self->store, error)) == NULL)
     return NULL;
   adiuva_gateway_client_set_router (client, router);
+  /* The order names other providers than @only, which this client cannot ask. */
+  if (only == NULL)
+    adiuva_gateway_client_set_default_fallbacks (client, (const char *const *) fallbacks);
   adiuva_gateway_client_set_usage_func (client, _adiuva_call_log_add_cb,
                                         _adiuva_call_log_ref (self->call_log),
                                         (GDestroyNotify) _adiuva_call_log_unref);

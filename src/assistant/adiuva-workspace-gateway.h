@@ -157,6 +157,13 @@ gboolean adiuva_workspace_gateway_remove_alias (AdiuvaWorkspaceGateway *self,
                                                 const char             *alias,
                                                 GError                **error);
 
+/* Fallbacks */
+GStrv    adiuva_workspace_gateway_list_fallbacks (AdiuvaWorkspaceGateway *self,
+                                                  GError                **error);
+gboolean adiuva_workspace_gateway_set_fallbacks (AdiuvaWorkspaceGateway *self,
+                                                 const char *const      *chain,
+                                                 GError                **error);
+
 /* Routes */
 AdiuvaRouter *adiuva_workspace_gateway_dup_router (AdiuvaWorkspaceGateway *self,
                                                    GError                **error);

@@ -134,6 +134,16 @@ answer_to_json (AdiuvaChatMessage       *message,
   return json_builder_get_root (builder);
 }
 
+/* The workspace's fallback order, empty when it has none. */
+static GStrv
+dup_fallbacks (AdiuvaCliContext *cli,
+               GError          **error)
+{
+  AdiuvaWorkspaceGateway *gateway = adiuva_cli_context_get_gateway (cli, error);
+
+  return gateway != NULL ? adiuva_workspace_gateway_list_fallbacks (gateway, error) : NULL;
+}
+
 static int
 run_chat (AdiuvaCliContext       *cli,
           const AdiuvaCliCommand *command,
@@ -154,6 +164,7 @@ run_chat (AdiuvaCliContext       *cli,
   g_autoptr (AdiuvaCallMetrics) metrics = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_auto (GStrv) fallbacks = NULL;
   g_autofree char   *provider = NULL;
   g_autofree char   *resolved = NULL;
   ChatRun            run = { cli, FALSE, FALSE };
@@ -184,12 +195,15 @@ run_chat (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
 
-  /* An alias may lead to any provider: all of them are set up then. */
+  /* An alias, or the fallback order, may lead to any provider: all of them are set up then. */
   if (!adiuva_cli_choose_model (cli, &model,
                                 _ ("Which model? Give --model PROVIDER/MODEL or an alias (see "
                                    "“adiuva-cli models” and “adiuva-cli alias list”)."),
-                                &provider, &error))
+                                &provider, &error) ||
+      (fallbacks = dup_fallbacks (cli, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
+  if (fallbacks[0] != NULL)
+    g_clear_pointer (&provider, g_free);
 
   client = adiuva_cli_new_gateway_client (cli, provider, &error);
   if (client == NULL)

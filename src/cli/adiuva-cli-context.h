@@ -151,6 +151,7 @@ extern const AdiuvaCliCommand adiuva_cli_models_command;
 extern const AdiuvaCliCommand adiuva_cli_model_command;
 extern const AdiuvaCliCommand adiuva_cli_embed_command;
 extern const AdiuvaCliCommand adiuva_cli_alias_command;
+extern const AdiuvaCliCommand adiuva_cli_fallback_command;
 extern const AdiuvaCliCommand adiuva_cli_route_command;
 extern const AdiuvaCliCommand adiuva_cli_chat_command;
 extern const AdiuvaCliCommand adiuva_cli_usage_command;

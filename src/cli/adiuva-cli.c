@@ -20,6 +20,7 @@ static const AdiuvaCliCommand *const commands[] = {
   &adiuva_cli_models_command,
   &adiuva_cli_model_command,
   &adiuva_cli_alias_command,
+  &adiuva_cli_fallback_command,
   &adiuva_cli_route_command,
   &adiuva_cli_chat_command,
   &adiuva_cli_embed_command,

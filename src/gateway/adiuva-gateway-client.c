@@ -71,6 +71,7 @@ struct _AdiuvaGatewayClient
   AdiuvaGatewayStats  *stats;
   AdiuvaRouter        *router; /* for ADIUVA_MODEL_AUTO */
   AdiuvaConnectivity  *connectivity;
+  GStrv                default_fallbacks; /* of a model ref without fallbacks of its own */
 
   AdiuvaUsageFunc usage_func;
   gpointer        usage_data;
@@ -1344,6 +1345,7 @@ adiuva_gateway_client_finalize (GObject *object)
   g_clear_object (&self->table);
   g_clear_pointer (&self->providers, g_hash_table_unref);
   g_clear_pointer (&self->fallbacks, g_hash_table_unref);
+  g_clear_pointer (&self->default_fallbacks, g_strfreev);
   g_clear_pointer (&self->aliases, g_hash_table_unref);
   g_clear_pointer (&self->breakers, g_hash_table_unref);
   g_clear_pointer (&self->in_flight, g_ptr_array_unref);
@@ -1663,6 +1665,26 @@ adiuva_gateway_client_set_fallbacks (AdiuvaGatewayClient *self,
     g_hash_table_remove (self->fallbacks, model_ref);
   else
     g_hash_table_replace (self->fallbacks, g_strdup (model_ref), g_strdupv ((GStrv) chain));
+}
+
+/**
+ * adiuva_gateway_client_set_default_fallbacks:
+ * @chain: (nullable) (array zero-terminated=1): the references (or aliases) to try in order when
+ *   a model without fallbacks of its own fails before any of its answer reached the caller;
+ *   %NULL or empty removes them
+ *
+ * The user's "if the model I chose fails, ask these": fallbacks set on a model with
+ * adiuva_gateway_client_set_fallbacks() take its place; a route's models do not use it.
+ */
+void
+adiuva_gateway_client_set_default_fallbacks (AdiuvaGatewayClient *self,
+                                             const char *const   *chain)
+{
+  g_return_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self));
+
+  g_clear_pointer (&self->default_fallbacks, g_strfreev);
+  if (chain != NULL && chain[0] != NULL)
+    self->default_fallbacks = g_strdupv ((GStrv) chain);
 }
 
 /* Refuses @alias → @target when @target leads back to @alias, or when a chain through the
@@ -2062,7 +2084,8 @@ adiuva_gateway_client_get_stats (AdiuvaGatewayClient *self)
  * @cancellable: (nullable): cancels the call; so does adiuva_gateway_client_cancel_all()
  *
  * Asks @model_ref, then, if it fails before any of its answer reached @on_delta, the models
- * of its fallback chain in order:
+ * of its fallback chain in order (its own, or else the default one; the model asked is not
+ * asked twice):
  *
  * - A rate limit, an overload, a server error, a network failure or a timeout is retried on
  *   the same model up to #AdiuvaGatewayClient:max-retries times after a capped exponential
@@ -2156,6 +2179,8 @@ adiuva_gateway_client_chat_async (AdiuvaGatewayClient *self,
   chain = g_hash_table_lookup (self->fallbacks, model_ref);
   if (chain == NULL && resolve_alias (self, model_ref, &resolved, NULL))
     chain = g_hash_table_lookup (self->fallbacks, resolved);
+  if (chain == NULL)
+    chain = (const char *const *) self->default_fallbacks;
   start_chain (call, model_ref, chain);
 }
 

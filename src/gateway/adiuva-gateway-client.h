@@ -42,6 +42,8 @@ GStrv         adiuva_gateway_client_list_providers (AdiuvaGatewayClient *self);
 void          adiuva_gateway_client_set_fallbacks (AdiuvaGatewayClient *self,
                                                    const char          *model_ref,
                                                    const char *const   *chain);
+void          adiuva_gateway_client_set_default_fallbacks (AdiuvaGatewayClient *self,
+                                                           const char *const   *chain);
 void          adiuva_gateway_client_set_router (AdiuvaGatewayClient *self,
                                                 AdiuvaRouter        *router);
 AdiuvaRouter *adiuva_gateway_client_get_router (AdiuvaGatewayClient *self);

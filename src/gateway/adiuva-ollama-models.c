@@ -15,13 +15,15 @@
 #include "adiuva-wire-codec-private.h"
 
 /*
- * Ollama's model management: /api/show, /api/pull (a stream of NDJSON progress lines, which
+ * Ollama's model management: /api/tags with each model's details, /api/show, /api/pull (a stream of NDJSON progress lines, which
  * ends with {"status": "success"} or an {"error": …} line) and /api/delete. Providers whose
  * table entry has these endpoints can do it; the others are told so in words.
  */
 
 /* /api/show holds the template and the parameters too, and with verbose the vocabulary. */
 #define MAX_SHOW_BODY (64 * 1024 * 1024)
+/* A model is a few hundred bytes of /api/tags. */
+#define MAX_TAGS_BODY (16 * 1024 * 1024)
 /* A progress line is a few hundred bytes. */
 #define MAX_PULL_LINE (64 * 1024)
 
@@ -43,6 +45,7 @@ adiuva_ollama_model_copy (const AdiuvaOllamaModel *self)
   copy->parameter_size = g_strdup (self->parameter_size);
   copy->quantization = g_strdup (self->quantization);
   copy->context_length = self->context_length;
+  copy->size = self->size;
   return copy;
 }
 
@@ -88,6 +91,26 @@ model_job_new (const char *provider,
   return job;
 }
 
+/* Whether @provider has @endpoint: only Ollama manages its models on request. */
+static gboolean
+check_provider (AdiuvaGatewayClient *self,
+                const char          *provider,
+                const char          *endpoint,
+                GError             **error)
+{
+  AdiuvaProviderSettings   *settings;
+  const AdiuvaProviderInfo *info;
+  const AdiuvaWireCodec    *codec;
+
+  if (!_adiuva_gateway_client_resolve_provider (self, provider, &settings, &info, &codec, error))
+    return FALSE;
+  if (adiuva_provider_info_get_path (info, endpoint) != NULL)
+    return TRUE;
+  g_set_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
+               _ ("%s does not manage models on request; only Ollama does."), info->display_name);
+  return FALSE;
+}
+
 /* Starts @method on @endpoint for the model @name; a provider without the endpoint is refused
  * in words before anything is sent. */
 static void
@@ -108,25 +131,14 @@ start (AdiuvaGatewayClient   *self,
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) body = NULL;
-  AdiuvaProviderSettings   *settings;
-  const AdiuvaProviderInfo *info;
-  const AdiuvaWireCodec    *codec;
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, job, (GDestroyNotify) model_job_free);
 
-  if (!_adiuva_gateway_client_resolve_provider (self, job->provider, &settings, &info, &codec,
-                                                &error))
+  if (!check_provider (self, job->provider, endpoint, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (adiuva_provider_info_get_path (info, endpoint) == NULL)
-    {
-      g_task_return_new_error (task, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID,
-                               _ ("%s does not manage models on request; only Ollama does."),
-                               info->display_name);
       return;
     }
 
@@ -175,6 +187,130 @@ finish_request (GTask        *task,
   return body;
 }
 
+/* A model named @name, with what @object's "details" say of it (in /api/show and /api/tags
+ * alike). */
+static AdiuvaOllamaModel *
+new_model (const char *name,
+           JsonObject *object)
+{
+  AdiuvaOllamaModel *model = g_new0 (AdiuvaOllamaModel, 1);
+  JsonObject        *details = _adiuva_json_get_object (object, "details");
+
+  model->name = g_strdup (name);
+  if (details != NULL)
+    {
+      model->family = g_strdup (_adiuva_json_get_nonempty_string (details, "family"));
+      model->parameter_size = g_strdup (_adiuva_json_get_nonempty_string (details,
+                                                                          "parameter_size"));
+      model->quantization = g_strdup (_adiuva_json_get_nonempty_string (details,
+                                                                        "quantization_level"));
+    }
+  return model;
+}
+
+/* List */
+
+static void
+listed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_autoptr (GTask) task = data;
+  const char *provider = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = _adiuva_gateway_request_finish (result, NULL, &error);
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GPtrArray) models = NULL;
+  JsonArray *list = NULL;
+
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  root = _adiuva_wire_codec_parse_json (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                        NULL);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    list = _adiuva_json_get_array (json_node_get_object (root), "models");
+  if (list == NULL)
+    {
+      g_task_return_new_error (task, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL,
+                               _ ("%s sent a model list without “%s”."), provider, "models");
+      return;
+    }
+
+  models = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_ollama_model_free);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject        *item = _adiuva_json_node_get_object (json_array_get_element (list, i));
+      const char        *name;
+      AdiuvaOllamaModel *model;
+
+      /* "model" is the newer name of the field; both are sent. */
+      if (item == NULL || ((name = _adiuva_json_get_nonempty_string (item, "name")) == NULL &&
+                           (name = _adiuva_json_get_nonempty_string (item, "model")) == NULL))
+        continue;
+      model = new_model (name, item);
+      if (!_adiuva_json_get_int (item, "size", &model->size) || model->size < 0)
+        model->size = 0;
+      g_ptr_array_add (models, model);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&models), (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * adiuva_gateway_client_list_local_models_async:
+ * @provider: the user's name of an Ollama provider
+ *
+ * Asks Ollama's `/api/tags` which models it has, with their size and details: what
+ * adiuva_gateway_client_list_models_async() gives as names only.
+ */
+void
+adiuva_gateway_client_list_local_models_async (AdiuvaGatewayClient *self,
+                                               const char          *provider,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self));
+  g_return_if_fail (provider != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, adiuva_gateway_client_list_local_models_async);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, g_strdup (provider), g_free);
+  if (!check_provider (self, provider, ADIUVA_ENDPOINT_SHOW, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  _adiuva_gateway_request_async (self, provider, SOUP_METHOD_GET, ADIUVA_ENDPOINT_MODELS, NULL,
+                                 NULL, MAX_TAGS_BODY, NULL, NULL, cancellable, listed_cb,
+                                 g_steal_pointer (&task));
+}
+
+/**
+ * adiuva_gateway_client_list_local_models_finish:
+ *
+ * Returns: (transfer container) (element-type AdiuvaOllamaModel): the models in Ollama's order
+ *   (their context length is not told: see adiuva_gateway_client_show_model_async()), or
+ *   %NULL with @error set
+ */
+GPtrArray *
+adiuva_gateway_client_list_local_models_finish (AdiuvaGatewayClient *self,
+                                                GAsyncResult        *result,
+                                                GError             **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_GATEWAY_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Show */
 
 static gint64
@@ -212,7 +348,6 @@ shown_cb (GObject      *source,
   g_autoptr (GBytes) body = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (AdiuvaOllamaModel) model = NULL;
-  JsonObject *details;
   JsonObject *model_info;
 
   body = finish_request (task, result);
@@ -229,17 +364,7 @@ shown_cb (GObject      *source,
       return;
     }
 
-  model = g_new0 (AdiuvaOllamaModel, 1);
-  model->name = g_strdup (job->name);
-  details = _adiuva_json_get_object (json_node_get_object (root), "details");
-  if (details != NULL)
-    {
-      model->family = g_strdup (_adiuva_json_get_nonempty_string (details, "family"));
-      model->parameter_size = g_strdup (_adiuva_json_get_nonempty_string (details,
-                                                                          "parameter_size"));
-      model->quantization = g_strdup (_adiuva_json_get_nonempty_string (details,
-                                                                        "quantization_level"));
-    }
+  model = new_model (job->name, json_node_get_object (root));
   model_info = _adiuva_json_get_object (json_node_get_object (root), "model_info");
   if (model_info != NULL)
     model->context_length = find_context_length (model_info);

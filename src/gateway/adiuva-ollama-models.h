@@ -14,8 +14,9 @@ typedef struct _AdiuvaOllamaModel AdiuvaOllamaModel;
  * @parameter_size: (nullable): as Ollama words it, e.g. `8.0B`
  * @quantization: (nullable): e.g. `Q4_0`
  * @context_length: the context the model was trained for, in tokens; 0 when not told
+ * @size: the bytes it takes on disk; 0 when not told (`/api/show` does not)
  *
- * What Ollama's `/api/show` says of a local model.
+ * What Ollama's `/api/show` or `/api/tags` says of a local model.
  */
 struct _AdiuvaOllamaModel
 {
@@ -24,6 +25,7 @@ struct _AdiuvaOllamaModel
   char  *parameter_size;
   char  *quantization;
   gint64 context_length;
+  gint64 size;
 };
 
 /**
@@ -59,6 +61,15 @@ AdiuvaOllamaModel *adiuva_ollama_model_copy (const AdiuvaOllamaModel *self);
 void               adiuva_ollama_model_free (AdiuvaOllamaModel *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaOllamaModel, adiuva_ollama_model_free)
+
+void       adiuva_gateway_client_list_local_models_async (AdiuvaGatewayClient *self,
+                                                          const char          *provider,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+GPtrArray *adiuva_gateway_client_list_local_models_finish (AdiuvaGatewayClient *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
 
 void               adiuva_gateway_client_show_model_async (AdiuvaGatewayClient *self,
                                                            const char          *provider,

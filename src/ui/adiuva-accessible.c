@@ -28,3 +28,29 @@ adiuva_accessible_clean_mnemonic_names (GtkWidget *root)
        child = gtk_widget_get_next_sibling (child))
     adiuva_accessible_clean_mnemonic_names (child);
 }
+
+/**
+ * adiuva_accessible_icon_button:
+ * @icon_name: what the button shows
+ * @label: what it does, in words: its tooltip, and its name for screen readers
+ *
+ * A flat button showing only an icon, as in a row's suffix, that still has a name.
+ *
+ * Returns: (transfer floating): the button
+ */
+GtkWidget *
+adiuva_accessible_icon_button (const char *icon_name,
+                               const char *label)
+{
+  GtkWidget *button;
+
+  g_return_val_if_fail (icon_name != NULL && label != NULL, NULL);
+
+  button = gtk_button_new_from_icon_name (icon_name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  return button;
+}

@@ -31,5 +31,9 @@ AdwEntryRow      *_adiuva_preferences_window_get_default_model_row (AdiuvaPrefer
 AdwEntryRow      *_adiuva_preferences_window_get_new_alias_row (AdiuvaPreferencesWindow *self);
 guint             _adiuva_preferences_window_get_n_aliases (AdiuvaPreferencesWindow *self);
 const char       *_adiuva_preferences_window_get_last_toast (AdiuvaPreferencesWindow *self);
+AdwEntryRow      *_adiuva_preferences_window_get_new_fallback_row (AdiuvaPreferencesWindow *self);
+GStrv             _adiuva_preferences_window_dup_fallbacks (AdiuvaPreferencesWindow *self);
+GtkWidget        *_adiuva_preferences_window_get_fallback_row (AdiuvaPreferencesWindow *self,
+                                                               const char              *model);
 
 G_END_DECLS

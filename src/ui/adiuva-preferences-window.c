@@ -4,8 +4,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-gateway-client.h"
+#include "adiuva-preferences-ollama-page.h"
 #include "adiuva-preferences-window-private.h"
 #include "adiuva-preferences-workspace-page.h"
 #include "adiuva-provider-table.h"
@@ -31,6 +34,11 @@ struct _AdiuvaPreferencesWindow
   AdwPreferencesGroup *aliases_group;
   AdwEntryRow         *new_alias_row;
   GPtrArray           *alias_rows;
+  AdwPreferencesGroup *fallbacks_group;
+  AdwEntryRow         *new_fallback_row;
+  GtkMenuButton       *fallback_models_button;
+  GPtrArray           *fallback_rows;
+  char                *focus_fallback; /* the model whose row has the focus after a move */
 
   /* The provider editor subpage; editing is %NULL when it adds a provider. */
   GtkWidget           *editor;
@@ -103,11 +111,11 @@ set_test_state (ProviderRow *row,
                         row->cancellable != NULL ? _ ("_Cancel") : _ ("_Test Connection"));
 }
 
-/* The models found by the last successful test, for the default model. */
 static void
-set_models (AdiuvaPreferencesWindow *self,
-            const char              *provider,
-            const char *const       *models)
+set_models_menu (GtkMenuButton     *button,
+                 const char        *action_name,
+                 const char        *provider,
+                 const char *const *models)
 {
   g_autoptr (GMenu) menu = g_menu_new ();
 
@@ -116,11 +124,21 @@ set_models (AdiuvaPreferencesWindow *self,
       g_autofree char *model = g_strconcat (provider, "/", models[i], NULL);
       g_autoptr (GMenuItem) item = g_menu_item_new (model, NULL);
 
-      g_menu_item_set_action_and_target (item, "prefs.use-model", "s", model);
+      g_menu_item_set_action_and_target (item, action_name, "s", model);
       g_menu_append_item (menu, item);
     }
-  gtk_menu_button_set_menu_model (self->models_button, G_MENU_MODEL (menu));
-  gtk_widget_set_visible (GTK_WIDGET (self->models_button), models[0] != NULL);
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
+  gtk_widget_set_visible (GTK_WIDGET (button), models[0] != NULL);
+}
+
+/* The models found by the last successful test, for the default model and the fallbacks. */
+static void
+set_models (AdiuvaPreferencesWindow *self,
+            const char              *provider,
+            const char *const       *models)
+{
+  set_models_menu (self->models_button, "prefs.use-model", provider, models);
+  set_models_menu (self->fallback_models_button, "prefs.add-fallback", provider, models);
 }
 
 typedef struct
@@ -330,16 +348,13 @@ row_button (AdiuvaPreferencesWindow *self,
   GtkWidget *button;
 
   if (icon_name != NULL)
-    {
-      button = gtk_button_new_from_icon_name (icon_name);
-      gtk_widget_set_tooltip_text (button, label);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      label, -1);
-    }
+    button = adiuva_accessible_icon_button (icon_name, label);
   else
-    button = gtk_button_new_with_mnemonic (label);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
+    {
+      button = gtk_button_new_with_mnemonic (label);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+    }
   g_object_set_data_full (G_OBJECT (button), "provider", g_strdup (name), g_free);
   g_signal_connect_object (button, "clicked", callback, self, 0);
   return button;
@@ -460,6 +475,20 @@ reload_default_model (AdiuvaPreferencesWindow *self)
     gtk_editable_set_text (GTK_EDITABLE (self->default_model_row), model != NULL ? model : "");
 }
 
+/* An icon button for an action on one item of a list. */
+static GtkWidget *
+item_button (const char *icon_name,
+             const char *label,
+             const char *action_name,
+             GVariant   *target)
+{
+  GtkWidget *button = adiuva_accessible_icon_button (icon_name, label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
+  return button;
+}
+
 static void
 reload_aliases (AdiuvaPreferencesWindow *self)
 {
@@ -482,22 +511,254 @@ reload_aliases (AdiuvaPreferencesWindow *self)
                                                                     NULL);
       g_autofree char *remove_label = g_strdup_printf (_ ("Remove “%s”"), aliases[i]);
       GtkWidget       *row = adw_action_row_new ();
-      GtkWidget       *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), aliases[i]);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), target != NULL ? target : "");
-      gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (remove, "flat");
-      gtk_widget_set_tooltip_text (remove, remove_label);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      remove_label, -1);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "prefs.remove-alias");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", aliases[i]);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 item_button ("user-trash-symbolic", remove_label,
+                                              "prefs.remove-alias",
+                                              g_variant_new_string (aliases[i])));
       adw_preferences_group_add (self->aliases_group, row);
       g_ptr_array_add (self->alias_rows, row);
     }
+}
+
+/* The fallback order */
+
+static void
+add_move_shortcut (GtkShortcutController *controller,
+                   guint                  key,
+                   const char            *model,
+                   int                    delta)
+{
+  GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (key, GDK_ALT_MASK),
+                                            gtk_named_action_new ("prefs.move-fallback"));
+
+  gtk_shortcut_set_arguments (shortcut, g_variant_new ("(si)", model, delta));
+  gtk_shortcut_controller_add_shortcut (controller, shortcut);
+}
+
+static GtkWidget *
+move_button (const char *icon_name,
+             const char *label,
+             const char *model,
+             int         delta,
+             gboolean    can_move)
+{
+  GtkWidget *button = item_button (icon_name, label, "prefs.move-fallback",
+                                   g_variant_new ("(si)", model, delta));
+
+  /* An actionable button is as sensitive as its action: the end of the list has none. */
+  if (!can_move)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), NULL);
+      gtk_widget_set_sensitive (button, FALSE);
+    }
+  return button;
+}
+
+static GtkWidget *
+new_fallback_row (const char *model,
+                  guint       position,
+                  guint       n_fallbacks)
+{
+  g_autofree char    *number = g_strdup_printf ("%u", position + 1);
+  g_autofree char    *count = g_strdup_printf ("%u", n_fallbacks);
+  g_autofree char    *description = NULL;
+  g_autofree char    *up_label = g_strdup_printf (_ ("Move “%s” Up"), model);
+  g_autofree char    *down_label = g_strdup_printf (_ ("Move “%s” Down"), model);
+  g_autofree char    *remove_label = g_strdup_printf (_ ("Remove “%s”"), model);
+  GtkWidget          *row = adw_action_row_new ();
+  GtkWidget          *label = gtk_label_new (number);
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), model);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), label);
+  /* TRANSLATORS: the first %s is a position in the fallback order, the second their number */
+  description = g_strdup_printf (_ ("Fallback %s of %s"), number, count);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description, GTK_ACCESSIBLE_PROPERTY_KEY_SHORTCUTS,
+                                  "Alt+Up Alt+Down", -1);
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             move_button ("go-up-symbolic", up_label, model, -1, position > 0));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             move_button ("go-down-symbolic", down_label, model, 1,
+                                          position + 1 < n_fallbacks));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             item_button ("user-trash-symbolic", remove_label,
+                                          "prefs.remove-fallback", g_variant_new_string (model)));
+
+  add_move_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Up, model, -1);
+  add_move_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_KP_Up, model, -1);
+  add_move_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_Down, model, 1);
+  add_move_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), GDK_KEY_KP_Down, model, 1);
+  gtk_widget_add_controller (row, shortcuts);
+  return row;
+}
+
+static void
+reload_fallbacks (AdiuvaPreferencesWindow *self)
+{
+  g_autofree char *focus = g_steal_pointer (&self->focus_fallback);
+  g_auto (GStrv) fallbacks = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n_fallbacks;
+
+  for (guint i = 0; i < self->fallback_rows->len; i++)
+    adw_preferences_group_remove (self->fallbacks_group,
+                                  g_ptr_array_index (self->fallback_rows, i));
+  g_ptr_array_set_size (self->fallback_rows, 0);
+
+  fallbacks = adiuva_workspace_gateway_list_fallbacks (self->gateway, &error);
+  if (fallbacks == NULL)
+    {
+      show_error (self, _ ("Could not read the fallback order"), error);
+      return;
+    }
+  n_fallbacks = g_strv_length (fallbacks);
+  for (guint i = 0; i < n_fallbacks; i++)
+    {
+      GtkWidget *row = new_fallback_row (fallbacks[i], i, n_fallbacks);
+
+      adw_preferences_group_add (self->fallbacks_group, row);
+      g_ptr_array_add (self->fallback_rows, row);
+      /* The row just moved keeps the focus, so Alt+Up can be pressed again. */
+      if (g_strcmp0 (focus, fallbacks[i]) == 0)
+        gtk_widget_grab_focus (row);
+    }
+}
+
+/* Saves @fallbacks as the order, saying why when it cannot be. */
+static gboolean
+save_fallbacks (AdiuvaPreferencesWindow *self,
+                GStrv                    fallbacks,
+                const char              *what)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (adiuva_workspace_gateway_set_fallbacks (self->gateway, (const char *const *) fallbacks,
+                                              &error))
+    return TRUE;
+  show_error (self, what, error);
+  return FALSE;
+}
+
+static GStrv
+dup_fallbacks (AdiuvaPreferencesWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  GStrv fallbacks = adiuva_workspace_gateway_list_fallbacks (self->gateway, &error);
+
+  if (fallbacks == NULL)
+    show_error (self, _ ("Could not read the fallback order"), error);
+  return fallbacks;
+}
+
+static int
+find_fallback (GStrv       fallbacks,
+               const char *model)
+{
+  for (guint i = 0; fallbacks[i] != NULL; i++)
+    if (g_str_equal (fallbacks[i], model))
+      return i;
+  return -1;
+}
+
+static void
+move_fallback_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AdiuvaPreferencesWindow *self = ADIUVA_PREFERENCES_WINDOW (widget);
+  g_auto (GStrv) fallbacks = dup_fallbacks (self);
+  const char *model;
+  int         delta, from, to;
+  char       *moved;
+
+  g_variant_get (parameter, "(&si)", &model, &delta);
+  if (fallbacks == NULL || (from = find_fallback (fallbacks, model)) < 0)
+    return;
+  to = from + delta;
+  if (to < 0 || to >= (int) g_strv_length (fallbacks))
+    return;
+
+  moved = fallbacks[from];
+  fallbacks[from] = fallbacks[to];
+  fallbacks[to] = moved;
+  g_free (self->focus_fallback);
+  self->focus_fallback = g_strdup (model);
+  if (!save_fallbacks (self, fallbacks, _ ("Could not change the fallback order")))
+    g_clear_pointer (&self->focus_fallback, g_free);
+}
+
+static void
+remove_fallback_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AdiuvaPreferencesWindow *self = ADIUVA_PREFERENCES_WINDOW (widget);
+  g_auto (GStrv) fallbacks = dup_fallbacks (self);
+  int index;
+
+  if (fallbacks == NULL ||
+      (index = find_fallback (fallbacks, g_variant_get_string (parameter, NULL))) < 0)
+    return;
+  g_free (fallbacks[index]);
+  memmove (fallbacks + index, fallbacks + index + 1,
+           (g_strv_length (fallbacks + index + 1) + 1) * sizeof *fallbacks);
+  save_fallbacks (self, fallbacks, _ ("Could not remove the fallback"));
+}
+
+/* Puts @model last in the order. */
+static gboolean
+add_fallback (AdiuvaPreferencesWindow *self,
+              const char              *model)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) fallbacks = NULL;
+  g_auto (GStrv) changed = NULL;
+
+  if ((fallbacks = dup_fallbacks (self)) == NULL)
+    return FALSE;
+  g_strv_builder_addv (builder, (const char **) fallbacks);
+  g_strv_builder_add (builder, model);
+  changed = g_strv_builder_end (builder);
+  return save_fallbacks (self, changed, _ ("Could not add the fallback"));
+}
+
+static void
+add_fallback_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  add_fallback (ADIUVA_PREFERENCES_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+new_fallback_apply_cb (AdiuvaPreferencesWindow *self)
+{
+  g_autofree char *model = NULL;
+
+  model = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->new_fallback_row))));
+  if (*model == '\0')
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->new_fallback_row), "error");
+      show_toast (self, _ ("Type a model as provider/model or an alias, such as "
+                           "ollama/llama3.2"));
+      return;
+    }
+  if (!add_fallback (self, model))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->new_fallback_row), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->new_fallback_row), "error");
+  gtk_editable_set_text (GTK_EDITABLE (self->new_fallback_row), "");
 }
 
 static void
@@ -505,6 +766,7 @@ gateway_changed_cb (AdiuvaPreferencesWindow *self)
 {
   reload_providers (self);
   reload_default_model (self);
+  reload_fallbacks (self);
   reload_aliases (self);
 }
 
@@ -796,6 +1058,7 @@ adiuva_preferences_window_dispose (GObject *object)
 
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->alias_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->fallback_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->editor);
   g_clear_pointer (&self->kinds, g_ptr_array_unref);
@@ -812,6 +1075,7 @@ adiuva_preferences_window_finalize (GObject *object)
 
   g_free (self->editing);
   g_free (self->last_toast);
+  g_free (self->focus_fallback);
 
   G_OBJECT_CLASS (adiuva_preferences_window_parent_class)->finalize (object);
 }
@@ -835,13 +1099,23 @@ adiuva_preferences_window_class_init (AdiuvaPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, models_button);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, aliases_group);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, new_alias_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, fallbacks_group);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow, new_fallback_row);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaPreferencesWindow,
+                                        fallback_models_button);
   gtk_widget_class_bind_template_callback (widget_class, default_model_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_alias_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, new_fallback_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "prefs.add-provider", NULL, add_provider_action);
   gtk_widget_class_install_action (widget_class, "prefs.use-model", "s", use_model_action);
   gtk_widget_class_install_action (widget_class, "prefs.remove-alias", "s", remove_alias_action);
+  gtk_widget_class_install_action (widget_class, "prefs.add-fallback", "s", add_fallback_action);
+  gtk_widget_class_install_action (widget_class, "prefs.move-fallback", "(si)",
+                                   move_fallback_action);
+  gtk_widget_class_install_action (widget_class, "prefs.remove-fallback", "s",
+                                   remove_fallback_action);
 }
 
 static void
@@ -850,6 +1124,7 @@ adiuva_preferences_window_init (AdiuvaPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->alias_rows = g_ptr_array_new ();
+  self->fallback_rows = g_ptr_array_new ();
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify) provider_row_free);
   self->settings = g_settings_new ("org.adiuva.Adiuva");
@@ -873,6 +1148,8 @@ adiuva_preferences_window_new (GtkWindow              *parent,
   g_return_val_if_fail (gateway == NULL || ADIUVA_IS_WORKSPACE_GATEWAY (gateway), NULL);
 
   self = g_object_new (ADIUVA_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (adiuva_preferences_ollama_page_new (gateway)));
   adw_preferences_window_add (
       ADW_PREFERENCES_WINDOW (self),
       ADW_PREFERENCES_PAGE (adiuva_preferences_workspace_page_new (gateway)));
@@ -885,8 +1162,12 @@ adiuva_preferences_window_new (GtkWindow              *parent,
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-provider", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.use-model", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.remove-alias", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-fallback", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.move-fallback", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.remove-fallback", FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->default_model_row), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->new_alias_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->new_fallback_row), FALSE);
       return self;
     }
 
@@ -1051,4 +1332,37 @@ const char *
 _adiuva_preferences_window_get_last_toast (AdiuvaPreferencesWindow *self)
 {
   return self->last_toast;
+}
+
+AdwEntryRow *
+_adiuva_preferences_window_get_new_fallback_row (AdiuvaPreferencesWindow *self)
+{
+  return self->new_fallback_row;
+}
+
+/* The fallback rows as shown, top first. */
+GStrv
+_adiuva_preferences_window_dup_fallbacks (AdiuvaPreferencesWindow *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->fallback_rows->len; i++)
+    g_strv_builder_add (builder, adw_preferences_row_get_title (
+                                     ADW_PREFERENCES_ROW (g_ptr_array_index (self->fallback_rows,
+                                                                             i))));
+  return g_strv_builder_end (builder);
+}
+
+GtkWidget *
+_adiuva_preferences_window_get_fallback_row (AdiuvaPreferencesWindow *self,
+                                             const char              *model)
+{
+  for (guint i = 0; i < self->fallback_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->fallback_rows, i);
+
+      if (g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), model))
+        return row;
+    }
+  return NULL;
 }

@@ -499,8 +499,10 @@ done_cb (GObject      *source,
 }
 
 static AdiuvaChatMessage *
-chat (AdiuvaGatewayClient *client,
-      GError             **error)
+chat_model (AdiuvaGatewayClient *client,
+            const char          *model_ref,
+            AdiuvaCallMetrics  **metrics,
+            GError             **error)
 {
   g_autoptr (AdiuvaChatRequest) request = adiuva_chat_request_new ("gpt-6-sol");
   g_autoptr (AdiuvaChatMessage) question = adiuva_chat_message_new_text (ADIUVA_ROLE_USER,
@@ -509,11 +511,18 @@ chat (AdiuvaGatewayClient *client,
 
   request->stream = TRUE;
   adiuva_chat_request_add_message (request, question);
-  adiuva_gateway_client_chat_async (client, "oa/gpt-6-sol", request, "chat", NULL, NULL, NULL,
-                                    done_cb, &result);
+  adiuva_gateway_client_chat_async (client, model_ref, request, "chat", NULL, NULL, NULL, done_cb,
+                                    &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  return adiuva_gateway_client_chat_finish (client, result, NULL, NULL, error);
+  return adiuva_gateway_client_chat_finish (client, result, metrics, NULL, error);
+}
+
+static AdiuvaChatMessage *
+chat (AdiuvaGatewayClient *client,
+      GError             **error)
+{
+  return chat_model (client, "oa/gpt-6-sol", NULL, error);
 }
 
 static gint64
@@ -581,6 +590,118 @@ test_chat_and_spending (Fixture      *f,
   g_assert_cmpuint (test_provider_count_requests (server, "/v1/chat/completions"), ==, 1);
 
   g_assert_true (adiuva_workspace_gateway_remove_provider (f->gateway, "oa", NULL));
+}
+
+/* The fallback order: kept in order, checked, and really followed by the workspace's client
+ * when the model asked cannot be reached or fails. */
+static void
+test_fallbacks (Fixture      *f,
+                gconstpointer data)
+{
+  const char *const chain[] = { "oa/gpt-6-sol", "fast", NULL };
+  const char *const unknown[] = { "oa/gpt-6-sol", "nowhere/m", NULL };
+  const char *const twice[] = { "fast", "fast", NULL };
+  const char *const routed[] = { "auto", NULL };
+  g_autoptr (TestProvider) server = test_provider_start ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaChatMessage) answer = NULL;
+  g_autoptr (AdiuvaChatMessage) failed = NULL;
+  g_autoptr (AdiuvaCallMetrics) metrics = NULL;
+  g_auto (GStrv) listed = NULL;
+  g_autofree char     *v1 = NULL;
+  g_autofree char     *closed = NULL;
+  AdiuvaGatewayClient *client;
+  guint                changes;
+
+  if (server == NULL)
+    return;
+
+  listed = adiuva_workspace_gateway_list_fallbacks (f->gateway, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (listed), ==, 0);
+  g_clear_pointer (&listed, g_strfreev);
+
+  v1 = g_strconcat (server->base, "/v1", NULL);
+  closed = g_strdup_printf ("http://127.0.0.1:%u/v1", test_provider_closed_port ());
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai", v1,
+                                                        SECRET_KEY, &error));
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "down", "openai", closed,
+                                                        SECRET_KEY, &error));
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "broken", "openai", v1,
+                                                        SECRET_KEY, &error));
+  g_assert_true (adiuva_workspace_gateway_set_alias (f->gateway, "fast", "oa/gpt-6-sol", &error));
+  g_assert_no_error (error);
+
+  /* Refused before anything is saved: a provider the workspace lacks, a model twice, auto. */
+  changes = f->changes;
+  g_assert_false (adiuva_workspace_gateway_set_fallbacks (f->gateway, unknown, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (adiuva_workspace_gateway_set_fallbacks (f->gateway, twice, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (adiuva_workspace_gateway_set_fallbacks (f->gateway, routed, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (f->changes, ==, changes);
+
+  g_assert_true (adiuva_workspace_gateway_set_fallbacks (f->gateway, chain, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->changes, ==, changes + 1);
+  assert_setting (f, "gateway.fallbacks", "[\"oa/gpt-6-sol\",\"fast\"]");
+  listed = adiuva_workspace_gateway_list_fallbacks (f->gateway, &error);
+  g_assert_cmpstrv (listed, chain);
+
+  /* Connection refused: the first model of the order answers. */
+  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  g_assert_no_error (error);
+  answer = chat_model (client, "down/gpt-6-sol", &metrics, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+  g_assert_cmpstr (metrics->provider, ==, "oa");
+  g_assert_cmpuint (metrics->fallback_hops, ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (server, "/v1/chat/completions"), ==, 1);
+  g_clear_pointer (&answer, adiuva_chat_message_unref);
+  g_clear_pointer (&metrics, adiuva_call_metrics_free);
+
+  /* A server error on every try of the model asked: the order again, after a restart. */
+  fixture_reopen (f);
+  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  g_assert_no_error (error);
+  test_provider_reset (server);
+  test_provider_script (server, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, "
+                                "\"times\": 3}]");
+  answer = chat_model (client, "broken/gpt-6-sol", &metrics, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+  g_assert_cmpstr (metrics->provider, ==, "oa");
+  g_assert_cmpuint (metrics->fallback_hops, ==, 1);
+  g_assert_cmpuint (test_provider_count_requests (server, "/v1/chat/completions"), ==, 4);
+  g_clear_pointer (&metrics, adiuva_call_metrics_free);
+
+  /* Without an order, the failure is the call's. */
+  g_assert_true (adiuva_workspace_gateway_set_fallbacks (f->gateway, NULL, &error));
+  assert_setting (f, "gateway.fallbacks", "[]");
+  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  failed = chat_model (client, "down/gpt-6-sol", NULL, &error);
+  g_assert_null (failed);
+  g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_NETWORK);
+  g_clear_error (&error);
+
+  /* A damaged order says so. */
+  adiuva_store_set_setting (f->store, "gateway.fallbacks", "[\"oa/x\", 3]", &error);
+  g_assert_null (adiuva_workspace_gateway_list_fallbacks (f->gateway, &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_assert_null (adiuva_workspace_gateway_new_client (f->gateway, NULL, &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  /* The keys leave the private keyring with their providers. */
+  g_assert_true (adiuva_workspace_gateway_remove_provider (f->gateway, "oa", NULL));
+  g_assert_true (adiuva_workspace_gateway_remove_provider (f->gateway, "down", NULL));
+  g_assert_true (adiuva_workspace_gateway_remove_provider (f->gateway, "broken", NULL));
 }
 
 typedef struct
@@ -819,6 +940,7 @@ main (int   argc,
   ADD ("existing-settings", test_existing_settings);
   ADD ("chat-and-spending", test_chat_and_spending);
   ADD ("call-log-thread", test_call_log_thread);
+  ADD ("fallbacks", test_fallbacks);
   ADD ("loopback", test_loopback);
 #undef ADD
 

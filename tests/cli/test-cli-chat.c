@@ -519,6 +519,60 @@ test_alias_list (Fixture      *f,
   g_assert_true (json_object_get_null_member (dangling, "model"));
 }
 
+/* The fallback order: set, listed, refused for an unknown provider, really followed when the
+ * model asked fails, and cleared. */
+static void
+test_fallback (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (CliRun) empty = NULL;
+  g_autoptr (CliRun) set = NULL;
+  g_autoptr (CliRun) unknown = NULL;
+  g_autoptr (CliRun) text = NULL;
+  g_autoptr (CliRun) json = NULL;
+  g_autoptr (CliRun) chat = NULL;
+  g_autoptr (CliRun) clear = NULL;
+  g_autoptr (CliRun) failed = NULL;
+  g_autoptr (JsonNode) list = NULL;
+
+  if (!test_provider_have_fixtures ())
+    return;
+
+  empty = RUN (f, NULL, "fallback", "list");
+  cli_assert_status (empty, 0);
+  g_assert_nonnull (strstr (empty->out, "No fallbacks"));
+
+  set = RUN (f, NULL, "fallback", "set", "an/claude-haiku-4-5", "ol/llama3.2");
+  cli_assert_status (set, 0);
+  g_assert_nonnull (strstr (set->out, "an/claude-haiku-4-5, ol/llama3.2"));
+  unknown = RUN (f, NULL, "fallback", "set", "nowhere/x");
+  g_assert_cmpint (unknown->status, ==, 3);
+  g_assert_nonnull (strstr (unknown->err, "nowhere"));
+
+  text = RUN (f, NULL, "fallback", "list");
+  cli_assert_status (text, 0);
+  g_assert_cmpstr (text->out, ==, "1. an/claude-haiku-4-5\n2. ol/llama3.2\n");
+  json = RUN (f, NULL, "--json", "fallback", "list");
+  cli_assert_status (json, 0);
+  list = cli_parse_json (json->out);
+  g_assert_cmpuint (cli_json_length (list), ==, 2);
+  g_assert_cmpstr (json_node_get_string (cli_json_element (list, 1)), ==, "ol/llama3.2");
+
+  /* OpenAI refuses the key: Anthropic, first in the order, answers. */
+  test_provider_script (f->server, "[{\"match\": \"/v1/chat/completions\", \"status\": 401}]");
+  chat = RUN (f, NULL, "chat", "--model", "oa/gpt-6-sol", "Count", "to", "five");
+  cli_assert_status (chat, 0);
+  g_assert_cmpstr (chat->out, ==, "1\n2\n3\n4\n5\n");
+  g_assert_cmpuint (test_provider_count_requests (f->server, "/v1/messages"), ==, 1);
+
+  clear = RUN (f, NULL, "fallback", "clear");
+  cli_assert_status (clear, 0);
+  test_provider_script (f->server, "[{\"match\": \"/v1/chat/completions\", \"status\": 401}]");
+  failed = RUN (f, NULL, "chat", "--model", "oa/gpt-6-sol", "Count", "to", "five");
+  g_assert_cmpint (failed->status, !=, 0);
+  g_assert_cmpuint (test_provider_count_requests (f->server, "/v1/messages"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -537,6 +591,7 @@ main (int    argc,
   ADD ("alias-chat", test_alias_chat);
   ADD ("alias-errors", test_alias_errors);
   ADD ("alias-list", test_alias_list);
+  ADD ("fallback", test_fallback);
 
 #undef ADD
 

@@ -671,6 +671,46 @@ test_connection_refused (Fixture      *f,
   result_clear (&r);
 }
 
+/* The default chain serves a model without fallbacks of its own; its own take its place; the
+ * model asked is not asked twice when the default chain names it too. */
+static void
+test_default_fallbacks (Fixture      *f,
+                        gconstpointer data)
+{
+  const char *const default_chain[] = { "down/gpt-6-sol", "oa/gpt-6-sol", NULL };
+  const char *const own_chain[] = { "an/claude-haiku-4-5", NULL };
+  Result            r;
+
+  if (!test_provider_have_fixtures ())
+    return;
+
+  g_object_set (f->client, "max-retries", 0, NULL);
+  adiuva_gateway_client_set_default_fallbacks (f->client, default_chain);
+  run_chat (f, "down/gpt-6-sol", TRUE, NULL, &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (f->attempts->len, ==, 2);
+  g_assert_cmpstr (attempt (f, 0)->provider, ==, "down");
+  g_assert_cmpstr (attempt (f, 1)->provider, ==, "oa");
+  g_assert_cmpuint (r.metrics->fallback_hops, ==, 1);
+  result_clear (&r);
+  g_ptr_array_set_size (f->attempts, 0);
+
+  adiuva_gateway_client_set_fallbacks (f->client, "down/gpt-6-sol", own_chain);
+  run_chat (f, "down/gpt-6-sol", TRUE, NULL, &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (f->attempts->len, ==, 2);
+  g_assert_cmpstr (attempt (f, 1)->provider, ==, "an");
+  g_assert_cmpuint (test_provider_count_requests (f->provider, "/v1/messages"), ==, 1);
+  result_clear (&r);
+
+  /* Removed, the call fails on its own. */
+  adiuva_gateway_client_set_fallbacks (f->client, "down/gpt-6-sol", NULL);
+  adiuva_gateway_client_set_default_fallbacks (f->client, NULL);
+  run_chat (f, "down/gpt-6-sol", TRUE, NULL, &r);
+  g_assert_error (r.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_NETWORK);
+  result_clear (&r);
+}
+
 static void
 test_timeout (Fixture      *f,
               gconstpointer data)
@@ -1206,6 +1246,7 @@ main (int   argc,
   g_test_add ("/gateway/fallback", Fixture, NULL, fixture_setup, test_fallback, fixture_teardown);
   g_test_add ("/gateway/fallback-refused-request", Fixture, NULL, fixture_setup, test_fallback_refused_request, fixture_teardown);
   g_test_add ("/gateway/connection-refused", Fixture, NULL, fixture_setup, test_connection_refused, fixture_teardown);
+  g_test_add ("/gateway/default-fallbacks", Fixture, NULL, fixture_setup, test_default_fallbacks, fixture_teardown);
   g_test_add ("/gateway/timeout", Fixture, NULL, fixture_setup, test_timeout, fixture_teardown);
   g_test_add ("/gateway/auth", Fixture, NULL, fixture_setup, test_auth, fixture_teardown);
   g_test_add ("/gateway/circuit-breaker", Fixture, NULL, fixture_setup, test_circuit_breaker, fixture_teardown);

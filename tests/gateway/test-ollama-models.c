@@ -5,7 +5,7 @@
 
 /*
  * Ollama's model management through AdiuvaGatewayClient against the real adiuva-test-provider:
- * show, pull (progress in order, a stream cut mid-way, an error line, cancellation), delete,
+ * the local models with their sizes, show, pull (progress in order, a stream cut mid-way, an error line, cancellation), delete,
  * and 404s named in words.
  */
 
@@ -130,6 +130,96 @@ test_show (void)
                    ==, "llava");
 
   result_clear (&r);
+  provider_fixture_stop (&f);
+}
+
+typedef struct
+{
+  gboolean   done;
+  GPtrArray *models;
+  GError    *error;
+} Listed;
+
+static void
+list_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Listed *l = user_data;
+
+  l->models = adiuva_gateway_client_list_local_models_finish (ADIUVA_GATEWAY_CLIENT (source),
+                                                              result, &l->error);
+  l->done = TRUE;
+}
+
+static void
+list_local (ProviderFixture *f,
+            const char      *provider,
+            Listed          *l)
+{
+  memset (l, 0, sizeof *l);
+  adiuva_gateway_client_list_local_models_async (f->client, provider, NULL, list_cb, l);
+  provider_fixture_wait (&l->done);
+}
+
+static void
+listed_clear (Listed *l)
+{
+  g_clear_pointer (&l->models, g_ptr_array_unref);
+  g_clear_error (&l->error);
+}
+
+static void
+test_list_local (void)
+{
+  ProviderFixture    f;
+  Listed             l;
+  AdiuvaOllamaModel *model;
+
+  if (!provider_fixture_start (&f))
+    return;
+
+  /* The recorded /api/tags: each model with its size on disk and its details. */
+  list_local (&f, "ol", &l);
+  g_assert_no_error (l.error);
+  g_assert_cmpuint (l.models->len, ==, 2);
+  model = g_ptr_array_index (l.models, 0);
+  g_assert_cmpstr (model->name, ==, "deepseek-r1:latest");
+  g_assert_cmpint (model->size, ==, 4683075271);
+  g_assert_cmpstr (model->family, ==, "qwen2");
+  g_assert_cmpstr (model->parameter_size, ==, "7.6B");
+  g_assert_cmpstr (model->quantization, ==, "Q4_K_M");
+  model = g_ptr_array_index (l.models, 1);
+  g_assert_cmpstr (model->name, ==, "llama3.2:latest");
+  g_assert_cmpint (model->size, ==, 2019393189);
+  listed_clear (&l);
+  g_assert_cmpuint (test_provider_count_requests (f.provider, "/api/tags"), ==, 1);
+
+  /* Entries without a name are passed over; one without details or size is still a model. */
+  provider_fixture_script_body (&f, "/api/tags", 200,
+                                "{\"models\": [{\"size\": 3}, 7, {\"model\": \"tiny\"}]}");
+  list_local (&f, "ol", &l);
+  g_assert_no_error (l.error);
+  g_assert_cmpuint (l.models->len, ==, 1);
+  model = g_ptr_array_index (l.models, 0);
+  g_assert_cmpstr (model->name, ==, "tiny");
+  g_assert_cmpint (model->size, ==, 0);
+  g_assert_null (model->parameter_size);
+  listed_clear (&l);
+
+  /* Not a model list, an error status, a provider without model management: in words. */
+  provider_fixture_script_body (&f, "/api/tags", 200, "{\"data\": []}");
+  list_local (&f, "ol", &l);
+  g_assert_error (l.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_PROTOCOL);
+  listed_clear (&l);
+  test_provider_script (f.provider, "[{\"match\": \"/api/tags\", \"status\": 500}]");
+  list_local (&f, "ol", &l);
+  g_assert_error (l.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_SERVER);
+  listed_clear (&l);
+  list_local (&f, "oa", &l);
+  g_assert_error (l.error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_INVALID);
+  listed_clear (&l);
+  g_assert_cmpuint (test_provider_count_requests (f.provider, "/v1/models"), ==, 0);
   provider_fixture_stop (&f);
 }
 
@@ -334,6 +424,7 @@ main (int   argc,
 {
   test_gateway_init (&argc, &argv, "adiuva-gateway", NULL);
 
+  g_test_add_func ("/ollama-models/list-local", test_list_local);
   g_test_add_func ("/ollama-models/show", test_show);
   g_test_add_func ("/ollama-models/show-not-found", test_show_not_found);
   g_test_add_func ("/ollama-models/pull", test_pull);

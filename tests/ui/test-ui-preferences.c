@@ -240,6 +240,177 @@ test_providers (void)
   test_ui_remove_dir (dir);
 }
 
+/* The icon button of a row, by what it says to a screen reader (its tooltip too). */
+static GtkWidget *
+find_item_button (GtkWidget  *root,
+                  const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_widget_get_tooltip_text (root), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_item_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* GTK 4.8 cannot send a key to a widget in a test: the row's shortcut for @key with Alt is
+ * looked up and activated, as GTK does when the key is pressed in the row. */
+static void
+press_alt_key (GtkWidget *row,
+               guint      key)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (row);
+  g_autoptr (GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (key, GDK_ALT_MASK);
+  gboolean activated = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !activated; i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr (GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            activated = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                      GTK_SHORTCUT_ACTION_EXCLUSIVE, row,
+                                                      gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  g_assert_true (activated);
+}
+
+static void
+apply_fallback (AdiuvaPreferencesWindow *window,
+                const char              *text)
+{
+  AdwEntryRow *entry = _adiuva_preferences_window_get_new_fallback_row (window);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "apply");
+}
+
+static void
+assert_fallbacks (AdiuvaPreferencesWindow *window,
+                  AdiuvaWorkspaceGateway  *gateway,
+                  const char *const       *expected)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) shown = _adiuva_preferences_window_dup_fallbacks (window);
+  g_auto (GStrv) saved = adiuva_workspace_gateway_list_fallbacks (gateway, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstrv (shown, expected);
+  g_assert_cmpstrv (saved, expected);
+}
+
+static void
+test_fallbacks (void)
+{
+  const char *const three[] = { "oa/gpt-6-sol", "ol/llama3.2", "oa/gpt-6-mini", NULL };
+  const char *const up[] = { "oa/gpt-6-sol", "oa/gpt-6-mini", "ol/llama3.2", NULL };
+  const char *const alt_up[] = { "oa/gpt-6-sol", "ol/llama3.2", "oa/gpt-6-mini", NULL };
+  const char *const alt_down[] = { "ol/llama3.2", "oa/gpt-6-sol", "oa/gpt-6-mini", NULL };
+  const char *const removed[] = { "ol/llama3.2", "oa/gpt-6-mini", NULL };
+  const char *const elsewhere[] = { "oa/gpt-6-mini", NULL };
+  g_autofree char  *dir = test_ui_make_dir ();
+  g_autoptr (AdiuvaStore) store = test_ui_create_store (dir);
+  g_autoptr (AdiuvaWorkspaceGateway) gateway = adiuva_workspace_gateway_new (store);
+  g_autoptr (GError) error = NULL;
+  AdiuvaPreferencesWindow *window;
+  AdwEntryRow             *entry;
+  GtkWidget               *row;
+  GtkWidget               *button;
+
+  g_assert_true (adiuva_workspace_gateway_add_provider (gateway, "oa", "openai", NULL, NULL,
+                                                        &error));
+  g_assert_true (adiuva_workspace_gateway_add_provider (gateway, "ol", "ollama", NULL, NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  window = adiuva_preferences_window_new (NULL, gateway);
+  gtk_window_present (GTK_WINDOW (window));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "assistant");
+  entry = _adiuva_preferences_window_get_new_fallback_row (window);
+
+  /* Added at the end, in the order typed, or as picked among the models Test Connection
+   * found. */
+  apply_fallback (window, three[0]);
+  apply_fallback (window, three[1]);
+  gtk_widget_activate_action (GTK_WIDGET (window), "prefs.add-fallback", "s", three[2]);
+  assert_fallbacks (window, gateway, three);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+
+  /* Refused in words, with what was typed kept: an unknown provider, a model twice, nothing. */
+  apply_fallback (window, "nowhere/gpt-6-sol");
+  g_assert_true (g_str_has_prefix (_adiuva_preferences_window_get_last_toast (window),
+                                   "Could not add the fallback: "));
+  g_assert_nonnull (strstr (_adiuva_preferences_window_get_last_toast (window), "nowhere"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "nowhere/gpt-6-sol");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (entry), "error"));
+  apply_fallback (window, "ol/llama3.2");
+  g_assert_nonnull (strstr (_adiuva_preferences_window_get_last_toast (window), "already"));
+  apply_fallback (window, "  ");
+  g_assert_true (g_str_has_prefix (_adiuva_preferences_window_get_last_toast (window),
+                                   "Type a model"));
+  assert_fallbacks (window, gateway, three);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+
+  /* The ends cannot move further out. */
+  row = _adiuva_preferences_window_get_fallback_row (window, "oa/gpt-6-sol");
+  g_assert_false (gtk_widget_get_sensitive (find_item_button (row, "Move “oa/gpt-6-sol” Up")));
+  g_assert_true (gtk_widget_get_sensitive (find_item_button (row, "Move “oa/gpt-6-sol” Down")));
+  row = _adiuva_preferences_window_get_fallback_row (window, "oa/gpt-6-mini");
+  g_assert_false (gtk_widget_get_sensitive (find_item_button (row, "Move “oa/gpt-6-mini” Down")));
+
+  /* The Up button, named for screen readers as its tooltip is. */
+  button = find_item_button (row, "Move “oa/gpt-6-mini” Up");
+  g_assert_nonnull (button);
+  g_assert_null (gtk_test_accessible_check_property (
+      GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Move “oa/gpt-6-mini” Up"));
+  g_signal_emit_by_name (button, "clicked");
+  assert_fallbacks (window, gateway, up);
+
+  /* Alt+Up and Alt+Down on a row move it, and the focus stays on it for the next press. */
+  row = _adiuva_preferences_window_get_fallback_row (window, "ol/llama3.2");
+  gtk_widget_grab_focus (row);
+  press_alt_key (row, GDK_KEY_Up);
+  assert_fallbacks (window, gateway, alt_up);
+  row = _adiuva_preferences_window_get_fallback_row (window, "ol/llama3.2");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == row);
+  press_alt_key (row, GDK_KEY_Up);
+  assert_fallbacks (window, gateway, alt_down);
+  row = _adiuva_preferences_window_get_fallback_row (window, "ol/llama3.2");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == row);
+  /* At the top already: nothing moves, nothing is said. */
+  press_alt_key (row, GDK_KEY_Up);
+  assert_fallbacks (window, gateway, alt_down);
+  press_alt_key (row, GDK_KEY_Down);
+  assert_fallbacks (window, gateway, alt_up);
+  test_ui_screenshot (GTK_WIDGET (window), "preferences-fallbacks");
+
+  /* Removed with its button. */
+  row = _adiuva_preferences_window_get_fallback_row (window, "oa/gpt-6-sol");
+  g_signal_emit_by_name (find_item_button (row, "Remove “oa/gpt-6-sol”"), "clicked");
+  assert_fallbacks (window, gateway, removed);
+
+  /* Changed elsewhere: the rows follow. */
+  g_assert_true (adiuva_workspace_gateway_set_fallbacks (gateway, elsewhere, &error));
+  g_assert_no_error (error);
+  assert_fallbacks (window, gateway, elsewhere);
+
+  test_ui_destroy_window (GTK_WINDOW (window));
+  g_clear_object (&gateway);
+  g_clear_object (&store);
+  test_ui_remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +419,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/preferences/color-scheme", test_color_scheme);
   g_test_add_func ("/ui/preferences/providers", test_providers);
+  g_test_add_func ("/ui/preferences/fallbacks", test_fallbacks);
 
   return g_test_run ();
 }
