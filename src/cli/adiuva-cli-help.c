@@ -199,6 +199,18 @@ append_synopsis (GString    *out,
   g_string_append_c (out, '\n');
 }
 
+/* The lines of a command's synopsis: one empty line for a command without arguments, which
+ * still has its name shown (and _("") would be the translation's header). */
+static GStrv
+synopsis_forms (const AdiuvaCliCommand *command)
+{
+  const char *empty[] = { "", NULL };
+
+  if (*command->synopsis == '\0')
+    return g_strdupv ((char **) empty);
+  return g_strsplit (_ (command->synopsis), "\n", -1);
+}
+
 static void
 append_section (GString    *out,
                 const char *title)
@@ -243,7 +255,7 @@ append_commands (GString                       *out,
   for (guint i = 0; commands[i] != NULL; i++)
     {
       const AdiuvaCliCommand *command = commands[i];
-      g_auto (GStrv) forms = g_strsplit (_ (command->synopsis), "\n", -1);
+      g_auto (GStrv) forms = synopsis_forms (command);
 
       for (guint j = 0; forms[j] != NULL; j++)
         append_synopsis (out, command->name, forms[j]);
@@ -301,7 +313,7 @@ adiuva_cli_help_render (const char             *path,
   g_string_append_printf (out, "%s - %s\n", path, _ (command->summary));
 
   append_section (out, _ ("SYNOPSIS"));
-  forms = g_strsplit (_ (command->synopsis), "\n", -1);
+  forms = synopsis_forms (command);
   for (guint i = 0; forms[i] != NULL; i++)
     {
       g_autofree char *start = NULL;

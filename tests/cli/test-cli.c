@@ -184,6 +184,15 @@ test_help (void)
       g_assert_nonnull (strstr (by_flag->out, name));
       g_assert_cmpstr (by_help->out, ==, by_flag->out);
     }
+
+  /* A command without arguments is listed by its name, and its synopsis is its name. */
+  {
+    g_autoptr (CliRun) group = cli_run (NULL, "alias", "--help", NULL);
+    g_autoptr (CliRun) leaf = cli_run (NULL, "alias", "list", "--help", NULL);
+
+    g_assert_nonnull (strstr (group->out, "\n       list\n"));
+    g_assert_nonnull (strstr (leaf->out, "SYNOPSIS\n       adiuva-cli [GLOBAL OPTIONS] alias list\n"));
+  }
 }
 
 static void
