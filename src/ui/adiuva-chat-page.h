@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "adiuva-assistant.h"
+#include "adiuva-chat-session.h"
+#include "adiuva-model-choice.h"
+
+G_BEGIN_DECLS
+
+#define ADIUVA_TYPE_CHAT_PAGE (adiuva_chat_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (AdiuvaChatPage, adiuva_chat_page, ADIUVA, CHAT_PAGE, GtkWidget)
+
+void adiuva_chat_page_show_conversation (AdiuvaChatPage *self,
+                                         gint64          conversation_id);
+
+G_END_DECLS
