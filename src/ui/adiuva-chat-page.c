@@ -722,6 +722,7 @@ send (AdiuvaChatPage *self)
     }
   gtk_text_buffer_set_text (buffer, "", -1);
   self->stick_to_bottom = TRUE;
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->conversation_stack));
 }
 
 static void

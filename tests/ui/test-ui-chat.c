@@ -568,6 +568,30 @@ test_models (Fixture      *fixture,
   g_assert_cmpstr (_adiuva_chat_page_get_model_place (fixture->page), ==, "On this computer");
 }
 
+/* At 360 px the conversation is a panel over the list: Escape (chat.back) goes back to it. */
+static void
+test_narrow (Fixture      *fixture,
+             gconstpointer data)
+{
+  AdwLeaflet *leaflet;
+
+  if (fixture->server == NULL)
+    return;
+
+  gtk_window_set_default_size (fixture->window, 360, 640);
+  leaflet = ADW_LEAFLET (test_ui_find_descendant (GTK_WIDGET (fixture->page), ADW_TYPE_LEAFLET,
+                                                  NULL));
+  send (fixture, "Count to ten, please.");
+  wait_for_answer (fixture);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "chat-narrow");
+  g_assert_true (adw_leaflet_get_folded (leaflet));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 360);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.new", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.back", NULL));
+  g_assert_false (GTK_IS_STACK (adw_leaflet_get_visible_child (leaflet)));
+}
+
 /* Without providers the page says how to add one; once one is added, the chat is there. */
 static void
 test_setup (Fixture      *fixture,
@@ -599,6 +623,8 @@ main (int   argc,
   g_test_add ("/ui/chat/conversations", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
               test_conversations, fixture_tear_down);
   g_test_add ("/ui/chat/models", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_models,
+              fixture_tear_down);
+  g_test_add ("/ui/chat/narrow", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_narrow,
               fixture_tear_down);
   g_test_add ("/ui/chat/setup", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_setup,
               fixture_tear_down);
