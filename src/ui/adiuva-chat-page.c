@@ -957,6 +957,19 @@ back_action (GtkWidget  *widget,
 
 /* GObject */
 
+/* Shown (Ctrl+6, the sidebar, a narrow window's list), the conversation takes the keyboard to
+ * the message field, where the page's shortcuts work, unless the keyboard is in the page
+ * already. The field is mapped once the leaflet has laid the page out, later than the page. */
+static void
+composer_mapped_cb (AdiuvaChatPage *self)
+{
+  GtkRoot   *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
+}
+
 /* The page is made with the workspace only (adiuva-pages.c); the gateway is the window's. */
 static void
 adiuva_chat_page_root (GtkWidget *widget)
@@ -1171,6 +1184,8 @@ adiuva_chat_page_init (AdiuvaChatPage *self)
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (composer_key_pressed_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->composer_view), keys);
+  g_signal_connect_object (self->composer_view, "map", G_CALLBACK (composer_mapped_cb), self,
+                           G_CONNECT_SWAPPED);
 
   adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (scroll_value_changed_cb), self,

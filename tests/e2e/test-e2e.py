@@ -206,11 +206,13 @@ def main():
 def check_chat_streams():
     """Chat with the gateway's test server, seen as a person sees it: the answer grows as its
     tokens come, then ends with a footer naming the model. The server sends the recorded
-    stream 60 bytes at a time, 80 ms apart, so the growth lasts seconds, not one frame."""
+    stream 60 bytes at a time, 80 ms apart, so the growth lasts seconds, not one frame. Its own
+    app, started after the provider is set up with adiuva-cli, as a user would have done."""
     server = subprocess.Popen([os.environ['ADIUVA_TEST_PROVIDER_PATH'], '--port', '0',
                                '--fixtures', os.environ['ADIUVA_FIXTURES_DIR']],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    name = 'chat: the answer grows as tokens stream in, then ends with its footer'
+    name = ('chat: typed after Ctrl+6, the answer grows as tokens stream in, then ends with its '
+            'footer')
     app_process = None
     try:
         base = server.stdout.readline().split()[-1]
@@ -226,7 +228,8 @@ def check_chat_streams():
         window = app.child(roleName='frame')
         rawinput.keyCombo('<Control>6')
         chat = page(window, 'AdiuvaChatPage')
-        find(chat, 'Message to the assistant', 'text').click()
+        # Shown, the page gives the keyboard to the message field.
+        typed_in_field = focused(find(chat, 'Message to the assistant', 'text'))
         rawinput.typeText('Count to five')
         rawinput.pressKey('Return')
 
@@ -241,8 +244,9 @@ def check_chat_streams():
             utils.doDelay(0.05)
         final = answer.text or ''
         print('# the answer read %d ways while it streamed' % len(texts), flush=True)
-        check(name, len([t for t in texts if t != final]) >= 1 and final.startswith('1, 2, 3')
-              and chat.findChildren(lambda n: n.roleName == 'label' and 'tokens in' in n.name))
+        grew = len([t for t in texts if t != final]) >= 1 and final.startswith('1, 2, 3')
+        footer = chat.findChildren(lambda n: n.roleName == 'label' and 'tokens in' in n.name)
+        check(name, typed_in_field and grew and footer)
     except Exception as error:  # a search that failed: this check fails, the others stand
         print('# %s' % error, flush=True)
         check(name, False)
