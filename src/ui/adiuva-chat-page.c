@@ -588,28 +588,6 @@ open_conversation (AdiuvaChatPage     *self,
   select_current_conversation (self);
 }
 
-/**
- * adiuva_chat_page_show_conversation:
- * @conversation_id: a conversation of the workspace
- *
- * Opens the conversation (quick find's way in).
- */
-void
-adiuva_chat_page_show_conversation (AdiuvaChatPage *self,
-                                    gint64          conversation_id)
-{
-  g_autoptr (AdiuvaConversation) conversation = NULL;
-
-  g_return_if_fail (ADIUVA_IS_CHAT_PAGE (self));
-
-  conversation = adiuva_store_get (self->store, ADIUVA_TYPE_CONVERSATION, conversation_id, NULL);
-  if (conversation == NULL)
-    return;
-
-  open_conversation (self, conversation);
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->conversation_stack));
-}
-
 /* Following the answer as it grows, unless the user scrolled up to read. */
 static void
 scroll_value_changed_cb (AdiuvaChatPage *self,

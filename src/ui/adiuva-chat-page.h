@@ -13,7 +13,4 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AdiuvaChatPage, adiuva_chat_page, ADIUVA, CHAT_PAGE, GtkWidget)
 
-void adiuva_chat_page_show_conversation (AdiuvaChatPage *self,
-                                         gint64          conversation_id);
-
 G_END_DECLS
