@@ -187,9 +187,10 @@ test_stream (Fixture      *fixture,
   g_assert_cmpstr (_adiuva_chat_message_row_get_footer (row), ==, "Writing…");
   while (adiuva_chat_session_get_busy (session (fixture)))
     {
-      const char *shown = _adiuva_chat_message_row_get_shown_text (row);
+      const char *shown;
 
       g_main_context_iteration (NULL, TRUE);
+      shown = _adiuva_chat_message_row_get_shown_text (row);
       if (shown != NULL && *shown != '\0' && g_strcmp0 (shown, seen) != 0)
         {
           g_free (seen);
