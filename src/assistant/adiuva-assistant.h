@@ -2,3 +2,6 @@
 #pragma once
 
 #include "adiuva-workspace-gateway.h"
+#include "adiuva-chat-session.h"
+#include "adiuva-model-choice.h"
+#include "adiuva-assistant-enums.h"

@@ -15,5 +15,15 @@ G_BEGIN_DECLS
 #define ADIUVA_BUDGETS_SETTING "gateway.budgets"
 #define ADIUVA_LIMITS_SETTING "gateway.limits" /* {"PROVIDER[/MODEL]": {"rpm"?: N, "tpm"?: N}} */
 #define ADIUVA_ROUTES_SETTING "gateway.routes" /* adiuva_router_to_json() */
+#define ADIUVA_LOOPBACK_SETTING "gateway.loopback" /* {"enabled": bool, "port": N} */
+
+/* The loopback endpoint's token is kept in the keyring like a provider's key, under a name no
+ * provider can have (provider names cannot hold a slash). */
+#define ADIUVA_LOOPBACK_TOKEN_ENTRY "loopback/token"
+
+GPtrArray *_adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
+                                                     GError                **error);
+gboolean   _adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
+                                                const AdiuvaProviderInfo     **info);
 
 G_END_DECLS

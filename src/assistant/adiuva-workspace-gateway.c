@@ -5,8 +5,10 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "adiuva-call-log-private.h"
+#include "adiuva-connectivity-private.h"
 #include "adiuva-workspace-gateway-private.h"
 
 /**
@@ -23,9 +25,10 @@ struct _AdiuvaWorkspaceGateway
 {
   GObject parent_instance;
 
-  AdiuvaStore         *store;
-  AdiuvaCallLog       *call_log;
-  AdiuvaGatewayClient *client; /* NULL until asked for, and after a change */
+  AdiuvaStore          *store;
+  AdiuvaCallLog        *call_log;
+  AdiuvaGatewayClient  *client;   /* NULL until asked for, and after a change */
+  AdiuvaLoopbackServer *loopback; /* NULL while the endpoint is off */
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaWorkspaceGateway, adiuva_workspace_gateway, G_TYPE_OBJECT)
@@ -40,6 +43,7 @@ enum
 enum
 {
   CHANGED,
+  CALL_LOGGED,
   N_SIGNALS
 };
 
@@ -120,6 +124,7 @@ adiuva_workspace_gateway_dispose (GObject *object)
 {
   AdiuvaWorkspaceGateway *self = ADIUVA_WORKSPACE_GATEWAY (object);
 
+  adiuva_workspace_gateway_stop_loopback (self);
   g_clear_object (&self->client);
   G_OBJECT_CLASS (adiuva_workspace_gateway_parent_class)->dispose (object);
 }
@@ -136,12 +141,20 @@ adiuva_workspace_gateway_finalize (GObject *object)
 }
 
 static void
+call_logged_cb (GObject *owner,
+                guint64  call_id,
+                gint64   row_id)
+{
+  g_signal_emit (owner, signals[CALL_LOGGED], 0, call_id, row_id);
+}
+
+static void
 adiuva_workspace_gateway_constructed (GObject *object)
 {
   AdiuvaWorkspaceGateway *self = ADIUVA_WORKSPACE_GATEWAY (object);
 
   G_OBJECT_CLASS (adiuva_workspace_gateway_parent_class)->constructed (object);
-  self->call_log = _adiuva_call_log_new (self->store);
+  self->call_log = _adiuva_call_log_new (self->store, object, call_logged_cb);
 }
 
 static void
@@ -205,6 +218,20 @@ adiuva_workspace_gateway_class_init (AdiuvaWorkspaceGatewayClass *klass)
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * AdiuvaWorkspaceGateway::call-logged:
+   * @call_id: the #AdiuvaCallMetrics:call_id of the call
+   * @row_id: the id of its new row in the call log, for #AdiuvaMessage:llm-call-id
+   *
+   * An attempt of a call made by one of this object's clients is in the call log now, on
+   * the main context this object was made in, a little after the call finished (the log is
+   * written by a thread of its own). A call that was retried or fell back has a row per
+   * attempt, reported in order: the last is the one that answered.
+   */
+  signals[CALL_LOGGED] =
+      g_signal_new ("call-logged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_INT64);
 }
 
 static void
@@ -234,10 +261,13 @@ adiuva_workspace_gateway_get_store (AdiuvaWorkspaceGateway *self)
   return self->store;
 }
 
+static void update_loopback (AdiuvaWorkspaceGateway *self);
+
 static void
 emit_changed (AdiuvaWorkspaceGateway *self)
 {
   g_clear_object (&self->client);
+  update_loopback (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -458,34 +488,84 @@ GPtrArray *
 adiuva_workspace_gateway_list_providers (AdiuvaWorkspaceGateway *self,
                                          GError                **error)
 {
-  g_autoptr (JsonArray) providers = NULL;
   g_autoptr (GPtrArray) list = NULL;
   const char *workspace;
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  if ((providers = load_providers (self->store, error)) == NULL)
+  if ((list = _adiuva_workspace_gateway_read_providers (self, error)) == NULL)
     return NULL;
 
   workspace = adiuva_store_get_workspace_id (self->store);
+  for (guint i = 0; i < list->len; i++)
+    {
+      AdiuvaWorkspaceProvider *provider = g_ptr_array_index (list, i);
+      char                    *key;
+
+      /* Only whether there is one: the key itself is wiped at once. */
+      key = adiuva_provider_key_lookup (workspace, provider->name, NULL, NULL);
+      provider->has_key = key != NULL;
+      adiuva_provider_key_free (key);
+    }
+  return g_steal_pointer (&list);
+}
+
+/*
+ * _adiuva_workspace_gateway_read_providers:
+ *
+ * Like adiuva_workspace_gateway_list_providers(), without asking the keyring: has_key is
+ * FALSE. For what needs only names, kinds and URLs, often.
+ */
+GPtrArray *
+_adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
+                                          GError                **error)
+{
+  g_autoptr (JsonArray) providers = NULL;
+  GPtrArray *list;
+
+  if ((providers = load_providers (self->store, error)) == NULL)
+    return NULL;
+
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_workspace_provider_free);
   for (guint i = 0; i < json_array_get_length (providers); i++)
     {
       JsonObject              *p = json_array_get_object_element (providers, i);
       AdiuvaWorkspaceProvider *provider = g_new0 (AdiuvaWorkspaceProvider, 1);
-      char                    *key;
 
       provider->name = g_strdup (json_object_get_string_member_with_default (p, "name", ""));
       provider->kind = g_strdup (json_object_get_string_member_with_default (p, "kind", ""));
       provider->base_url =
           g_strdup (json_object_get_string_member_with_default (p, "base_url", NULL));
-      /* Only whether there is one: the key itself is wiped at once. */
-      key = adiuva_provider_key_lookup (workspace, provider->name, NULL, NULL);
-      provider->has_key = key != NULL;
-      adiuva_provider_key_free (key);
       g_ptr_array_add (list, provider);
     }
-  return g_steal_pointer (&list);
+  return list;
+}
+
+/*
+ * _adiuva_workspace_provider_is_local:
+ * @info: (out) (optional): its kind in the provider table, %NULL for an unknown kind
+ *
+ * Whether @provider's answers are made on this machine or network: it speaks Ollama's protocol
+ * or its base URL is a loopback address. The table's is_local is not enough: an
+ * OpenAI-compatible server is often LM Studio on this machine, but can as well be a cloud
+ * service, and the Chat page tells the user which one answered.
+ */
+gboolean
+_adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
+                                     const AdiuvaProviderInfo     **info)
+{
+  const AdiuvaProviderInfo *found;
+  g_autoptr (AdiuvaProviderSettings) settings = NULL;
+
+  found = adiuva_provider_table_lookup (adiuva_provider_table_get_default (), provider->kind);
+  if (info != NULL)
+    *info = found;
+  if (found == NULL)
+    return FALSE;
+  settings = adiuva_provider_settings_new (provider->name, provider->kind);
+  if (provider->base_url != NULL)
+    adiuva_provider_settings_set_base_url (settings, provider->base_url);
+  return _adiuva_provider_is_local (found, settings);
 }
 
 /**
@@ -1663,4 +1743,340 @@ adiuva_workspace_gateway_flush_call_log (AdiuvaWorkspaceGateway *self)
   g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self));
 
   _adiuva_call_log_flush (self->call_log);
+}
+
+/* The loopback endpoint */
+
+/* base64url without padding, so that it fits in a header and a URL alike. */
+static char *
+new_token (GError **error)
+{
+  guint8 bytes[32];
+  char  *token;
+  gsize  len;
+
+  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _ ("The system gave no random bytes for a token."));
+      return NULL;
+    }
+
+  token = g_base64_encode (bytes, sizeof bytes);
+  explicit_bzero (bytes, sizeof bytes);
+  g_strdelimit (token, "+", '-');
+  g_strdelimit (token, "/", '_');
+  len = strlen (token);
+  while (len > 0 && token[len - 1] == '=')
+    token[--len] = '\0';
+  return token;
+}
+
+static char *
+store_new_token (AdiuvaWorkspaceGateway *self,
+                 GError                **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *token = new_token (error);
+
+  if (token == NULL)
+    return NULL;
+  if (!adiuva_provider_key_store (adiuva_store_get_workspace_id (self->store),
+                                  ADIUVA_LOOPBACK_TOKEN_ENTRY, token, NULL, &local_error))
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
+                   _ ("Cannot keep the loopback endpoint’s token in the keyring: %s"),
+                   local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&token);
+}
+
+/**
+ * adiuva_workspace_gateway_dup_loopback_token:
+ *
+ * The token local clients of the loopback endpoint present: made the first time and kept in
+ * the keyring, then the same every time so that tools keep working.
+ *
+ * Returns: (transfer full): the token, or %NULL with @error set
+ */
+char *
+adiuva_workspace_gateway_dup_loopback_token (AdiuvaWorkspaceGateway *self,
+                                             GError                **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  char *stored;
+  char *token;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  stored = adiuva_provider_key_lookup (adiuva_store_get_workspace_id (self->store),
+                                       ADIUVA_LOOPBACK_TOKEN_ENTRY, NULL, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
+                   _ ("Cannot read the loopback endpoint’s token from the keyring: %s"),
+                   local_error->message);
+      return NULL;
+    }
+  if (stored == NULL)
+    return store_new_token (self, error);
+
+  token = g_strdup (stored);
+  adiuva_provider_key_free (stored);
+  return token;
+}
+
+/**
+ * adiuva_workspace_gateway_reset_loopback_token:
+ *
+ * Replaces the token with a new one; the running endpoint refuses the old one at once.
+ *
+ * Returns: (transfer full): the new token, or %NULL with @error set and the old one kept
+ */
+char *
+adiuva_workspace_gateway_reset_loopback_token (AdiuvaWorkspaceGateway *self,
+                                               GError                **error)
+{
+  char *token;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  token = store_new_token (self, error);
+  if (token != NULL && self->loopback != NULL)
+    adiuva_loopback_server_set_token (self->loopback, token);
+  return token;
+}
+
+/**
+ * adiuva_workspace_gateway_new_loopback:
+ *
+ * A loopback server with a client of its own (see adiuva_workspace_gateway_new_client()), the
+ * workspace's token and default model. It does not listen yet.
+ *
+ * Returns: (transfer full): the server, or %NULL with @error set
+ */
+AdiuvaLoopbackServer *
+adiuva_workspace_gateway_new_loopback (AdiuvaWorkspaceGateway *self,
+                                       GError                **error)
+{
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  g_autoptr (AdiuvaLoopbackServer) server = NULL;
+  g_autofree char *default_model = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  default_model = adiuva_workspace_gateway_dup_default_model (self, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if ((client = adiuva_workspace_gateway_new_client (self, NULL, error)) == NULL ||
+      (token = adiuva_workspace_gateway_dup_loopback_token (self, error)) == NULL)
+    return NULL;
+
+  server = adiuva_loopback_server_new (client, token);
+  explicit_bzero (token, strlen (token));
+  adiuva_loopback_server_set_default_model (server, default_model);
+  return g_steal_pointer (&server);
+}
+
+/* A configuration changed here reaches the endpoint's next request. */
+static void
+update_loopback (AdiuvaWorkspaceGateway *self)
+{
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  g_autofree char *default_model = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->loopback == NULL)
+    return;
+
+  default_model = adiuva_workspace_gateway_dup_default_model (self, &error);
+  if (error == NULL)
+    client = adiuva_workspace_gateway_new_client (self, NULL, &error);
+  if (client == NULL)
+    {
+      g_warning ("The loopback endpoint keeps the previous configuration: %s", error->message);
+      return;
+    }
+  adiuva_loopback_server_set_client (self->loopback, client);
+  adiuva_loopback_server_set_default_model (self->loopback, default_model);
+}
+
+/**
+ * adiuva_workspace_gateway_get_loopback_settings:
+ * @enabled: (out): whether the endpoint is to run while the workspace is open
+ * @port: (out): the port it last listened on, 0 for none yet
+ *
+ * Returns: whether the settings could be read; %FALSE with @error set
+ */
+gboolean
+adiuva_workspace_gateway_get_loopback_settings (AdiuvaWorkspaceGateway *self,
+                                                gboolean               *enabled,
+                                                guint                  *port,
+                                                GError                **error)
+{
+  g_autoptr (JsonObject) settings = NULL;
+  gint64 saved_port;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (enabled != NULL && port != NULL, FALSE);
+
+  /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
+  settings = load_object (self->store, ADIUVA_LOOPBACK_SETTING, _ ("loopback settings"), error);
+  if (settings == NULL)
+    return FALSE;
+  saved_port = json_object_get_int_member_with_default (settings, "port", 0);
+  *enabled = json_object_get_boolean_member_with_default (settings, "enabled", FALSE);
+  *port = saved_port >= 0 && saved_port <= G_MAXUINT16 ? (guint) saved_port : 0;
+  return TRUE;
+}
+
+static gboolean
+save_loopback_settings (AdiuvaWorkspaceGateway *self,
+                        gboolean                enabled,
+                        guint                   port,
+                        GError                **error)
+{
+  g_autoptr (JsonObject) settings = json_object_new ();
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  json_object_set_boolean_member (settings, "enabled", enabled);
+  json_object_set_int_member (settings, "port", port);
+  node = json_node_init_object (json_node_alloc (), settings);
+  text = json_to_string (node, FALSE);
+  return adiuva_store_set_setting (self->store, ADIUVA_LOOPBACK_SETTING, text, error);
+}
+
+static AdiuvaLoopbackServer *
+listen_loopback (AdiuvaWorkspaceGateway *self,
+                 guint                   port,
+                 GError                **error)
+{
+  g_autoptr (AdiuvaLoopbackServer) server = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  if ((server = adiuva_workspace_gateway_new_loopback (self, error)) == NULL)
+    return NULL;
+  if (adiuva_loopback_server_listen (server, port, &local_error))
+    return g_steal_pointer (&server);
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+    g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_PORT_IN_USE,
+                 _ ("Another program uses port %u of 127.0.0.1. Choose another port, or 0 to "
+                    "let Adiuva pick a free one."),
+                 port);
+  else
+    g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
+                 _ ("Cannot listen on port %u of 127.0.0.1: %s"), port, local_error->message);
+  return NULL;
+}
+
+/**
+ * adiuva_workspace_gateway_set_loopback_enabled:
+ * @port: the port on 127.0.0.1 to listen on when @enabled, 0 for any free one
+ *
+ * Starts the endpoint (or moves it to @port) or stops it, and keeps that in the workspace's
+ * settings with the port it listens on, so that adiuva_workspace_gateway_restore_loopback()
+ * brings it back on the same port. On failure nothing changes: a running endpoint goes on.
+ */
+gboolean
+adiuva_workspace_gateway_set_loopback_enabled (AdiuvaWorkspaceGateway *self,
+                                               gboolean                enabled,
+                                               guint                   port,
+                                               GError                **error)
+{
+  g_autoptr (AdiuvaLoopbackServer) server = NULL;
+  gboolean saved_enabled;
+  guint    saved_port;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (port <= G_MAXUINT16, FALSE);
+
+  if (!adiuva_workspace_gateway_get_loopback_settings (self, &saved_enabled, &saved_port, error))
+    return FALSE;
+
+  if (!enabled)
+    {
+      if (!save_loopback_settings (self, FALSE, saved_port, error))
+        return FALSE;
+      adiuva_workspace_gateway_stop_loopback (self);
+      return TRUE;
+    }
+
+  if (self->loopback != NULL &&
+      (port == 0 || port == adiuva_loopback_server_get_port (self->loopback)))
+    return save_loopback_settings (self, TRUE, adiuva_loopback_server_get_port (self->loopback),
+                                   error);
+
+  if ((server = listen_loopback (self, port, error)) == NULL)
+    return FALSE;
+  if (!save_loopback_settings (self, TRUE, adiuva_loopback_server_get_port (server), error))
+    {
+      adiuva_loopback_server_disconnect (server);
+      return FALSE;
+    }
+  adiuva_workspace_gateway_stop_loopback (self);
+  self->loopback = g_steal_pointer (&server);
+  return TRUE;
+}
+
+/**
+ * adiuva_workspace_gateway_restore_loopback:
+ *
+ * Starts the endpoint on its port when the workspace's settings say it was on; for a front
+ * end that has just opened the workspace.
+ *
+ * Returns: %FALSE with @error set when it should run and cannot
+ */
+gboolean
+adiuva_workspace_gateway_restore_loopback (AdiuvaWorkspaceGateway *self,
+                                           GError                **error)
+{
+  gboolean enabled;
+  guint    port;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+
+  if (!adiuva_workspace_gateway_get_loopback_settings (self, &enabled, &port, error))
+    return FALSE;
+  if (!enabled || self->loopback != NULL)
+    return TRUE;
+  self->loopback = listen_loopback (self, port, error);
+  return self->loopback != NULL;
+}
+
+/**
+ * adiuva_workspace_gateway_stop_loopback:
+ *
+ * Stops the endpoint, if it runs, without changing the settings: for a front end closing the
+ * workspace.
+ */
+void
+adiuva_workspace_gateway_stop_loopback (AdiuvaWorkspaceGateway *self)
+{
+  g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self));
+
+  if (self->loopback == NULL)
+    return;
+  adiuva_loopback_server_disconnect (self->loopback);
+  g_clear_object (&self->loopback);
+}
+
+/**
+ * adiuva_workspace_gateway_get_loopback_port:
+ *
+ * Returns: the port the endpoint listens on, 0 while it is off
+ */
+guint
+adiuva_workspace_gateway_get_loopback_port (AdiuvaWorkspaceGateway *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), 0);
+
+  return self->loopback != NULL ? adiuva_loopback_server_get_port (self->loopback) : 0;
 }

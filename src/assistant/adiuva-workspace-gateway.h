@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * @ADIUVA_WORKSPACE_GATEWAY_ERROR_ROUTE_NOT_FOUND: no route has that name
  * @ADIUVA_WORKSPACE_GATEWAY_ERROR_BUDGET_NOT_FOUND: there is no such budget
  * @ADIUVA_WORKSPACE_GATEWAY_ERROR_LIMIT_NOT_FOUND: that provider or model has no rate limit
+ * @ADIUVA_WORKSPACE_GATEWAY_ERROR_PORT_IN_USE: another program listens on the loopback port
+ *   asked for: choose another one, or 0 for any free one
  *
  * Damaged settings are %ADIUVA_STORE_ERROR_CORRUPT; a keyring that cannot be used is
  * %ADIUVA_STORE_ERROR_NO_KEYRING; the store's own failures are the store's errors.
@@ -36,6 +38,7 @@ typedef enum
   ADIUVA_WORKSPACE_GATEWAY_ERROR_ROUTE_NOT_FOUND,
   ADIUVA_WORKSPACE_GATEWAY_ERROR_BUDGET_NOT_FOUND,
   ADIUVA_WORKSPACE_GATEWAY_ERROR_LIMIT_NOT_FOUND,
+  ADIUVA_WORKSPACE_GATEWAY_ERROR_PORT_IN_USE,
 } AdiuvaWorkspaceGatewayError;
 
 #define ADIUVA_WORKSPACE_GATEWAY_ERROR (adiuva_workspace_gateway_error_quark ())
@@ -198,5 +201,26 @@ gboolean       adiuva_workspace_gateway_set_limit (AdiuvaWorkspaceGateway *self,
 gboolean       adiuva_workspace_gateway_remove_limit (AdiuvaWorkspaceGateway *self,
                                                       const char             *target,
                                                       GError                **error);
+
+/* The loopback endpoint: the workspace's providers for other programs on this machine */
+char    *adiuva_workspace_gateway_dup_loopback_token (AdiuvaWorkspaceGateway *self,
+                                                      GError                **error);
+char    *adiuva_workspace_gateway_reset_loopback_token (AdiuvaWorkspaceGateway *self,
+                                                        GError                **error);
+gboolean adiuva_workspace_gateway_get_loopback_settings (AdiuvaWorkspaceGateway *self,
+                                                         gboolean               *enabled,
+                                                         guint                  *port,
+                                                         GError                **error);
+gboolean adiuva_workspace_gateway_set_loopback_enabled (AdiuvaWorkspaceGateway *self,
+                                                        gboolean                enabled,
+                                                        guint                   port,
+                                                        GError                **error);
+gboolean adiuva_workspace_gateway_restore_loopback (AdiuvaWorkspaceGateway *self,
+                                                    GError                **error);
+void     adiuva_workspace_gateway_stop_loopback (AdiuvaWorkspaceGateway *self);
+guint    adiuva_workspace_gateway_get_loopback_port (AdiuvaWorkspaceGateway *self);
+
+AdiuvaLoopbackServer *adiuva_workspace_gateway_new_loopback (AdiuvaWorkspaceGateway *self,
+                                                             GError                **error);
 
 G_END_DECLS

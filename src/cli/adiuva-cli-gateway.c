@@ -6,68 +6,10 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <signal.h>
-#include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "adiuva-cli-gateway.h"
-
-/* The loopback endpoint's token is kept in the keyring like a provider's key, under a name no
- * provider can have (provider names cannot hold a slash). */
-#define LOOPBACK_TOKEN_ENTRY "loopback/token"
-
-static char *
-new_token (GError **error)
-{
-  guint8 bytes[32];
-  char  *token;
-  gsize  len;
-
-  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _ ("The system gave no random bytes for a token."));
-      return NULL;
-    }
-
-  /* base64url without padding, so it fits in a header and a URL alike. */
-  token = g_base64_encode (bytes, sizeof bytes);
-  g_strdelimit (token, "+", '-');
-  g_strdelimit (token, "/", '_');
-  len = strlen (token);
-  while (len > 0 && token[len - 1] == '=')
-    token[--len] = '\0';
-  return token;
-}
-
-/* The workspace's token: made once, then the same every time so tools keep working. */
-static char *
-dup_token (AdiuvaStore *store,
-           GError     **error)
-{
-  const char *workspace = adiuva_store_get_workspace_id (store);
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *token = NULL;
-  char            *stored;
-
-  stored = adiuva_provider_key_lookup (workspace, LOOPBACK_TOKEN_ENTRY, NULL, &local_error);
-  if (local_error == NULL && stored != NULL)
-    {
-      token = g_strdup (stored);
-      adiuva_provider_key_free (stored);
-      return g_steal_pointer (&token);
-    }
-
-  if (local_error == NULL && (token = new_token (&local_error)) != NULL &&
-      adiuva_provider_key_store (workspace, LOOPBACK_TOKEN_ENTRY, token, NULL, &local_error))
-    return g_steal_pointer (&token);
-
-  g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
-               _ ("Cannot keep the loopback endpoint’s token in the keyring: %s"),
-               local_error->message);
-  return NULL;
-}
 
 static gboolean
 quit_cb (gpointer user_data)
@@ -108,11 +50,9 @@ run_serve (AdiuvaCliContext       *cli,
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (AdiuvaLoopbackServer) server = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autofree char        *token = NULL;
-  g_autofree char        *default_model = NULL;
   g_autofree char        *url = NULL;
   gboolean                show_token = FALSE;
   int                     port = 0;
@@ -120,11 +60,11 @@ run_serve (AdiuvaCliContext       *cli,
   AdiuvaWorkspaceGateway *gateway;
   int                     status;
   const GOptionEntry      entries[] = {
-    { "port", 0, 0, G_OPTION_ARG_INT, &port,
-      N_ ("Listen on PORT of 127.0.0.1 (default: any free port)."), N_ ("PORT") },
-    { "show-token", 0, 0, G_OPTION_ARG_NONE, &show_token,
-      N_ ("Print the token clients must send."), NULL },
-    { NULL }
+         { "port", 0, 0, G_OPTION_ARG_INT, &port,
+           N_ ("Listen on PORT of 127.0.0.1 (default: any free port)."), N_ ("PORT") },
+         { "show-token", 0, 0, G_OPTION_ARG_NONE, &show_token,
+           N_ ("Print the token clients must send."), NULL },
+         { NULL }
   };
 
   if (!adiuva_cli_context_parse (cli, command, entries, argc, argv, &args, &status))
@@ -137,22 +77,15 @@ run_serve (AdiuvaCliContext       *cli,
       return adiuva_cli_context_report (cli, error);
     }
 
-  gateway = adiuva_cli_context_get_gateway (cli, &error);
-  if (gateway == NULL)
-    return adiuva_cli_context_report (cli, error);
-  default_model = adiuva_workspace_gateway_dup_default_model (gateway, &error);
-  if (error != NULL)
-    return adiuva_cli_context_report (cli, error);
-
   /* Every call goes to the call log, written by a thread of its own so that answers never
    * wait for the disk (see src/assistant/adiuva-call-log.c). */
-  client = adiuva_cli_new_gateway_client (cli, NULL, &error);
-  if (client == NULL ||
-      (token = dup_token (adiuva_workspace_gateway_get_store (gateway), &error)) == NULL)
+  gateway = adiuva_cli_context_get_gateway (cli, &error);
+  if (gateway == NULL ||
+      (server = adiuva_workspace_gateway_new_loopback (gateway, &error)) == NULL)
     return adiuva_cli_context_report (cli, error);
-
-  server = adiuva_loopback_server_new (client, token);
-  adiuva_loopback_server_set_default_model (server, default_model);
+  if (show_token &&
+      (token = adiuva_workspace_gateway_dup_loopback_token (gateway, &error)) == NULL)
+    return adiuva_cli_context_report (cli, error);
   if (!adiuva_loopback_server_listen (server, port, &error))
     return adiuva_cli_context_report (cli, error);
 

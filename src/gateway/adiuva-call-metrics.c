@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "adiuva-call-metrics.h"
+#include "adiuva-gateway-client-private.h"
 
 G_DEFINE_BOXED_TYPE (AdiuvaCallMetrics, adiuva_call_metrics, adiuva_call_metrics_copy, adiuva_call_metrics_free)
 
@@ -53,4 +54,18 @@ adiuva_call_metrics_free (AdiuvaCallMetrics *self)
   g_free (self->route);
   g_free (self->outcome);
   g_free (self);
+}
+
+/* The next AdiuvaCallMetrics:call_id, from any thread. */
+guint64
+_adiuva_call_metrics_next_call_id (void)
+{
+  static guint64 last_id;
+  G_LOCK_DEFINE_STATIC (last_id);
+  guint64 id;
+
+  G_LOCK (last_id);
+  id = ++last_id;
+  G_UNLOCK (last_id);
+  return id;
 }

@@ -28,6 +28,10 @@ typedef struct _AdiuvaCallMetrics AdiuvaCallMetrics;
  *   for an answer that was not streamed); 0 when unknown
  * @usage: the tokens the provider reported (fields -1 when not reported)
  * @cost: the list price in USD from the provider table, 0 when the model is not in it
+ * @call_id: which call the attempt belongs to: the same for every attempt of one call
+ *   (retries and fallback hops) and in the metrics adiuva_gateway_client_chat_finish() gives,
+ *   unique in the process; so a caller can find the call log's row of its answer. 0 in
+ *   metrics no client made
  *
  * What one call to a provider took and gave, for the LLM call log. The usage callback of an
  * #AdiuvaGatewayClient gets one per attempt, timed from that attempt's start;
@@ -49,6 +53,7 @@ struct _AdiuvaCallMetrics
   double      tokens_per_second;
   AdiuvaUsage usage;
   double      cost;
+  guint64     call_id;
 };
 
 #define ADIUVA_TYPE_CALL_METRICS (adiuva_call_metrics_get_type ())

@@ -42,6 +42,7 @@ void         _adiuva_gateway_client_untrack (AdiuvaGatewayClient *self,
 char        *_adiuva_gateway_client_outcome_for_error (const GError *error);
 void         _adiuva_gateway_client_report_usage (AdiuvaGatewayClient     *self,
                                                   const AdiuvaCallMetrics *metrics);
+guint64      _adiuva_call_metrics_next_call_id (void);
 gboolean     _adiuva_gateway_client_check_budgets (AdiuvaGatewayClient *self,
                                                    const char          *caller,
                                                    const char          *provider,

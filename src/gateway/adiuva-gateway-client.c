@@ -116,6 +116,7 @@ typedef struct
 {
   AdiuvaGatewayClient *self;
   GTask               *task;
+  guint64              id; /* AdiuvaCallMetrics:call_id */
   AdiuvaChatRequest   *request;
   char                *caller;
   AdiuvaDeltaFunc      on_delta;
@@ -653,6 +654,7 @@ attempt_metrics (Call         *call,
   const AdiuvaModelInfo *model_info;
   gint64                 now = g_get_monotonic_time ();
 
+  metrics->call_id = call->id;
   metrics->caller = g_strdup (call->caller);
   metrics->provider = g_strdup (call->provider);
   metrics->model = g_strdup (call->model);
@@ -2124,6 +2126,7 @@ adiuva_gateway_client_chat_async (AdiuvaGatewayClient *self,
   g_task_set_check_cancellable (call->task, FALSE);
   g_task_set_task_data (call->task, call, (GDestroyNotify) call_free);
 
+  call->id = _adiuva_call_metrics_next_call_id ();
   call->request = adiuva_chat_request_ref (request);
   call->caller = g_strdup (caller != NULL ? caller : "");
   call->on_delta = on_delta;

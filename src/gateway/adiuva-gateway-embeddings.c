@@ -97,6 +97,7 @@ embedded_cb (GObject      *source,
   if (body != NULL)
     embeddings = decode (embedding, body, &error);
 
+  metrics->call_id = _adiuva_call_metrics_next_call_id ();
   metrics->caller = g_strdup (embedding->caller);
   metrics->provider = g_strdup (embedding->provider);
   metrics->model = g_strdup (embedding->model);

@@ -942,6 +942,38 @@ adiuva_loopback_server_set_default_model (AdiuvaLoopbackServer *self,
 }
 
 /**
+ * adiuva_loopback_server_set_client:
+ *
+ * Answers the requests that come from now on through @client (after the configuration
+ * changed); those under way finish with the client they started with.
+ */
+void
+adiuva_loopback_server_set_client (AdiuvaLoopbackServer *self,
+                                   AdiuvaGatewayClient  *client)
+{
+  g_return_if_fail (ADIUVA_IS_LOOPBACK_SERVER (self));
+  g_return_if_fail (ADIUVA_IS_GATEWAY_CLIENT (client));
+
+  g_set_object (&self->client, client);
+}
+
+/**
+ * adiuva_loopback_server_set_token:
+ *
+ * Replaces the token clients must present; the old one is refused from now on.
+ */
+void
+adiuva_loopback_server_set_token (AdiuvaLoopbackServer *self,
+                                  const char           *token)
+{
+  g_return_if_fail (ADIUVA_IS_LOOPBACK_SERVER (self));
+  g_return_if_fail (token != NULL && *token != '\0');
+
+  g_clear_pointer (&self->token_digest, g_bytes_unref);
+  self->token_digest = digest (token, strlen (token));
+}
+
+/**
  * adiuva_loopback_server_listen:
  * @port: the port on 127.0.0.1, or 0 for any free one
  *

@@ -15,6 +15,10 @@ AdiuvaLoopbackServer *adiuva_loopback_server_new (AdiuvaGatewayClient *client,
                                                   const char          *token);
 void                  adiuva_loopback_server_set_default_model (AdiuvaLoopbackServer *self,
                                                                 const char           *model_ref);
+void                  adiuva_loopback_server_set_client (AdiuvaLoopbackServer *self,
+                                                         AdiuvaGatewayClient  *client);
+void                  adiuva_loopback_server_set_token (AdiuvaLoopbackServer *self,
+                                                        const char           *token);
 gboolean              adiuva_loopback_server_listen (AdiuvaLoopbackServer *self,
                                                      guint                 port,
                                                      GError              **error);

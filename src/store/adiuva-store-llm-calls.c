@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "adiuva-store-private.h"
 
 G_DEFINE_BOXED_TYPE (AdiuvaLlmUsage, adiuva_llm_usage, adiuva_llm_usage_copy, adiuva_llm_usage_free)
@@ -56,6 +58,40 @@ adiuva_llm_spending_free (AdiuvaLlmSpending *self)
 
   g_free (self->caller);
   g_free (self->provider);
+  g_free (self);
+}
+
+/* clang-format off */
+G_DEFINE_BOXED_TYPE (AdiuvaLlmCall, adiuva_llm_call, adiuva_llm_call_copy,
+                     adiuva_llm_call_free)
+/* clang-format on */
+
+AdiuvaLlmCall *
+adiuva_llm_call_copy (const AdiuvaLlmCall *self)
+{
+  AdiuvaLlmCall *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_memdup2 (self, sizeof *self);
+  copy->caller = g_strdup (self->caller);
+  copy->provider = g_strdup (self->provider);
+  copy->model = g_strdup (self->model);
+  copy->outcome = g_strdup (self->outcome);
+
+  return copy;
+}
+
+void
+adiuva_llm_call_free (AdiuvaLlmCall *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->caller);
+  g_free (self->provider);
+  g_free (self->model);
+  g_free (self->outcome);
   g_free (self);
 }
 
@@ -148,6 +184,72 @@ adiuva_store_add_llm_call_full (AdiuvaStore *self,
   if (out_id != NULL)
     *out_id = sqlite3_last_insert_rowid (_adiuva_store_get_db (self));
   return TRUE;
+}
+
+/**
+ * adiuva_store_get_llm_call:
+ * @id: a row of the call log, as #AdiuvaMessage:llm-call-id names it
+ *
+ * Returns: (transfer full): the row, or %NULL with @error set (%ADIUVA_STORE_ERROR_NOT_FOUND
+ *   when there is no such row)
+ */
+AdiuvaLlmCall *
+adiuva_store_get_llm_call (AdiuvaStore *self,
+                           gint64       id,
+                           GError     **error)
+{
+  g_autoptr (AdiuvaLlmCall) call = NULL;
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  stmt = _adiuva_store_prepare (self,
+                                "SELECT caller, provider, model, tokens_in, tokens_out, cost, "
+                                "latency_ms, ttft_ms, outcome, fallback_hops, created_at "
+                                "FROM llm_calls WHERE id = ?",
+                                error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      call = g_new0 (AdiuvaLlmCall, 1);
+      call->id = id;
+      call->caller = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      call->provider = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      call->model = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      call->tokens_in = sqlite3_column_int64 (stmt, 3);
+      call->tokens_out = sqlite3_column_int64 (stmt, 4);
+      call->cost = sqlite3_column_double (stmt, 5);
+      call->latency_ms = sqlite3_column_type (stmt, 6) == SQLITE_NULL
+                             ? -1
+                             : sqlite3_column_int64 (stmt, 6);
+      call->ttft_ms = sqlite3_column_type (stmt, 7) == SQLITE_NULL
+                          ? -1
+                          : sqlite3_column_int64 (stmt, 7);
+      call->outcome = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+      call->fallback_hops = sqlite3_column_int (stmt, 9);
+      call->created_at = sqlite3_column_int64 (stmt, 10);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+      return NULL;
+    }
+  if (call == NULL)
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND,
+                   _ ("Call %s is not in the log of language model calls."), number);
+      return NULL;
+    }
+  return g_steal_pointer (&call);
 }
 
 /**

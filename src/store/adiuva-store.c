@@ -1236,6 +1236,153 @@ adiuva_store_set_keyring_enabled (AdiuvaStore  *self,
   return TRUE;
 }
 
+typedef struct
+{
+  AdiuvaStore  *shadow; /* the key and its modes, without a database */
+  char         *current;
+  char         *passphrase;
+  AdiuvaKeyMode modes;
+} ChangeKeyData;
+
+static void
+change_key_data_free (ChangeKeyData *data)
+{
+  g_clear_object (&data->shadow);
+  if (data->current != NULL)
+    explicit_bzero (data->current, strlen (data->current));
+  if (data->passphrase != NULL)
+    explicit_bzero (data->passphrase, strlen (data->passphrase));
+  g_free (data->current);
+  g_free (data->passphrase);
+  g_free (data);
+}
+
+static gboolean
+check_current_passphrase (AdiuvaStore *shadow,
+                          const char  *current,
+                          GError     **error)
+{
+  g_autofree char *kf_path = key_file_path (shadow->dir);
+  g_autoptr (AdiuvaKeyFile) key_file = NULL;
+  guint8   key[ADIUVA_MASTER_KEY_SIZE];
+  gboolean same;
+
+  if (current == NULL)
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NEEDS_PASSPHRASE,
+                   _ ("Enter the current passphrase of the workspace to change how it is "
+                      "locked."));
+      return FALSE;
+    }
+  if ((key_file = _adiuva_key_file_load (kf_path, error)) == NULL ||
+      !_adiuva_key_file_unwrap (key_file, current, key, error))
+    return FALSE;
+  same = memcmp (key, shadow->key, sizeof key) == 0;
+  explicit_bzero (key, sizeof key);
+  if (!same)
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_KEY,
+                   _ ("The key file no longer belongs to the open workspace. Close Adiuva and "
+                      "open the workspace again."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What is added comes before what is removed, so that a failure half way leaves the key
+ * kept in at least one way the user knows. */
+static void
+change_key_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ChangeKeyData *data = task_data;
+  AdiuvaStore   *shadow = data->shadow;
+  GError        *error = NULL;
+
+  if (((shadow->key_modes & ADIUVA_KEY_MODE_PASSPHRASE) &&
+       !check_current_passphrase (shadow, data->current, &error)) ||
+      ((data->modes & ADIUVA_KEY_MODE_PASSPHRASE) &&
+       !adiuva_store_set_passphrase (shadow, data->passphrase, &error)) ||
+      ((data->modes & ADIUVA_KEY_MODE_KEYRING) && !(shadow->key_modes & ADIUVA_KEY_MODE_KEYRING) &&
+       !adiuva_store_set_keyring_enabled (shadow, TRUE, cancellable, &error)) ||
+      (!(data->modes & ADIUVA_KEY_MODE_KEYRING) && (shadow->key_modes & ADIUVA_KEY_MODE_KEYRING) &&
+       !adiuva_store_set_keyring_enabled (shadow, FALSE, cancellable, &error)) ||
+      (!(data->modes & ADIUVA_KEY_MODE_PASSPHRASE) &&
+       (shadow->key_modes & ADIUVA_KEY_MODE_PASSPHRASE) &&
+       !adiuva_store_set_passphrase (shadow, NULL, &error)))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * adiuva_store_change_key_async:
+ * @current: (nullable): the workspace's passphrase, required when it has one
+ * @modes: how the key is to be kept: in the keyring, under a passphrase, or both
+ * @passphrase: (nullable): the new passphrase, when @modes holds %ADIUVA_KEY_MODE_PASSPHRASE
+ *
+ * Changes how the master key is kept, on a worker thread: wrapping it costs 64 MiB of Argon2id
+ * and the keyring is a D-Bus round trip. The database is not re-encrypted, so its size does not
+ * matter. A wrong @current is %ADIUVA_STORE_ERROR_WRONG_PASSPHRASE and changes nothing. Use no
+ * other key function of @self until it finishes.
+ */
+void
+adiuva_store_change_key_async (AdiuvaStore        *self,
+                               const char         *current,
+                               AdiuvaKeyMode       modes,
+                               const char         *passphrase,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ChangeKeyData *data;
+
+  g_return_if_fail (ADIUVA_IS_STORE (self));
+  g_return_if_fail ((modes & ~(ADIUVA_KEY_MODE_KEYRING | ADIUVA_KEY_MODE_PASSPHRASE)) == 0);
+  g_return_if_fail (modes != 0);
+  g_return_if_fail (!(modes & ADIUVA_KEY_MODE_PASSPHRASE) ||
+                    (passphrase != NULL && passphrase[0] != '\0'));
+
+  data = g_new0 (ChangeKeyData, 1);
+  data->shadow = store_new (self->dir);
+  data->shadow->workspace_id = g_strdup (self->workspace_id);
+  data->shadow->key_modes = self->key_modes;
+  memcpy (data->shadow->key, self->key, sizeof self->key);
+  data->current = g_strdup (current);
+  data->passphrase = g_strdup (passphrase);
+  data->modes = modes;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, adiuva_store_change_key_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) change_key_data_free);
+  g_task_run_in_thread (task, change_key_thread);
+}
+
+/**
+ * adiuva_store_change_key_finish:
+ *
+ * Returns: whether the key is now kept as asked; on failure it is kept as
+ *   adiuva_store_get_key_modes() says, which is how it was unless a removal failed
+ */
+gboolean
+adiuva_store_change_key_finish (AdiuvaStore  *self,
+                                GAsyncResult *result,
+                                GError      **error)
+{
+  ChangeKeyData *data;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  /* What is on disk now, whether or not every step worked. */
+  data = g_task_get_task_data (G_TASK (result));
+  self->key_modes = data->shadow->key_modes;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 AdiuvaKeyMode
 adiuva_store_get_key_modes (AdiuvaStore *self)
 {

@@ -61,6 +61,16 @@ gboolean      adiuva_store_set_keyring_enabled (AdiuvaStore  *self,
                                                 gboolean      enabled,
                                                 GCancellable *cancellable,
                                                 GError      **error);
+void          adiuva_store_change_key_async (AdiuvaStore        *self,
+                                             const char         *current,
+                                             AdiuvaKeyMode       modes,
+                                             const char         *passphrase,
+                                             GCancellable       *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer            user_data);
+gboolean      adiuva_store_change_key_finish (AdiuvaStore  *self,
+                                              GAsyncResult *result,
+                                              GError      **error);
 AdiuvaKeyMode adiuva_store_get_key_modes (AdiuvaStore *self);
 const char   *adiuva_store_get_dir (AdiuvaStore *self);
 const char   *adiuva_store_get_workspace_id (AdiuvaStore *self);
@@ -225,6 +235,45 @@ AdiuvaLlmSpending *adiuva_llm_spending_copy (const AdiuvaLlmSpending *self);
 void               adiuva_llm_spending_free (AdiuvaLlmSpending *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaLlmSpending, adiuva_llm_spending_free)
 
+/**
+ * AdiuvaLlmCall:
+ * @id: the row's id (#AdiuvaMessage:llm-call-id)
+ * @caller: who asked
+ * @provider: the user's name of the provider
+ * @model: the model as the provider names it
+ * @tokens_in: input tokens (0 when the provider did not say)
+ * @tokens_out: output tokens (0 when the provider did not say)
+ * @cost: list price in USD
+ * @latency_ms: from the start to the end, -1 when unknown
+ * @ttft_ms: to the first token, -1 when none came
+ * @outcome: `ok`, `cancelled` or `error:NICK`
+ * @fallback_hops: how many models were given up before this one
+ * @created_at: when it was logged (seconds)
+ *
+ * One attempt of the LLM call log.
+ */
+typedef struct
+{
+  gint64 id;
+  char  *caller;
+  char  *provider;
+  char  *model;
+  gint64 tokens_in;
+  gint64 tokens_out;
+  double cost;
+  gint64 latency_ms;
+  gint64 ttft_ms;
+  char  *outcome;
+  guint  fallback_hops;
+  gint64 created_at;
+} AdiuvaLlmCall;
+
+#define ADIUVA_TYPE_LLM_CALL (adiuva_llm_call_get_type ())
+GType          adiuva_llm_call_get_type (void) G_GNUC_CONST;
+AdiuvaLlmCall *adiuva_llm_call_copy (const AdiuvaLlmCall *self);
+void           adiuva_llm_call_free (AdiuvaLlmCall *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaLlmCall, adiuva_llm_call_free)
+
 gboolean   adiuva_store_add_llm_call (AdiuvaStore *self,
                                       const char  *caller,
                                       const char  *provider,
@@ -250,6 +299,9 @@ gboolean   adiuva_store_add_llm_call_full (AdiuvaStore *self,
                                            guint        fallback_hops,
                                            gint64      *out_id,
                                            GError     **error);
+AdiuvaLlmCall *adiuva_store_get_llm_call (AdiuvaStore *self,
+                                          gint64       id,
+                                          GError     **error);
 GPtrArray *adiuva_store_get_llm_usage (AdiuvaStore *self,
                                        gint64       since_unix,
                                        GError     **error);

@@ -7,6 +7,7 @@
 
 #include "adiuva-gateway-client.h"
 #include "adiuva-preferences-window-private.h"
+#include "adiuva-preferences-workspace-page.h"
 #include "adiuva-provider-table.h"
 
 /* The Preferences window: the style, and the assistant's providers and default model through
@@ -872,6 +873,9 @@ adiuva_preferences_window_new (GtkWindow              *parent,
   g_return_val_if_fail (gateway == NULL || ADIUVA_IS_WORKSPACE_GATEWAY (gateway), NULL);
 
   self = g_object_new (ADIUVA_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
+  adw_preferences_window_add (
+      ADW_PREFERENCES_WINDOW (self),
+      ADW_PREFERENCES_PAGE (adiuva_preferences_workspace_page_new (gateway)));
   if (gateway == NULL)
     {
       adw_preferences_group_set_description (self->providers_group,

@@ -210,12 +210,27 @@ reminder_due_cb (AdiuvaWindow    *self,
 }
 
 static void
+show_loopback_problem (AdiuvaWindow *self,
+                       const GError *error)
+{
+  /* libadwaita 1.2 reads a toast's title as markup: an error message is not. */
+  g_autofree char *text = g_strdup_printf (
+      _ ("The endpoint for other apps is off: %s (Preferences, Workspace)"), error->message);
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  AdwToast        *toast = adw_toast_new (escaped);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
 show_workspace (AdiuvaWindow *self,
                 AdiuvaStore  *store)
 {
   const AdiuvaPageInfo *pages;
   g_autofree char      *last_page = NULL;
-  guint                 n_pages;
+  g_autoptr (GError) error = NULL;
+  guint n_pages;
 
   g_assert (self->store == NULL);
   self->store = g_object_ref (store);
@@ -240,6 +255,11 @@ show_workspace (AdiuvaWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-note", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quick-find", TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "workspace");
+
+  /* The loopback endpoint runs while the workspace is open, if it was on last time. */
+  if (!adiuva_workspace_gateway_restore_loopback (adiuva_window_get_workspace_gateway (self),
+                                                  &error))
+    show_loopback_problem (self, error);
 }
 
 static void
@@ -651,6 +671,9 @@ adiuva_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_WINDOW);
   g_clear_object (&self->reminders);
+  /* Others may hold the gateway a little longer; the endpoint ends with the workspace. */
+  if (self->workspace_gateway != NULL)
+    adiuva_workspace_gateway_stop_loopback (self->workspace_gateway);
   g_clear_object (&self->workspace_gateway);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "adiuva-assistant.h"
@@ -661,6 +662,144 @@ test_call_log_thread (Fixture      *f,
   g_assert_true (adiuva_workspace_gateway_remove_provider (f->gateway, "oa", NULL));
 }
 
+typedef struct
+{
+  gboolean done;
+  guint    status; /* 0 when nothing listens */
+  char    *body;
+} Answer;
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Answer *answer = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (error != NULL)
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+  else
+    {
+      answer->status = soup_message_get_status (
+          soup_session_get_async_result_message (SOUP_SESSION (source), result));
+      answer->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+    }
+  answer->done = TRUE;
+}
+
+/* GET /v1/models from the endpoint, as a local tool would; the body in @body. */
+static guint
+get_models (guint       port,
+            const char *token,
+            char      **body)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/v1/models", port);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+  Answer           answer = { 0 };
+
+  soup_message_headers_append (soup_message_get_request_headers (msg), "Authorization", bearer);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &answer);
+  while (!answer.done)
+    g_main_context_iteration (NULL, TRUE);
+  if (body != NULL)
+    *body = g_steal_pointer (&answer.body);
+  g_free (answer.body);
+  return answer.status;
+}
+
+static void
+test_loopback (Fixture      *f,
+               gconstpointer data)
+{
+  g_autoptr (TestProvider) provider = test_provider_start ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaStore) other_store = NULL;
+  g_autoptr (AdiuvaWorkspaceGateway) other = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *dump = NULL;
+  g_autofree char *v1 = NULL;
+  gboolean         enabled = TRUE;
+  guint            port = 1;
+
+  if (provider == NULL)
+    return;
+
+  /* The token: made once, kept in the keyring across a restart, replaced on demand. */
+  token = adiuva_workspace_gateway_dup_loopback_token (f->gateway, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (token), ==, 43); /* 32 bytes, base64url without padding */
+  fixture_reopen (f);
+  again = adiuva_workspace_gateway_dup_loopback_token (f->gateway, &error);
+  g_assert_cmpstr (again, ==, token);
+  g_clear_pointer (&again, g_free);
+  again = adiuva_workspace_gateway_reset_loopback_token (f->gateway, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, !=, token);
+  g_clear_pointer (&token, g_free);
+  token = adiuva_workspace_gateway_dup_loopback_token (f->gateway, &error);
+  g_assert_cmpstr (again, ==, token);
+
+  /* Off until turned on; then on a free port, kept in the settings. */
+  g_assert_true (adiuva_workspace_gateway_get_loopback_settings (f->gateway, &enabled, &port,
+                                                                 &error));
+  g_assert_false (enabled);
+  g_assert_cmpuint (port, ==, 0);
+  g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (f->gateway), ==, 0);
+  g_assert_true (adiuva_workspace_gateway_set_loopback_enabled (f->gateway, TRUE, 0, &error));
+  g_assert_no_error (error);
+  port = adiuva_workspace_gateway_get_loopback_port (f->gateway);
+  g_assert_cmpuint (port, !=, 0);
+  g_assert_cmpuint (get_models (port, token, &body), ==, 200);
+  g_assert_null (strstr (body, "oa/"));
+  g_clear_pointer (&body, g_free);
+
+  /* A provider added while it runs is served from the next request on. */
+  v1 = g_strconcat (provider->base, "/v1", NULL);
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai", v1,
+                                                        SECRET_KEY, &error));
+  g_assert_cmpuint (get_models (port, token, &body), ==, 200);
+  g_assert_nonnull (strstr (body, "oa/"));
+
+  /* A second program on the same workspace cannot take the port, and changes nothing. */
+  other_store = adiuva_store_open_connection (f->store, &error);
+  g_assert_no_error (error);
+  other = adiuva_workspace_gateway_new (other_store);
+  g_assert_false (adiuva_workspace_gateway_set_loopback_enabled (other, TRUE, port, &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_PORT_IN_USE);
+  g_clear_error (&error);
+  g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (other), ==, 0);
+  g_clear_object (&other);
+  g_clear_object (&other_store);
+
+  /* Closing the workspace stops it, and opening it again brings it back on its port. */
+  fixture_reopen (f);
+  g_assert_cmpuint (get_models (port, token, NULL), ==, 0);
+  g_assert_true (adiuva_workspace_gateway_restore_loopback (f->gateway, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (f->gateway), ==, port);
+  g_assert_cmpuint (get_models (port, token, NULL), ==, 200);
+
+  /* Turned off: nothing listens, and a restart leaves it off. */
+  g_assert_true (adiuva_workspace_gateway_set_loopback_enabled (f->gateway, FALSE, 0, &error));
+  g_assert_cmpuint (get_models (port, token, NULL), ==, 0);
+  fixture_reopen (f);
+  g_assert_true (adiuva_workspace_gateway_restore_loopback (f->gateway, &error));
+  g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (f->gateway), ==, 0);
+
+  /* The token is in the keyring only. */
+  dump = dump_database (f->store);
+  g_assert_nonnull (strstr (dump, "gateway.loopback"));
+  g_assert_null (strstr (dump, token));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -680,6 +819,7 @@ main (int   argc,
   ADD ("existing-settings", test_existing_settings);
   ADD ("chat-and-spending", test_chat_and_spending);
   ADD ("call-log-thread", test_call_log_thread);
+  ADD ("loopback", test_loopback);
 #undef ADD
 
   return g_test_run ();

@@ -498,6 +498,7 @@ test_retry_after (Fixture      *f,
 {
   g_autofree char *text = NULL;
   Result           r;
+  guint64          call_id;
 
   if (!test_provider_have_fixtures ())
     return;
@@ -521,6 +522,17 @@ test_retry_after (Fixture      *f,
   g_assert_cmpuint (r.metrics->retries, ==, 1);
   g_assert_cmpuint (r.metrics->fallback_hops, ==, 0);
   g_assert_cmpint (r.metrics->latency_us, >=, G_USEC_PER_SEC);
+
+  /* The attempts of one call and its metrics share an id; the next call has another. */
+  call_id = r.metrics->call_id;
+  g_assert_cmpuint (call_id, !=, 0);
+  g_assert_cmpuint (attempt (f, 0)->call_id, ==, call_id);
+  g_assert_cmpuint (attempt (f, 1)->call_id, ==, call_id);
+  result_clear (&r);
+  run_chat (f, "oa/gpt-6-sol", TRUE, NULL, &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (r.metrics->call_id, !=, call_id);
+  g_assert_cmpuint (attempt (f, 2)->call_id, ==, r.metrics->call_id);
   result_clear (&r);
 }
 

@@ -576,6 +576,94 @@ test_passphrase (void)
 }
 
 static void
+change_key_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+static gboolean
+change_key (AdiuvaStore  *store,
+            const char   *current,
+            AdiuvaKeyMode modes,
+            const char   *passphrase,
+            GError      **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  adiuva_store_change_key_async (store, current, modes, passphrase, NULL, change_key_done_cb,
+                                 &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return adiuva_store_change_key_finish (store, result, error);
+}
+
+static void
+assert_opens (const char *dir,
+              const char *passphrase)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaStore) store = adiuva_store_open (dir, passphrase, NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+static void
+test_change_key (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("adiuva-change-key-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (tmp, "ws", NULL);
+  g_autoptr (AdiuvaStore) store = NULL;
+
+  store = adiuva_store_create (dir, "correct horse", NULL, &error);
+  g_assert_no_error (error);
+
+  /* The current passphrase is asked for, and a wrong one changes nothing. */
+  g_assert_false (change_key (store, NULL, ADIUVA_KEY_MODE_PASSPHRASE, "battery", &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NEEDS_PASSPHRASE);
+  g_clear_error (&error);
+  g_assert_false (change_key (store, "wrong", ADIUVA_KEY_MODE_KEYRING, NULL, &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_PASSPHRASE);
+  g_clear_error (&error);
+  g_assert_cmpint (adiuva_store_get_key_modes (store), ==, ADIUVA_KEY_MODE_PASSPHRASE);
+  assert_opens (dir, "correct horse");
+
+  /* Passphrase → keyring → passphrase, each time opening only the new way. */
+  g_assert_true (change_key (store, "correct horse", ADIUVA_KEY_MODE_KEYRING, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_store_get_key_modes (store), ==, ADIUVA_KEY_MODE_KEYRING);
+  assert_opens (dir, NULL);
+  g_assert_true (change_key (store, NULL, ADIUVA_KEY_MODE_PASSPHRASE, "battery staple", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_store_get_key_modes (store), ==, ADIUVA_KEY_MODE_PASSPHRASE);
+  assert_opens (dir, "battery staple");
+  g_clear_object (&store);
+  {
+    g_autoptr (AdiuvaStore) locked = adiuva_store_open (dir, NULL, NULL, &error);
+
+    g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NEEDS_PASSPHRASE);
+    g_clear_error (&error);
+  }
+
+  /* Both ways at once, the passphrase changed. */
+  store = adiuva_store_open (dir, "battery staple", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (change_key (store, "battery staple",
+                             ADIUVA_KEY_MODE_KEYRING | ADIUVA_KEY_MODE_PASSPHRASE, "new one",
+                             &error));
+  g_assert_no_error (error);
+  assert_opens (dir, NULL);
+  assert_opens (dir, "new one");
+
+  g_clear_object (&store);
+  remove_tree (tmp);
+}
+
+static void
 test_import_plain (void)
 {
   g_autoptr (GError) error = NULL;
@@ -898,6 +986,7 @@ main (int   argc,
   ADD ("llm-calls", test_llm_calls);
   ADD ("llm-spending", test_llm_spending);
   g_test_add_func ("/store/passphrase", test_passphrase);
+  g_test_add_func ("/store/change-key", test_change_key);
   g_test_add_func ("/store/import-plain", test_import_plain);
   g_test_add_func ("/store/migrations", test_migrations);
 
