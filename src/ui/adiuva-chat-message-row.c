@@ -160,7 +160,9 @@ update_footer (AdiuvaChatMessageRow *self)
     return;
 
   g_clear_pointer (&self->footer, g_free);
-  info = adiuva_chat_session_dup_answer_info (self->session, self->message);
+  /* While it streams, what will have answered is not known yet (routing, fallbacks). */
+  if (!is_streaming (self))
+    info = adiuva_chat_session_dup_answer_info (self->session, self->message);
   if (info != NULL)
     {
       self->footer = format_footer (info);
@@ -314,10 +316,12 @@ resend_action (GtkWidget  *widget,
   if (*text == '\0')
     return;
 
-  /* Keep a reference: sending again may remove the rows after this one, and redraw the list. */
+  /* Keep a reference: sending again removes the rows after this one. What could not be sent
+   * stays in the field; a problem with asking (no model…) is shown under the conversation. */
   g_object_ref (self);
-  stop_editing (self);
-  if (!adiuva_chat_session_edit_and_resend (self->session, self->message, text, &error))
+  if (adiuva_chat_session_edit_and_resend (self->session, self->message, text, &error))
+    stop_editing (self);
+  else if (adiuva_chat_session_get_problem (self->session) == ADIUVA_CHAT_PROBLEM_NONE)
     adiuva_toast_show_error (widget, error);
   g_object_unref (self);
 }
@@ -331,8 +335,10 @@ regenerate_action (GtkWidget  *widget,
   g_autoptr (AdiuvaChatSession) session = g_object_ref (self->session);
   g_autoptr (GError) error = NULL;
 
-  /* This row goes with the answer it replaces; the session stays. */
-  if (!adiuva_chat_session_regenerate (session, &error))
+  /* This row goes with the answer it replaces; the session stays. A problem with asking is
+   * shown under the conversation. */
+  if (!adiuva_chat_session_regenerate (session, &error) &&
+      adiuva_chat_session_get_problem (session) == ADIUVA_CHAT_PROBLEM_NONE)
     adiuva_toast_show_error (widget, error);
 }
 

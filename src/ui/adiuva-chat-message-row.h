@@ -4,8 +4,6 @@
 #include <gtk/gtk.h>
 
 #include "adiuva-assistant.h"
-#include "adiuva-chat-session.h"
-#include "adiuva-model-choice.h"
 
 G_BEGIN_DECLS
 

@@ -539,6 +539,21 @@ create_message_row (gpointer item,
   return adiuva_chat_message_row_new (self->session, item);
 }
 
+/* The page lets go of its conversation: the answer stops where it is (its text is kept; a
+ * session streams on until stopped). */
+static void
+drop_session (AdiuvaChatPage *self)
+{
+  if (self->session == NULL)
+    return;
+
+  adiuva_chat_session_stop (self->session);
+  g_signal_handlers_disconnect_by_data (self->session, self);
+  g_signal_handlers_disconnect_by_data (adiuva_chat_session_get_messages (self->session), self);
+  gtk_list_box_bind_model (self->messages_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->session);
+}
+
 static void
 open_conversation (AdiuvaChatPage     *self,
                    AdiuvaConversation *conversation)
@@ -548,19 +563,10 @@ open_conversation (AdiuvaChatPage     *self,
   if (self->gateway == NULL)
     return;
 
-  if (self->session != NULL)
-    {
-      /* The session goes with the page's hold on it: its answer stops where it is (the
-       * partial text is kept), and a new one starts from the model picked last. */
-      adiuva_chat_session_stop (self->session);
-      g_signal_handlers_disconnect_by_data (self->session, self);
-      g_signal_handlers_disconnect_by_data (adiuva_chat_session_get_messages (self->session),
-                                            self);
-      if (conversation == NULL)
-        model = g_strdup (adiuva_chat_session_get_model (self->session));
-      gtk_list_box_bind_model (self->messages_list, NULL, NULL, NULL, NULL);
-      g_clear_object (&self->session);
-    }
+  /* A new conversation starts from the model picked last. */
+  if (self->session != NULL && conversation == NULL)
+    model = g_strdup (adiuva_chat_session_get_model (self->session));
+  drop_session (self);
 
   self->session = adiuva_chat_session_new (self->gateway, conversation);
   if (model != NULL)
@@ -679,6 +685,16 @@ conversation_activated_cb (AdiuvaChatPage *self,
 
 /* Actions */
 
+/* A problem with asking (no model, a provider gone) is shown under the conversation with its
+ * way forward; anything else (the workspace cannot be written) in a toast. */
+static void
+report_failure (AdiuvaChatPage *self,
+                const GError   *error)
+{
+  if (adiuva_chat_session_get_problem (self->session) == ADIUVA_CHAT_PROBLEM_NONE)
+    adiuva_toast_show_error (GTK_WIDGET (self), error);
+}
+
 static void
 send (AdiuvaChatPage *self)
 {
@@ -695,7 +711,7 @@ send (AdiuvaChatPage *self)
   /* What was typed stays in the composer when it could not be sent. */
   if (!adiuva_chat_session_send (self->session, text, &error))
     {
-      adiuva_toast_show_error (GTK_WIDGET (self), error);
+      report_failure (self, error);
       return;
     }
   gtk_text_buffer_set_text (buffer, "", -1);
@@ -744,7 +760,7 @@ regenerate_action (GtkWidget  *widget,
 
   self->stick_to_bottom = TRUE;
   if (!adiuva_chat_session_regenerate (self->session, &error))
-    adiuva_toast_show_error (widget, error);
+    report_failure (self, error);
 }
 
 /* The last message row whose message has @role, or %NULL. */
@@ -969,14 +985,9 @@ adiuva_chat_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->scroll_source, g_source_remove);
-  if (self->session != NULL)
-    {
-      adiuva_chat_session_stop (self->session);
-      g_signal_handlers_disconnect_by_data (self->session, self);
-    }
+  drop_session (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_CHAT_PAGE);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->session);
   g_clear_object (&self->choices);
   g_clear_object (&self->filtered_choices);
   g_clear_object (&self->conversations);
