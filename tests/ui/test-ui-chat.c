@@ -18,6 +18,13 @@
 /* The words of the default streamed recording, with its usage: 14 tokens in, 13 out. */
 #define ANSWER_START "1, 2, 3"
 
+typedef enum
+{
+  NO_PROVIDERS,
+  NO_DEFAULT_MODEL,
+  WITH_DEFAULT_MODEL,
+} Setup;
+
 typedef struct
 {
   TestProvider           *server;
@@ -46,7 +53,7 @@ static void
 fixture_set_up (Fixture      *fixture,
                 gconstpointer data)
 {
-  gboolean         with_providers = GPOINTER_TO_INT (data);
+  Setup            setup = GPOINTER_TO_INT (data);
   g_autofree char *cloud = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -57,11 +64,14 @@ fixture_set_up (Fixture      *fixture,
   fixture->dir = test_ui_make_dir ();
   fixture->store = test_ui_create_store (fixture->dir);
   fixture->gateway = adiuva_workspace_gateway_new (fixture->store);
-  if (with_providers)
+  if (setup != NO_PROVIDERS)
     {
       cloud = g_strdup_printf ("http://0.0.0.0:%u/v1", fixture->server->port);
       add_provider (fixture, "oa", "openai", cloud);
       add_provider (fixture, "ol", "ollama", fixture->server->base);
+    }
+  if (setup == WITH_DEFAULT_MODEL)
+    {
       g_assert_true (adiuva_workspace_gateway_set_default_model (fixture->gateway, MODEL, &error));
       g_assert_no_error (error);
     }
@@ -372,25 +382,43 @@ typedef struct
 {
   const char *script;
   const char *model;
+  gboolean    over_budget;
   const char *title;
   const char *primary_action;
   const char *secondary_action;
 } ProblemCase;
 
-/* A refused key, a rate limit and a provider nobody answers for: each in its own words, each
- * with its own way forward. */
+/* A budget of one token a day for the whole workspace, or none again. */
+static void
+set_tiny_budget (Fixture *fixture,
+                 gboolean set)
+{
+  AdiuvaWorkspaceBudget budget = { ADIUVA_BUDGET_GLOBAL, NULL, ADIUVA_BUDGET_DAY, 1, -1 };
+  g_autoptr (GError) error = NULL;
+
+  if (set)
+    g_assert_true (adiuva_workspace_gateway_set_budget (fixture->gateway, &budget, &error));
+  else
+    g_assert_true (adiuva_workspace_gateway_remove_budget (
+        fixture->gateway, ADIUVA_BUDGET_GLOBAL, NULL, ADIUVA_BUDGET_DAY, &error));
+  g_assert_no_error (error);
+}
+
+/* A refused key, a rate limit, a used-up budget and a provider nobody answers for: each in its
+ * own words, each with its own way forward. */
 static void
 test_problems (Fixture      *fixture,
                gconstpointer data)
 {
   g_autofree char  *closed = NULL;
   const ProblemCase cases[] = {
-    { "[{\"match\": \"/v1/chat/completions\", \"status\": 401}]", MODEL,
+    { "[{\"match\": \"/v1/chat/completions\", \"status\": 401}]", MODEL, FALSE,
       "The API Key Was Refused", "app.preferences", NULL },
     { "[{\"match\": \"/v1/chat/completions\", \"status\": 429, \"times\": 20}]", MODEL,
-      "Too Many Requests", "chat.regenerate", NULL },
-    { NULL, "gone/gpt-3.5-turbo-0125", "The Provider Cannot Be Reached", "chat.regenerate",
-      "chat.use-local-model" },
+      FALSE, "Too Many Requests", "chat.regenerate", NULL },
+    { NULL, MODEL, TRUE, "Budget Reached", "app.preferences", "chat.use-local-model" },
+    { NULL, "gone/gpt-3.5-turbo-0125", FALSE, "The Provider Cannot Be Reached",
+      "chat.regenerate", "chat.use-local-model" },
   };
 
   if (fixture->server == NULL)
@@ -411,9 +439,19 @@ test_problems (Fixture      *fixture,
         test_provider_script (fixture->server, cases[i].script);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.use-model",
                                                  "s", cases[i].model));
+      if (cases[i].over_budget)
+        {
+          /* The first answer goes through and uses the budget up. */
+          set_tiny_budget (fixture, TRUE);
+          send (fixture, "Warm up");
+          wait_for_answer (fixture);
+          g_assert_null (_adiuva_chat_page_get_problem_title (fixture->page));
+        }
       send (fixture, prompt);
       g_assert_null (_adiuva_chat_page_get_problem_title (fixture->page));
       wait_for_answer (fixture);
+      if (cases[i].over_budget)
+        set_tiny_budget (fixture, FALSE);
       g_test_message ("%s: %s", cases[i].title,
                       adiuva_chat_session_get_error_message (session (fixture)));
       g_assert_cmpstr (_adiuva_chat_page_get_problem_title (fixture->page), ==, cases[i].title);
@@ -593,6 +631,26 @@ test_narrow (Fixture      *fixture,
   g_assert_false (GTK_IS_STACK (adw_leaflet_get_visible_child (leaflet)));
 }
 
+/* No model picked and no default: the problem says so, and the picker is the way forward;
+ * nothing was sent or saved. */
+static void
+test_no_model (Fixture      *fixture,
+               gconstpointer data)
+{
+  if (fixture->server == NULL)
+    return;
+
+  g_assert_cmpstr (_adiuva_chat_page_get_model_label (fixture->page), ==, "Choose a Model");
+  _adiuva_chat_page_set_composer_text (fixture->page, "Hello?");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.send", NULL));
+  g_assert_false (adiuva_chat_session_get_busy (session (fixture)));
+  g_assert_cmpstr (_adiuva_chat_page_get_problem_title (fixture->page), ==, "No Model Chosen");
+  g_assert_cmpstr (_adiuva_chat_page_get_problem_action (fixture->page, TRUE), ==,
+                   "chat.choose-model");
+  g_assert_cmpuint (n_messages (fixture), ==, 0);
+  g_assert_cmpuint (test_provider_count_requests (fixture->server, "/v1/chat/completions"), ==, 0);
+}
+
 /* Without providers the page says how to add one; once one is added, the chat is there. */
 static void
 test_setup (Fixture      *fixture,
@@ -613,21 +671,23 @@ main (int   argc,
 {
   test_ui_init (&argc, &argv);
 
-  g_test_add ("/ui/chat/stream", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_stream,
+  g_test_add ("/ui/chat/stream", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up, test_stream,
               fixture_tear_down);
-  g_test_add ("/ui/chat/stop", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_stop,
+  g_test_add ("/ui/chat/stop", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up, test_stop,
               fixture_tear_down);
-  g_test_add ("/ui/chat/regenerate-copy-edit", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
+  g_test_add ("/ui/chat/regenerate-copy-edit", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_regenerate_copy_edit, fixture_tear_down);
-  g_test_add ("/ui/chat/problems", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
+  g_test_add ("/ui/chat/problems", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_problems, fixture_tear_down);
-  g_test_add ("/ui/chat/conversations", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
+  g_test_add ("/ui/chat/conversations", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_conversations, fixture_tear_down);
-  g_test_add ("/ui/chat/models", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_models,
+  g_test_add ("/ui/chat/models", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up, test_models,
               fixture_tear_down);
-  g_test_add ("/ui/chat/narrow", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up, test_narrow,
+  g_test_add ("/ui/chat/narrow", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up, test_narrow,
               fixture_tear_down);
-  g_test_add ("/ui/chat/setup", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up, test_setup,
+  g_test_add ("/ui/chat/no-model", Fixture, GINT_TO_POINTER (NO_DEFAULT_MODEL), fixture_set_up,
+              test_no_model, fixture_tear_down);
+  g_test_add ("/ui/chat/setup", Fixture, GINT_TO_POINTER (NO_PROVIDERS), fixture_set_up, test_setup,
               fixture_tear_down);
 
   return g_test_run ();
