@@ -607,6 +607,14 @@ test_models (Fixture      *fixture,
   g_assert_cmpstr (_adiuva_chat_page_get_model_place (fixture->page), ==, "On this computer");
 }
 
+static gboolean
+is_folded (gpointer data)
+{
+  GtkWidget *leaflet = test_ui_find_descendant (data, ADW_TYPE_LEAFLET, NULL);
+
+  return leaflet != NULL && adw_leaflet_get_folded (ADW_LEAFLET (leaflet));
+}
+
 /* At 360 px the conversation is a panel over the list: Escape (chat.back) goes back to it. */
 static void
 test_narrow (Fixture      *fixture,
@@ -618,6 +626,7 @@ test_narrow (Fixture      *fixture,
     return;
 
   gtk_window_set_default_size (fixture->window, 360, 640);
+  test_ui_wait_until (is_folded, fixture->page);
   leaflet = ADW_LEAFLET (test_ui_find_descendant (GTK_WIDGET (fixture->page), ADW_TYPE_LEAFLET,
                                                   NULL));
   send (fixture, "Count to ten, please.");
