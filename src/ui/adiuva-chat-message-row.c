@@ -89,7 +89,8 @@ content_changed_cb (AdiuvaChatMessageRow *self)
   if (!self->is_answer || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     render (self);
   else if (self->render_tick == 0)
-    self->render_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), render_tick_cb, NULL, NULL);
+    self->render_tick =
+        gtk_widget_add_tick_callback (GTK_WIDGET (self), render_tick_cb, NULL, NULL);
 }
 
 /* The footer */
@@ -190,7 +191,7 @@ update_actions (AdiuvaChatMessageRow *self)
   guint       n = g_list_model_get_n_items (messages);
   g_autoptr (AdiuvaMessage) last = n > 0 ? g_list_model_get_item (messages, n - 1) : NULL;
   gboolean busy = adiuva_chat_session_get_busy (self->session);
-  gboolean editing = g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "edit") == 0;
+  gboolean editing = _adiuva_chat_message_row_get_editing (self);
 
   gtk_widget_set_visible (self->regenerate_button, self->is_answer && last == self->message);
   gtk_widget_set_visible (self->edit_button, !self->is_answer);

@@ -144,11 +144,13 @@ describe_place (AdiuvaModelChoice *choice)
 static void
 update_model_button (AdiuvaChatPage *self)
 {
-  const char      *model = self->session != NULL ? adiuva_chat_session_get_model (self->session) : NULL;
+  const char      *model = NULL;
   g_autofree char *default_model = NULL;
   g_autoptr (AdiuvaModelChoice) choice = NULL;
   g_autofree char *accessible = NULL;
 
+  if (self->session != NULL)
+    model = adiuva_chat_session_get_model (self->session);
   if (model == NULL && self->gateway != NULL)
     model = default_model = adiuva_workspace_gateway_dup_default_model (self->gateway, NULL);
 
@@ -171,7 +173,6 @@ update_model_button (AdiuvaChatPage *self)
     accessible = g_strdup_printf (_ ("Model: %s"), model);
   else
     accessible = g_strdup (_ ("Choose a model"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_button), accessible);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->model_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
@@ -1154,6 +1155,7 @@ static void
 adiuva_chat_page_init (AdiuvaChatPage *self)
 {
   g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr (GtkNoSelection) selection = NULL;
   GtkEventController *keys = gtk_event_controller_key_new ();
   GtkAdjustment      *adjustment;
 
@@ -1165,8 +1167,8 @@ adiuva_chat_page_init (AdiuvaChatPage *self)
   g_signal_connect (factory, "setup", G_CALLBACK (setup_choice_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_choice_cb), NULL);
   gtk_list_view_set_factory (self->model_list, factory);
-  gtk_list_view_set_model (self->model_list, GTK_SELECTION_MODEL (gtk_no_selection_new (
-                                                 g_object_ref (G_LIST_MODEL (self->filtered_choices)))));
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered_choices)));
+  gtk_list_view_set_model (self->model_list, GTK_SELECTION_MODEL (selection));
 
   /* Before the text view's own handling, which would insert a new line. */
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);

@@ -185,7 +185,8 @@ test_stream (Fixture      *fixture,
     return;
 
   test_provider_script (fixture->server,
-                        "[{\"match\": \"/v1/chat/completions\", \"chunk\": 200, \"delay_ms\": 20}]");
+                        "[{\"match\": \"/v1/chat/completions\", \"chunk\": 200, "
+                        "\"delay_ms\": 20}]");
   g_assert_cmpstr (_adiuva_chat_page_get_state (fixture->page), ==, "chat");
   send (fixture, "Count to ten, please.");
   g_assert_cmpuint (n_messages (fixture), ==, 2);
@@ -680,24 +681,24 @@ main (int   argc,
 {
   test_ui_init (&argc, &argv);
 
-  g_test_add ("/ui/chat/stream", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up, test_stream,
-              fixture_tear_down);
-  g_test_add ("/ui/chat/stop", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up, test_stop,
-              fixture_tear_down);
-  g_test_add ("/ui/chat/regenerate-copy-edit", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
-              test_regenerate_copy_edit, fixture_tear_down);
+  g_test_add ("/ui/chat/stream", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
+              test_stream, fixture_tear_down);
+  g_test_add ("/ui/chat/stop", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
+              test_stop, fixture_tear_down);
+  g_test_add ("/ui/chat/regenerate-copy-edit", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
+              fixture_set_up, test_regenerate_copy_edit, fixture_tear_down);
   g_test_add ("/ui/chat/problems", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_problems, fixture_tear_down);
-  g_test_add ("/ui/chat/conversations", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
-              test_conversations, fixture_tear_down);
-  g_test_add ("/ui/chat/models", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up, test_models,
-              fixture_tear_down);
-  g_test_add ("/ui/chat/narrow", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up, test_narrow,
-              fixture_tear_down);
+  g_test_add ("/ui/chat/conversations", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
+              fixture_set_up, test_conversations, fixture_tear_down);
+  g_test_add ("/ui/chat/models", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
+              test_models, fixture_tear_down);
+  g_test_add ("/ui/chat/narrow", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
+              test_narrow, fixture_tear_down);
   g_test_add ("/ui/chat/no-model", Fixture, GINT_TO_POINTER (NO_DEFAULT_MODEL), fixture_set_up,
               test_no_model, fixture_tear_down);
-  g_test_add ("/ui/chat/setup", Fixture, GINT_TO_POINTER (NO_PROVIDERS), fixture_set_up, test_setup,
-              fixture_tear_down);
+  g_test_add ("/ui/chat/setup", Fixture, GINT_TO_POINTER (NO_PROVIDERS), fixture_set_up,
+              test_setup, fixture_tear_down);
 
   return g_test_run ();
 }
