@@ -139,6 +139,19 @@ describe_place (AdiuvaModelChoice *choice)
   return g_strdup (_ ("An alias"));
 }
 
+/* Its icon: a computer, a server for a cloud provider, the sparkles for an alias or auto,
+ * which may lead to either. */
+static const char *
+place_icon_name (AdiuvaModelChoice *choice)
+{
+  if (choice == NULL || (!adiuva_model_choice_get_is_local (choice) &&
+                         adiuva_model_choice_get_provider (choice) == NULL))
+    return "adiuva-sparkles-symbolic";
+
+  return adiuva_model_choice_get_is_local (choice) ? "computer-symbolic"
+                                                   : "network-server-symbolic";
+}
+
 /* The model button */
 
 static void
@@ -160,11 +173,7 @@ update_model_button (AdiuvaChatPage *self)
     self->model_place = describe_place (choice);
 
   gtk_label_set_label (self->model_label, model != NULL ? model : _ ("Choose a Model"));
-  gtk_image_set_from_icon_name (self->model_icon,
-                                choice == NULL ? "adiuva-sparkles-symbolic"
-                                : adiuva_model_choice_get_is_local (choice)
-                                    ? "computer-symbolic"
-                                    : "network-server-symbolic");
+  gtk_image_set_from_icon_name (self->model_icon, place_icon_name (choice));
   if (model != NULL && self->model_place != NULL)
     /* TRANSLATORS: the model button, for screen readers: “Model: openai/gpt-4o, in the cloud
      * (openai)” */
@@ -295,9 +304,7 @@ bind_choice_cb (GtkSignalListItemFactory *factory,
   g_autofree char   *place = describe_place (choice);
   g_autofree char   *accessible = NULL;
 
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), adiuva_model_choice_get_is_local (choice)
-                                                      ? "computer-symbolic"
-                                                      : "network-server-symbolic");
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), place_icon_name (choice));
   gtk_label_set_label (GTK_LABEL (name), adiuva_model_choice_get_reference (choice));
   gtk_label_set_label (GTK_LABEL (gtk_widget_get_next_sibling (name)), place);
   accessible = g_strdup_printf ("%s, %s", adiuva_model_choice_get_reference (choice), place);
