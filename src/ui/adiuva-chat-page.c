@@ -360,6 +360,18 @@ model_popover_shown_cb (AdiuvaChatPage *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->model_search));
 }
 
+/* A new conversation invites a question, unless a problem (no model…) is there to read. */
+static void
+update_empty (AdiuvaChatPage *self)
+{
+  gboolean has_messages =
+      g_list_model_get_n_items (adiuva_chat_session_get_messages (self->session)) > 0;
+
+  gtk_widget_set_visible (self->empty_chat,
+                          !has_messages && !gtk_widget_get_visible (self->problem_box));
+  gtk_widget_set_visible (GTK_WIDGET (self->messages_list), has_messages);
+}
+
 /* Problems */
 
 static void
@@ -455,6 +467,7 @@ update_problem (AdiuvaChatPage *self)
 
   gtk_widget_set_visible (self->problem_box,
                           title != NULL && !adiuva_chat_session_get_busy (self->session));
+  update_empty (self);
   if (title == NULL)
     return;
 
@@ -483,8 +496,7 @@ update_actions (AdiuvaChatPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.copy-last", has_messages);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.delete", conversation_id (self) != 0);
   gtk_stack_set_visible_child_name (self->send_stack, busy ? "stop" : "send");
-  gtk_widget_set_visible (self->empty_chat, !has_messages);
-  gtk_widget_set_visible (GTK_WIDGET (self->messages_list), has_messages);
+  update_empty (self);
 }
 
 static void
