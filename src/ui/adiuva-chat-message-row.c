@@ -106,7 +106,7 @@ is_streaming (AdiuvaChatMessageRow *self)
 }
 
 /* “oa/gpt-6-sol · In the cloud (oa) · 12 tokens in, 34 out · $0.0012 · first token after
- * 350 ms”: each part only when known. */
+ * 350 ms”: each part only when known (an answer of old may not say who made it). */
 static char *
 format_footer (const AdiuvaChatAnswerInfo *info)
 {
@@ -126,8 +126,6 @@ format_footer (const AdiuvaChatAnswerInfo *info)
   else if (provider != NULL)
     /* TRANSLATORS: %s is the name of a provider (OpenAI, Anthropic…) as the user named it */
     g_ptr_array_add (parts, g_strdup_printf (_ ("In the cloud (%s)"), provider));
-  else
-    g_ptr_array_add (parts, g_strdup (_ ("In the cloud")));
 
   if (info->tokens_in >= 0 && info->tokens_out >= 0)
     {
@@ -156,6 +154,7 @@ static void
 update_footer (AdiuvaChatMessageRow *self)
 {
   g_autoptr (AdiuvaChatAnswerInfo) info = NULL;
+  gboolean known_place;
 
   if (!self->is_answer)
     return;
@@ -164,6 +163,8 @@ update_footer (AdiuvaChatMessageRow *self)
   /* While it streams, what will have answered is not known yet (routing, fallbacks). */
   if (!is_streaming (self))
     info = adiuva_chat_session_dup_answer_info (self->session, self->message);
+  known_place = info != NULL &&
+                (info->is_local || (info->model != NULL && strchr (info->model, '/') != NULL));
   if (info != NULL)
     {
       self->footer = format_footer (info);
@@ -179,7 +180,7 @@ update_footer (AdiuvaChatMessageRow *self)
 
   gtk_label_set_label (self->footer_label, self->footer != NULL ? self->footer : "");
   gtk_widget_set_visible (GTK_WIDGET (self->footer_label), self->footer != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->place_icon), info != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->place_icon), known_place);
 }
 
 /* What can be done with the message now: an answer is regenerated and a message edited only
