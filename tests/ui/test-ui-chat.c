@@ -359,9 +359,16 @@ test_regenerate_copy_edit (Fixture      *fixture,
   test_ui_wait_until (is_set, &copied);
   g_assert_cmpstr (copied, ==, adiuva_message_get_content (message_at (fixture, 1)));
 
-  /* Edit and Send Again (Ctrl+E, then Ctrl+Enter). */
+  /* Edit and Send Again (Ctrl+E, then Ctrl+Enter); Escape leaves the message as it was. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.edit-last", NULL));
   row = _adiuva_chat_page_get_message_row (fixture->page, 0);
+  g_assert_true (_adiuva_chat_message_row_get_editing (row));
+  _adiuva_chat_message_row_set_edit_text (row, "Never mind.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "message.cancel-edit", NULL));
+  g_assert_false (_adiuva_chat_message_row_get_editing (row));
+  g_assert_cmpstr (adiuva_message_get_content (message_at (fixture, 0)), ==,
+                   "Count to ten, please.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.edit-last", NULL));
   g_assert_true (_adiuva_chat_message_row_get_editing (row));
   _adiuva_chat_message_row_set_edit_text (row, "Count to five instead.");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "message.resend", NULL));
