@@ -142,3 +142,44 @@ adiuva_format_project_status (AdiuvaProjectStatus status)
       return _ ("Active");
     }
 }
+
+/**
+ * adiuva_format_cost:
+ * @usd: a price in US dollars
+ *
+ * A price as the assistant's footers show it: “$0.42”, and the first significant digits of a
+ * fraction of a cent (“$0.00031”) so a cheap answer does not read as free.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+adiuva_format_cost (double usd)
+{
+  if (usd <= 0)
+    return g_strdup ("$0");
+  if (usd >= 0.01)
+    return g_strdup_printf ("$%.2f", usd);
+
+  return g_strdup_printf ("$%.2g", usd);
+}
+
+/**
+ * adiuva_format_duration_us:
+ * @us: a duration in microseconds
+ *
+ * A short duration: “850 ms”, “1.2 s”, “34 s”.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+adiuva_format_duration_us (gint64 us)
+{
+  /* TRANSLATORS: milliseconds */
+  if (us < 1000000)
+    return g_strdup_printf (_ ("%d ms"), (int) (us / 1000));
+  /* TRANSLATORS: seconds */
+  if (us < 10000000)
+    return g_strdup_printf (_ ("%.1f s"), us / 1e6);
+
+  return g_strdup_printf (_ ("%d s"), (int) (us / 1000000));
+}

@@ -16,5 +16,7 @@ char    *adiuva_format_day (GDateTime *now,
                             int        days_from_now);
 
 const char *adiuva_format_project_status (AdiuvaProjectStatus status);
+char       *adiuva_format_cost (double usd);
+char       *adiuva_format_duration_us (gint64 us);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "adiuva-chat-page.h"
 #include "adiuva-notes-page.h"
 #include "adiuva-pages.h"
 #include "adiuva-projects-page.h"
@@ -21,8 +22,7 @@ static const AdiuvaPageInfo pages[] = {
   { "timeline", N_ ("Timeline"), "view-continuous-symbolic", adiuva_timeline_page_get_type,
     NULL },
   { "notes", N_ ("Notes"), "x-office-document-symbolic", adiuva_notes_page_get_type, NULL },
-  { "chat", N_ ("Chat"), "chat-message-new-symbolic", NULL,
-    N_ ("Chat is not built yet. Until then, “adiuva-cli chat” talks to your providers.") },
+  { "chat", N_ ("Chat"), "chat-message-new-symbolic", adiuva_chat_page_get_type, NULL },
 };
 
 const AdiuvaPageInfo *

@@ -282,6 +282,75 @@ adiuva_records_delete_with_undo (GtkWidget   *widget,
   return TRUE;
 }
 
+/* A conversation comes back with its messages, which deleting it deleted too. */
+static gboolean
+add_conversation_back (AdiuvaStore *store,
+                       GPtrArray   *copies,
+                       GError     **error)
+{
+  g_autoptr (AdiuvaRecord) conversation = copy_record (g_ptr_array_index (copies, 0));
+
+  if (!adiuva_store_add (store, conversation, error))
+    return FALSE;
+
+  for (guint i = 1; i < copies->len; i++)
+    {
+      g_autoptr (AdiuvaRecord) message = copy_record (g_ptr_array_index (copies, i));
+
+      adiuva_message_set_conversation_id (ADIUVA_MESSAGE (message),
+                                          adiuva_record_get_id (conversation));
+      if (!adiuva_store_add (store, message, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * adiuva_conversation_delete_with_undo:
+ * @widget: a widget in the window whose toast overlay offers the Undo
+ * @conversation: the conversation to delete, with its messages
+ *
+ * Deletes @conversation and offers to bring it back with all its messages.
+ */
+gboolean
+adiuva_conversation_delete_with_undo (GtkWidget          *widget,
+                                      AdiuvaStore        *store,
+                                      AdiuvaConversation *conversation,
+                                      GError            **error)
+{
+  g_autoptr (GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GListModel) messages = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *message = NULL;
+  const char      *title;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_CONVERSATION (conversation), FALSE);
+
+  messages = adiuva_store_list_messages (store, adiuva_record_get_id (ADIUVA_RECORD (conversation)),
+                                         error);
+  if (messages == NULL)
+    return FALSE;
+  g_ptr_array_add (copies, copy_record (ADIUVA_RECORD (conversation)));
+  for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
+    {
+      g_autoptr (AdiuvaRecord) record = g_list_model_get_item (messages, i);
+
+      g_ptr_array_add (copies, copy_record (record));
+    }
+
+  if (!adiuva_store_delete (store, ADIUVA_RECORD (conversation), error))
+    return FALSE;
+
+  title = adiuva_conversation_get_title (conversation);
+  escaped = g_markup_escape_text (title != NULL && *title != '\0' ? title : _ ("New Chat"), -1);
+  message = g_strdup_printf (_ ("“%s” was deleted"), escaped);
+  offer_undo (widget, store, copies, add_conversation_back, message);
+  return TRUE;
+}
+
 /* Completing */
 
 static gboolean

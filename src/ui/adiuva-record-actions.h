@@ -22,6 +22,10 @@ gboolean adiuva_records_delete_with_undo (GtkWidget   *widget,
                                           GPtrArray   *records,
                                           const char  *title,
                                           GError     **error);
+gboolean adiuva_conversation_delete_with_undo (GtkWidget          *widget,
+                                               AdiuvaStore        *store,
+                                               AdiuvaConversation *conversation,
+                                               GError            **error);
 gboolean adiuva_tasks_complete_with_undo (GtkWidget   *widget,
                                           AdiuvaStore *store,
                                           GPtrArray   *tasks,

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 
 # test-env turns the accessibility bridge off for the other tests; this one needs it, in this
 # process (pyatspi) and in the app.
@@ -99,7 +100,7 @@ def open_titles(project):
 
 
 def main():
-    print('1..14', flush=True)
+    print('1..15', flush=True)
     cli('init')
     cli('project', 'add', 'Website')
     # Past Today's two weeks of next checkpoints, so Today starts clear.
@@ -198,7 +199,63 @@ def main():
         app_process.terminate()
         app_process.wait()
 
+    check_chat_streams()
     return 0 if all(ok for _, ok in results) else 1
+
+
+def check_chat_streams():
+    """Chat with the gateway's test server, seen as a person sees it: the answer grows as its
+    tokens come, then ends with a footer naming the model. The server sends the recorded
+    stream 60 bytes at a time, 80 ms apart, so the growth lasts seconds, not one frame. Its own
+    app, started after the provider is set up with adiuva-cli, as a user would have done."""
+    server = subprocess.Popen([os.environ['ADIUVA_TEST_PROVIDER_PATH'], '--port', '0',
+                               '--fixtures', os.environ['ADIUVA_FIXTURES_DIR']],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    name = ('chat: typed after Ctrl+6, the answer grows as tokens stream in, then ends with its '
+            'footer')
+    app_process = None
+    try:
+        base = server.stdout.readline().split()[-1]
+        script = json.dumps([{'match': '/v1/chat/completions', 'chunk': 60, 'delay_ms': 80}])
+        urllib.request.urlopen(base + '/__script', data=script.encode()).read()
+        os.environ['ADIUVA_E2E_KEY'] = 'sk-e2e-never-logged-1729'
+        cli('provider', 'add', 'oa', '--kind', 'openai', '--base-url', base + '/v1',
+            '--api-key-env', 'ADIUVA_E2E_KEY')
+        cli('models', '--set-default', 'oa/gpt-3.5-turbo-0125')
+
+        app_process = subprocess.Popen([ADIUVA, '--data-dir', WORKSPACE])
+        app = tree.root.application('adiuva')
+        window = app.child(roleName='frame')
+        rawinput.keyCombo('<Control>6')
+        chat = page(window, 'AdiuvaChatPage')
+        # Shown, the page gives the keyboard to the message field.
+        typed_in_field = focused(find(chat, 'Message to the assistant', 'text'))
+        rawinput.typeText('Count to five')
+        rawinput.pressKey('Return')
+
+        answer = find(chat, 'Answer', 'text')
+        texts = []
+        for _ in range(400):
+            text = answer.text or ''
+            if text and (not texts or texts[-1] != text):
+                texts.append(text)
+            if chat.findChildren(lambda n: n.roleName == 'label' and 'tokens in' in n.name):
+                break
+            utils.doDelay(0.05)
+        final = answer.text or ''
+        print('# the answer read %d ways while it streamed' % len(texts), flush=True)
+        grew = len([t for t in texts if t != final]) >= 1 and final.startswith('1, 2, 3')
+        footer = chat.findChildren(lambda n: n.roleName == 'label' and 'tokens in' in n.name)
+        check(name, typed_in_field and grew and footer)
+    except Exception as error:  # a search that failed: this check fails, the others stand
+        print('# %s' % error, flush=True)
+        check(name, False)
+    finally:
+        if app_process is not None:
+            app_process.terminate()
+            app_process.wait()
+        server.terminate()
+        server.wait()
 
 
 if __name__ == '__main__':

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "adiuva-chat-page-private.h"
 #include "adiuva-notes-page-private.h"
 #include "adiuva-projects-page-private.h"
 #include "adiuva-quick-find-private.h"
@@ -67,6 +68,8 @@ test_first_run (void)
   g_autofree char   *workspace = g_build_filename (dir, "workspace", NULL);
   AdiuvaWindow      *window = open_window (workspace);
   AdiuvaWelcomePage *welcome;
+  GtkWidget         *chat;
+  g_autoptr (AdiuvaWorkspaceGateway) gateway = NULL;
 
   wait_for_state (window, "welcome");
   test_ui_screenshot (GTK_WIDGET (window), "welcome");
@@ -95,9 +98,14 @@ test_first_run (void)
                  gtk_widget_get_child_visible (_adiuva_window_get_page (window, "tasks")));
   test_ui_wait_until (focus_in_entry, window);
 
-  /* Pages not built yet say so instead of pretending. */
+  /* Chat uses the window's gateway, the one Preferences changes; with no provider yet, it says
+   * how to add one. */
   g_assert_true (adiuva_window_show_page (window, "chat"));
-  g_assert_true (ADW_IS_STATUS_PAGE (_adiuva_window_get_page (window, "chat")));
+  chat = _adiuva_window_get_page (window, "chat");
+  g_assert_true (ADIUVA_IS_CHAT_PAGE (chat));
+  g_object_get (chat, "gateway", &gateway, NULL);
+  g_assert_true (gateway == adiuva_window_get_workspace_gateway (window));
+  g_assert_cmpstr (_adiuva_chat_page_get_state (ADIUVA_CHAT_PAGE (chat)), ==, "setup");
   g_assert_false (adiuva_window_show_page (window, "no-such-page"));
 
   test_ui_destroy_window (GTK_WINDOW (window));
