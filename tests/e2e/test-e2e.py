@@ -293,7 +293,8 @@ def main():
 
 
 if __name__ == '__main__':
-    # dogtail's exit hides an uncaught error; a failed search must say which one it was.
+    # dogtail's sys.excepthook sends an uncaught error only to its debug log, turned off above;
+    # a failed search must say which one it was.
     try:
         sys.exit(main())
     except Exception:
