@@ -142,6 +142,7 @@ run_checkpoint_add (AdiuvaCliContext       *cli,
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaCheckpoint) checkpoint = NULL;
+  gboolean           suggest = FALSE;
   AdiuvaStore       *store;
   int                status;
   const GOptionEntry entries[] = {
@@ -153,6 +154,10 @@ run_checkpoint_add (AdiuvaCliContext       *cli,
       N_ ("DATE") },
     { "notes", 0, 0, G_OPTION_ARG_STRING, &options.notes, N_ ("Notes to keep with it."),
       N_ ("TEXT") },
+    { "suggest", 0, 0, G_OPTION_ARG_NONE, &suggest,
+      N_ ("Propose the checkpoint instead of adding it as yours: it waits to be approved or "
+          "dismissed."),
+      NULL },
     { NULL }
   };
 
@@ -176,6 +181,7 @@ run_checkpoint_add (AdiuvaCliContext       *cli,
   title = g_strjoinv (" ", args);
   checkpoint = adiuva_checkpoint_new ();
   adiuva_checkpoint_set_title (checkpoint, title);
+  adiuva_checkpoint_set_is_ai_suggested (checkpoint, suggest);
   if (!apply_checkpoint_options (store, checkpoint, &options, &error) ||
       !adiuva_store_add (store, ADIUVA_RECORD (checkpoint), &error))
     return adiuva_cli_context_report (cli, error);
@@ -426,9 +432,13 @@ run_checkpoint_rm (AdiuvaCliContext       *cli,
 static const AdiuvaCliCommand checkpoint_add = {
   .name = "add",
   .summary = N_ ("add a checkpoint to a project's timeline"),
-  .synopsis = N_ ("TITLE… --project PROJECT --date DATE [--notes TEXT]"),
+  .synopsis = N_ ("TITLE… --project PROJECT --date DATE [--notes TEXT] [--suggest]"),
   .description = N_ ("Adds a checkpoint: a milestone on a given day of a project. The words of "
-                     "TITLE are joined with spaces."),
+                     "TITLE are joined with spaces.\n"
+                     "\n"
+                     "--suggest proposes it the way the assistant and plugins do: the app shows "
+                     "it marked as a suggestion, with Approve and Dismiss, until someone "
+                     "decides; “checkpoint edit ID --approve” approves it from here."),
   .examples = N_ ("  adiuva-cli checkpoint add Beta --project Website --date 2026-12-15\n"
                   "  adiuva-cli checkpoint add Kick-off --project Website --date monday"),
   .min_args = 1,

@@ -151,6 +151,7 @@ typedef struct
   AdiuvaTask    *parent;
   const char    *notes;
   const char    *recurrence;
+  gboolean       suggest;
 } AddOptions;
 
 /* The options add to what the text says (--project replaces its #Project) before the task
@@ -178,6 +179,7 @@ task_from_text (AdiuvaStore *store,
     adiuva_task_set_parent_id (task, adiuva_record_get_id (ADIUVA_RECORD (options->parent)));
   adiuva_task_set_notes (task, options->notes);
   adiuva_task_set_recurrence (task, options->recurrence);
+  adiuva_task_set_is_ai_suggested (task, options->suggest);
 
   if (!adiuva_store_add (store, ADIUVA_RECORD (task), error))
     return NULL;
@@ -235,6 +237,7 @@ run_task_add (AdiuvaCliContext       *cli,
   g_autofree char *repeat = NULL;
   g_autofree char *from_file = NULL;
   g_autofree char *recurrence = NULL;
+  gboolean         suggest = FALSE;
   g_autoptr (AdiuvaProject) project_record = NULL;
   g_autoptr (AdiuvaTask) parent_record = NULL;
   g_autoptr (GPtrArray) added = NULL;
@@ -262,6 +265,10 @@ run_task_add (AdiuvaCliContext       *cli,
       N_ ("Add one task per line of FILE (“-” for standard input), each line read like TEXT. "
           "Blank lines are skipped; one bad line adds no task at all."),
       N_ ("FILE") },
+    { "suggest", 0, 0, G_OPTION_ARG_NONE, &suggest,
+      N_ ("Propose the task instead of adding it as yours: it waits to be approved or "
+          "dismissed."),
+      NULL },
     { NULL }
   };
 
@@ -305,6 +312,7 @@ run_task_add (AdiuvaCliContext       *cli,
   options.parent = parent_record;
   options.notes = notes;
   options.recurrence = recurrence;
+  options.suggest = suggest;
 
   added = add_tasks (store, lines, &options, cli->now, &error);
   if (added == NULL)
@@ -1047,8 +1055,9 @@ run_task_comment (AdiuvaCliContext       *cli,
 static const AdiuvaCliCommand task_add = {
   .name = "add",
   .summary = N_ ("add a task from one line of text"),
-  .synopsis = N_ ("TEXT… [--project PROJECT] [--parent ID] [--notes TEXT] [--repeat RULE]\n"
-                  "--from-file FILE [--project PROJECT] [--parent ID]"),
+  .synopsis = N_ ("TEXT… [--project PROJECT] [--parent ID] [--notes TEXT] [--repeat RULE] "
+                  "[--suggest]\n"
+                  "--from-file FILE [--project PROJECT] [--parent ID] [--suggest]"),
   .description = N_ (
       "Adds a task written the way it comes to mind. The words of TEXT are joined, then read "
       "by the quick add:\n"
@@ -1066,12 +1075,17 @@ static const AdiuvaCliCommand task_add = {
       "Repeat phrases such as “every monday” stay in the title; use --repeat to make the task "
       "repeat. Put -- before TEXT that starts with a dash.\n"
       "\n"
+      "--suggest proposes the task the way the assistant and plugins do: the app shows it in "
+      "Today, marked as a suggestion, with Approve and Dismiss. “task list --pending-approval” "
+      "lists what waits; “task edit ID --approve” or “task rm ID” decide from here.\n"
+      "\n"
       "With --json, a task added from TEXT prints as an object, tasks added --from-file as an "
       "array."),
   .examples = N_ (
       "  adiuva-cli task add Send invoice tomorrow 5pm p1 '#Website' @billing\n"
       "  adiuva-cli task add Water the plants --repeat 'every monday'\n"
       "  adiuva-cli task add Check the links --parent 12\n"
+      "  adiuva-cli task add Renew the certificate friday --suggest\n"
       "  adiuva-cli task add --from-file todo.txt --project Website"),
   .max_args = -1,
   .run = run_task_add,

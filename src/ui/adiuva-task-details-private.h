@@ -20,5 +20,9 @@ void        _adiuva_task_details_apply_recurrence (AdiuvaTaskDetails *self,
 void        _adiuva_task_details_add_comment (AdiuvaTaskDetails *self,
                                               const char        *text);
 GListModel *_adiuva_task_details_get_comments (AdiuvaTaskDetails *self);
+void        _adiuva_task_details_edit_comment (AdiuvaTaskDetails *self,
+                                               gint64             comment_id);
+void        _adiuva_task_details_save_comment_edit (AdiuvaTaskDetails *self,
+                                                    const char        *text);
 
 G_END_DECLS

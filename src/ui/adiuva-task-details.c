@@ -5,16 +5,19 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "adiuva-accessible.h"
 #include "adiuva-format.h"
+#include "adiuva-record-actions.h"
 #include "adiuva-task-row.h"
 #include "adiuva-task-details-private.h"
 
 /* The pane beside the task list where one task is edited: title, start and due dates (in the
  * words quick add understands), how it repeats (“every 2 weeks on mon”), priority, tags,
  * subtasks, notes and comments. Each change is saved as it is made; the notes when the pane
- * closes or shows another task. */
+ * closes or shows another task. A comment is edited in place (Enter saves, Escape cancels)
+ * or deleted with an Undo. */
 struct _AdiuvaTaskDetails
 {
   GtkWidget parent_instance;
@@ -43,6 +46,7 @@ struct _AdiuvaTaskDetails
   GtkListBox          *comments_list;
   GtkEditable         *comment_row;
   GListStore          *comments;
+  gint64               editing_comment_id;
   GtkLabel            *message_label;
 };
 
@@ -350,16 +354,69 @@ show_subtasks (AdiuvaTaskDetails *self)
 /* Comments */
 
 static GtkWidget *
+comment_button (const char *icon_name,
+                const char *label,
+                const char *action_name,
+                gint64      comment_id)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  if (comment_id != 0)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "x", comment_id);
+
+  return button;
+}
+
+static void
+comment_edit_activated_cb (AdwEntryRow       *row,
+                           AdiuvaTaskDetails *self)
+{
+  _adiuva_task_details_save_comment_edit (self, gtk_editable_get_text (GTK_EDITABLE (row)));
+}
+
+static GtkWidget *
+create_comment_edit_row (AdiuvaTaskDetails *self,
+                         AdiuvaTaskComment *comment)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _ ("Edit comment"));
+  gtk_editable_set_text (GTK_EDITABLE (row), adiuva_task_comment_get_body (comment));
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row),
+                            comment_button ("object-select-symbolic", _ ("Save Comment"),
+                                            "comment.save-edit", 0));
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (row),
+                            comment_button ("window-close-symbolic", _ ("Cancel Editing"),
+                                            "comment.cancel-edit", 0));
+  g_signal_connect_object (row, "entry-activated", G_CALLBACK (comment_edit_activated_cb), self,
+                           0);
+
+  return row;
+}
+
+static GtkWidget *
 create_comment_row_cb (gpointer item,
                        gpointer user_data)
 {
+  AdiuvaTaskDetails *self = user_data;
   AdiuvaTaskComment *comment = item;
-  GtkWidget         *row = adw_action_row_new ();
+  gint64             id = adiuva_record_get_id (ADIUVA_RECORD (comment));
+  GtkWidget         *row;
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autoptr (GDateTime) created = NULL;
   g_autofree char *when = NULL;
   gint64           created_at;
 
+  if (id == self->editing_comment_id)
+    return create_comment_edit_row (self, comment);
+
+  row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), adiuva_task_comment_get_body (comment));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
@@ -369,6 +426,12 @@ create_comment_row_cb (gpointer item,
     when = adiuva_format_due (created, TRUE, now);
   if (when != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), when);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             comment_button ("document-edit-symbolic", _ ("Edit Comment"),
+                                             "comment.edit", id));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             comment_button ("user-trash-symbolic", _ ("Delete Comment"),
+                                             "comment.delete", id));
 
   return row;
 }
@@ -393,6 +456,197 @@ load_comments (AdiuvaTaskDetails *self)
   g_list_store_splice (self->comments, 0, g_list_model_get_n_items (G_LIST_MODEL (self->comments)),
                        items->pdata, items->len);
   gtk_widget_set_visible (GTK_WIDGET (self->comments_list), items->len > 0);
+}
+
+/* Where the comment is in the list, or -1. */
+static int
+find_comment (AdiuvaTaskDetails  *self,
+              gint64              comment_id,
+              AdiuvaTaskComment **comment)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->comments)); i++)
+    {
+      g_autoptr (AdiuvaTaskComment) item = g_list_model_get_item (G_LIST_MODEL (self->comments),
+                                                                  i);
+
+      if (adiuva_record_get_id (ADIUVA_RECORD (item)) == comment_id)
+        {
+          if (comment != NULL)
+            *comment = g_steal_pointer (&item);
+          return (int) i;
+        }
+    }
+
+  return -1;
+}
+
+/* Escape and the editor's buttons mean something only while a comment is edited; otherwise
+ * Escape goes on to close the pane. */
+static void
+set_editing (AdiuvaTaskDetails *self,
+             gint64             comment_id)
+{
+  self->editing_comment_id = comment_id;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "comment.cancel-edit", comment_id != 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "comment.save-edit", comment_id != 0);
+}
+
+/* The rows are made again with the editor in or out; the keyboard stays on that comment (or
+ * goes to the line that adds one when the comment is gone). */
+static void
+show_comments_focusing (AdiuvaTaskDetails *self,
+                        gint64             comment_id)
+{
+  GtkListBoxRow *row = NULL;
+  int            position;
+
+  load_comments (self);
+  position = find_comment (self, comment_id, NULL);
+  if (position >= 0)
+    row = gtk_list_box_get_row_at_index (self->comments_list, position);
+  gtk_widget_grab_focus (row != NULL ? GTK_WIDGET (row) : GTK_WIDGET (self->comment_row));
+}
+
+void
+_adiuva_task_details_edit_comment (AdiuvaTaskDetails *self,
+                                   gint64             comment_id)
+{
+  if (find_comment (self, comment_id, NULL) < 0)
+    return;
+
+  set_message (self, NULL);
+  set_editing (self, comment_id);
+  show_comments_focusing (self, comment_id);
+}
+
+static void
+stop_editing (AdiuvaTaskDetails *self)
+{
+  gint64 comment_id = self->editing_comment_id;
+
+  set_editing (self, 0);
+  show_comments_focusing (self, comment_id);
+}
+
+/* Enter in the comment being edited: saved, or the editor stays with what was typed and says
+ * why. */
+void
+_adiuva_task_details_save_comment_edit (AdiuvaTaskDetails *self,
+                                        const char        *text)
+{
+  g_autoptr (AdiuvaTaskComment) comment = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  if (self->editing_comment_id == 0 || find_comment (self, self->editing_comment_id, &comment) < 0)
+    return;
+
+  if (*stripped == '\0')
+    {
+      set_message (self, _ ("A comment cannot be empty. To remove it, delete it."));
+      return;
+    }
+
+  if (g_strcmp0 (stripped, adiuva_task_comment_get_body (comment)) != 0)
+    {
+      adiuva_task_comment_set_body (comment, stripped);
+      if (!adiuva_store_update (self->store, ADIUVA_RECORD (comment), &error))
+        {
+          set_message (self, error->message);
+          return;
+        }
+    }
+
+  set_message (self, NULL);
+  stop_editing (self);
+}
+
+static void
+edit_comment_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  _adiuva_task_details_edit_comment (ADIUVA_TASK_DETAILS (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+save_comment_edit_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  AdiuvaTaskDetails *self = ADIUVA_TASK_DETAILS (widget);
+  int                position = find_comment (self, self->editing_comment_id, NULL);
+  GtkListBoxRow     *row = NULL;
+
+  if (position >= 0)
+    row = gtk_list_box_get_row_at_index (self->comments_list, position);
+  if (ADW_IS_ENTRY_ROW (row))
+    _adiuva_task_details_save_comment_edit (self, gtk_editable_get_text (GTK_EDITABLE (row)));
+}
+
+static void
+cancel_comment_edit_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  AdiuvaTaskDetails *self = ADIUVA_TASK_DETAILS (widget);
+
+  set_message (self, NULL);
+  stop_editing (self);
+}
+
+/* A comment in the toast: its first line, cut short. */
+static char *
+dup_comment_excerpt (AdiuvaTaskComment *comment)
+{
+  const char      *body = adiuva_task_comment_get_body (comment);
+  g_autofree char *line = g_strndup (body, strcspn (body, "\n"));
+  g_autofree char *start = NULL;
+
+  if (g_utf8_strlen (line, -1) <= 40)
+    return g_steal_pointer (&line);
+
+  start = g_utf8_substring (line, 0, 39);
+  return g_strconcat (start, "…", NULL);
+}
+
+static void
+delete_comment_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AdiuvaTaskDetails *self = ADIUVA_TASK_DETAILS (widget);
+  g_autoptr (AdiuvaTaskComment) comment = NULL;
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *excerpt = NULL;
+  gint64           comment_id = g_variant_get_int64 (parameter);
+  int              position = find_comment (self, comment_id, &comment);
+  gint64           next_id = 0;
+
+  if (position < 0)
+    return;
+
+  /* The keyboard goes on to the comment that takes its place. */
+  if ((guint) position + 1 < g_list_model_get_n_items (G_LIST_MODEL (self->comments)))
+    {
+      g_autoptr (AdiuvaTaskComment) next =
+          g_list_model_get_item (G_LIST_MODEL (self->comments), position + 1);
+
+      next_id = adiuva_record_get_id (ADIUVA_RECORD (next));
+    }
+
+  if (self->editing_comment_id == comment_id)
+    set_editing (self, 0);
+  excerpt = dup_comment_excerpt (comment);
+  g_ptr_array_add (records, g_object_ref (comment));
+  if (!adiuva_records_delete_with_undo (widget, self->store, records, excerpt, &error))
+    {
+      set_message (self, error->message);
+      return;
+    }
+
+  show_comments_focusing (self, next_id);
 }
 
 static void
@@ -524,6 +778,16 @@ adiuva_task_details_class_init (AdiuvaTaskDetailsClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, tags_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, subtask_apply_cb);
 
+  gtk_widget_class_install_action (widget_class, "comment.edit", "x", edit_comment_action);
+  gtk_widget_class_install_action (widget_class, "comment.save-edit", NULL,
+                                   save_comment_edit_action);
+  gtk_widget_class_install_action (widget_class, "comment.cancel-edit", NULL,
+                                   cancel_comment_edit_action);
+  gtk_widget_class_install_action (widget_class, "comment.delete", "x", delete_comment_action);
+  /* Before the Tasks page's Escape, which closes the pane: only while a comment is edited. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "comment.cancel-edit",
+                                       NULL);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "taskdetails");
 }
@@ -534,6 +798,7 @@ adiuva_task_details_init (AdiuvaTaskDetails *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
   self->comments = g_list_store_new (ADIUVA_TYPE_TASK_COMMENT);
+  set_editing (self, 0);
   gtk_list_box_bind_model (self->comments_list, G_LIST_MODEL (self->comments),
                            create_comment_row_cb, self, NULL);
 }
@@ -576,6 +841,7 @@ adiuva_task_details_set_task (AdiuvaTaskDetails *self,
                                G_CONNECT_SWAPPED);
     }
   g_set_object (&self->task, task);
+  set_editing (self, 0);
   set_message (self, NULL);
   show_subtasks (self);
   load_comments (self);

@@ -475,12 +475,25 @@ sidebar_row_activated_cb (AdiuvaWindow  *self,
   adiuva_window_show_page (self, gtk_widget_get_name (GTK_WIDGET (row)));
 }
 
+/* Ctrl+1…9 take the keyboard along to the page, or its own shortcuts (Ctrl+Shift+N for a
+ * note…) would wait until Tab found it. The sidebar keeps the keyboard when it was used. */
 static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  adiuva_window_show_page (ADIUVA_WINDOW (widget), g_variant_get_string (parameter, NULL));
+  AdiuvaWindow *self = ADIUVA_WINDOW (widget);
+  const char   *page_id = g_variant_get_string (parameter, NULL);
+  GtkWidget    *page;
+  GtkWidget    *focus;
+
+  if (!adiuva_window_show_page (self, page_id))
+    return;
+
+  page = gtk_stack_get_child_by_name (self->page_stack, page_id);
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, page))
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
 }
 
 /* The Tasks page, showing one project's tasks. */

@@ -659,6 +659,65 @@ test_task_filters (Fixture      *fixture,
   g_assert_cmpint (words->status, ==, 0);
 }
 
+static gboolean
+json_flag (JsonNode   *object,
+           const char *member)
+{
+  return json_object_get_boolean_member (json_node_get_object (object), member);
+}
+
+/* What scripts and plugins propose waits for the person: listed apart until approved. */
+static void
+test_task_suggest (Fixture      *fixture,
+                   gconstpointer data)
+{
+  const char *d = fixture->dir;
+  g_autoptr (JsonNode) project = cli_run_json ("--data-dir", d, "project", "add", "Site", NULL);
+  g_autoptr (JsonNode) mine = cli_run_json ("--data-dir", d, "task", "add", "Write", "copy",
+                                            NULL);
+  g_autoptr (JsonNode) proposed = cli_run_json ("--data-dir", d, "task", "add", "Renew",
+                                                "certificate", "#Site", "--suggest", NULL);
+  g_autoptr (JsonNode) from_file = NULL;
+  g_autoptr (JsonNode) pending = NULL;
+  g_autoptr (JsonNode) approved = NULL;
+  g_autoptr (JsonNode) checkpoint = NULL;
+  g_autoptr (CliRun) added = NULL;
+  g_autoptr (CliRun) shown = NULL;
+  g_autofree char *proposed_id = id_text (proposed);
+  g_autofree char *ids = NULL;
+
+  g_assert_false (json_flag (mine, "is_ai_suggested"));
+  g_assert_true (json_flag (proposed, "is_ai_suggested"));
+  g_assert_false (json_flag (proposed, "is_approved"));
+  g_assert_cmpint (cli_json_int (proposed, "project_id"), ==, json_id (project));
+
+  added = cli_run_ok ("Call the printer\nBook the venue\n", "--data-dir", d, "--json", "task",
+                      "add", "--from-file", "-", "--suggest", NULL);
+  from_file = cli_parse_json (added->out);
+  g_assert_cmpuint (cli_json_length (from_file), ==, 2);
+  g_assert_true (json_flag (cli_json_element (from_file, 1), "is_ai_suggested"));
+
+  pending = cli_run_json ("--data-dir", d, "task", "list", "--pending-approval", NULL);
+  ids = list_ids (pending);
+  g_assert_cmpstr (ids, ==, "2 3 4");
+  shown = cli_run_ok (NULL, "--data-dir", d, "task", "show", proposed_id, NULL);
+  g_assert_nonnull (strstr (shown->out, "waiting for approval"));
+
+  /* Approved, it is the person's own task and waits no more. */
+  approved = cli_run_json ("--data-dir", d, "task", "edit", proposed_id, "--approve", NULL);
+  g_assert_true (json_flag (approved, "is_approved"));
+  g_clear_pointer (&pending, json_node_unref);
+  g_clear_pointer (&ids, g_free);
+  pending = cli_run_json ("--data-dir", d, "task", "list", "--pending-approval", NULL);
+  ids = list_ids (pending);
+  g_assert_cmpstr (ids, ==, "3 4");
+
+  checkpoint = cli_run_json ("--data-dir", d, "checkpoint", "add", "Launch", "--project", "Site",
+                             "--date", "2030-06-01", "--suggest", NULL);
+  g_assert_true (json_flag (checkpoint, "is_ai_suggested"));
+  g_assert_false (json_flag (checkpoint, "is_approved"));
+}
+
 static void
 test_task_recurring (Fixture      *fixture,
                      gconstpointer data)
@@ -1060,6 +1119,8 @@ main (int    argc,
   g_test_add ("/cli/task/quick-add", Fixture, NULL, fixture_set_up, test_task_quick_add,
               fixture_tear_down);
   g_test_add ("/cli/task/filters", Fixture, NULL, fixture_set_up, test_task_filters,
+              fixture_tear_down);
+  g_test_add ("/cli/task/suggest", Fixture, NULL, fixture_set_up, test_task_suggest,
               fixture_tear_down);
   g_test_add ("/cli/task/recurring", Fixture, NULL, fixture_set_up, test_task_recurring,
               fixture_tear_down);

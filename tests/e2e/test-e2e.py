@@ -4,7 +4,10 @@
 # The desktop app driven as a person would, through the accessibility tree (AT-SPI, dogtail):
 # a workspace seeded with adiuva-cli, the app started on it, a task added by quick add and seen
 # in Today, then completed there; a task found with quick find; a project opened; buttons found
-# by their plain names; a task moved and the Timeline walked with the keyboard alone. Run by
+# by their plain names; a task moved and the Timeline walked with the keyboard alone; tasks a
+# script proposed (adiuva-cli task add --suggest) approved and dismissed in Today; a note
+# written with the keyboard, saved by itself, then found and opened with quick find; a chat with
+# the provider test server, its answer seen growing as tokens stream. Run by
 # meson through build-aux/test-env --keyring --xvfb, with ADIUVA_PATH, ADIUVA_CLI_PATH and
 # GSETTINGS_SCHEMA_DIR set. Prints TAP.
 
@@ -13,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import traceback
 import urllib.request
 
 # test-env turns the accessibility bridge off for the other tests; this one needs it, in this
@@ -80,6 +84,15 @@ def focused(node):
     return node.focused or any(child.focused for child in node.findChildren(lambda n: True))
 
 
+def eventually(condition):
+    # What the app saves shows in the store a moment later; dogtail's own patience.
+    for _ in range(config.searchCutoffCount):
+        if condition():
+            return True
+        utils.doDelay(config.searchBackoffDuration)
+    return False
+
+
 def tab_until(condition, limit=40):
     for _ in range(limit):
         if condition():
@@ -99,21 +112,102 @@ def open_titles(project):
     return [task['title'] for task in cli_json('task', 'list', '--project', project)]
 
 
+def pending_titles():
+    return [task['title'] for task in cli_json('task', 'list', '--pending-approval')]
+
+
+def inbox_titles():
+    return [task['title'] for task in cli_json('task', 'list', '--inbox')]
+
+
+def all_titles():
+    return [task['title'] for task in cli_json('task', 'list', '--status', 'all')]
+
+
+# Seeded before the app starts by suggest_tasks(): what a plugin or script proposed.
+SUGGESTIONS = ('Renew the certificate', 'Order business cards')
+
+
+def suggest_tasks():
+    for title in SUGGESTIONS:
+        cli('task', 'add', '--suggest', '--', title)
+
+
+def approve_and_dismiss(window, today):
+    keep, drop = (find(today, title, 'check box').parent for title in SUGGESTIONS)
+    approve = find(keep, 'Approve', 'push button')
+    check('Today shows what was proposed, each with Approve and Dismiss',
+          find(keep, 'Dismiss', 'push button') and find(drop, 'Approve', 'push button')
+          and find(drop, 'Dismiss', 'push button'))
+
+    # Approve by keyboard: it becomes the person's own task and leaves the suggestions.
+    tab_until(lambda: approve.focused)
+    rawinput.pressKey('Return')
+    check('Approve (keyboard) makes it a task of the person\'s',
+          gone(today, SUGGESTIONS[0], 'check box')
+          and eventually(lambda: pending_titles() == [SUGGESTIONS[1]])
+          and SUGGESTIONS[0] in inbox_titles())
+
+    # Dismiss by click: deleted, with an Undo. (The list made its rows again: found anew.)
+    find(find(today, SUGGESTIONS[1], 'check box').parent, 'Dismiss', 'push button').click()
+    check('Dismiss (click) deletes it and offers Undo',
+          gone(today, SUGGESTIONS[1], 'check box') and find(window, 'Undo', 'push button')
+          and eventually(lambda: SUGGESTIONS[1] not in all_titles()))
+    check('decided, Today is clear', find(today, 'A Clear Day', 'label'))
+
+
+NOTE_TITLE = 'Call with Anna'
+NOTE_BODY = 'She wants the brochure in teal and ochre, on recycled paper.'
+
+
+def write_and_find_note(app, window):
+    rawinput.keyCombo('<Control>5')
+    notes = page(window, 'AdiuvaNotesPage')
+    rawinput.keyCombo('<Control><Shift>n')
+    title = find(notes, 'Note title', 'text')
+    check('Ctrl+Shift+N starts a note, its title ready to type', eventually(lambda: focused(title)))
+    rawinput.typeText(NOTE_TITLE)
+    body = find(notes, 'Note, in Markdown', 'text')
+    tab_until(lambda: body.focused)
+    rawinput.typeText(NOTE_BODY)
+    check('the note saves by itself once typing stops',
+          find(notes, 'Saved', 'label') and eventually(
+              lambda: [n['title'] for n in cli_json('note', 'list')] == [NOTE_TITLE]))
+
+    # Another note in the editor, so that opening the first one shows. (GTK 4.8 gives AT-SPI
+    # the text of a text view, not of an entry: the body tells which note is open.)
+    rawinput.keyCombo('<Control><Shift>n')
+    rawinput.typeText('Groceries')
+    eventually(lambda: body.text == '')
+
+    rawinput.keyCombo('<Control>k')
+    quick_find = app.child(name='Quick Find', roleName='frame')
+    rawinput.typeText('ochre recycled')
+    check('quick find lists the note by words of its text',
+          find(quick_find, NOTE_TITLE, 'label'))
+    rawinput.pressKey('Return')
+    check('Enter opens the note in the editor',
+          gone(app, 'Quick Find', 'frame') and eventually(lambda: body.text == NOTE_BODY))
+
+
 def main():
-    print('1..15', flush=True)
+    print('1..23', flush=True)
     cli('init')
     cli('project', 'add', 'Website')
-    # Past Today's two weeks of next checkpoints, so Today starts clear.
+    # Past Today's two weeks of next checkpoints, so Today holds only the suggestions.
     cli('project', 'add', 'Brochure')
     cli('checkpoint', 'add', 'Proofs', '--project', 'Brochure', '--date', in_days(20))
     cli('checkpoint', 'add', 'Print run', '--project', 'Brochure', '--date', in_days(30))
+    suggest_tasks()
 
     app_process = subprocess.Popen([ADIUVA, '--data-dir', WORKSPACE])
     try:
         app = tree.root.application('adiuva')
         window = app.child(roleName='frame')
         today = page(window, 'AdiuvaTodayPage')
-        check('the window opens on the workspace', find(today, 'A Clear Day', 'label'))
+        check('the window opens on the workspace',
+              find(today, 'Suggested by the Assistant', 'label'))
+        approve_and_dismiss(window, today)
 
         # Ctrl+N from anywhere: the Tasks page, the keyboard in quick add.
         rawinput.keyCombo('<Control>n')
@@ -173,16 +267,12 @@ def main():
         # Escape closes the details quick find opened, and gives the keyboard to the list.
         rawinput.pressKey('Escape')
         renew = find(tasks, 'Renew the domain', 'check box').parent.parent
-        tab_until(lambda: renew.focused)
+        # The row or its check box: either is the task that has the keyboard.
+        tab_until(lambda: focused(renew))
         rawinput.keyCombo('<Alt>Down')
-        moved = False
-        for _ in range(config.searchCutoffCount):
-            moved = open_titles('Website') == list(reversed(before))
-            if moved:
-                break
-            utils.doDelay(config.searchBackoffDuration)
-        check('Alt+Down moves the focused task down', before == ['Renew the domain',
-                                                                 'Write the brief'] and moved)
+        check('Alt+Down moves the focused task down',
+              before == ['Renew the domain', 'Write the brief']
+              and eventually(lambda: open_titles('Website') == list(reversed(before))))
 
         # The Timeline without a mouse: Tab reaches it, the arrows go from checkpoint to
         # checkpoint and the screen reader hears each one, Enter opens its project.
@@ -195,6 +285,8 @@ def main():
         check('Right moves to the next checkpoint', view.name.startswith('Print run, Brochure'))
         rawinput.pressKey('Return')
         check('Enter opens its project', find(tasks, 'Brochure', 'push button'))
+
+        write_and_find_note(app, window)
     finally:
         app_process.terminate()
         app_process.wait()
@@ -259,4 +351,11 @@ def check_chat_streams():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    # dogtail's sys.excepthook sends an uncaught error only to its debug log, turned off above;
+    # a failed search must say which one it was.
+    try:
+        sys.exit(main())
+    except Exception:
+        traceback.print_exc()
+        print('Bail out!', flush=True)
+        sys.exit(1)

@@ -594,6 +594,216 @@ click_undo (Fixture *fixture)
   g_signal_emit_by_name (undo, "clicked");
 }
 
+/* The first mapped button under @root with @tooltip (icon buttons are known by it). */
+static GtkWidget *
+find_button_by_tooltip (GtkWidget  *root,
+                        const char *tooltip)
+{
+  if (gtk_widget_get_mapped (root) && GTK_IS_BUTTON (root) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_by_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Enter or Space on the button, once its pressed look is over: a click. */
+static void
+press_button (AdiuvaTaskDetails *details,
+              const char        *tooltip)
+{
+  GtkWidget *button = find_button_by_tooltip (GTK_WIDGET (details), tooltip);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* What pressing Escape in @widget does through its own key bindings (GTK 4.8 cannot send it
+ * a key): %FALSE when it lets the key go on to its parents. */
+static gboolean
+press_escape (GtkWidget *widget)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr (GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == GDK_KEY_Escape &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == 0)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                 GTK_SHORTCUT_ACTION_EXCLUSIVE, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+
+  return FALSE;
+}
+
+static GtkWidget *
+focus_of (Fixture *fixture)
+{
+  return gtk_root_get_focus (GTK_ROOT (fixture->window));
+}
+
+/* The comment being edited: its entry row has the keyboard. */
+static AdwEntryRow *
+focused_comment_editor (Fixture *fixture)
+{
+  GtkWidget *focus = focus_of (fixture);
+  GtkWidget *row = focus != NULL ? gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW) : NULL;
+
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Edit comment");
+
+  return ADW_ENTRY_ROW (row);
+}
+
+/* Types @text into the editor and presses Enter (GtkText's activate, as Enter does). */
+static void
+type_comment_and_enter (Fixture    *fixture,
+                        const char *text)
+{
+  AdwEntryRow *editor = focused_comment_editor (fixture);
+  GtkWidget   *entry = gtk_widget_get_ancestor (focus_of (fixture), GTK_TYPE_TEXT);
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (editor), text);
+  g_signal_emit_by_name (entry, "activate");
+}
+
+static char *
+stored_comment_bodies (Fixture    *fixture,
+                       AdiuvaTask *task)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) comments = adiuva_store_list_task_comments (
+      fixture->store, adiuva_record_get_id (ADIUVA_RECORD (task)), &error);
+  g_autoptr (GString) bodies = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (comments); i++)
+    {
+      g_autoptr (AdiuvaTaskComment) comment = g_list_model_get_item (comments, i);
+
+      g_string_append_printf (bodies, "%s%s", i > 0 ? " | " : "",
+                              adiuva_task_comment_get_body (comment));
+    }
+
+  return g_string_free (g_steal_pointer (&bodies), FALSE);
+}
+
+static void
+assert_stored_comments (Fixture    *fixture,
+                        AdiuvaTask *task,
+                        const char *expected)
+{
+  g_autofree char *bodies = stored_comment_bodies (fixture, task);
+
+  g_assert_cmpstr (bodies, ==, expected);
+}
+
+/* A comment is edited in place and deleted with an Undo, all from the keyboard: the Edit and
+ * Delete buttons of each comment, Enter to save, Escape to cancel. */
+static void
+test_comments_edit_delete (Fixture      *fixture,
+                           gconstpointer data)
+{
+  GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
+  g_autoptr (AdiuvaTask) task = NULL;
+  AdiuvaTaskDetails *details;
+  GListModel        *comments;
+  GtkWidget         *focus;
+
+  type_and_enter (fixture, "Send the quote");
+  test_ui_wait_for_n_items (tasks, 1);
+  task = g_list_model_get_item (tasks, 0);
+  g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
+  details = _adiuva_tasks_page_get_details (fixture->page);
+  comments = _adiuva_task_details_get_comments (details);
+  _adiuva_task_details_add_comment (details, "Anna wants it by Friday");
+  _adiuva_task_details_add_comment (details, "Ask about the print run");
+  test_ui_wait_for_n_items (comments, 2);
+
+  /* Not editing, Escape is not the editor's: it goes on to close the pane. */
+  g_assert_false (press_escape (GTK_WIDGET (details)));
+
+  /* Edit, then Escape: nothing changes, and the keyboard is back on that comment. */
+  press_button (details, "Edit Comment");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (focused_comment_editor (fixture))), ==,
+                   "Anna wants it by Friday");
+  gtk_editable_set_text (GTK_EDITABLE (focused_comment_editor (fixture)), "Lost words");
+  g_assert_true (press_escape (GTK_WIDGET (details)));
+  assert_stored_comments (fixture, task, "Anna wants it by Friday | Ask about the print run");
+  focus = focus_of (fixture);
+  g_assert_true (ADW_IS_ACTION_ROW (focus));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (focus)), ==,
+                   "Anna wants it by Friday");
+
+  /* An empty comment is refused with a word on what to do; the editor keeps the keyboard. */
+  press_button (details, "Edit Comment");
+  type_comment_and_enter (fixture, "   ");
+  g_assert_nonnull (_adiuva_task_details_get_message (details));
+  focused_comment_editor (fixture);
+  assert_stored_comments (fixture, task, "Anna wants it by Friday | Ask about the print run");
+
+  /* Enter saves; the keyboard is back on the comment, as it now reads. */
+  type_comment_and_enter (fixture, "  Anna wants it by Thursday ");
+  g_assert_null (_adiuva_task_details_get_message (details));
+  assert_stored_comments (fixture, task, "Anna wants it by Thursday | Ask about the print run");
+  focus = focus_of (fixture);
+  g_assert_true (ADW_IS_ACTION_ROW (focus));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (focus)), ==,
+                   "Anna wants it by Thursday");
+  g_assert_false (press_escape (GTK_WIDGET (details)));
+
+  /* The editor's own button saves too. */
+  press_button (details, "Edit Comment");
+  gtk_editable_set_text (GTK_EDITABLE (focused_comment_editor (fixture)),
+                         "Anna wants it by Thursday noon");
+  press_button (details, "Save Comment");
+  assert_stored_comments (fixture, task,
+                          "Anna wants it by Thursday noon | Ask about the print run");
+
+  /* Delete: gone at once, the keyboard on the next comment, and back with Undo. */
+  press_button (details, "Delete Comment");
+  test_ui_wait_for_n_items (comments, 1);
+  assert_stored_comments (fixture, task, "Ask about the print run");
+  focus = focus_of (fixture);
+  g_assert_true (ADW_IS_ACTION_ROW (focus));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (focus)), ==,
+                   "Ask about the print run");
+  click_undo (fixture);
+  test_ui_wait_for_n_items (comments, 2);
+  /* Back as a new comment, so after the other one. */
+  assert_stored_comments (fixture, task,
+                          "Ask about the print run | Anna wants it by Thursday noon");
+
+  /* The last one deleted, the keyboard goes to the line that adds one. */
+  press_button (details, "Delete Comment");
+  press_button (details, "Delete Comment");
+  test_ui_wait_for_n_items (comments, 0);
+  assert_stored_comments (fixture, task, "");
+  g_assert_nonnull (gtk_widget_get_ancestor (focus_of (fixture), ADW_TYPE_ENTRY_ROW));
+}
+
 /* Several tasks at once: complete, move, delete, each with one Undo. */
 static void
 test_bulk (Fixture      *fixture,
@@ -661,6 +871,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/tasks/details-start-recurrence-comments", Fixture, NULL, fixture_set_up,
               test_details_start_recurrence_comments, fixture_tear_down);
+  g_test_add ("/ui/tasks/comments-edit-delete", Fixture, NULL, fixture_set_up,
+              test_comments_edit_delete, fixture_tear_down);
   g_test_add ("/ui/tasks/subtasks", Fixture, NULL, fixture_set_up, test_subtasks,
               fixture_tear_down);
   g_test_add ("/ui/tasks/reorder", Fixture, NULL, fixture_set_up, test_reorder,

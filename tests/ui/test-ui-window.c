@@ -69,6 +69,7 @@ test_first_run (void)
   AdiuvaWindow      *window = open_window (workspace);
   AdiuvaWelcomePage *welcome;
   GtkWidget         *chat;
+  GtkWidget         *focus;
   g_autoptr (AdiuvaWorkspaceGateway) gateway = NULL;
 
   wait_for_state (window, "welcome");
@@ -97,6 +98,14 @@ test_first_run (void)
   g_assert_true (gtk_widget_get_mapped (_adiuva_window_get_page (window, "tasks")) ||
                  gtk_widget_get_child_visible (_adiuva_window_get_page (window, "tasks")));
   test_ui_wait_until (focus_in_entry, window);
+
+  /* Ctrl+5: the Notes page, with the keyboard in it wherever it was, so that the page's
+   * shortcuts work at once. */
+  gtk_root_set_focus (GTK_ROOT (window), NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "notes"));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, _adiuva_window_get_page (window, "notes")));
 
   /* Chat uses the window's gateway, the one Preferences changes; with no provider yet, it says
    * how to add one. */
