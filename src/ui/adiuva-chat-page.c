@@ -984,6 +984,25 @@ composer_mapped_cb (AdiuvaChatPage *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
 }
 
+/* Coming in from outside (Ctrl+6, Tab from the sidebar), the keyboard goes to the message field
+ * rather than the first button, even before the leaflet has mapped the field. */
+static gboolean
+adiuva_chat_page_focus (GtkWidget       *widget,
+                        GtkDirectionType direction)
+{
+  AdiuvaChatPage *self = ADIUVA_CHAT_PAGE (widget);
+  GtkRoot        *root = gtk_widget_get_root (widget);
+  GtkWidget      *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean        list_only = adw_leaflet_get_folded (self->leaflet) &&
+                       adw_leaflet_get_visible_child (self->leaflet) == self->list_pane;
+
+  if (direction == GTK_DIR_TAB_FORWARD && (focus == NULL || !gtk_widget_is_ancestor (focus, widget)) &&
+      !list_only && g_strcmp0 (_adiuva_chat_page_get_state (self), "chat") == 0 &&
+      gtk_widget_grab_focus (GTK_WIDGET (self->composer_view)))
+    return TRUE;
+  return GTK_WIDGET_CLASS (adiuva_chat_page_parent_class)->focus (widget, direction);
+}
+
 /* The page is made with the workspace only (adiuva-pages.c); the gateway is the window's. */
 static void
 adiuva_chat_page_root (GtkWidget *widget)
@@ -1077,6 +1096,7 @@ adiuva_chat_page_class_init (AdiuvaChatPageClass *klass)
   object_class->get_property = adiuva_chat_page_get_property;
   object_class->set_property = adiuva_chat_page_set_property;
   widget_class->root = adiuva_chat_page_root;
+  widget_class->focus = adiuva_chat_page_focus;
 
   properties[PROP_STORE] =
       g_param_spec_object ("store", NULL, NULL, ADIUVA_TYPE_STORE,

@@ -321,7 +321,8 @@ def check_chat_streams():
         rawinput.keyCombo('<Control>6')
         chat = page(window, 'AdiuvaChatPage')
         # Shown, the page gives the keyboard to the message field.
-        typed_in_field = focused(find(chat, 'Message to the assistant', 'text'))
+        field = find(chat, 'Message to the assistant', 'text')
+        typed_in_field = eventually(lambda: focused(field))
         rawinput.typeText('Count to five')
         rawinput.pressKey('Return')
 
