@@ -30,7 +30,10 @@ struct _AdiuvaWorkspaceGateway
   AdiuvaCallLog        *call_log;
   AdiuvaGatewayClient  *client;   /* NULL until asked for, and after a change */
   AdiuvaLoopbackServer *loopback; /* NULL while the endpoint is off */
-  guint                 generation; /* of the configuration: one more at each change */
+  /* name → key, wiped when freed: the keys of the endpoint's providers, kept up to date by the
+   * changes made here so that a change reaches the endpoint without asking the keyring */
+  GHashTable *loopback_keys;
+  guint       generation; /* of the configuration: one more at each change */
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaWorkspaceGateway, adiuva_workspace_gateway, G_TYPE_OBJECT)
@@ -468,16 +471,16 @@ typedef void (*KeyringDoneFunc) (GTask *task);
  */
 typedef struct
 {
-  char       *workspace;
-  guint       generation; /* of the configuration when the call started */
-  JsonArray  *providers;  /* the providers when the call started */
-  char       *only;       /* the one provider of a client, or NULL for all */
-  GPtrArray  *names;      /* the entries whose keys are read */
-  gboolean    tolerant;   /* whether an entry that cannot be read counts as having no key */
-  char       *store_name; /* the entry written with store_secret, or NULL */
-  char       *store_secret;
-  char       *clear_name; /* the entry cleared, or NULL */
-  TokenWanted token_wanted;
+  char           *workspace;
+  guint           generation; /* of the configuration when the call started */
+  JsonArray      *providers;  /* the providers when the call started */
+  char           *only;       /* the one provider of a client, or NULL for all */
+  GPtrArray      *names;      /* the entries whose keys are read */
+  gboolean        tolerant;   /* whether an entry that cannot be read counts as having no key */
+  char           *store_name; /* the entry written with store_secret, or NULL */
+  char           *store_secret;
+  char           *clear_name; /* the entry cleared, or NULL */
+  TokenWanted     token_wanted;
   KeyringDoneFunc done;
 
   /* What the keyring gave */
@@ -987,6 +990,9 @@ save_from_call (AdiuvaWorkspaceGateway *self,
                 KeyringCall            *call,
                 GError                **error)
 {
+  if (self->loopback_keys != NULL && call->store_name != NULL)
+    g_hash_table_insert (self->loopback_keys, g_strdup (call->store_name),
+                         g_strdup (call->store_secret));
   return put_provider (self, call->name, call->kind, call->base_url, call->flag, TRUE, error);
 }
 
@@ -1163,6 +1169,8 @@ remove_call_new (AdiuvaWorkspaceGateway *self,
       return NULL;
     }
   json_array_remove_element (providers, index);
+  if (self->loopback_keys != NULL)
+    g_hash_table_remove (self->loopback_keys, name);
   if (!save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error))
     return NULL;
 
@@ -2708,23 +2716,25 @@ adiuva_workspace_gateway_new_loopback (AdiuvaWorkspaceGateway *self,
   return loopback_from_call (self, call, error);
 }
 
+/* A configuration changed here reaches the endpoint's next request. */
 static void
-update_done (GTask *task)
+update_loopback (AdiuvaWorkspaceGateway *self)
 {
-  AdiuvaWorkspaceGateway *self = g_task_get_source_object (task);
-  KeyringCall            *call = g_task_get_task_data (task);
+  g_autoptr (KeyringCall) call = NULL;
   g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autofree char *default_model = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_task_return_boolean (task, TRUE);
-  /* A later change has an update of its own on the way. */
-  if (self->loopback == NULL || call->generation != self->generation)
+  if (self->loopback == NULL)
     return;
 
   default_model = adiuva_workspace_gateway_dup_default_model (self, &error);
-  if (error == NULL)
-    client = client_from_call (self, call, &error);
+  if (error == NULL && (call = keys_call_new (self, NULL, &error)) != NULL)
+    {
+      g_hash_table_unref (call->keys);
+      call->keys = g_hash_table_ref (self->loopback_keys);
+      client = client_from_call (self, call, &error);
+    }
   if (client == NULL)
     {
       g_warning ("The loopback endpoint keeps the previous configuration: %s", error->message);
@@ -2732,36 +2742,6 @@ update_done (GTask *task)
     }
   adiuva_loopback_server_set_client (self->loopback, client);
   adiuva_loopback_server_set_default_model (self->loopback, default_model);
-}
-
-static void
-update_failed_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_warning ("The loopback endpoint keeps the previous configuration: %s", error->message);
-}
-
-/* A configuration changed here reaches the endpoint's next request once the keys are read. */
-static void
-update_loopback (AdiuvaWorkspaceGateway *self)
-{
-  g_autoptr (GTask) task = NULL;
-  GError      *error = NULL;
-  KeyringCall *call;
-
-  if (self->loopback == NULL)
-    return;
-
-  task = g_task_new (self, NULL, update_failed_cb, NULL);
-  g_task_set_source_tag (task, update_loopback);
-  if ((call = keys_call_new (self, NULL, &error)) == NULL)
-    g_task_return_error (task, error);
-  else
-    start_keyring_call (g_steal_pointer (&task), call, update_done);
 }
 
 /**
@@ -2869,6 +2849,7 @@ start_from_call (AdiuvaWorkspaceGateway *self,
     }
   adiuva_workspace_gateway_stop_loopback (self);
   self->loopback = g_steal_pointer (&server);
+  self->loopback_keys = g_hash_table_ref (call->keys);
   return TRUE;
 }
 
@@ -3109,6 +3090,7 @@ adiuva_workspace_gateway_stop_loopback (AdiuvaWorkspaceGateway *self)
     return;
   adiuva_loopback_server_disconnect (self->loopback);
   g_clear_object (&self->loopback);
+  g_clear_pointer (&self->loopback_keys, g_hash_table_unref);
 }
 
 /**

@@ -104,18 +104,18 @@ AdiuvaGatewayClient *adiuva_workspace_gateway_get_client (AdiuvaWorkspaceGateway
 AdiuvaGatewayClient *adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
                                                           const char             *only,
                                                           GError                **error);
-void adiuva_workspace_gateway_get_client_async (AdiuvaWorkspaceGateway *self,
-                                                GCancellable           *cancellable,
-                                                GAsyncReadyCallback     callback,
-                                                gpointer                user_data);
+void                 adiuva_workspace_gateway_get_client_async (AdiuvaWorkspaceGateway *self,
+                                                                GCancellable           *cancellable,
+                                                                GAsyncReadyCallback     callback,
+                                                                gpointer                user_data);
 AdiuvaGatewayClient *adiuva_workspace_gateway_get_client_finish (AdiuvaWorkspaceGateway *self,
                                                                  GAsyncResult           *result,
                                                                  GError                **error);
-void adiuva_workspace_gateway_new_client_async (AdiuvaWorkspaceGateway *self,
-                                                const char             *only,
-                                                GCancellable           *cancellable,
-                                                GAsyncReadyCallback     callback,
-                                                gpointer                user_data);
+void                 adiuva_workspace_gateway_new_client_async (AdiuvaWorkspaceGateway *self,
+                                                                const char             *only,
+                                                                GCancellable           *cancellable,
+                                                                GAsyncReadyCallback     callback,
+                                                                gpointer                user_data);
 AdiuvaGatewayClient *adiuva_workspace_gateway_new_client_finish (AdiuvaWorkspaceGateway *self,
                                                                  GAsyncResult           *result,
                                                                  GError                **error);
