@@ -865,17 +865,22 @@ adiuva_workspace_gateway_list_providers_finish (AdiuvaWorkspaceGateway *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/*
- * _adiuva_workspace_gateway_read_providers:
+/**
+ * adiuva_workspace_gateway_read_providers:
  *
  * Like adiuva_workspace_gateway_list_providers(), without asking the keyring: has_key is
- * FALSE. For what needs only names, kinds and URLs, often.
+ * %FALSE. For what needs only names, kinds and URLs, often, or on the main thread.
+ *
+ * Returns: (transfer container) (element-type AdiuvaWorkspaceProvider): the providers in the
+ *   order they were added, or %NULL with @error set
  */
 GPtrArray *
-_adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
-                                          GError                **error)
+adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
+                                         GError                **error)
 {
   g_autoptr (JsonArray) providers = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
   if ((providers = load_providers (self->store, error)) == NULL)
     return NULL;
@@ -2928,6 +2933,9 @@ start_done (GTask *task)
 {
   GError *error = NULL;
 
+  /* Unlike a key, an endpoint nobody asked for any more is better not started. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
   if (start_from_call (g_task_get_source_object (task), g_task_get_task_data (task), &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -3005,8 +3013,7 @@ adiuva_workspace_gateway_set_loopback_enabled_async (AdiuvaWorkspaceGateway *sel
 /**
  * adiuva_workspace_gateway_set_loopback_enabled_finish:
  *
- * Returns: whether the endpoint is on or off as asked; a cancelled call may still have
- *   started it
+ * Returns: whether the endpoint is on or off as asked; a cancelled call leaves it as it was
  */
 gboolean
 adiuva_workspace_gateway_set_loopback_enabled_finish (AdiuvaWorkspaceGateway *self,

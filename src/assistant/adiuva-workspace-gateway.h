@@ -139,6 +139,8 @@ gboolean adiuva_workspace_gateway_choose_model (AdiuvaWorkspaceGateway *self,
 /* Providers */
 GPtrArray *adiuva_workspace_gateway_list_providers (AdiuvaWorkspaceGateway *self,
                                                     GError                **error);
+GPtrArray *adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
+                                                    GError                **error);
 gboolean   adiuva_workspace_gateway_add_provider (AdiuvaWorkspaceGateway *self,
                                                   const char             *name,
                                                   const char             *kind,
