@@ -5,7 +5,6 @@
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <string.h>
 
 #include "adiuva-assistant.h"
@@ -1172,26 +1171,6 @@ note_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The process of the Secret Service of the test's private session bus. */
-static GPid
-keyring_daemon_pid (void)
-{
-  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-  guint32 pid;
-
-  g_assert_nonnull (bus);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
-                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(u)", &pid);
-  return (GPid) pid;
-}
-
 /* A keyring that does not answer (stopped here, as a prompt or a slow bus would hold it) does
  * not hold up the main loop: an idle runs while the call waits, and the call ends once the
  * keyring answers. No clock is involved: the keyring cannot answer before it is continued. */
@@ -1202,22 +1181,19 @@ test_main_loop_runs (Fixture      *f,
   g_autoptr (GError) error = NULL;
   g_autoptr (AdiuvaGatewayClient) client = NULL;
   Waiting  waiting = { 0 };
-  GPid     daemon;
   gboolean ended_before;
 
   g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai", NULL,
                                                         SECRET_KEY, &error));
   g_assert_no_error (error);
-  daemon = keyring_daemon_pid ();
 
-  /* Nothing asserts while the keyring is stopped: a failure would leave it so. */
-  g_assert_cmpint (kill (daemon, SIGSTOP), ==, 0);
+  test_keyring_set_stopped (TRUE);
   adiuva_workspace_gateway_get_client_async (f->gateway, NULL, waited_cb, &waiting);
   g_idle_add (note_idle_cb, &waiting);
   while (!waiting.idle_ran)
     g_main_context_iteration (NULL, TRUE);
   ended_before = waiting.result != NULL;
-  g_assert_cmpint (kill (daemon, SIGCONT), ==, 0);
+  test_keyring_set_stopped (FALSE);
   g_assert_false (ended_before);
 
   client = adiuva_workspace_gateway_get_client_finish (f->gateway, wait_for (&waiting), &error);
