@@ -1127,6 +1127,20 @@ test_async (Fixture      *f,
   g_assert_cmpstr (new_token, !=, token);
   waiting_clear (&waiting);
 
+  /* Turning the endpoint on, cancelled (its Preferences closed) before the keyring answered:
+   * nothing starts. */
+  g_clear_object (&cancellable);
+  cancellable = g_cancellable_new ();
+  adiuva_workspace_gateway_set_loopback_enabled_async (f->gateway, TRUE, 0, cancellable,
+                                                       waited_cb, &waiting);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (adiuva_workspace_gateway_set_loopback_enabled_finish (
+      f->gateway, wait_for (&waiting), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  waiting_clear (&waiting);
+  g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (f->gateway), ==, 0);
+
   /* The endpoint: on, and back on its port after a restart. */
   adiuva_workspace_gateway_set_loopback_enabled_async (f->gateway, TRUE, 0, NULL, waited_cb,
                                                        &waiting);
