@@ -220,7 +220,7 @@ provider_is_local (AdiuvaChatSession *self,
   g_autoptr (GPtrArray) providers = NULL;
 
   if (name == NULL ||
-      (providers = _adiuva_workspace_gateway_read_providers (self->gateway, NULL)) == NULL)
+      (providers = adiuva_workspace_gateway_read_providers (self->gateway, NULL)) == NULL)
     return FALSE;
   for (guint i = 0; i < providers->len; i++)
     {
@@ -592,22 +592,19 @@ check_text (const char *text,
   return FALSE;
 }
 
-/* What an answer needs, found before anything is changed, so a refusal changes nothing. */
+/* The model an answer needs, found before anything is changed, so a refusal changes nothing.
+ * The client comes later (start_answer()): building it reads the keyring, which can wait for
+ * the user to unlock it, so it is done off the main thread. */
 static gboolean
-prepare_answer (AdiuvaChatSession    *self,
-                char                **model,
-                AdiuvaGatewayClient **client,
-                GError              **error)
+prepare_answer (AdiuvaChatSession *self,
+                char             **model,
+                GError           **error)
 {
-  g_autofree char     *chosen = g_strdup (self->model);
-  AdiuvaGatewayClient *found;
+  g_autofree char *chosen = g_strdup (self->model);
 
-  if (!adiuva_workspace_gateway_choose_model (self->gateway, &chosen, NULL, error) ||
-      (found = adiuva_workspace_gateway_get_client (self->gateway, error)) == NULL)
+  if (!adiuva_workspace_gateway_choose_model (self->gateway, &chosen, NULL, error))
     return FALSE;
   *model = g_steal_pointer (&chosen);
-  /* A change of the configuration replaces the workspace's client, not this call's. */
-  *client = g_object_ref (found);
   return TRUE;
 }
 
@@ -677,21 +674,17 @@ remove_message (AdiuvaChatSession *self,
     g_list_store_remove (self->messages, position);
 }
 
+/* Ends the answer in flight with what came: kept when it has text, gone otherwise. */
 static void
-answered_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+finish_answer (AdiuvaChatSession *self,
+               AdiuvaChatMessage *reply,
+               AdiuvaCallMetrics *metrics,
+               const GError      *error)
 {
-  g_autoptr (AdiuvaChatSession) self = user_data;
   g_autoptr (AdiuvaMessage) answer = g_steal_pointer (&self->answer);
-  g_autoptr (AdiuvaChatMessage) reply = NULL;
-  g_autoptr (AdiuvaCallMetrics) metrics = NULL;
-  g_autoptr (GError) error = NULL;
   g_autoptr (GError) save_error = NULL;
   const char *content;
 
-  reply = adiuva_gateway_client_chat_finish (ADIUVA_GATEWAY_CLIENT (source), result, &metrics,
-                                             NULL, &error);
   if (reply != NULL)
     {
       g_autofree char *text = adiuva_chat_message_dup_text (reply);
@@ -732,14 +725,69 @@ answered_cb (GObject      *source,
   g_signal_emit (self, signals[ANSWER_FINISHED], 0, answer);
 }
 
-/* Asks for the next answer to the messages. */
 static void
-start_answer (AdiuvaChatSession   *self,
-              const char          *model,
-              AdiuvaGatewayClient *client)
+answered_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  g_autoptr (AdiuvaChatRequest) request = build_request (self, model);
-  gint64 conversation_id = adiuva_record_get_id (ADIUVA_RECORD (self->conversation));
+  g_autoptr (AdiuvaChatSession) self = user_data;
+  g_autoptr (AdiuvaChatMessage) reply = NULL;
+  g_autoptr (AdiuvaCallMetrics) metrics = NULL;
+  g_autoptr (GError) error = NULL;
+
+  reply = adiuva_gateway_client_chat_finish (ADIUVA_GATEWAY_CLIENT (source), result, &metrics,
+                                             NULL, &error);
+  finish_answer (self, reply, metrics, error);
+}
+
+/* An answer waiting for the workspace's client. */
+typedef struct
+{
+  AdiuvaChatSession *self;
+  char              *model;
+  AdiuvaChatRequest *request;
+} Asking;
+
+static void
+asking_free (Asking *asking)
+{
+  g_object_unref (asking->self);
+  g_free (asking->model);
+  adiuva_chat_request_unref (asking->request);
+  g_free (asking);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Asking, asking_free)
+
+static void
+client_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (Asking) asking = user_data;
+  AdiuvaChatSession *self = asking->self;
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* A change of the configuration replaces the workspace's client, not this call's. */
+  client = adiuva_workspace_gateway_get_client_finish (ADIUVA_WORKSPACE_GATEWAY (source), result,
+                                                       &error);
+  if (client == NULL)
+    {
+      finish_answer (self, NULL, NULL, error);
+      return;
+    }
+  adiuva_gateway_client_chat_async (client, asking->model, asking->request, "chat", delta_cb,
+                                    self, self->cancellable, answered_cb, g_object_ref (self));
+}
+
+/* Asks for the next answer to the messages, once the workspace's client is there. */
+static void
+start_answer (AdiuvaChatSession *self,
+              const char        *model)
+{
+  Asking *asking = g_new0 (Asking, 1);
+  gint64  conversation_id = adiuva_record_get_id (ADIUVA_RECORD (self->conversation));
 
   g_assert (self->answer == NULL);
 
@@ -750,8 +798,10 @@ start_answer (AdiuvaChatSession   *self,
   set_problem (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 
-  adiuva_gateway_client_chat_async (client, model, request, "chat", delta_cb, self,
-                                    self->cancellable, answered_cb, g_object_ref (self));
+  asking->self = g_object_ref (self);
+  asking->model = g_strdup (model);
+  asking->request = build_request (self, model);
+  adiuva_workspace_gateway_get_client_async (self->gateway, self->cancellable, client_cb, asking);
 }
 
 /* The first words of the first message, on one line. */
@@ -805,7 +855,9 @@ title_from_text (const char *text)
  * Returns: %TRUE when the answer is on its way; %FALSE with @error set and nothing saved
  *   when an answer is already coming or @text is empty (%ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID),
  *   or when no answer can be asked for: then #AdiuvaChatSession:problem says why too
- *   (%ADIUVA_CHAT_PROBLEM_NO_MODEL when there is no model to ask)
+ *   (%ADIUVA_CHAT_PROBLEM_NO_MODEL when there is no model to ask). The providers' keys are
+ *   read from the keyring off the main thread afterwards: a keyring that cannot give them
+ *   ends the answer (#AdiuvaChatSession::answer-finished) with the problem set.
  */
 gboolean
 adiuva_chat_session_send (AdiuvaChatSession *self,
@@ -813,7 +865,6 @@ adiuva_chat_session_send (AdiuvaChatSession *self,
                           GError           **error)
 {
   AdiuvaStore *store;
-  g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (AdiuvaConversation) created = NULL;
   g_autoptr (AdiuvaMessage) question = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -834,7 +885,7 @@ adiuva_chat_session_send (AdiuvaChatSession *self,
       adiuva_conversation_set_title (created, title);
       adiuva_conversation_set_model (created, self->model);
     }
-  if (!prepare_answer (self, &model, &client, &local_error) ||
+  if (!prepare_answer (self, &model, &local_error) ||
       !adiuva_store_begin (store, &local_error))
     goto failed;
   if (created != NULL && !adiuva_store_add (store, ADIUVA_RECORD (created), &local_error))
@@ -852,7 +903,7 @@ adiuva_chat_session_send (AdiuvaChatSession *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONVERSATION]);
     }
   g_list_store_append (self->messages, question);
-  start_answer (self, model, client);
+  start_answer (self, model);
   return TRUE;
 
 rollback:
@@ -892,7 +943,6 @@ gboolean
 adiuva_chat_session_regenerate (AdiuvaChatSession *self,
                                 GError           **error)
 {
-  g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (AdiuvaMessage) last = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *model = NULL;
@@ -912,7 +962,7 @@ adiuva_chat_session_regenerate (AdiuvaChatSession *self,
     }
   last = g_list_model_get_item (G_LIST_MODEL (self->messages), n - 1);
 
-  if (!prepare_answer (self, &model, &client, &local_error))
+  if (!prepare_answer (self, &model, &local_error))
     goto failed;
   if (adiuva_message_get_role (last) == ADIUVA_MESSAGE_ROLE_ASSISTANT)
     {
@@ -922,7 +972,7 @@ adiuva_chat_session_regenerate (AdiuvaChatSession *self,
         goto failed;
       g_list_store_remove (self->messages, n - 1);
     }
-  start_answer (self, model, client);
+  start_answer (self, model);
   return TRUE;
 
 failed:
@@ -950,7 +1000,6 @@ adiuva_chat_session_edit_and_resend (AdiuvaChatSession *self,
                                      GError           **error)
 {
   AdiuvaStore *store;
-  g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *model = NULL;
   g_autofree char *old_text = NULL;
@@ -975,7 +1024,7 @@ adiuva_chat_session_edit_and_resend (AdiuvaChatSession *self,
   store = adiuva_workspace_gateway_get_store (self->gateway);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
   old_text = g_strdup (adiuva_message_get_content (user_message));
-  if (!prepare_answer (self, &model, &client, &local_error) ||
+  if (!prepare_answer (self, &model, &local_error) ||
       !adiuva_store_begin (store, &local_error))
     goto failed;
   adiuva_message_set_content (user_message, text);
@@ -992,7 +1041,7 @@ adiuva_chat_session_edit_and_resend (AdiuvaChatSession *self,
     goto rollback;
 
   g_list_store_splice (self->messages, position + 1, n - position - 1, NULL, 0);
-  start_answer (self, model, client);
+  start_answer (self, model);
   return TRUE;
 
 rollback:

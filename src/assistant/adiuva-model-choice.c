@@ -346,6 +346,39 @@ models_listed_cb (GObject      *source,
     finish_listing (task);
 }
 
+static void
+client_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Listing *listing = g_task_get_task_data (task);
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Without a client (a keyring that cannot be read), the catalogues still say something. */
+  client = adiuva_workspace_gateway_get_client_finish (ADIUVA_WORKSPACE_GATEWAY (source), result,
+                                                       &error);
+  if (client == NULL)
+    g_debug ("Models are listed from the catalogue: %s", error->message);
+
+  listing->pending = 1;
+  for (guint i = 0; client != NULL && i < listing->providers->len; i++)
+    {
+      AdiuvaWorkspaceProvider *provider = g_ptr_array_index (listing->providers, i);
+      ProviderListing         *provider_listing = g_new0 (ProviderListing, 1);
+
+      provider_listing->task = g_object_ref (task);
+      provider_listing->index = i;
+      listing->pending++;
+      adiuva_gateway_client_list_models_async (client, provider->name,
+                                               g_task_get_cancellable (task), models_listed_cb,
+                                               provider_listing);
+    }
+  if (--listing->pending == 0)
+    finish_listing (task);
+}
+
 /**
  * adiuva_model_choices_list_async:
  * @gateway: the workspace's gateway
@@ -363,8 +396,7 @@ adiuva_model_choices_list_async (AdiuvaWorkspaceGateway *gateway,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GError) error = NULL;
-  AdiuvaGatewayClient *client;
-  Listing             *listing;
+  Listing *listing;
 
   g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (gateway));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -376,7 +408,7 @@ adiuva_model_choices_list_async (AdiuvaWorkspaceGateway *gateway,
   listing->gateway = g_object_ref (gateway);
   g_task_set_task_data (task, listing, (GDestroyNotify) listing_free);
 
-  listing->providers = _adiuva_workspace_gateway_read_providers (gateway, &error);
+  listing->providers = adiuva_workspace_gateway_read_providers (gateway, &error);
   if (listing->providers == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -385,25 +417,9 @@ adiuva_model_choices_list_async (AdiuvaWorkspaceGateway *gateway,
   listing->listed = g_ptr_array_new_full (listing->providers->len, (GDestroyNotify) g_strfreev);
   g_ptr_array_set_size (listing->listed, listing->providers->len);
 
-  /* Without a client (a keyring that cannot be read), the catalogues still say something. */
-  client = adiuva_workspace_gateway_get_client (gateway, &error);
-  if (client == NULL)
-    g_debug ("Models are listed from the catalogue: %s", error->message);
-
-  listing->pending = 1;
-  for (guint i = 0; client != NULL && i < listing->providers->len; i++)
-    {
-      AdiuvaWorkspaceProvider *provider = g_ptr_array_index (listing->providers, i);
-      ProviderListing         *provider_listing = g_new0 (ProviderListing, 1);
-
-      provider_listing->task = g_object_ref (task);
-      provider_listing->index = i;
-      listing->pending++;
-      adiuva_gateway_client_list_models_async (client, provider->name, cancellable,
-                                               models_listed_cb, provider_listing);
-    }
-  if (--listing->pending == 0)
-    finish_listing (task);
+  /* The keys are read off the main thread when the client has to be built. */
+  adiuva_workspace_gateway_get_client_async (gateway, cancellable, client_cb,
+                                             g_steal_pointer (&task));
 }
 
 /**

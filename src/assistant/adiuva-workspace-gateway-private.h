@@ -24,8 +24,6 @@ G_BEGIN_DECLS
  * provider can have (provider names cannot hold a slash). */
 #define ADIUVA_LOOPBACK_TOKEN_ENTRY "loopback/token"
 
-GPtrArray *_adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
-                                                     GError                **error);
 gboolean   _adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
                                                 const AdiuvaProviderInfo     **info);
 

@@ -30,6 +30,10 @@ struct _AdiuvaWorkspaceGateway
   AdiuvaCallLog        *call_log;
   AdiuvaGatewayClient  *client;   /* NULL until asked for, and after a change */
   AdiuvaLoopbackServer *loopback; /* NULL while the endpoint is off */
+  /* name → key, wiped when freed: the keys of the endpoint's providers, kept up to date by the
+   * changes made here so that a change reaches the endpoint without asking the keyring */
+  GHashTable *loopback_keys;
+  guint       generation; /* of the configuration: one more at each change */
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaWorkspaceGateway, adiuva_workspace_gateway, G_TYPE_OBJECT)
@@ -268,6 +272,7 @@ static void
 emit_changed (AdiuvaWorkspaceGateway *self)
 {
   g_clear_object (&self->client);
+  self->generation++;
   update_loopback (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -411,6 +416,283 @@ set_provider_not_found (GError    **error,
                name);
 }
 
+/* The keyring */
+
+/* base64url without padding, so that it fits in a header and a URL alike. */
+static char *
+new_token (GError **error)
+{
+  guint8 bytes[32];
+  char  *token;
+  gsize  len;
+
+  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _ ("The system gave no random bytes for a token."));
+      return NULL;
+    }
+
+  token = g_base64_encode (bytes, sizeof bytes);
+  explicit_bzero (bytes, sizeof bytes);
+  g_strdelimit (token, "+", '-');
+  g_strdelimit (token, "/", '_');
+  len = strlen (token);
+  while (len > 0 && token[len - 1] == '=')
+    token[--len] = '\0';
+  return token;
+}
+
+static void
+free_secret (char *secret)
+{
+  if (secret != NULL)
+    explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+typedef enum
+{
+  TOKEN_NONE,
+  TOKEN_GET, /* the loopback token, made and kept when there is none yet */
+  TOKEN_NEW, /* a new loopback token, which replaces the one kept */
+} TokenWanted;
+
+/* Finishes the task of an async function on the main thread once its keyring part is done. */
+typedef void (*KeyringDoneFunc) (GTask *task);
+
+/*
+ * KeyringCall:
+ *
+ * One call of this object that uses the keyring: what it reads and writes there and what it
+ * needs to finish. The async functions do the keyring part in a thread (libsecret's sync calls
+ * are thread-safe), so that an unlock prompt or a slow D-Bus never holds up the main loop; the
+ * store and the signals stay on the main thread. The sync functions run the same call inline.
+ */
+typedef struct
+{
+  char           *workspace;
+  guint           generation; /* of the configuration when the call started */
+  JsonArray      *providers;  /* the providers when the call started */
+  char           *only;       /* the one provider of a client, or NULL for all */
+  GPtrArray      *names;      /* the entries whose keys are read */
+  gboolean        tolerant;   /* whether an entry that cannot be read counts as having no key */
+  char           *store_name; /* the entry written with store_secret, or NULL */
+  char           *store_secret;
+  char           *clear_name; /* the entry cleared, or NULL */
+  TokenWanted     token_wanted;
+  KeyringDoneFunc done;
+
+  /* What the keyring gave */
+  GHashTable *keys; /* name → key, wiped when freed, for the entries that have one */
+  char       *token;
+
+  /* What the main thread finishes with */
+  char    *name;
+  char    *kind;
+  char    *base_url;
+  gboolean flag; /* adding a provider; caching the client; saving the loopback settings */
+  guint    port;
+} KeyringCall;
+
+static KeyringCall *
+keyring_call_new (AdiuvaWorkspaceGateway *self)
+{
+  KeyringCall *call = g_new0 (KeyringCall, 1);
+
+  call->workspace = g_strdup (adiuva_store_get_workspace_id (self->store));
+  call->generation = self->generation;
+  call->names = g_ptr_array_new_with_free_func (g_free);
+  call->keys =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) free_secret);
+  return call;
+}
+
+static void
+keyring_call_free (KeyringCall *call)
+{
+  g_free (call->workspace);
+  g_clear_pointer (&call->providers, json_array_unref);
+  g_free (call->only);
+  g_ptr_array_unref (call->names);
+  g_free (call->store_name);
+  free_secret (call->store_secret);
+  g_free (call->clear_name);
+  g_hash_table_unref (call->keys);
+  free_secret (call->token);
+  g_free (call->name);
+  g_free (call->kind);
+  g_free (call->base_url);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyringCall, keyring_call_free)
+
+/* A call that reads the keys of the providers (or of @only) as they are now. */
+static KeyringCall *
+keys_call_new (AdiuvaWorkspaceGateway *self,
+               const char             *only,
+               GError                **error)
+{
+  g_autoptr (KeyringCall) call = keyring_call_new (self);
+
+  if ((call->providers = load_providers (self->store, error)) == NULL)
+    return NULL;
+  if (only != NULL && find_provider (call->providers, only) < 0)
+    {
+      set_provider_not_found (error, only);
+      return NULL;
+    }
+  call->only = g_strdup (only);
+  for (guint i = 0; i < json_array_get_length (call->providers); i++)
+    {
+      JsonObject *p = json_array_get_object_element (call->providers, i);
+      const char *name = json_object_get_string_member_with_default (p, "name", "");
+
+      if (only == NULL || g_str_equal (name, only))
+        g_ptr_array_add (call->names, g_strdup (name));
+    }
+  return g_steal_pointer (&call);
+}
+
+static char *
+get_token (KeyringCall  *call,
+           GCancellable *cancellable,
+           GError      **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *token = NULL;
+  char            *stored;
+
+  if (call->token_wanted == TOKEN_GET)
+    {
+      stored = adiuva_provider_key_lookup (call->workspace, ADIUVA_LOOPBACK_TOKEN_ENTRY,
+                                           cancellable, &local_error);
+      if (local_error != NULL)
+        {
+          g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
+                       _ ("Cannot read the loopback endpoint’s token from the keyring: %s"),
+                       local_error->message);
+          return NULL;
+        }
+      if (stored != NULL)
+        {
+          token = g_strdup (stored);
+          adiuva_provider_key_free (stored);
+          return g_steal_pointer (&token);
+        }
+    }
+
+  if ((token = new_token (error)) == NULL)
+    return NULL;
+  if (!adiuva_provider_key_store (call->workspace, ADIUVA_LOOPBACK_TOKEN_ENTRY, token,
+                                  cancellable, &local_error))
+    {
+      free_secret (g_steal_pointer (&token));
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
+                   _ ("Cannot keep the loopback endpoint’s token in the keyring: %s"),
+                   local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&token);
+}
+
+static gboolean
+run_keyring_call (KeyringCall  *call,
+                  GCancellable *cancellable,
+                  GError      **error)
+{
+  for (guint i = 0; i < call->names->len; i++)
+    {
+      const char *name = g_ptr_array_index (call->names, i);
+      g_autoptr (GError) local_error = NULL;
+      char *key;
+
+      key = adiuva_provider_key_lookup (call->workspace, name, cancellable, &local_error);
+      if (local_error != NULL && !call->tolerant)
+        {
+          g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
+                       _ ("Cannot read the key of provider “%s” from the keyring: %s"), name,
+                       local_error->message);
+          return FALSE;
+        }
+      if (key != NULL)
+        {
+          g_hash_table_insert (call->keys, g_strdup (name), g_strdup (key));
+          adiuva_provider_key_free (key);
+        }
+    }
+
+  if (call->store_name != NULL &&
+      !adiuva_provider_key_store (call->workspace, call->store_name, call->store_secret,
+                                  cancellable, error))
+    {
+      g_prefix_error (error, _ ("Cannot keep the key in the keyring: "));
+      return FALSE;
+    }
+  if (call->clear_name != NULL &&
+      !adiuva_provider_key_clear (call->workspace, call->clear_name, cancellable, error))
+    return FALSE;
+  if (call->token_wanted != TOKEN_NONE &&
+      (call->token = get_token (call, cancellable, error)) == NULL)
+    return FALSE;
+  return TRUE;
+}
+
+static void
+keyring_call_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (run_keyring_call (task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+keyring_call_done_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  KeyringCall *call = g_task_get_task_data (task);
+  GError      *error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    call->done (task);
+  else
+    g_task_return_error (task, error);
+}
+
+/*
+ * start_keyring_call:
+ * @task: (transfer full): the task of an async function, which takes @call as its data
+ *
+ * Runs @call's keyring part in a thread, then @done on @task's main context. What the keyring
+ * part did is finished even when @task is cancelled meanwhile (a key kept in the keyring gets
+ * its provider); @task reports the cancellation.
+ */
+static void
+start_keyring_call (GTask          *task,
+                    KeyringCall    *call,
+                    KeyringDoneFunc done)
+{
+  g_autoptr (GTask) keyring = NULL;
+
+  call->done = done;
+  g_task_set_task_data (task, call, (GDestroyNotify) keyring_call_free);
+  keyring = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task),
+                        keyring_call_done_cb, task);
+  g_task_set_source_tag (keyring, start_keyring_call);
+  g_task_set_check_cancellable (keyring, FALSE);
+  g_task_set_task_data (keyring, call, NULL);
+  g_task_run_in_thread (keyring, keyring_call_thread);
+}
+
 static gboolean
 check_provider (const char *name,
                 const char *kind,
@@ -451,20 +733,6 @@ check_provider (const char *name,
   return TRUE;
 }
 
-static gboolean
-store_key (AdiuvaWorkspaceGateway *self,
-           const char             *name,
-           const char             *api_key,
-           GError                **error)
-{
-  if (api_key == NULL ||
-      adiuva_provider_key_store (adiuva_store_get_workspace_id (self->store), name, api_key, NULL,
-                                 error))
-    return TRUE;
-  g_prefix_error (error, _ ("Cannot keep the key in the keyring: "));
-  return FALSE;
-}
-
 static void
 fill_provider (JsonObject *entry,
                const char *name,
@@ -479,53 +747,10 @@ fill_provider (JsonObject *entry,
     json_object_remove_member (entry, "base_url");
 }
 
-/**
- * adiuva_workspace_gateway_list_providers:
- *
- * Returns: (transfer container) (element-type AdiuvaWorkspaceProvider): the providers in the
- *   order they were added, or %NULL with @error set
- */
-GPtrArray *
-adiuva_workspace_gateway_list_providers (AdiuvaWorkspaceGateway *self,
-                                         GError                **error)
+static GPtrArray *
+providers_from_json (JsonArray *providers)
 {
-  g_autoptr (GPtrArray) list = NULL;
-  const char *workspace;
-
-  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
-
-  if ((list = _adiuva_workspace_gateway_read_providers (self, error)) == NULL)
-    return NULL;
-
-  workspace = adiuva_store_get_workspace_id (self->store);
-  for (guint i = 0; i < list->len; i++)
-    {
-      AdiuvaWorkspaceProvider *provider = g_ptr_array_index (list, i);
-      char                    *key;
-
-      /* Only whether there is one: the key itself is wiped at once. */
-      key = adiuva_provider_key_lookup (workspace, provider->name, NULL, NULL);
-      provider->has_key = key != NULL;
-      adiuva_provider_key_free (key);
-    }
-  return g_steal_pointer (&list);
-}
-
-/*
- * _adiuva_workspace_gateway_read_providers:
- *
- * Like adiuva_workspace_gateway_list_providers(), without asking the keyring: has_key is
- * FALSE. For what needs only names, kinds and URLs, often.
- */
-GPtrArray *
-_adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
-                                          GError                **error)
-{
-  g_autoptr (JsonArray) providers = NULL;
   GPtrArray *list;
-
-  if ((providers = load_providers (self->store, error)) == NULL)
-    return NULL;
 
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) adiuva_workspace_provider_free);
   for (guint i = 0; i < json_array_get_length (providers); i++)
@@ -540,6 +765,126 @@ _adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
       g_ptr_array_add (list, provider);
     }
   return list;
+}
+
+/* Whether there is a key is all the list says: the keys themselves go with the call. */
+static KeyringCall *
+list_call_new (AdiuvaWorkspaceGateway *self,
+               GError                **error)
+{
+  KeyringCall *call = keys_call_new (self, NULL, error);
+
+  if (call != NULL)
+    call->tolerant = TRUE;
+  return call;
+}
+
+static GPtrArray *
+list_from_call (KeyringCall *call)
+{
+  GPtrArray *list = providers_from_json (call->providers);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      AdiuvaWorkspaceProvider *provider = g_ptr_array_index (list, i);
+
+      provider->has_key = g_hash_table_contains (call->keys, provider->name);
+    }
+  return list;
+}
+
+/**
+ * adiuva_workspace_gateway_list_providers:
+ *
+ * Asks the keyring whether each provider has a key, which can wait for the user to unlock it:
+ * a program with a user interface uses adiuva_workspace_gateway_list_providers_async().
+ *
+ * Returns: (transfer container) (element-type AdiuvaWorkspaceProvider): the providers in the
+ *   order they were added, or %NULL with @error set
+ */
+GPtrArray *
+adiuva_workspace_gateway_list_providers (AdiuvaWorkspaceGateway *self,
+                                         GError                **error)
+{
+  g_autoptr (KeyringCall) call = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  if ((call = list_call_new (self, error)) == NULL || !run_keyring_call (call, NULL, error))
+    return NULL;
+  return list_from_call (call);
+}
+
+static void
+list_done (GTask *task)
+{
+  g_task_return_pointer (task, list_from_call (g_task_get_task_data (task)),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * adiuva_workspace_gateway_list_providers_async:
+ *
+ * Lists the providers as adiuva_workspace_gateway_list_providers() does, asking the keyring
+ * in a thread.
+ */
+void
+adiuva_workspace_gateway_list_providers_async (AdiuvaWorkspaceGateway *self,
+                                               GCancellable           *cancellable,
+                                               GAsyncReadyCallback     callback,
+                                               gpointer                user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError      *error = NULL;
+  KeyringCall *call;
+
+  g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, adiuva_workspace_gateway_list_providers_async);
+  if ((call = list_call_new (self, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    start_keyring_call (g_steal_pointer (&task), call, list_done);
+}
+
+/**
+ * adiuva_workspace_gateway_list_providers_finish:
+ *
+ * Returns: (transfer container) (element-type AdiuvaWorkspaceProvider): the providers in the
+ *   order they were added, or %NULL with @error set
+ */
+GPtrArray *
+adiuva_workspace_gateway_list_providers_finish (AdiuvaWorkspaceGateway *self,
+                                                GAsyncResult           *result,
+                                                GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * adiuva_workspace_gateway_read_providers:
+ *
+ * Like adiuva_workspace_gateway_list_providers(), without asking the keyring: has_key is
+ * %FALSE. For what needs only names, kinds and URLs, often, or on the main thread.
+ *
+ * Returns: (transfer container) (element-type AdiuvaWorkspaceProvider): the providers in the
+ *   order they were added, or %NULL with @error set
+ */
+GPtrArray *
+adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
+                                         GError                **error)
+{
+  g_autoptr (JsonArray) providers = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  if ((providers = load_providers (self->store, error)) == NULL)
+    return NULL;
+  return providers_from_json (providers);
 }
 
 /*
@@ -569,12 +914,159 @@ _adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
   return _adiuva_provider_is_local (found, settings);
 }
 
+/*
+ * put_provider:
+ * @adding: whether @name is a new provider rather than one to update
+ * @save: %FALSE to only check that it can be done
+ */
+static gboolean
+put_provider (AdiuvaWorkspaceGateway *self,
+              const char             *name,
+              const char             *kind,
+              const char             *base_url,
+              gboolean                adding,
+              gboolean                save,
+              GError                **error)
+{
+  g_autoptr (JsonArray) providers = NULL;
+  JsonObject *entry;
+  int         index;
+
+  if ((providers = load_providers (self->store, error)) == NULL)
+    return FALSE;
+  index = find_provider (providers, name);
+  if (adding && index >= 0)
+    {
+      g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                   ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_EXISTS,
+                   _ ("There is already a provider called “%s”."), name);
+      return FALSE;
+    }
+  if (!adding && index < 0)
+    {
+      set_provider_not_found (error, name);
+      return FALSE;
+    }
+  if (!save)
+    return TRUE;
+
+  if (adding)
+    {
+      entry = json_object_new ();
+      json_array_add_object_element (providers, entry);
+    }
+  else
+    entry = json_array_get_object_element (providers, index);
+  fill_provider (entry, name, kind, base_url);
+  return save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error);
+}
+
+/* The key goes to the keyring first, so that the provider never lacks the key it was given. */
+static KeyringCall *
+save_call_new (AdiuvaWorkspaceGateway *self,
+               const char             *name,
+               const char             *kind,
+               const char             *base_url,
+               const char             *api_key,
+               gboolean                adding,
+               GError                **error)
+{
+  KeyringCall *call;
+
+  if (!check_provider (name, kind, base_url, api_key, error) ||
+      !put_provider (self, name, kind, base_url, adding, FALSE, error))
+    return NULL;
+
+  call = keyring_call_new (self);
+  if (api_key != NULL)
+    {
+      call->store_name = g_strdup (name);
+      call->store_secret = g_strdup (api_key);
+    }
+  call->name = g_strdup (name);
+  call->kind = g_strdup (kind);
+  call->base_url = g_strdup (base_url);
+  call->flag = adding;
+  return call;
+}
+
+static gboolean
+save_from_call (AdiuvaWorkspaceGateway *self,
+                KeyringCall            *call,
+                GError                **error)
+{
+  if (self->loopback_keys != NULL && call->store_name != NULL)
+    g_hash_table_insert (self->loopback_keys, g_strdup (call->store_name),
+                         g_strdup (call->store_secret));
+  return put_provider (self, call->name, call->kind, call->base_url, call->flag, TRUE, error);
+}
+
+static gboolean
+save_provider (AdiuvaWorkspaceGateway *self,
+               const char             *name,
+               const char             *kind,
+               const char             *base_url,
+               const char             *api_key,
+               gboolean                adding,
+               GError                **error)
+{
+  g_autoptr (KeyringCall) call = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (name != NULL && kind != NULL, FALSE);
+
+  return (call = save_call_new (self, name, kind, base_url, api_key, adding, error)) != NULL &&
+         run_keyring_call (call, NULL, error) && save_from_call (self, call, error);
+}
+
+static void
+save_done (GTask *task)
+{
+  GError *error = NULL;
+
+  if (save_from_call (g_task_get_source_object (task), g_task_get_task_data (task), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+save_provider_async (AdiuvaWorkspaceGateway *self,
+                     const char             *name,
+                     const char             *kind,
+                     const char             *base_url,
+                     const char             *api_key,
+                     gboolean                adding,
+                     GCancellable           *cancellable,
+                     GAsyncReadyCallback     callback,
+                     gpointer                user_data,
+                     gpointer                source_tag)
+{
+  g_autoptr (GTask) task = NULL;
+  GError      *error = NULL;
+  KeyringCall *call;
+
+  g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self));
+  g_return_if_fail (name != NULL && kind != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  if ((call = save_call_new (self, name, kind, base_url, api_key, adding, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    start_keyring_call (g_steal_pointer (&task), call, save_done);
+}
+
 /**
  * adiuva_workspace_gateway_add_provider:
  * @name: what PROVIDER/MODEL calls it: not empty, no slash
  * @kind: an id of the provider table
  * @base_url: (nullable): the provider's documented base URL, %NULL for its kind's default
  * @api_key: (nullable): its key, which goes to the keyring only
+ *
+ * Keeping a key can wait for the user to unlock the keyring: a program with a user interface
+ * uses adiuva_workspace_gateway_add_provider_async().
  */
 gboolean
 adiuva_workspace_gateway_add_provider (AdiuvaWorkspaceGateway *self,
@@ -584,36 +1076,44 @@ adiuva_workspace_gateway_add_provider (AdiuvaWorkspaceGateway *self,
                                        const char             *api_key,
                                        GError                **error)
 {
-  g_autoptr (JsonArray) providers = NULL;
-  JsonObject *entry;
+  return save_provider (self, name, kind, base_url, api_key, TRUE, error);
+}
 
-  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
-  g_return_val_if_fail (name != NULL && kind != NULL, FALSE);
+void
+adiuva_workspace_gateway_add_provider_async (AdiuvaWorkspaceGateway *self,
+                                             const char             *name,
+                                             const char             *kind,
+                                             const char             *base_url,
+                                             const char             *api_key,
+                                             GCancellable           *cancellable,
+                                             GAsyncReadyCallback     callback,
+                                             gpointer                user_data)
+{
+  save_provider_async (self, name, kind, base_url, api_key, TRUE, cancellable, callback,
+                       user_data, adiuva_workspace_gateway_add_provider_async);
+}
 
-  if (!check_provider (name, kind, base_url, api_key, error) ||
-      (providers = load_providers (self->store, error)) == NULL)
-    return FALSE;
-  if (find_provider (providers, name) >= 0)
-    {
-      g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
-                   ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_EXISTS,
-                   _ ("There is already a provider called “%s”."), name);
-      return FALSE;
-    }
+/**
+ * adiuva_workspace_gateway_add_provider_finish:
+ *
+ * Returns: whether the provider was added; a cancelled call may still have added it
+ */
+gboolean
+adiuva_workspace_gateway_add_provider_finish (AdiuvaWorkspaceGateway *self,
+                                              GAsyncResult           *result,
+                                              GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  entry = json_object_new ();
-  fill_provider (entry, name, kind, base_url);
-  json_array_add_object_element (providers, entry);
-
-  return store_key (self, name, api_key, error) &&
-         save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
  * adiuva_workspace_gateway_update_provider:
  * @api_key: (nullable): a new key, or %NULL to keep the one in the keyring
  *
- * Changes the kind, base URL and (when given) the key of an existing provider.
+ * Changes the kind, base URL and (when given) the key of an existing provider. A program with
+ * a user interface uses adiuva_workspace_gateway_update_provider_async().
  */
 gboolean
 adiuva_workspace_gateway_update_provider (AdiuvaWorkspaceGateway *self,
@@ -623,58 +1123,131 @@ adiuva_workspace_gateway_update_provider (AdiuvaWorkspaceGateway *self,
                                           const char             *api_key,
                                           GError                **error)
 {
+  return save_provider (self, name, kind, base_url, api_key, FALSE, error);
+}
+
+void
+adiuva_workspace_gateway_update_provider_async (AdiuvaWorkspaceGateway *self,
+                                                const char             *name,
+                                                const char             *kind,
+                                                const char             *base_url,
+                                                const char             *api_key,
+                                                GCancellable           *cancellable,
+                                                GAsyncReadyCallback     callback,
+                                                gpointer                user_data)
+{
+  save_provider_async (self, name, kind, base_url, api_key, FALSE, cancellable, callback,
+                       user_data, adiuva_workspace_gateway_update_provider_async);
+}
+
+/**
+ * adiuva_workspace_gateway_update_provider_finish:
+ *
+ * Returns: whether the provider was changed; a cancelled call may still have changed it
+ */
+gboolean
+adiuva_workspace_gateway_update_provider_finish (AdiuvaWorkspaceGateway *self,
+                                                 GAsyncResult           *result,
+                                                 GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The settings are gone first: a key left behind by a failing keyring is harmless. */
+static KeyringCall *
+remove_call_new (AdiuvaWorkspaceGateway *self,
+                 const char             *name,
+                 GError                **error)
+{
   g_autoptr (JsonArray) providers = NULL;
-  int index;
+  KeyringCall *call;
+  int          index;
 
-  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
-  g_return_val_if_fail (name != NULL && kind != NULL, FALSE);
-
-  if (!check_provider (name, kind, base_url, api_key, error) ||
-      (providers = load_providers (self->store, error)) == NULL)
-    return FALSE;
+  if ((providers = load_providers (self->store, error)) == NULL)
+    return NULL;
   index = find_provider (providers, name);
   if (index < 0)
     {
       set_provider_not_found (error, name);
-      return FALSE;
+      return NULL;
     }
-  fill_provider (json_array_get_object_element (providers, index), name, kind, base_url);
+  json_array_remove_element (providers, index);
+  if (self->loopback_keys != NULL)
+    g_hash_table_remove (self->loopback_keys, name);
+  if (!save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error))
+    return NULL;
 
-  return store_key (self, name, api_key, error) &&
-         save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error);
+  call = keyring_call_new (self);
+  call->clear_name = g_strdup (name);
+  return call;
 }
 
 /**
  * adiuva_workspace_gateway_remove_provider:
  *
- * Removes a provider from the settings, then its key from the keyring.
+ * Removes a provider from the settings, then its key from the keyring (which can wait for the
+ * user to unlock it: a program with a user interface uses
+ * adiuva_workspace_gateway_remove_provider_async()).
  */
 gboolean
 adiuva_workspace_gateway_remove_provider (AdiuvaWorkspaceGateway *self,
                                           const char             *name,
                                           GError                **error)
 {
-  g_autoptr (JsonArray) providers = NULL;
-  int index;
+  g_autoptr (KeyringCall) call = NULL;
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
-  if ((providers = load_providers (self->store, error)) == NULL)
-    return FALSE;
-  index = find_provider (providers, name);
-  if (index < 0)
-    {
-      set_provider_not_found (error, name);
-      return FALSE;
-    }
-  json_array_remove_element (providers, index);
-  if (!save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error))
-    return FALSE;
+  return (call = remove_call_new (self, name, error)) != NULL &&
+         run_keyring_call (call, NULL, error);
+}
 
-  /* The settings are gone first: a key left behind by a failing keyring is harmless. */
-  return adiuva_provider_key_clear (adiuva_store_get_workspace_id (self->store), name, NULL,
-                                    error);
+static void
+remove_done (GTask *task)
+{
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+adiuva_workspace_gateway_remove_provider_async (AdiuvaWorkspaceGateway *self,
+                                                const char             *name,
+                                                GCancellable           *cancellable,
+                                                GAsyncReadyCallback     callback,
+                                                gpointer                user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError      *error = NULL;
+  KeyringCall *call;
+
+  g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, adiuva_workspace_gateway_remove_provider_async);
+  if ((call = remove_call_new (self, name, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    start_keyring_call (g_steal_pointer (&task), call, remove_done);
+}
+
+/**
+ * adiuva_workspace_gateway_remove_provider_finish:
+ *
+ * Returns: whether the provider and its key are gone; the provider is gone from the settings
+ *   even when its key could not be cleared
+ */
+gboolean
+adiuva_workspace_gateway_remove_provider_finish (AdiuvaWorkspaceGateway *self,
+                                                 GAsyncResult           *result,
+                                                 GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Aliases */
@@ -1702,76 +2275,44 @@ adiuva_workspace_gateway_remove_limit (AdiuvaWorkspaceGateway *self,
 /* The client */
 
 static gboolean
-add_provider_to_client (AdiuvaWorkspaceGateway *self,
-                        AdiuvaGatewayClient    *client,
-                        JsonObject             *p,
-                        GError                **error)
+add_provider_to_client (AdiuvaGatewayClient *client,
+                        JsonObject          *p,
+                        GHashTable          *keys,
+                        GError             **error)
 {
   const char *name = json_object_get_string_member_with_default (p, "name", "");
   const char *kind = json_object_get_string_member_with_default (p, "kind", "");
   const char *base_url = json_object_get_string_member_with_default (p, "base_url", NULL);
+  const char *key = g_hash_table_lookup (keys, name);
   g_autoptr (AdiuvaProviderSettings) settings = adiuva_provider_settings_new (name, kind);
-  g_autoptr (GError) key_error = NULL;
-  char *key;
 
   if (base_url != NULL)
     adiuva_provider_settings_set_base_url (settings, base_url);
-
-  key = adiuva_provider_key_lookup (adiuva_store_get_workspace_id (self->store), name, NULL,
-                                    &key_error);
-  if (key_error != NULL)
-    {
-      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
-                   _ ("Cannot read the key of provider “%s” from the keyring: %s"), name,
-                   key_error->message);
-      return FALSE;
-    }
   if (key != NULL)
     adiuva_provider_settings_set_api_key (settings, key);
-  adiuva_provider_key_free (key);
-
   return adiuva_gateway_client_set_provider (client, settings, error);
 }
 
-/**
- * adiuva_workspace_gateway_new_client:
- * @only: (nullable): the one provider to set up, or %NULL for all of them
- *
- * A new client with the workspace's providers (or only @only, so that another provider's
- * keyring entry does not matter), their keys from the keyring, the aliases, the fallback order
- * (not with @only), routes, budgets (with what the call log holds as spent) and rate limits; every attempt it
- * makes goes to the call log. Most callers want adiuva_workspace_gateway_get_client().
- *
- * Returns: (transfer full): the client, or %NULL with @error set
- */
-AdiuvaGatewayClient *
-adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
-                                     const char             *only,
-                                     GError                **error)
+/* The client of @call's providers, with the rest of the configuration as it is now. */
+static AdiuvaGatewayClient *
+client_from_call (AdiuvaWorkspaceGateway *self,
+                  KeyringCall            *call,
+                  GError                **error)
 {
   g_autoptr (AdiuvaGatewayClient) client = adiuva_gateway_client_new (NULL);
-  g_autoptr (JsonArray) providers = NULL;
   g_autoptr (JsonObject) aliases = NULL;
   g_autoptr (AdiuvaRouter) router = NULL;
   g_auto (GStrv) fallbacks = NULL;
 
-  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
-
-  if ((providers = load_providers (self->store, error)) == NULL)
-    return NULL;
-  if (only != NULL && find_provider (providers, only) < 0)
+  for (guint i = 0; i < json_array_get_length (call->providers); i++)
     {
-      set_provider_not_found (error, only);
-      return NULL;
-    }
-  for (guint i = 0; i < json_array_get_length (providers); i++)
-    {
-      JsonObject *p = json_array_get_object_element (providers, i);
+      JsonObject *p = json_array_get_object_element (call->providers, i);
 
-      if (only != NULL &&
-          g_strcmp0 (json_object_get_string_member_with_default (p, "name", NULL), only) != 0)
+      if (call->only != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (p, "name", NULL), call->only) !=
+              0)
         continue;
-      if (!add_provider_to_client (self, client, p, error))
+      if (!add_provider_to_client (client, p, call->keys, error))
         return NULL;
     }
 
@@ -1784,7 +2325,7 @@ adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
     return NULL;
   adiuva_gateway_client_set_router (client, router);
   /* The order names other providers than @only, which this client cannot ask. */
-  if (only == NULL)
+  if (call->only == NULL)
     adiuva_gateway_client_set_default_fallbacks (client, (const char *const *) fallbacks);
   adiuva_gateway_client_set_usage_func (client, _adiuva_call_log_add_cb,
                                         _adiuva_call_log_ref (self->call_log),
@@ -1794,11 +2335,39 @@ adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
 }
 
 /**
+ * adiuva_workspace_gateway_new_client:
+ * @only: (nullable): the one provider to set up, or %NULL for all of them
+ *
+ * A new client with the workspace's providers (or only @only, so that another provider's
+ * keyring entry does not matter), their keys from the keyring, the aliases, the fallback order
+ * (not with @only), routes, budgets (with what the call log holds as spent) and rate limits;
+ * every attempt it makes goes to the call log. Most callers want
+ * adiuva_workspace_gateway_get_client(). Reading the keys can wait for the user to unlock the
+ * keyring: a program with a user interface uses adiuva_workspace_gateway_new_client_async().
+ *
+ * Returns: (transfer full): the client, or %NULL with @error set
+ */
+AdiuvaGatewayClient *
+adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
+                                     const char             *only,
+                                     GError                **error)
+{
+  g_autoptr (KeyringCall) call = NULL;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
+
+  if ((call = keys_call_new (self, only, error)) == NULL || !run_keyring_call (call, NULL, error))
+    return NULL;
+  return client_from_call (self, call, error);
+}
+
+/**
  * adiuva_workspace_gateway_get_client:
  *
  * The workspace's client, with all its providers (see adiuva_workspace_gateway_new_client()),
  * built when first asked for and again after a change. Keep a reference for a call in flight:
- * a change replaces it here, not there.
+ * a change replaces it here, not there. Building it reads the keyring: a program with a user
+ * interface uses adiuva_workspace_gateway_get_client_async().
  *
  * Returns: (transfer none): the client, or %NULL with @error set
  */
@@ -1811,6 +2380,125 @@ adiuva_workspace_gateway_get_client (AdiuvaWorkspaceGateway *self,
   if (self->client == NULL)
     self->client = adiuva_workspace_gateway_new_client (self, NULL, error);
   return self->client;
+}
+
+static void
+client_done (GTask *task)
+{
+  AdiuvaWorkspaceGateway *self = g_task_get_source_object (task);
+  KeyringCall            *call = g_task_get_task_data (task);
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  GError *error = NULL;
+
+  /* Another call may have built the workspace's client meanwhile: there is one at a time. */
+  if (call->flag && call->generation == self->generation && self->client != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (self->client), g_object_unref);
+      return;
+    }
+  if ((client = client_from_call (self, call, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* A client of the configuration before a change is for this call only. */
+  if (call->flag && call->generation == self->generation)
+    self->client = g_object_ref (client);
+  g_task_return_pointer (task, g_steal_pointer (&client), g_object_unref);
+}
+
+static void
+client_async (AdiuvaWorkspaceGateway *self,
+              const char             *only,
+              gboolean                cache,
+              GCancellable           *cancellable,
+              GAsyncReadyCallback     callback,
+              gpointer                user_data,
+              gpointer                source_tag)
+{
+  g_autoptr (GTask) task = NULL;
+  GError      *error = NULL;
+  KeyringCall *call;
+
+  g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  if (cache && self->client != NULL)
+    g_task_return_pointer (task, g_object_ref (self->client), g_object_unref);
+  else if ((call = keys_call_new (self, only, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    {
+      call->flag = cache;
+      start_keyring_call (g_steal_pointer (&task), call, client_done);
+    }
+}
+
+/**
+ * adiuva_workspace_gateway_new_client_async:
+ * @only: (nullable): the one provider to set up, or %NULL for all of them
+ *
+ * Makes a client as adiuva_workspace_gateway_new_client() does, reading the keys in a thread.
+ */
+void
+adiuva_workspace_gateway_new_client_async (AdiuvaWorkspaceGateway *self,
+                                           const char             *only,
+                                           GCancellable           *cancellable,
+                                           GAsyncReadyCallback     callback,
+                                           gpointer                user_data)
+{
+  client_async (self, only, FALSE, cancellable, callback, user_data,
+                adiuva_workspace_gateway_new_client_async);
+}
+
+/**
+ * adiuva_workspace_gateway_new_client_finish:
+ *
+ * Returns: (transfer full): the client, or %NULL with @error set
+ */
+AdiuvaGatewayClient *
+adiuva_workspace_gateway_new_client_finish (AdiuvaWorkspaceGateway *self,
+                                            GAsyncResult           *result,
+                                            GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * adiuva_workspace_gateway_get_client_async:
+ *
+ * Gets the workspace's client as adiuva_workspace_gateway_get_client() does, reading the keys
+ * in a thread when it has to be built. It completes on a later iteration of the main context
+ * even when the client was ready.
+ */
+void
+adiuva_workspace_gateway_get_client_async (AdiuvaWorkspaceGateway *self,
+                                           GCancellable           *cancellable,
+                                           GAsyncReadyCallback     callback,
+                                           gpointer                user_data)
+{
+  client_async (self, NULL, TRUE, cancellable, callback, user_data,
+                adiuva_workspace_gateway_get_client_async);
+}
+
+/**
+ * adiuva_workspace_gateway_get_client_finish:
+ *
+ * Returns: (transfer full): a reference to the client, for the call it is wanted for, or
+ *   %NULL with @error set
+ */
+AdiuvaGatewayClient *
+adiuva_workspace_gateway_get_client_finish (AdiuvaWorkspaceGateway *self,
+                                            GAsyncResult           *result,
+                                            GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
@@ -1830,56 +2518,72 @@ adiuva_workspace_gateway_flush_call_log (AdiuvaWorkspaceGateway *self)
 
 /* The loopback endpoint */
 
-/* base64url without padding, so that it fits in a header and a URL alike. */
-static char *
-new_token (GError **error)
+static KeyringCall *
+token_call_new (AdiuvaWorkspaceGateway *self,
+                TokenWanted             wanted)
 {
-  guint8 bytes[32];
-  char  *token;
-  gsize  len;
+  KeyringCall *call = keyring_call_new (self);
 
-  if (getrandom (bytes, sizeof bytes, 0) != sizeof bytes)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _ ("The system gave no random bytes for a token."));
-      return NULL;
-    }
+  call->token_wanted = wanted;
+  return call;
+}
 
-  token = g_base64_encode (bytes, sizeof bytes);
-  explicit_bzero (bytes, sizeof bytes);
-  g_strdelimit (token, "+", '-');
-  g_strdelimit (token, "/", '_');
-  len = strlen (token);
-  while (len > 0 && token[len - 1] == '=')
-    token[--len] = '\0';
-  return token;
+/* A new token replaces the old one at once in the running endpoint. */
+static char *
+token_from_call (AdiuvaWorkspaceGateway *self,
+                 KeyringCall            *call)
+{
+  if (call->token_wanted == TOKEN_NEW && self->loopback != NULL)
+    adiuva_loopback_server_set_token (self->loopback, call->token);
+  return g_strdup (call->token);
 }
 
 static char *
-store_new_token (AdiuvaWorkspaceGateway *self,
-                 GError                **error)
+token_sync (AdiuvaWorkspaceGateway *self,
+            TokenWanted             wanted,
+            GError                **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *token = new_token (error);
+  g_autoptr (KeyringCall) call = token_call_new (self, wanted);
 
-  if (token == NULL)
+  if (!run_keyring_call (call, NULL, error))
     return NULL;
-  if (!adiuva_provider_key_store (adiuva_store_get_workspace_id (self->store),
-                                  ADIUVA_LOOPBACK_TOKEN_ENTRY, token, NULL, &local_error))
-    {
-      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
-                   _ ("Cannot keep the loopback endpoint’s token in the keyring: %s"),
-                   local_error->message);
-      return NULL;
-    }
-  return g_steal_pointer (&token);
+  return token_from_call (self, call);
+}
+
+static void
+token_done (GTask *task)
+{
+  g_task_return_pointer (task,
+                         token_from_call (g_task_get_source_object (task),
+                                          g_task_get_task_data (task)),
+                         (GDestroyNotify) free_secret);
+}
+
+static void
+token_async (AdiuvaWorkspaceGateway *self,
+             TokenWanted             wanted,
+             GCancellable           *cancellable,
+             GAsyncReadyCallback     callback,
+             gpointer                user_data,
+             gpointer                source_tag)
+{
+  GTask *task;
+
+  g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  start_keyring_call (task, token_call_new (self, wanted), token_done);
 }
 
 /**
  * adiuva_workspace_gateway_dup_loopback_token:
  *
  * The token local clients of the loopback endpoint present: made the first time and kept in
- * the keyring, then the same every time so that tools keep working.
+ * the keyring, then the same every time so that tools keep working. Reading the keyring can
+ * wait for the user to unlock it: a program with a user interface uses
+ * adiuva_workspace_gateway_dup_loopback_token_async().
  *
  * Returns: (transfer full): the token, or %NULL with @error set
  */
@@ -1887,33 +2591,41 @@ char *
 adiuva_workspace_gateway_dup_loopback_token (AdiuvaWorkspaceGateway *self,
                                              GError                **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  char *stored;
-  char *token;
-
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  stored = adiuva_provider_key_lookup (adiuva_store_get_workspace_id (self->store),
-                                       ADIUVA_LOOPBACK_TOKEN_ENTRY, NULL, &local_error);
-  if (local_error != NULL)
-    {
-      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
-                   _ ("Cannot read the loopback endpoint’s token from the keyring: %s"),
-                   local_error->message);
-      return NULL;
-    }
-  if (stored == NULL)
-    return store_new_token (self, error);
+  return token_sync (self, TOKEN_GET, error);
+}
 
-  token = g_strdup (stored);
-  adiuva_provider_key_free (stored);
-  return token;
+void
+adiuva_workspace_gateway_dup_loopback_token_async (AdiuvaWorkspaceGateway *self,
+                                                   GCancellable           *cancellable,
+                                                   GAsyncReadyCallback     callback,
+                                                   gpointer                user_data)
+{
+  token_async (self, TOKEN_GET, cancellable, callback, user_data,
+               adiuva_workspace_gateway_dup_loopback_token_async);
+}
+
+/**
+ * adiuva_workspace_gateway_dup_loopback_token_finish:
+ *
+ * Returns: (transfer full): the token, or %NULL with @error set
+ */
+char *
+adiuva_workspace_gateway_dup_loopback_token_finish (AdiuvaWorkspaceGateway *self,
+                                                    GAsyncResult           *result,
+                                                    GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**
  * adiuva_workspace_gateway_reset_loopback_token:
  *
- * Replaces the token with a new one; the running endpoint refuses the old one at once.
+ * Replaces the token with a new one; the running endpoint refuses the old one at once. A
+ * program with a user interface uses adiuva_workspace_gateway_reset_loopback_token_async().
  *
  * Returns: (transfer full): the new token, or %NULL with @error set and the old one kept
  */
@@ -1921,14 +2633,71 @@ char *
 adiuva_workspace_gateway_reset_loopback_token (AdiuvaWorkspaceGateway *self,
                                                GError                **error)
 {
-  char *token;
-
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  token = store_new_token (self, error);
-  if (token != NULL && self->loopback != NULL)
-    adiuva_loopback_server_set_token (self->loopback, token);
-  return token;
+  return token_sync (self, TOKEN_NEW, error);
+}
+
+void
+adiuva_workspace_gateway_reset_loopback_token_async (AdiuvaWorkspaceGateway *self,
+                                                     GCancellable           *cancellable,
+                                                     GAsyncReadyCallback     callback,
+                                                     gpointer                user_data)
+{
+  token_async (self, TOKEN_NEW, cancellable, callback, user_data,
+               adiuva_workspace_gateway_reset_loopback_token_async);
+}
+
+/**
+ * adiuva_workspace_gateway_reset_loopback_token_finish:
+ *
+ * Returns: (transfer full): the new token, or %NULL with @error set; a cancelled call may
+ *   still have replaced the token
+ */
+char *
+adiuva_workspace_gateway_reset_loopback_token_finish (AdiuvaWorkspaceGateway *self,
+                                                      GAsyncResult           *result,
+                                                      GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The keys of all the providers and the token: what an endpoint needs from the keyring. */
+static KeyringCall *
+loopback_call_new (AdiuvaWorkspaceGateway *self,
+                   GError                **error)
+{
+  KeyringCall *call = keys_call_new (self, NULL, error);
+
+  if (call != NULL)
+    call->token_wanted = TOKEN_GET;
+  return call;
+}
+
+static AdiuvaLoopbackServer *
+loopback_from_call (AdiuvaWorkspaceGateway *self,
+                    KeyringCall            *call,
+                    GError                **error)
+{
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  g_autoptr (AdiuvaLoopbackServer) server = NULL;
+  g_autofree char *default_model = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  default_model = adiuva_workspace_gateway_dup_default_model (self, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if ((client = client_from_call (self, call, error)) == NULL)
+    return NULL;
+
+  server = adiuva_loopback_server_new (client, call->token);
+  adiuva_loopback_server_set_default_model (server, default_model);
+  return g_steal_pointer (&server);
 }
 
 /**
@@ -1943,34 +2712,20 @@ AdiuvaLoopbackServer *
 adiuva_workspace_gateway_new_loopback (AdiuvaWorkspaceGateway *self,
                                        GError                **error)
 {
-  g_autoptr (AdiuvaGatewayClient) client = NULL;
-  g_autoptr (AdiuvaLoopbackServer) server = NULL;
-  g_autofree char *default_model = NULL;
-  g_autofree char *token = NULL;
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (KeyringCall) call = NULL;
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  default_model = adiuva_workspace_gateway_dup_default_model (self, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if ((client = adiuva_workspace_gateway_new_client (self, NULL, error)) == NULL ||
-      (token = adiuva_workspace_gateway_dup_loopback_token (self, error)) == NULL)
+  if ((call = loopback_call_new (self, error)) == NULL || !run_keyring_call (call, NULL, error))
     return NULL;
-
-  server = adiuva_loopback_server_new (client, token);
-  explicit_bzero (token, strlen (token));
-  adiuva_loopback_server_set_default_model (server, default_model);
-  return g_steal_pointer (&server);
+  return loopback_from_call (self, call, error);
 }
 
 /* A configuration changed here reaches the endpoint's next request. */
 static void
 update_loopback (AdiuvaWorkspaceGateway *self)
 {
+  g_autoptr (KeyringCall) call = NULL;
   g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autofree char *default_model = NULL;
   g_autoptr (GError) error = NULL;
@@ -1979,8 +2734,12 @@ update_loopback (AdiuvaWorkspaceGateway *self)
     return;
 
   default_model = adiuva_workspace_gateway_dup_default_model (self, &error);
-  if (error == NULL)
-    client = adiuva_workspace_gateway_new_client (self, NULL, &error);
+  if (error == NULL && (call = keys_call_new (self, NULL, &error)) != NULL)
+    {
+      g_hash_table_unref (call->keys);
+      call->keys = g_hash_table_ref (self->loopback_keys);
+      client = client_from_call (self, call, &error);
+    }
   if (client == NULL)
     {
       g_warning ("The loopback endpoint keeps the previous configuration: %s", error->message);
@@ -2037,50 +2796,85 @@ save_loopback_settings (AdiuvaWorkspaceGateway *self,
 }
 
 static AdiuvaLoopbackServer *
-listen_loopback (AdiuvaWorkspaceGateway *self,
-                 guint                   port,
-                 GError                **error)
+listen_from_call (AdiuvaWorkspaceGateway *self,
+                  KeyringCall            *call,
+                  GError                **error)
 {
   g_autoptr (AdiuvaLoopbackServer) server = NULL;
   g_autoptr (GError) local_error = NULL;
 
-  if ((server = adiuva_workspace_gateway_new_loopback (self, error)) == NULL)
+  if ((server = loopback_from_call (self, call, error)) == NULL)
     return NULL;
-  if (adiuva_loopback_server_listen (server, port, &local_error))
+  if (adiuva_loopback_server_listen (server, call->port, &local_error))
     return g_steal_pointer (&server);
 
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
     g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_PORT_IN_USE,
                  _ ("Another program uses port %u of 127.0.0.1. Choose another port, or 0 to "
                     "let Adiuva pick a free one."),
-                 port);
+                 call->port);
   else
     g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR, ADIUVA_WORKSPACE_GATEWAY_ERROR_INVALID,
-                 _ ("Cannot listen on port %u of 127.0.0.1: %s"), port, local_error->message);
+                 _ ("Cannot listen on port %u of 127.0.0.1: %s"), call->port,
+                 local_error->message);
   return NULL;
 }
 
-/**
- * adiuva_workspace_gateway_set_loopback_enabled:
- * @port: the port on 127.0.0.1 to listen on when @enabled, 0 for any free one
+/*
+ * start_from_call:
  *
- * Starts the endpoint (or moves it to @port) or stops it, and keeps that in the workspace's
- * settings with the port it listens on, so that adiuva_workspace_gateway_restore_loopback()
- * brings it back on the same port. On failure nothing changes: a running endpoint goes on.
+ * Starts the endpoint @call was made for: turned on (call->flag), kept in the settings with
+ * its port; restored, only while the settings still say so and no other endpoint was started
+ * meanwhile.
  */
-gboolean
-adiuva_workspace_gateway_set_loopback_enabled (AdiuvaWorkspaceGateway *self,
-                                               gboolean                enabled,
-                                               guint                   port,
-                                               GError                **error)
+static gboolean
+start_from_call (AdiuvaWorkspaceGateway *self,
+                 KeyringCall            *call,
+                 GError                **error)
 {
   g_autoptr (AdiuvaLoopbackServer) server = NULL;
+  gboolean enabled;
+  guint    port;
+
+  if (!call->flag)
+    {
+      if (!adiuva_workspace_gateway_get_loopback_settings (self, &enabled, &port, error))
+        return FALSE;
+      if (!enabled || self->loopback != NULL)
+        return TRUE;
+    }
+
+  if ((server = listen_from_call (self, call, error)) == NULL)
+    return FALSE;
+  if (call->flag &&
+      !save_loopback_settings (self, TRUE, adiuva_loopback_server_get_port (server), error))
+    {
+      adiuva_loopback_server_disconnect (server);
+      return FALSE;
+    }
+  adiuva_workspace_gateway_stop_loopback (self);
+  self->loopback = g_steal_pointer (&server);
+  self->loopback_keys = g_hash_table_ref (call->keys);
+  return TRUE;
+}
+
+/*
+ * prepare_enabled:
+ * @call: (out): what a new endpoint needs from the keyring, %NULL when none is needed
+ *
+ * Does what turning the endpoint on or off needs besides a new endpoint.
+ */
+static gboolean
+prepare_enabled (AdiuvaWorkspaceGateway *self,
+                 gboolean                enabled,
+                 guint                   port,
+                 KeyringCall           **call,
+                 GError                **error)
+{
   gboolean saved_enabled;
   guint    saved_port;
 
-  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
-  g_return_val_if_fail (port <= G_MAXUINT16, FALSE);
-
+  *call = NULL;
   if (!adiuva_workspace_gateway_get_loopback_settings (self, &saved_enabled, &saved_port, error))
     return FALSE;
 
@@ -2097,23 +2891,146 @@ adiuva_workspace_gateway_set_loopback_enabled (AdiuvaWorkspaceGateway *self,
     return save_loopback_settings (self, TRUE, adiuva_loopback_server_get_port (self->loopback),
                                    error);
 
-  if ((server = listen_loopback (self, port, error)) == NULL)
+  if ((*call = loopback_call_new (self, error)) == NULL)
     return FALSE;
-  if (!save_loopback_settings (self, TRUE, adiuva_loopback_server_get_port (server), error))
-    {
-      adiuva_loopback_server_disconnect (server);
-      return FALSE;
-    }
-  adiuva_workspace_gateway_stop_loopback (self);
-  self->loopback = g_steal_pointer (&server);
+  (*call)->port = port;
+  (*call)->flag = TRUE;
   return TRUE;
+}
+
+static gboolean
+prepare_restore (AdiuvaWorkspaceGateway *self,
+                 KeyringCall           **call,
+                 GError                **error)
+{
+  gboolean enabled;
+  guint    port;
+
+  *call = NULL;
+  if (!adiuva_workspace_gateway_get_loopback_settings (self, &enabled, &port, error))
+    return FALSE;
+  if (!enabled || self->loopback != NULL)
+    return TRUE;
+  if ((*call = loopback_call_new (self, error)) == NULL)
+    return FALSE;
+  (*call)->port = port;
+  return TRUE;
+}
+
+static gboolean
+start_sync (AdiuvaWorkspaceGateway *self,
+            gboolean                prepared,
+            KeyringCall            *call,
+            GError                **error)
+{
+  return prepared &&
+         (call == NULL || (run_keyring_call (call, NULL, error) &&
+                           start_from_call (self, call, error)));
+}
+
+static void
+start_done (GTask *task)
+{
+  GError *error = NULL;
+
+  /* Unlike a key, an endpoint nobody asked for any more is better not started. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (start_from_call (g_task_get_source_object (task), g_task_get_task_data (task), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* @task: (transfer full) */
+static void
+start_async (GTask       *task,
+             gboolean     prepared,
+             KeyringCall *call,
+             GError      *error)
+{
+  if (!prepared)
+    g_task_return_error (task, error);
+  else if (call == NULL)
+    g_task_return_boolean (task, TRUE);
+  else
+    {
+      start_keyring_call (task, call, start_done);
+      return;
+    }
+  g_object_unref (task);
+}
+
+/**
+ * adiuva_workspace_gateway_set_loopback_enabled:
+ * @port: the port on 127.0.0.1 to listen on when @enabled, 0 for any free one
+ *
+ * Starts the endpoint (or moves it to @port) or stops it, and keeps that in the workspace's
+ * settings with the port it listens on, so that adiuva_workspace_gateway_restore_loopback()
+ * brings it back on the same port. On failure nothing changes: a running endpoint goes on.
+ * Starting it reads the keyring: a program with a user interface uses
+ * adiuva_workspace_gateway_set_loopback_enabled_async().
+ */
+gboolean
+adiuva_workspace_gateway_set_loopback_enabled (AdiuvaWorkspaceGateway *self,
+                                               gboolean                enabled,
+                                               guint                   port,
+                                               GError                **error)
+{
+  g_autoptr (KeyringCall) call = NULL;
+  gboolean prepared;
+
+  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
+  g_return_val_if_fail (port <= G_MAXUINT16, FALSE);
+
+  prepared = prepare_enabled (self, enabled, port, &call, error);
+  return start_sync (self, prepared, call, error);
+}
+
+void
+adiuva_workspace_gateway_set_loopback_enabled_async (AdiuvaWorkspaceGateway *self,
+                                                     gboolean                enabled,
+                                                     guint                   port,
+                                                     GCancellable           *cancellable,
+                                                     GAsyncReadyCallback     callback,
+                                                     gpointer                user_data)
+{
+  GTask       *task;
+  KeyringCall *call;
+  GError      *error = NULL;
+  gboolean     prepared;
+
+  g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self));
+  g_return_if_fail (port <= G_MAXUINT16);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, adiuva_workspace_gateway_set_loopback_enabled_async);
+  prepared = prepare_enabled (self, enabled, port, &call, &error);
+  start_async (task, prepared, call, error);
+}
+
+/**
+ * adiuva_workspace_gateway_set_loopback_enabled_finish:
+ *
+ * Returns: whether the endpoint is on or off as asked; a cancelled call leaves it as it was
+ */
+gboolean
+adiuva_workspace_gateway_set_loopback_enabled_finish (AdiuvaWorkspaceGateway *self,
+                                                      GAsyncResult           *result,
+                                                      GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
  * adiuva_workspace_gateway_restore_loopback:
  *
  * Starts the endpoint on its port when the workspace's settings say it was on; for a front
- * end that has just opened the workspace.
+ * end that has just opened the workspace (one with a user interface uses
+ * adiuva_workspace_gateway_restore_loopback_async(): this reads the keyring).
  *
  * Returns: %FALSE with @error set when it should run and cannot
  */
@@ -2121,17 +3038,48 @@ gboolean
 adiuva_workspace_gateway_restore_loopback (AdiuvaWorkspaceGateway *self,
                                            GError                **error)
 {
-  gboolean enabled;
-  guint    port;
+  g_autoptr (KeyringCall) call = NULL;
+  gboolean prepared;
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
 
-  if (!adiuva_workspace_gateway_get_loopback_settings (self, &enabled, &port, error))
-    return FALSE;
-  if (!enabled || self->loopback != NULL)
-    return TRUE;
-  self->loopback = listen_loopback (self, port, error);
-  return self->loopback != NULL;
+  prepared = prepare_restore (self, &call, error);
+  return start_sync (self, prepared, call, error);
+}
+
+void
+adiuva_workspace_gateway_restore_loopback_async (AdiuvaWorkspaceGateway *self,
+                                                 GCancellable           *cancellable,
+                                                 GAsyncReadyCallback     callback,
+                                                 gpointer                user_data)
+{
+  GTask       *task;
+  KeyringCall *call;
+  GError      *error = NULL;
+  gboolean     prepared;
+
+  g_return_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, adiuva_workspace_gateway_restore_loopback_async);
+  prepared = prepare_restore (self, &call, &error);
+  start_async (task, prepared, call, error);
+}
+
+/**
+ * adiuva_workspace_gateway_restore_loopback_finish:
+ *
+ * Returns: %FALSE with @error set when the endpoint should run and cannot
+ */
+gboolean
+adiuva_workspace_gateway_restore_loopback_finish (AdiuvaWorkspaceGateway *self,
+                                                  GAsyncResult           *result,
+                                                  GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -2149,6 +3097,7 @@ adiuva_workspace_gateway_stop_loopback (AdiuvaWorkspaceGateway *self)
     return;
   adiuva_loopback_server_disconnect (self->loopback);
   g_clear_object (&self->loopback);
+  g_clear_pointer (&self->loopback_keys, g_hash_table_unref);
 }
 
 /**

@@ -104,6 +104,21 @@ AdiuvaGatewayClient *adiuva_workspace_gateway_get_client (AdiuvaWorkspaceGateway
 AdiuvaGatewayClient *adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
                                                           const char             *only,
                                                           GError                **error);
+void                 adiuva_workspace_gateway_get_client_async (AdiuvaWorkspaceGateway *self,
+                                                                GCancellable           *cancellable,
+                                                                GAsyncReadyCallback     callback,
+                                                                gpointer                user_data);
+AdiuvaGatewayClient *adiuva_workspace_gateway_get_client_finish (AdiuvaWorkspaceGateway *self,
+                                                                 GAsyncResult           *result,
+                                                                 GError                **error);
+void                 adiuva_workspace_gateway_new_client_async (AdiuvaWorkspaceGateway *self,
+                                                                const char             *only,
+                                                                GCancellable           *cancellable,
+                                                                GAsyncReadyCallback     callback,
+                                                                gpointer                user_data);
+AdiuvaGatewayClient *adiuva_workspace_gateway_new_client_finish (AdiuvaWorkspaceGateway *self,
+                                                                 GAsyncResult           *result,
+                                                                 GError                **error);
 void                 adiuva_workspace_gateway_flush_call_log (AdiuvaWorkspaceGateway *self);
 
 /* Models */
@@ -124,6 +139,8 @@ gboolean adiuva_workspace_gateway_choose_model (AdiuvaWorkspaceGateway *self,
 /* Providers */
 GPtrArray *adiuva_workspace_gateway_list_providers (AdiuvaWorkspaceGateway *self,
                                                     GError                **error);
+GPtrArray *adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
+                                                    GError                **error);
 gboolean   adiuva_workspace_gateway_add_provider (AdiuvaWorkspaceGateway *self,
                                                   const char             *name,
                                                   const char             *kind,
@@ -139,6 +156,45 @@ gboolean   adiuva_workspace_gateway_update_provider (AdiuvaWorkspaceGateway *sel
 gboolean   adiuva_workspace_gateway_remove_provider (AdiuvaWorkspaceGateway *self,
                                                      const char             *name,
                                                      GError                **error);
+
+/* The same, asking the keyring in a thread: for a program with a user interface */
+void       adiuva_workspace_gateway_list_providers_async (AdiuvaWorkspaceGateway *self,
+                                                          GCancellable           *cancellable,
+                                                          GAsyncReadyCallback     callback,
+                                                          gpointer                user_data);
+GPtrArray *adiuva_workspace_gateway_list_providers_finish (AdiuvaWorkspaceGateway *self,
+                                                           GAsyncResult           *result,
+                                                           GError                **error);
+void       adiuva_workspace_gateway_add_provider_async (AdiuvaWorkspaceGateway *self,
+                                                        const char             *name,
+                                                        const char             *kind,
+                                                        const char             *base_url,
+                                                        const char             *api_key,
+                                                        GCancellable           *cancellable,
+                                                        GAsyncReadyCallback     callback,
+                                                        gpointer                user_data);
+gboolean   adiuva_workspace_gateway_add_provider_finish (AdiuvaWorkspaceGateway *self,
+                                                         GAsyncResult           *result,
+                                                         GError                **error);
+void       adiuva_workspace_gateway_update_provider_async (AdiuvaWorkspaceGateway *self,
+                                                           const char             *name,
+                                                           const char             *kind,
+                                                           const char             *base_url,
+                                                           const char             *api_key,
+                                                           GCancellable           *cancellable,
+                                                           GAsyncReadyCallback     callback,
+                                                           gpointer                user_data);
+gboolean   adiuva_workspace_gateway_update_provider_finish (AdiuvaWorkspaceGateway *self,
+                                                            GAsyncResult           *result,
+                                                            GError                **error);
+void       adiuva_workspace_gateway_remove_provider_async (AdiuvaWorkspaceGateway *self,
+                                                           const char             *name,
+                                                           GCancellable           *cancellable,
+                                                           GAsyncReadyCallback     callback,
+                                                           gpointer                user_data);
+gboolean   adiuva_workspace_gateway_remove_provider_finish (AdiuvaWorkspaceGateway *self,
+                                                            GAsyncResult           *result,
+                                                            GError                **error);
 
 /* Aliases */
 GStrv    adiuva_workspace_gateway_list_aliases (AdiuvaWorkspaceGateway *self,
@@ -225,6 +281,38 @@ gboolean adiuva_workspace_gateway_set_loopback_enabled (AdiuvaWorkspaceGateway *
 gboolean adiuva_workspace_gateway_restore_loopback (AdiuvaWorkspaceGateway *self,
                                                     GError                **error);
 void     adiuva_workspace_gateway_stop_loopback (AdiuvaWorkspaceGateway *self);
+
+/* The same, asking the keyring in a thread: for a program with a user interface */
+void     adiuva_workspace_gateway_dup_loopback_token_async (AdiuvaWorkspaceGateway *self,
+                                                            GCancellable           *cancellable,
+                                                            GAsyncReadyCallback     callback,
+                                                            gpointer                user_data);
+char    *adiuva_workspace_gateway_dup_loopback_token_finish (AdiuvaWorkspaceGateway *self,
+                                                             GAsyncResult           *result,
+                                                             GError                **error);
+void     adiuva_workspace_gateway_reset_loopback_token_async (AdiuvaWorkspaceGateway *self,
+                                                              GCancellable           *cancellable,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+char    *adiuva_workspace_gateway_reset_loopback_token_finish (AdiuvaWorkspaceGateway *self,
+                                                               GAsyncResult           *result,
+                                                               GError                **error);
+void     adiuva_workspace_gateway_set_loopback_enabled_async (AdiuvaWorkspaceGateway *self,
+                                                              gboolean                enabled,
+                                                              guint                   port,
+                                                              GCancellable           *cancellable,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+gboolean adiuva_workspace_gateway_set_loopback_enabled_finish (AdiuvaWorkspaceGateway *self,
+                                                               GAsyncResult           *result,
+                                                               GError                **error);
+void     adiuva_workspace_gateway_restore_loopback_async (AdiuvaWorkspaceGateway *self,
+                                                          GCancellable           *cancellable,
+                                                          GAsyncReadyCallback     callback,
+                                                          gpointer                user_data);
+gboolean adiuva_workspace_gateway_restore_loopback_finish (AdiuvaWorkspaceGateway *self,
+                                                           GAsyncResult           *result,
+                                                           GError                **error);
 guint    adiuva_workspace_gateway_get_loopback_port (AdiuvaWorkspaceGateway *self);
 
 AdiuvaLoopbackServer *adiuva_workspace_gateway_new_loopback (AdiuvaWorkspaceGateway *self,

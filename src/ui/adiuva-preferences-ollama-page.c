@@ -326,7 +326,7 @@ find_provider (AdiuvaPreferencesOllamaPage *self,
   g_autoptr (GPtrArray) providers = NULL;
 
   *name = *base_url = NULL;
-  if ((providers = adiuva_workspace_gateway_list_providers (self->gateway, error)) == NULL)
+  if ((providers = adiuva_workspace_gateway_read_providers (self->gateway, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < providers->len; i++)
     {

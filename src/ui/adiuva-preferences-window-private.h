@@ -19,6 +19,8 @@ void              _adiuva_preferences_window_fill_editor (AdiuvaPreferencesWindo
                                                           const char              *base_url,
                                                           const char              *api_key);
 gboolean          _adiuva_preferences_window_save_editor (AdiuvaPreferencesWindow *self);
+gboolean          _adiuva_preferences_window_is_busy (AdiuvaPreferencesWindow *self);
+gboolean          _adiuva_preferences_window_is_saving (AdiuvaPreferencesWindow *self);
 void              _adiuva_preferences_window_test_provider (AdiuvaPreferencesWindow *self,
                                                             const char              *name);
 const char       *_adiuva_preferences_window_get_test_result (AdiuvaPreferencesWindow *self,

@@ -24,7 +24,14 @@ struct _AdiuvaPreferencesWindow
   AdiuvaWorkspaceGateway *gateway;
   GSettings              *settings;
   GHashTable             *rows; /* provider name → ProviderRow */
-  char                   *last_toast;
+  /* The keyring is asked off the main thread (it can wait for the user to unlock it): this
+   * cancels what is in flight when the window goes; keys_cancellable, the key-status query of
+   * the providers' rows, which a newer one replaces. */
+  GCancellable *cancellable;
+  GCancellable *keys_cancellable;
+  gboolean      saving;
+  guint         removing; /* providers whose keys are being cleared */
+  char         *last_toast;
 
   AdwComboRow         *color_scheme_row;
   AdwPreferencesGroup *providers_group;
@@ -48,6 +55,8 @@ struct _AdiuvaPreferencesWindow
   AdwActionRow        *editor_url_row;
   GtkEntry            *editor_url;
   AdwPasswordEntryRow *editor_key;
+  GtkWidget           *editor_save;
+  GtkWidget           *editor_spinner;
   GPtrArray           *kinds; /* const AdiuvaProviderInfo *, in the order of editor_kind */
   char                *editing;
 };
@@ -61,6 +70,9 @@ typedef struct
   GtkButton    *test_button;
   GCancellable *cancellable; /* of the Test Connection in flight, or %NULL */
   char         *result;
+  /* As shown; has_key is known once key_known */
+  AdiuvaWorkspaceProvider *provider;
+  gboolean                 key_known;
 } ProviderRow;
 
 static void
@@ -69,6 +81,7 @@ provider_row_free (ProviderRow *row)
   g_cancellable_cancel (row->cancellable);
   g_clear_object (&row->cancellable);
   g_free (row->result);
+  g_clear_pointer (&row->provider, adiuva_workspace_provider_free);
   g_free (row);
 }
 
@@ -153,13 +166,44 @@ static void
 test_call_free (TestCall *call)
 {
   g_object_unref (call->self);
-  g_object_unref (call->client);
+  g_clear_object (&call->client);
   g_object_unref (call->cancellable);
   g_free (call->name);
   g_free (call);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestCall, test_call_free)
+
+/*
+ * finish_test:
+ * @error: (nullable): why the test failed
+ *
+ * Returns: (nullable): @call's row when it still awaits @call's answer, with the failure shown
+ *   when there is @error: then only a success is left to show
+ */
+static ProviderRow *
+finish_test (TestCall     *call,
+             const GError *error)
+{
+  ProviderRow *row;
+
+  if (call->self->rows == NULL)
+    return NULL;
+  row = g_hash_table_lookup (call->self->rows, call->name);
+  /* Cancelled, or the row is gone or tests again: another answer is awaited, if any. */
+  if (row == NULL || row->cancellable != call->cancellable)
+    return NULL;
+  g_clear_object (&row->cancellable);
+
+  if (error == NULL)
+    return row;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_test_state (row, NULL, FALSE);
+  else
+    /* The gateway's message names the provider and what went wrong. */
+    set_test_state (row, error->message, TRUE);
+  return NULL;
+}
 
 static void
 list_models_cb (GObject      *source,
@@ -173,25 +217,8 @@ list_models_cb (GObject      *source,
   ProviderRow     *row;
 
   models = adiuva_gateway_client_list_models_finish (call->client, result, &error);
-  if (call->self->rows == NULL)
+  if ((row = finish_test (call, error)) == NULL)
     return;
-  row = g_hash_table_lookup (call->self->rows, call->name);
-  /* Cancelled, or the row is gone or tests again: another answer is awaited, if any. */
-  if (row == NULL || row->cancellable != call->cancellable)
-    return;
-  g_clear_object (&row->cancellable);
-
-  if (models == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          set_test_state (row, NULL, FALSE);
-          return;
-        }
-      /* The gateway's message names the provider and what went wrong. */
-      set_test_state (row, error->message, TRUE);
-      return;
-    }
 
   if (models[0] == NULL)
     text = g_strdup (_ ("Connected, but the provider lists no models"));
@@ -209,13 +236,33 @@ list_models_cb (GObject      *source,
 }
 
 static void
+test_client_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (TestCall) call = user_data;
+  g_autoptr (GError) error = NULL;
+  AdiuvaGatewayClient *client;
+
+  call->client = adiuva_workspace_gateway_new_client_finish (ADIUVA_WORKSPACE_GATEWAY (source),
+                                                             result, &error);
+  if (call->client == NULL)
+    {
+      finish_test (call, error);
+      return;
+    }
+  client = call->client;
+  adiuva_gateway_client_list_models_async (client, call->name, call->cancellable, list_models_cb,
+                                           call);
+  call = NULL; /* list_models_cb's now */
+}
+
+static void
 test_provider (AdiuvaPreferencesWindow *self,
                const char              *name)
 {
   ProviderRow *row = g_hash_table_lookup (self->rows, name);
-  g_autoptr (AdiuvaGatewayClient) client = NULL;
-  g_autoptr (GError) error = NULL;
-  TestCall *call;
+  TestCall    *call;
 
   g_return_if_fail (row != NULL);
 
@@ -227,23 +274,17 @@ test_provider (AdiuvaPreferencesWindow *self,
       return;
     }
 
-  /* A client for this provider only, so that another provider's missing key does not matter. */
-  client = adiuva_workspace_gateway_new_client (self->gateway, name, &error);
-  if (client == NULL)
-    {
-      set_test_state (row, error->message, TRUE);
-      return;
-    }
-
   row->cancellable = g_cancellable_new ();
   set_test_state (row, _ ("Connecting…"), FALSE);
 
   call = g_new0 (TestCall, 1);
   call->self = g_object_ref (self);
-  call->client = g_object_ref (client);
   call->cancellable = g_object_ref (row->cancellable);
   call->name = g_strdup (name);
-  adiuva_gateway_client_list_models_async (client, name, row->cancellable, list_models_cb, call);
+  /* A client for this provider only, so that another provider's missing key does not matter;
+   * its key is read off the main thread. */
+  adiuva_workspace_gateway_new_client_async (self->gateway, name, row->cancellable,
+                                             test_client_cb, call);
 }
 
 static void
@@ -256,13 +297,31 @@ test_clicked_cb (GtkButton *button,
 }
 
 static void
+provider_removed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  AdiuvaPreferencesWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  adiuva_workspace_gateway_remove_provider_finish (ADIUVA_WORKSPACE_GATEWAY (source), result,
+                                                   &error);
+  /* Cancelled: the window is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->removing--;
+  if (error != NULL)
+    show_error (self, _ ("Could not remove the provider"), error);
+}
+
+/* The provider goes at once; its key is cleared from the keyring off the main thread. */
+static void
 remove_provider (AdiuvaPreferencesWindow *self,
                  const char              *name)
 {
-  g_autoptr (GError) error = NULL;
-
-  if (!adiuva_workspace_gateway_remove_provider (self->gateway, name, &error))
-    show_error (self, _ ("Could not remove the provider"), error);
+  self->removing++;
+  adiuva_workspace_gateway_remove_provider_async (self->gateway, name, self->cancellable,
+                                                  provider_removed_cb, self);
 }
 
 static void
@@ -313,22 +372,10 @@ static void
 edit_provider (AdiuvaPreferencesWindow *self,
                const char              *name)
 {
-  g_autoptr (GPtrArray) providers = NULL;
-  g_autoptr (GError) error = NULL;
+  ProviderRow *row = g_hash_table_lookup (self->rows, name);
 
-  providers = adiuva_workspace_gateway_list_providers (self->gateway, &error);
-  if (providers == NULL)
-    {
-      show_error (self, _ ("Could not read the providers"), error);
-      return;
-    }
-  for (guint i = 0; i < providers->len; i++)
-    {
-      const AdiuvaWorkspaceProvider *provider = g_ptr_array_index (providers, i);
-
-      if (g_str_equal (provider->name, name))
-        show_editor (self, provider);
-    }
+  if (row != NULL)
+    show_editor (self, row->provider);
 }
 
 static void
@@ -397,14 +444,21 @@ add_provider_row (AdiuvaPreferencesWindow *self,
   return row;
 }
 
+/* @key_known: whether @provider's has_key says something yet */
 static void
 update_provider_row (ProviderRow                   *row,
-                     const AdiuvaWorkspaceProvider *provider)
+                     const AdiuvaWorkspaceProvider *provider,
+                     gboolean                       key_known)
 {
   const AdiuvaProviderInfo *info;
   g_autofree char          *subtitle = NULL;
   const char               *kind = provider->kind;
   const char               *base_url = provider->base_url;
+  const char               *key;
+
+  g_clear_pointer (&row->provider, adiuva_workspace_provider_free);
+  row->provider = adiuva_workspace_provider_copy (provider);
+  row->key_known = key_known;
 
   info = adiuva_provider_table_lookup (adiuva_provider_table_get_default (), provider->kind);
   if (info != NULL)
@@ -413,13 +467,47 @@ update_provider_row (ProviderRow                   *row,
       if (base_url == NULL)
         base_url = info->default_base_url;
     }
+  if (!key_known)
+    key = _ ("looking for the key…");
+  else
+    key = provider->has_key ? _ ("key saved") : _ ("no key");
   /* TRANSLATORS: a provider's kind, base URL and whether its key is in the keyring */
   subtitle = g_strdup_printf (_ ("%s · %s · %s"), kind,
-                              base_url != NULL ? base_url : _ ("no base URL"),
-                              provider->has_key ? _ ("key saved") : _ ("no key"));
+                              base_url != NULL ? base_url : _ ("no base URL"), key);
   adw_action_row_set_subtitle (row->row, subtitle);
 }
 
+static void
+keys_listed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  AdiuvaPreferencesWindow *self = user_data;
+  g_autoptr (GPtrArray) providers = NULL;
+  g_autoptr (GError) error = NULL;
+
+  providers = adiuva_workspace_gateway_list_providers_finish (ADIUVA_WORKSPACE_GATEWAY (source),
+                                                              result, &error);
+  /* Cancelled: a newer query replaced it, or the window is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->keys_cancellable);
+  if (providers == NULL)
+    {
+      show_error (self, _ ("Could not read the providers"), error);
+      return;
+    }
+  for (guint i = 0; i < providers->len; i++)
+    {
+      const AdiuvaWorkspaceProvider *provider = g_ptr_array_index (providers, i);
+      ProviderRow                   *row = g_hash_table_lookup (self->rows, provider->name);
+
+      if (row != NULL)
+        update_provider_row (row, provider, TRUE);
+    }
+}
+
+/* The rows at once from the settings; whether each has a key once the keyring answers. */
 static void
 reload_providers (AdiuvaPreferencesWindow *self)
 {
@@ -429,7 +517,7 @@ reload_providers (AdiuvaPreferencesWindow *self)
   GHashTableIter iter;
   gpointer       key, value;
 
-  providers = adiuva_workspace_gateway_list_providers (self->gateway, &error);
+  providers = adiuva_workspace_gateway_read_providers (self->gateway, &error);
   if (providers == NULL)
     {
       show_error (self, _ ("Could not read the providers"), error);
@@ -444,7 +532,7 @@ reload_providers (AdiuvaPreferencesWindow *self)
 
       if (row == NULL)
         row = add_provider_row (self, provider->name);
-      update_provider_row (row, provider);
+      update_provider_row (row, provider, FALSE);
       g_hash_table_add (seen, provider->name);
     }
 
@@ -459,6 +547,12 @@ reload_providers (AdiuvaPreferencesWindow *self)
       }
 
   gtk_widget_set_visible (self->no_providers_row, providers->len == 0);
+
+  g_cancellable_cancel (self->keys_cancellable);
+  g_clear_object (&self->keys_cancellable);
+  self->keys_cancellable = g_cancellable_new ();
+  adiuva_workspace_gateway_list_providers_async (self->gateway, self->keys_cancellable,
+                                                 keys_listed_cb, self);
 }
 
 static void
@@ -919,6 +1013,10 @@ ensure_editor (AdiuvaPreferencesWindow *self)
   g_signal_connect_object (save, "clicked", G_CALLBACK (editor_save_clicked_cb), self,
                            G_CONNECT_SWAPPED);
   adw_header_bar_pack_end (ADW_HEADER_BAR (header), save);
+  self->editor_save = save;
+  self->editor_spinner = gtk_spinner_new ();
+  gtk_widget_set_visible (self->editor_spinner, FALSE);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->editor_spinner);
   gtk_box_append (GTK_BOX (self->editor), header);
 
   page = adw_preferences_page_new ();
@@ -1056,6 +1154,10 @@ adiuva_preferences_window_dispose (GObject *object)
 {
   AdiuvaPreferencesWindow *self = ADIUVA_PREFERENCES_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->keys_cancellable);
+  g_clear_object (&self->keys_cancellable);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->alias_rows, g_ptr_array_unref);
   g_clear_pointer (&self->fallback_rows, g_ptr_array_unref);
@@ -1123,6 +1225,7 @@ adiuva_preferences_window_init (AdiuvaPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->alias_rows = g_ptr_array_new ();
   self->fallback_rows = g_ptr_array_new ();
   self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -1231,7 +1334,57 @@ _adiuva_preferences_window_fill_editor (AdiuvaPreferencesWindow *self,
   gtk_editable_set_text (GTK_EDITABLE (self->editor_key), api_key);
 }
 
-/* Saves what the editor holds, and goes back to the list when that worked. */
+/* While the keyring keeps the key: the editor's content stays as it is being saved. Its
+ * fields are read-only rather than insensitive, so that the focus stays where it is. */
+static void
+set_saving (AdiuvaPreferencesWindow *self,
+            gboolean                 saving)
+{
+  self->saving = saving;
+  gtk_widget_set_sensitive (self->editor_save, !saving);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->editor_kind), !saving);
+  gtk_editable_set_editable (GTK_EDITABLE (self->editor_name), !saving);
+  gtk_editable_set_editable (GTK_EDITABLE (self->editor_url), !saving);
+  gtk_editable_set_editable (GTK_EDITABLE (self->editor_key), !saving);
+  gtk_widget_set_visible (self->editor_spinner, saving);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->editor_spinner), saving);
+}
+
+static void
+provider_saved_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  AdiuvaPreferencesWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean saved;
+
+  if (g_task_get_source_tag (G_TASK (result)) == adiuva_workspace_gateway_update_provider_async)
+    saved = adiuva_workspace_gateway_update_provider_finish (ADIUVA_WORKSPACE_GATEWAY (source),
+                                                             result, &error);
+  else
+    saved = adiuva_workspace_gateway_add_provider_finish (ADIUVA_WORKSPACE_GATEWAY (source),
+                                                          result, &error);
+  /* Cancelled: the window is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_saving (self, FALSE);
+  if (!saved)
+    {
+      show_error (self, _ ("Could not save the provider"), error);
+      return;
+    }
+  editor_back_clicked_cb (self);
+}
+
+/*
+ * _adiuva_preferences_window_save_editor:
+ *
+ * Saves what the editor holds, its key kept in the keyring off the main thread with the
+ * editor read-only meanwhile, and goes back to the list when that worked.
+ *
+ * Returns: %FALSE when the editor's content was refused at once
+ */
 gboolean
 _adiuva_preferences_window_save_editor (AdiuvaPreferencesWindow *self)
 {
@@ -1239,8 +1392,9 @@ _adiuva_preferences_window_save_editor (AdiuvaPreferencesWindow *self)
   g_autofree char          *name = NULL;
   g_autofree char          *base_url = NULL;
   const char               *api_key;
-  g_autoptr (GError) error = NULL;
-  gboolean saved;
+
+  if (self->saving)
+    return FALSE;
 
   if (adw_combo_row_get_selected (self->editor_kind) >= self->kinds->len)
     {
@@ -1259,22 +1413,29 @@ _adiuva_preferences_window_save_editor (AdiuvaPreferencesWindow *self)
       return FALSE;
     }
 
+  set_saving (self, TRUE);
   if (self->editing != NULL)
-    saved = adiuva_workspace_gateway_update_provider (self->gateway, self->editing, info->id,
-                                                      *base_url != '\0' ? base_url : NULL,
-                                                      *api_key != '\0' ? api_key : NULL, &error);
+    adiuva_workspace_gateway_update_provider_async (
+        self->gateway, self->editing, info->id, *base_url != '\0' ? base_url : NULL,
+        *api_key != '\0' ? api_key : NULL, self->cancellable, provider_saved_cb, self);
   else
-    saved = adiuva_workspace_gateway_add_provider (self->gateway, name, info->id,
-                                                   *base_url != '\0' ? base_url : NULL,
-                                                   *api_key != '\0' ? api_key : NULL, &error);
-  if (!saved)
-    {
-      show_error (self, _ ("Could not save the provider"), error);
-      return FALSE;
-    }
-
-  editor_back_clicked_cb (self);
+    adiuva_workspace_gateway_add_provider_async (
+        self->gateway, name, info->id, *base_url != '\0' ? base_url : NULL,
+        *api_key != '\0' ? api_key : NULL, self->cancellable, provider_saved_cb, self);
   return TRUE;
+}
+
+/* Whether the editor is being saved, a key cleared, or the rows wait for the keyring. */
+gboolean
+_adiuva_preferences_window_is_saving (AdiuvaPreferencesWindow *self)
+{
+  return self->saving;
+}
+
+gboolean
+_adiuva_preferences_window_is_busy (AdiuvaPreferencesWindow *self)
+{
+  return self->saving || self->removing > 0 || self->keys_cancellable != NULL;
 }
 
 void

@@ -29,6 +29,11 @@ struct _AdiuvaPreferencesWorkspacePage
   char                   *last_message;
   gboolean                busy;
   gboolean                updating; /* widgets set from the state, not by the user */
+  /* The keyring is asked off the main thread (it can wait for the user to unlock it); this
+   * cancels what is still in flight when the page goes. */
+  GCancellable *cancellable;
+  guint         keyring_calls; /* in flight: the endpoint's group waits for them */
+  GtkWidget    *loopback_spinner;
 
   /* The key dialog while it is open */
   AdwMessageDialog *key_dialog;
@@ -463,18 +468,65 @@ update_loopback_rows (AdiuvaPreferencesWorkspacePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->address_row), port != 0);
 }
 
+/* While the keyring is asked, the endpoint's rows wait for the answer. */
+static void
+keyring_call_started (AdiuvaPreferencesWorkspacePage *self)
+{
+  if (self->keyring_calls++ == 0)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->loopback_group), FALSE);
+      gtk_widget_set_visible (self->loopback_spinner, TRUE);
+      gtk_spinner_set_spinning (GTK_SPINNER (self->loopback_spinner), TRUE);
+    }
+}
+
+/* Returns: %FALSE when the call was cancelled because the page went: nothing is left to do. */
+static gboolean
+keyring_call_ended (AdiuvaPreferencesWorkspacePage *self,
+                    const GError                   *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  if (--self->keyring_calls == 0)
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->loopback_group), TRUE);
+      gtk_widget_set_visible (self->loopback_spinner, FALSE);
+      gtk_spinner_set_spinning (GTK_SPINNER (self->loopback_spinner), FALSE);
+    }
+  return TRUE;
+}
+
+static void
+loopback_set_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AdiuvaPreferencesWorkspacePage *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  adiuva_workspace_gateway_set_loopback_enabled_finish (ADIUVA_WORKSPACE_GATEWAY (source), result,
+                                                        &error);
+  if (!keyring_call_ended (self, error))
+    return;
+  /* The switch, insensitive meanwhile, still says what was asked. */
+  if (error != NULL)
+    show_error (self,
+                gtk_switch_get_active (self->loopback_switch)
+                    ? _ ("Could not start the endpoint")
+                    : _ ("Could not stop the endpoint"),
+                error);
+  update_loopback_rows (self);
+}
+
 static void
 set_loopback (AdiuvaPreferencesWorkspacePage *self,
               gboolean                        enabled)
 {
   guint port = gtk_spin_button_get_value_as_int (self->port_spin);
-  g_autoptr (GError) error = NULL;
 
-  if (!adiuva_workspace_gateway_set_loopback_enabled (self->gateway, enabled, port, &error))
-    show_error (self,
-                enabled ? _ ("Could not start the endpoint") : _ ("Could not stop the endpoint"),
-                error);
-  update_loopback_rows (self);
+  keyring_call_started (self);
+  adiuva_workspace_gateway_set_loopback_enabled_async (self->gateway, enabled, port,
+                                                       self->cancellable, loopback_set_cb, self);
 }
 
 static void
@@ -510,25 +562,40 @@ set_token_shown (AdiuvaPreferencesWorkspacePage *self,
 }
 
 static void
-reveal_token_cb (AdiuvaPreferencesWorkspacePage *self)
+token_revealed_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  g_autofree char *token = NULL;
+  AdiuvaPreferencesWorkspacePage *self = user_data;
+  g_autofree char                *token = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!gtk_toggle_button_get_active (self->reveal_token_button) || self->gateway == NULL)
-    {
-      set_token_shown (self, NULL);
-      return;
-    }
-
-  token = adiuva_workspace_gateway_dup_loopback_token (self->gateway, &error);
+  token = adiuva_workspace_gateway_dup_loopback_token_finish (ADIUVA_WORKSPACE_GATEWAY (source),
+                                                              result, &error);
+  if (!keyring_call_ended (self, error))
+    return;
   if (token == NULL)
     {
       show_error (self, _ ("Could not show the token"), error);
       gtk_toggle_button_set_active (self->reveal_token_button, FALSE);
       return;
     }
-  set_token_shown (self, token);
+  if (gtk_toggle_button_get_active (self->reveal_token_button))
+    set_token_shown (self, token);
+}
+
+static void
+reveal_token_cb (AdiuvaPreferencesWorkspacePage *self)
+{
+  if (!gtk_toggle_button_get_active (self->reveal_token_button) || self->gateway == NULL)
+    {
+      set_token_shown (self, NULL);
+      return;
+    }
+
+  keyring_call_started (self);
+  adiuva_workspace_gateway_dup_loopback_token_async (self->gateway, self->cancellable,
+                                                     token_revealed_cb, self);
 }
 
 static void
@@ -550,15 +617,18 @@ copy_address_action (GtkWidget  *widget,
 }
 
 static void
-copy_token_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
+token_copied_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  AdiuvaPreferencesWorkspacePage *self = ADIUVA_PREFERENCES_WORKSPACE_PAGE (widget);
+  AdiuvaPreferencesWorkspacePage *self = user_data;
   g_autofree char                *token = NULL;
   g_autoptr (GError) error = NULL;
 
-  token = adiuva_workspace_gateway_dup_loopback_token (self->gateway, &error);
+  token = adiuva_workspace_gateway_dup_loopback_token_finish (ADIUVA_WORKSPACE_GATEWAY (source),
+                                                              result, &error);
+  if (!keyring_call_ended (self, error))
+    return;
   if (token == NULL)
     {
       show_error (self, _ ("Could not copy the token"), error);
@@ -569,15 +639,30 @@ copy_token_action (GtkWidget  *widget,
 }
 
 static void
-new_token_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+copy_token_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
 {
   AdiuvaPreferencesWorkspacePage *self = ADIUVA_PREFERENCES_WORKSPACE_PAGE (widget);
+
+  keyring_call_started (self);
+  adiuva_workspace_gateway_dup_loopback_token_async (self->gateway, self->cancellable,
+                                                     token_copied_cb, self);
+}
+
+static void
+token_made_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AdiuvaPreferencesWorkspacePage *self = user_data;
   g_autofree char                *token = NULL;
   g_autoptr (GError) error = NULL;
 
-  token = adiuva_workspace_gateway_reset_loopback_token (self->gateway, &error);
+  token = adiuva_workspace_gateway_reset_loopback_token_finish (ADIUVA_WORKSPACE_GATEWAY (source),
+                                                                result, &error);
+  if (!keyring_call_ended (self, error))
+    return;
   if (token == NULL)
     {
       show_error (self, _ ("Could not make a new token"), error);
@@ -588,6 +673,18 @@ new_token_action (GtkWidget  *widget,
   show_message (self, _ ("New token made: give it to the apps that use the endpoint"));
 }
 
+static void
+new_token_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  AdiuvaPreferencesWorkspacePage *self = ADIUVA_PREFERENCES_WORKSPACE_PAGE (widget);
+
+  keyring_call_started (self);
+  adiuva_workspace_gateway_reset_loopback_token_async (self->gateway, self->cancellable,
+                                                       token_made_cb, self);
+}
+
 /* GObject */
 
 static void
@@ -595,6 +692,8 @@ adiuva_preferences_workspace_page_dispose (GObject *object)
 {
   AdiuvaPreferencesWorkspacePage *self = ADIUVA_PREFERENCES_WORKSPACE_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->key_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->key_dialog));
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_PREFERENCES_WORKSPACE_PAGE);
@@ -673,6 +772,10 @@ adiuva_preferences_workspace_page_init (AdiuvaPreferencesWorkspacePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->loopback_spinner = gtk_spinner_new ();
+  gtk_widget_set_visible (self->loopback_spinner, FALSE);
+  adw_preferences_group_set_header_suffix (self->loopback_group, self->loopback_spinner);
 }
 
 /**
@@ -781,10 +884,11 @@ _adiuva_preferences_workspace_page_fill_key_dialog (AdiuvaPreferencesWorkspacePa
   gtk_editable_set_text (self->again_entry, again);
 }
 
+/* Whether the key is being changed or the keyring asked. */
 gboolean
 _adiuva_preferences_workspace_page_is_busy (AdiuvaPreferencesWorkspacePage *self)
 {
-  return self->busy;
+  return self->busy || self->keyring_calls > 0;
 }
 
 const char *

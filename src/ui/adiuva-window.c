@@ -224,13 +224,26 @@ show_loopback_problem (AdiuvaWindow *self,
 }
 
 static void
+loopback_restored_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* Cancelled: the window is gone. */
+  if (!adiuva_workspace_gateway_restore_loopback_finish (ADIUVA_WORKSPACE_GATEWAY (source), result,
+                                                         &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_loopback_problem (user_data, error);
+}
+
+static void
 show_workspace (AdiuvaWindow *self,
                 AdiuvaStore  *store)
 {
   const AdiuvaPageInfo *pages;
   g_autofree char      *last_page = NULL;
-  g_autoptr (GError) error = NULL;
-  guint n_pages;
+  guint                 n_pages;
 
   g_assert (self->store == NULL);
   self->store = g_object_ref (store);
@@ -257,9 +270,8 @@ show_workspace (AdiuvaWindow *self,
   gtk_stack_set_visible_child_name (self->main_stack, "workspace");
 
   /* The loopback endpoint runs while the workspace is open, if it was on last time. */
-  if (!adiuva_workspace_gateway_restore_loopback (adiuva_window_get_workspace_gateway (self),
-                                                  &error))
-    show_loopback_problem (self, error);
+  adiuva_workspace_gateway_restore_loopback_async (adiuva_window_get_workspace_gateway (self),
+                                                   self->cancellable, loopback_restored_cb, self);
 }
 
 static void

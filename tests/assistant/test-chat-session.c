@@ -582,6 +582,42 @@ test_busy (Fixture      *f,
   g_assert_cmpuint (test_provider_count_requests (f->server, "/v1/chat/completions"), ==, 1);
 }
 
+static gboolean
+note_idle_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The keys are read off the main thread when the answer is asked for: with the keyring stopped
+ * (as an unlock prompt would hold it), sending returns and the main loop runs; the answer comes
+ * once the keyring answers. */
+static void
+test_keyring_waits (Fixture      *f,
+                    gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean idle_ran = FALSE;
+  gboolean sent, waiting;
+
+  if (f->server == NULL)
+    return;
+
+  test_keyring_set_stopped (TRUE);
+  sent = adiuva_chat_session_send (f->session, "Count to five", &error);
+  g_idle_add (note_idle_cb, &idle_ran);
+  while (!idle_ran)
+    g_main_context_iteration (NULL, TRUE);
+  waiting = adiuva_chat_session_get_busy (f->session) && f->finished == 0;
+  test_keyring_set_stopped (FALSE);
+
+  g_assert_no_error (error);
+  g_assert_true (sent);
+  g_assert_true (waiting);
+  wait_for_answer (f);
+  g_assert_cmpstr (adiuva_message_get_content (get_message (f, 1)), ==, COUNTED);
+}
+
 /* Sends, and checks that the answer failed with @problem, leaving no empty answer. */
 static void
 assert_problem (Fixture          *f,
@@ -945,6 +981,7 @@ main (int   argc,
   ADD ("regenerate", test_regenerate);
   ADD ("edit-and-resend", test_edit_and_resend);
   ADD ("busy", test_busy);
+  ADD ("keyring-waits", test_keyring_waits);
   ADD ("problems", test_problems);
   ADD ("no-model", test_no_model);
   ADD ("model-choices", test_model_choices);

@@ -921,6 +921,301 @@ test_loopback (Fixture      *f,
   g_assert_null (strstr (dump, token));
 }
 
+/* Async calls: the result of one, once the main loop has run it to its end. */
+typedef struct
+{
+  GAsyncResult *result;
+  gboolean      idle_ran; /* whether an idle of the main loop ran */
+} Waiting;
+
+static void
+waited_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Waiting *waiting = user_data;
+
+  g_assert_null (waiting->result);
+  waiting->result = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (Waiting *waiting)
+{
+  while (waiting->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return waiting->result;
+}
+
+static void
+waiting_clear (Waiting *waiting)
+{
+  g_clear_object (&waiting->result);
+  waiting->idle_ran = FALSE;
+}
+
+static gboolean
+provider_has_key (GPtrArray  *providers,
+                  const char *name)
+{
+  for (guint i = 0; i < providers->len; i++)
+    {
+      AdiuvaWorkspaceProvider *provider = g_ptr_array_index (providers, i);
+
+      if (g_str_equal (provider->name, name))
+        return provider->has_key;
+    }
+  g_assert_not_reached ();
+}
+
+/* Whether every request the provider had since the last reset carried @key (the test
+ * provider records its last four characters only). */
+static gboolean
+all_requests_bear (TestProvider *provider,
+                   const char   *key)
+{
+  g_autoptr (JsonArray) requests = test_provider_requests (provider);
+  g_autofree char *bearer = g_strconcat ("Bearer ****", key + strlen (key) - 4, NULL);
+
+  g_assert_cmpuint (json_array_get_length (requests), >, 0);
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *headers = json_object_get_object_member (
+          json_array_get_object_element (requests, i), "headers");
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (headers, "authorization", NULL),
+                     bearer) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_async (Fixture      *f,
+            gconstpointer data)
+{
+  g_autoptr (TestProvider) provider = test_provider_start ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  g_autoptr (AdiuvaGatewayClient) again = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *v1 = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *new_token = NULL;
+  g_auto (GStrv) models = NULL;
+  Waiting waiting = { 0 };
+  guint   port;
+
+  if (provider == NULL)
+    return;
+  v1 = g_strconcat (provider->base, "/v1", NULL);
+
+  /* A provider added with its key, and one without. */
+  adiuva_workspace_gateway_add_provider_async (f->gateway, "oa", "openai", v1, SECRET_KEY, NULL,
+                                               waited_cb, &waiting);
+  g_assert_null (waiting.result);
+  g_assert_true (adiuva_workspace_gateway_add_provider_finish (f->gateway, wait_for (&waiting),
+                                                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->changes, ==, 1);
+  waiting_clear (&waiting);
+  adiuva_workspace_gateway_add_provider_async (f->gateway, "bare", "openai", v1, NULL, NULL,
+                                               waited_cb, &waiting);
+  g_assert_true (adiuva_workspace_gateway_add_provider_finish (f->gateway, wait_for (&waiting),
+                                                               &error));
+  waiting_clear (&waiting);
+
+  /* Refused before the keyring is asked: nothing changes. */
+  adiuva_workspace_gateway_add_provider_async (f->gateway, "oa", "openai", NULL, "other", NULL,
+                                               waited_cb, &waiting);
+  g_assert_false (adiuva_workspace_gateway_add_provider_finish (f->gateway, wait_for (&waiting),
+                                                                &error));
+  g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
+                  ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_EXISTS);
+  g_clear_error (&error);
+  waiting_clear (&waiting);
+  g_assert_cmpuint (f->changes, ==, 2);
+
+  adiuva_workspace_gateway_list_providers_async (f->gateway, NULL, waited_cb, &waiting);
+  providers = adiuva_workspace_gateway_list_providers_finish (f->gateway, wait_for (&waiting),
+                                                              &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (providers->len, ==, 2);
+  g_assert_true (provider_has_key (providers, "oa"));
+  g_assert_false (provider_has_key (providers, "bare"));
+  g_clear_pointer (&providers, g_ptr_array_unref);
+  waiting_clear (&waiting);
+
+  /* The workspace's client: built once, kept, the one the sync call gives too. */
+  adiuva_workspace_gateway_get_client_async (f->gateway, NULL, waited_cb, &waiting);
+  client = adiuva_workspace_gateway_get_client_finish (f->gateway, wait_for (&waiting), &error);
+  g_assert_no_error (error);
+  g_assert_true (client == adiuva_workspace_gateway_get_client (f->gateway, NULL));
+  waiting_clear (&waiting);
+  adiuva_workspace_gateway_get_client_async (f->gateway, NULL, waited_cb, &waiting);
+  g_assert_null (waiting.result); /* even a ready client comes through the main loop */
+  again = adiuva_workspace_gateway_get_client_finish (f->gateway, wait_for (&waiting), &error);
+  g_assert_true (again == client);
+  g_clear_object (&again);
+  waiting_clear (&waiting);
+
+  /* The key read in the thread reaches the provider. */
+  adiuva_workspace_gateway_new_client_async (f->gateway, "oa", NULL, waited_cb, &waiting);
+  again = adiuva_workspace_gateway_new_client_finish (f->gateway, wait_for (&waiting), &error);
+  g_assert_no_error (error);
+  g_assert_true (again != client);
+  waiting_clear (&waiting);
+  test_provider_reset (provider);
+  adiuva_gateway_client_list_models_async (again, "oa", NULL, waited_cb, &waiting);
+  models = adiuva_gateway_client_list_models_finish (again, wait_for (&waiting), &error);
+  g_assert_no_error (error);
+  g_assert_true (all_requests_bear (provider, SECRET_KEY));
+  g_clear_object (&again);
+  waiting_clear (&waiting);
+
+  /* A new key: stored, and a new client of the workspace after the change. */
+  adiuva_workspace_gateway_update_provider_async (f->gateway, "bare", "openai", v1, SECRET_KEY,
+                                                  NULL, waited_cb, &waiting);
+  g_assert_true (adiuva_workspace_gateway_update_provider_finish (f->gateway,
+                                                                  wait_for (&waiting), &error));
+  g_assert_no_error (error);
+  waiting_clear (&waiting);
+  providers = adiuva_workspace_gateway_list_providers (f->gateway, &error);
+  g_assert_true (provider_has_key (providers, "bare"));
+  g_clear_pointer (&providers, g_ptr_array_unref);
+  adiuva_workspace_gateway_get_client_async (f->gateway, NULL, waited_cb, &waiting);
+  again = adiuva_workspace_gateway_get_client_finish (f->gateway, wait_for (&waiting), &error);
+  g_assert_true (again != client);
+  g_clear_object (&again);
+  waiting_clear (&waiting);
+
+  /* Cancelled: the caller hears so. */
+  g_cancellable_cancel (cancellable);
+  adiuva_workspace_gateway_new_client_async (f->gateway, NULL, cancellable, waited_cb, &waiting);
+  g_assert_null (adiuva_workspace_gateway_new_client_finish (f->gateway, wait_for (&waiting),
+                                                             &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  waiting_clear (&waiting);
+
+  /* Removed, key and all. */
+  adiuva_workspace_gateway_remove_provider_async (f->gateway, "bare", NULL, waited_cb, &waiting);
+  g_assert_true (adiuva_workspace_gateway_remove_provider_finish (f->gateway,
+                                                                  wait_for (&waiting), &error));
+  g_assert_no_error (error);
+  waiting_clear (&waiting);
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "bare", "openai", v1, NULL,
+                                                        &error));
+  providers = adiuva_workspace_gateway_list_providers (f->gateway, &error);
+  g_assert_false (provider_has_key (providers, "bare"));
+
+  /* The token: made once, then the same, replaced on demand. */
+  adiuva_workspace_gateway_dup_loopback_token_async (f->gateway, NULL, waited_cb, &waiting);
+  token = adiuva_workspace_gateway_dup_loopback_token_finish (f->gateway, wait_for (&waiting),
+                                                              &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (token), ==, 43);
+  waiting_clear (&waiting);
+  new_token = adiuva_workspace_gateway_dup_loopback_token (f->gateway, &error);
+  g_assert_cmpstr (new_token, ==, token);
+  g_clear_pointer (&new_token, g_free);
+  adiuva_workspace_gateway_reset_loopback_token_async (f->gateway, NULL, waited_cb, &waiting);
+  new_token = adiuva_workspace_gateway_reset_loopback_token_finish (f->gateway,
+                                                                    wait_for (&waiting), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (new_token, !=, token);
+  waiting_clear (&waiting);
+
+  /* Turning the endpoint on, cancelled (its Preferences closed) before the keyring answered:
+   * nothing starts. */
+  g_clear_object (&cancellable);
+  cancellable = g_cancellable_new ();
+  adiuva_workspace_gateway_set_loopback_enabled_async (f->gateway, TRUE, 0, cancellable,
+                                                       waited_cb, &waiting);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (adiuva_workspace_gateway_set_loopback_enabled_finish (
+      f->gateway, wait_for (&waiting), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  waiting_clear (&waiting);
+  g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (f->gateway), ==, 0);
+
+  /* The endpoint: on, and back on its port after a restart. */
+  adiuva_workspace_gateway_set_loopback_enabled_async (f->gateway, TRUE, 0, NULL, waited_cb,
+                                                       &waiting);
+  g_assert_true (adiuva_workspace_gateway_set_loopback_enabled_finish (f->gateway,
+                                                                       wait_for (&waiting),
+                                                                       &error));
+  g_assert_no_error (error);
+  waiting_clear (&waiting);
+  port = adiuva_workspace_gateway_get_loopback_port (f->gateway);
+  g_assert_cmpuint (port, !=, 0);
+  g_assert_cmpuint (get_models (port, new_token, NULL), ==, 200);
+  g_assert_cmpuint (get_models (port, token, NULL), ==, 401);
+
+  fixture_reopen (f);
+  adiuva_workspace_gateway_restore_loopback_async (f->gateway, NULL, waited_cb, &waiting);
+  g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (f->gateway), ==, 0);
+  g_assert_true (adiuva_workspace_gateway_restore_loopback_finish (f->gateway,
+                                                                   wait_for (&waiting), &error));
+  g_assert_no_error (error);
+  waiting_clear (&waiting);
+  g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (f->gateway), ==, port);
+  g_assert_cmpuint (get_models (port, new_token, NULL), ==, 200);
+
+  /* A key changed while it runs reaches it without a restart. */
+  adiuva_workspace_gateway_update_provider_async (f->gateway, "oa", "openai", v1, "sk-new-0815",
+                                                  NULL, waited_cb, &waiting);
+  g_assert_true (adiuva_workspace_gateway_update_provider_finish (f->gateway,
+                                                                  wait_for (&waiting), &error));
+  waiting_clear (&waiting);
+  g_assert_true (adiuva_workspace_gateway_remove_provider (f->gateway, "bare", &error));
+  test_provider_reset (provider);
+  g_assert_cmpuint (get_models (port, new_token, NULL), ==, 200);
+  g_assert_true (all_requests_bear (provider, "sk-new-0815"));
+}
+
+static gboolean
+note_idle_cb (gpointer user_data)
+{
+  Waiting *waiting = user_data;
+
+  waiting->idle_ran = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A keyring that does not answer (stopped here, as a prompt or a slow bus would hold it) does
+ * not hold up the main loop: an idle runs while the call waits, and the call ends once the
+ * keyring answers. No clock is involved: the keyring cannot answer before it is continued. */
+static void
+test_main_loop_runs (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  Waiting  waiting = { 0 };
+  gboolean ended_before;
+
+  g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai", NULL,
+                                                        SECRET_KEY, &error));
+  g_assert_no_error (error);
+
+  test_keyring_set_stopped (TRUE);
+  adiuva_workspace_gateway_get_client_async (f->gateway, NULL, waited_cb, &waiting);
+  g_idle_add (note_idle_cb, &waiting);
+  while (!waiting.idle_ran)
+    g_main_context_iteration (NULL, TRUE);
+  ended_before = waiting.result != NULL;
+  test_keyring_set_stopped (FALSE);
+  g_assert_false (ended_before);
+
+  client = adiuva_workspace_gateway_get_client_finish (f->gateway, wait_for (&waiting), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (client);
+  waiting_clear (&waiting);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -942,6 +1237,8 @@ main (int   argc,
   ADD ("call-log-thread", test_call_log_thread);
   ADD ("fallbacks", test_fallbacks);
   ADD ("loopback", test_loopback);
+  ADD ("async", test_async);
+  ADD ("main-loop-runs", test_main_loop_runs);
 #undef ADD
 
   return g_test_run ();

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
@@ -254,4 +255,41 @@ test_provider_closed_port (void)
   bound = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* The process of the Secret Service on the test's private session bus. */
+static GPid
+keyring_daemon_pid (void)
+{
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  guint32 pid;
+
+  g_assert_nonnull (bus);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &pid);
+  return (GPid) pid;
+}
+
+/*
+ * test_keyring_set_stopped:
+ *
+ * Stops the keyring daemon of build-aux/test-env --keyring (SIGSTOP), as an unlock prompt or a
+ * slow bus would hold it, or lets it go on: a call to it cannot end while it is stopped. Nothing
+ * may assert while it is: a failing test would leave it so.
+ */
+void
+test_keyring_set_stopped (gboolean stopped)
+{
+  static GPid daemon;
+
+  if (daemon == 0)
+    daemon = keyring_daemon_pid ();
+  g_assert_cmpint (kill (daemon, stopped ? SIGSTOP : SIGCONT), ==, 0);
 }

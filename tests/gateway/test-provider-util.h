@@ -28,6 +28,7 @@ JsonArray    *test_provider_requests (TestProvider *self);
 guint         test_provider_count_requests (TestProvider *self,
                                             const char   *path_prefix);
 guint         test_provider_closed_port (void);
+void          test_keyring_set_stopped (gboolean stopped);
 char         *test_provider_openai_answer (const char *content);
 char         *test_provider_body_step (const char *match,
                                        const char *body);

@@ -287,6 +287,14 @@ window_in_workspace (gpointer data)
   return g_strcmp0 (_adiuva_window_get_state (data), "workspace") == 0;
 }
 
+/* The endpoint is restored once the keyring, asked off the main thread, has answered. */
+static gboolean
+endpoint_restored (gpointer data)
+{
+  return adiuva_workspace_gateway_get_loopback_port (adiuva_window_get_workspace_gateway (data)) !=
+         0;
+}
+
 static void
 test_loopback (void)
 {
@@ -316,8 +324,13 @@ test_loopback (void)
   g_assert_false (gtk_widget_get_visible (
       GTK_WIDGET (_adiuva_preferences_workspace_page_get_address_row (prefs.page))));
 
-  /* On, on any free port: the address shown, and only the token lets a tool in. */
+  /* On, on any free port: the address shown, and only the token lets a tool in. The keyring
+   * is asked off the main thread, the endpoint's rows insensitive meanwhile. */
   gtk_switch_set_active (toggle, TRUE);
+  g_assert_true (_adiuva_preferences_workspace_page_is_busy (prefs.page));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (toggle)));
+  test_ui_wait_until (not_busy, prefs.page);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (toggle)));
   port = adiuva_workspace_gateway_get_loopback_port (gateway);
   g_assert_cmpuint (port, !=, 0);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (
@@ -341,6 +354,7 @@ test_loopback (void)
   test_ui_screenshot (GTK_WIDGET (prefs.window), "preferences-workspace");
   gtk_toggle_button_set_active (
       _adiuva_preferences_workspace_page_get_reveal_token_button (prefs.page), TRUE);
+  test_ui_wait_until (not_busy, prefs.page);
   g_assert_cmpstr (adw_action_row_get_subtitle (
                        _adiuva_preferences_workspace_page_get_token_row (prefs.page)),
                    ==, token);
@@ -353,6 +367,7 @@ test_loopback (void)
   /* New Token: the old one is refused at once, the new one shown and let in. */
   old_token = g_steal_pointer (&token);
   gtk_widget_activate_action (GTK_WIDGET (prefs.page), "workspace.new-token", NULL);
+  test_ui_wait_until (not_busy, prefs.page);
   token = dup_token (gateway);
   g_assert_cmpstr (token, !=, old_token);
   g_assert_cmpstr (adw_action_row_get_subtitle (
@@ -372,6 +387,7 @@ test_loopback (void)
 
   /* Off: nothing listens any more, and the port is kept for next time. */
   gtk_switch_set_active (toggle, FALSE);
+  test_ui_wait_until (not_busy, prefs.page);
   g_assert_cmpuint (get_models (port, token), ==, 0);
   g_clear_pointer (&setting, g_free);
   setting = dup_loopback_setting (store);
@@ -391,6 +407,7 @@ test_loopback (void)
   gtk_spin_button_set_value (_adiuva_preferences_workspace_page_get_port_spin (prefs.page),
                              busy_port);
   gtk_switch_set_active (toggle, TRUE);
+  test_ui_wait_until (not_busy, prefs.page);
   g_assert_false (gtk_switch_get_active (toggle));
   g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (gateway), ==, 0);
   g_assert_nonnull (strstr (_adiuva_preferences_workspace_page_get_last_message (prefs.page),
@@ -400,6 +417,7 @@ test_loopback (void)
   /* On again on its old port, then the workspace closes and opens again in the app. */
   gtk_spin_button_set_value (_adiuva_preferences_workspace_page_get_port_spin (prefs.page), port);
   gtk_switch_set_active (toggle, TRUE);
+  test_ui_wait_until (not_busy, prefs.page);
   g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (gateway), ==, port);
   test_ui_destroy_window (GTK_WINDOW (prefs.window));
   g_clear_object (&gateway);
@@ -409,6 +427,7 @@ test_loopback (void)
   main_window = adiuva_window_new (NULL, dir);
   gtk_window_present (GTK_WINDOW (main_window));
   test_ui_wait_until (window_in_workspace, main_window);
+  test_ui_wait_until (endpoint_restored, main_window);
   g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (
                         adiuva_window_get_workspace_gateway (main_window)),
                     ==, port);

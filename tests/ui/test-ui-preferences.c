@@ -40,6 +40,23 @@ test_connection (AdiuvaPreferencesWindow *window,
   return _adiuva_preferences_window_get_test_result (window, name);
 }
 
+static gboolean
+not_busy (gpointer data)
+{
+  return !_adiuva_preferences_window_is_busy (data);
+}
+
+/* Save, as the button does it, then until the keyring has answered (off the main thread, the
+ * editor's Save insensitive meanwhile) and the rows show whether each provider has a key. */
+static void
+save_editor (AdiuvaPreferencesWindow *window)
+{
+  g_assert_true (_adiuva_preferences_window_save_editor (window));
+  g_assert_true (_adiuva_preferences_window_is_saving (window));
+  test_ui_wait_until (not_busy, window);
+  g_assert_false (_adiuva_preferences_window_is_saving (window));
+}
+
 static void
 add_provider (AdiuvaPreferencesWindow *window,
               const char              *name,
@@ -49,7 +66,7 @@ add_provider (AdiuvaPreferencesWindow *window,
   _adiuva_preferences_window_show_add_provider (window);
   g_assert_nonnull (_adiuva_preferences_window_get_editor (window));
   _adiuva_preferences_window_fill_editor (window, "openai", name, base_url, api_key);
-  g_assert_true (_adiuva_preferences_window_save_editor (window));
+  save_editor (window);
 }
 
 static char *
@@ -139,7 +156,7 @@ test_providers (void)
   _adiuva_preferences_window_show_add_provider (window);
   _adiuva_preferences_window_fill_editor (window, "openai", "oa", v1, "");
   test_ui_screenshot (GTK_WIDGET (window), "preferences-add-provider");
-  g_assert_false (_adiuva_preferences_window_save_editor (window));
+  save_editor (window);
   g_assert_nonnull (_adiuva_preferences_window_get_last_toast (window));
   g_assert_true (g_str_has_prefix (_adiuva_preferences_window_get_last_toast (window),
                                    "Could not save the provider: "));
@@ -205,7 +222,7 @@ test_providers (void)
   /* Edited: a new URL, and an empty key field keeps the saved key. */
   _adiuva_preferences_window_show_edit_provider (window, "gone");
   _adiuva_preferences_window_fill_editor (window, "openai", "ignored", v1, "");
-  g_assert_true (_adiuva_preferences_window_save_editor (window));
+  save_editor (window);
   row = _adiuva_preferences_window_get_provider_row (window, "gone");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), v1));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "key saved"));
@@ -228,6 +245,7 @@ test_providers (void)
   adw_message_dialog_response (dialog, "remove");
   g_assert_null (_adiuva_preferences_window_get_provider_row (window, "oa"));
   g_assert_nonnull (_adiuva_preferences_window_get_provider_row (window, "gone"));
+  test_ui_wait_until (not_busy, window); /* the key is cleared off the main thread */
   g_clear_pointer (&key, adiuva_provider_key_free);
   key = dup_key (store, "oa");
   g_assert_null (key);
