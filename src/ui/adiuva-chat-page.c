@@ -223,7 +223,7 @@ gateway_changed_cb (AdiuvaChatPage *self)
   g_autoptr (GPtrArray) providers = NULL;
   gboolean has_providers;
 
-  providers = adiuva_workspace_gateway_list_providers (self->gateway, NULL);
+  providers = adiuva_workspace_gateway_read_providers (self->gateway, NULL);
   has_providers = providers != NULL && providers->len > 0;
   gtk_stack_set_visible_child_name (self->conversation_stack, has_providers ? "chat" : "setup");
 
