@@ -22,6 +22,14 @@ gboolean adiuva_records_delete_with_undo (GtkWidget   *widget,
                                           GPtrArray   *records,
                                           const char  *title,
                                           GError     **error);
+gboolean adiuva_client_delete_with_undo (GtkWidget    *widget,
+                                         AdiuvaStore  *store,
+                                         AdiuvaClient *client,
+                                         GError      **error);
+gboolean adiuva_project_delete_with_undo (GtkWidget     *widget,
+                                          AdiuvaStore   *store,
+                                          AdiuvaProject *project,
+                                          GError       **error);
 gboolean adiuva_tasks_complete_with_undo (GtkWidget   *widget,
                                           AdiuvaStore *store,
                                           GPtrArray   *tasks,
