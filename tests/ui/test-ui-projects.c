@@ -890,6 +890,14 @@ find_checkpoint (Fixture    *fixture,
   return NULL;
 }
 
+static gboolean
+has_body (gpointer data)
+{
+  const char *body = adw_message_dialog_get_body (data);
+
+  return body != NULL && *body != '\0' && gtk_widget_get_visible (data);
+}
+
 static GtkWidget *
 find_by_tooltip (GtkWidget  *root,
                  const char *tooltip)
@@ -917,6 +925,7 @@ test_checkpoint_dialog (Fixture      *fixture,
 {
   AdiuvaProjectPage *page = open_project (fixture, fixture->website_id);
   g_autoptr (AdiuvaCheckpoint) checkpoint = NULL;
+  g_autoptr (AdiuvaCheckpoint) launch = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autoptr (GDateTime) later = g_date_time_add_days (now, 3);
   g_autofree char  *today = g_date_time_format (now, "%Y-%m-%d");
@@ -962,6 +971,20 @@ test_checkpoint_dialog (Fixture      *fixture,
   g_assert_nonnull (checkpoint);
   g_assert_cmpstr (adiuva_checkpoint_get_date (checkpoint), ==, today);
   wait_until_shown (page, GTK_TYPE_LABEL, "Kick-off meeting");
+
+  /* Deleted elsewhere while being edited: saving says so, and keeps what was typed. */
+  launch = find_checkpoint (fixture, fixture->website_id, "Launch");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.edit-checkpoint", "x",
+                                             adiuva_record_get_id (ADIUVA_RECORD (launch))));
+  dialog = wait_for_dialog (ADIUVA_TYPE_CHECKPOINT_DIALOG);
+  g_assert_true (adiuva_store_delete (fixture->store, ADIUVA_RECORD (launch), NULL));
+  set_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "title_row", "Launch party");
+  gtk_widget_activate (test_ui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Save"));
+  test_ui_wait_until (has_body, dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_cmpstr (get_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "title_row"), ==,
+                   "Launch party");
+  respond (dialog, "cancel");
 
   /* Today lists it with the next checkpoints. */
   g_assert_true (adiuva_window_show_page (fixture->window, "today"));
