@@ -4,7 +4,8 @@
 # The desktop app driven as a person would, through the accessibility tree (AT-SPI, dogtail):
 # a workspace seeded with adiuva-cli, the app started on it, a task added by quick add and seen
 # in Today, then completed there; a task found with quick find; a project opened; buttons found
-# by their plain names; a task moved and the Timeline walked with the keyboard alone. Run by
+# by their plain names; a task moved and the Timeline walked with the keyboard alone; a client
+# and a project made in their dialogs. Run by
 # meson through build-aux/test-env --keyring --xvfb, with ADIUVA_PATH, ADIUVA_CLI_PATH and
 # GSETTINGS_SCHEMA_DIR set. Prints TAP.
 
@@ -99,7 +100,7 @@ def open_titles(project):
 
 
 def main():
-    print('1..14', flush=True)
+    print('1..16', flush=True)
     cli('init')
     cli('project', 'add', 'Website')
     # Past Today's two weeks of next checkpoints, so Today starts clear.
@@ -194,6 +195,26 @@ def main():
         check('Right moves to the next checkpoint', view.name.startswith('Print run, Brochure'))
         rawinput.pressKey('Return')
         check('Enter opens its project', find(tasks, 'Brochure', 'push button'))
+
+        # Without the terminal: a client, then a project for it, each typed in its dialog and
+        # added with Return; the new project opens its page.
+        # (Through AT-SPI actions: a page's buttons have no place on screen while it slides.)
+        rawinput.keyCombo('<Control>3')
+        find(projects, 'Back to Projects', 'push button').doActionNamed('click')
+        find(projects, 'New Client…', 'push button').doActionNamed('click')
+        utils.doDelay(config.actionDelay)
+        rawinput.typeText('Globex')
+        rawinput.pressKey('Return')
+        check('New Client… adds a client',
+              find(projects, 'Globex', 'label') and
+              [c['name'] for c in cli_json('client', 'list')] == ['Globex'])
+        find(projects, 'New Project…', 'push button').doActionNamed('click')
+        utils.doDelay(config.actionDelay)
+        rawinput.typeText('Rebrand')
+        rawinput.pressKey('Return')
+        check('New Project… adds a project and opens its page',
+              find(projects, 'Rebrand', 'heading') and
+              'Rebrand' in [p['name'] for p in cli_json('project', 'list')])
     finally:
         app_process.terminate()
         app_process.wait()
