@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "adiuva-accessible.h"
 #include "adiuva-checkpoint-dialog.h"
 #include "adiuva-format.h"
 
@@ -210,7 +209,6 @@ static void
 adiuva_checkpoint_dialog_init (AdiuvaCheckpointDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 }
 
 /**

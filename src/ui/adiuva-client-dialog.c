@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "adiuva-accessible.h"
 #include "adiuva-client-dialog.h"
 
 /* A client's name (required), email and notes, new or edited. */
@@ -116,7 +115,6 @@ static void
 adiuva_client_dialog_init (AdiuvaClientDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 }
 
 /**

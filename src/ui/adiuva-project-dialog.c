@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "adiuva-accessible.h"
 #include "adiuva-colour-dot.h"
 #include "adiuva-project-dialog.h"
 
@@ -227,7 +226,6 @@ adiuva_project_dialog_init (AdiuvaProjectDialog *self)
   self->colour = g_strdup ("");
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
   adiuva_colour_palette_fill (self->colours_box, "project-dialog.colour");
 }
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "adiuva-accessible.h"
 #include "adiuva-record-dialog.h"
 
 /* What the client, project and checkpoint dialogs share: the store, the record edited (none
@@ -86,6 +87,8 @@ adiuva_record_dialog_constructed (GObject *object)
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (self), "save");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (self), "cancel");
+  /* The subclass's fields are there by now, as are the response buttons. */
+  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 }
 
 static void
