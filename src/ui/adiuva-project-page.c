@@ -23,7 +23,8 @@
  * with a line to add one. It lives inside the Projects page, which owns `projects.back`.
  * Status, colour and archived are properties with property actions (`project.status`,
  * `project.colour`, `project.archived`): buttons, shortcuts and tests go through them, and
- * setting one saves it. */
+ * setting one saves it. Name, client and description change in the project's dialog
+ * (`project.edit`, F2); checkpoints are added or edited in theirs. */
 struct _AdiuvaProjectPage
 {
   GtkWidget parent_instance;

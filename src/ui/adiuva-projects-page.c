@@ -19,7 +19,8 @@
  * each project with its colour and its count of open tasks; choosing one opens its page
  * (AdiuvaProjectPage), pushed in a leaflet that never unfolds, with `projects.back` (Escape,
  * Alt+Left) to come back. On top, what it takes to make new ones, so quick add's `#project`
- * has somewhere to go, and whether archived projects show. */
+ * has somewhere to go (a line to type a name in, or a dialog with every field), and whether
+ * archived projects show. Each client's group edits or deletes the client. */
 struct _AdiuvaProjectsPage
 {
   GtkWidget parent_instance;
