@@ -209,3 +209,39 @@ adiuva_colour_dot_set_colour (AdiuvaColourDot *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLOUR]);
 }
+
+/**
+ * adiuva_colour_palette_fill:
+ * @box: an empty flow box
+ * @action_name: a stateful action taking the colour, `#rrggbb`
+ *
+ * Fills @box with the palette as toggle buttons of @action_name, each reachable with Tab.
+ */
+void
+adiuva_colour_palette_fill (GtkFlowBox *box,
+                            const char *action_name)
+{
+  guint                      n_colours;
+  const AdiuvaProjectColour *colours = adiuva_project_colours_get_all (&n_colours);
+
+  g_return_if_fail (GTK_IS_FLOW_BOX (box));
+  g_return_if_fail (action_name != NULL);
+
+  for (guint i = 0; i < n_colours; i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new ();
+
+      gtk_button_set_child (GTK_BUTTON (button), adiuva_colour_dot_new (colours[i].colour));
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_add_css_class (button, "circular");
+      gtk_widget_add_css_class (button, "colour-button");
+      gtk_widget_set_tooltip_text (button, _ (colours[i].name));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _ (colours[i].name), -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", colours[i].colour);
+      gtk_flow_box_append (box, button);
+      /* Tab goes to the buttons, not to the flow box's own children around them. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+    }
+}

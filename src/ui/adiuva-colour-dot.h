@@ -28,5 +28,7 @@ void                       adiuva_colour_dot_set_colour (AdiuvaColourDot *self,
                                                          const char      *colour);
 const AdiuvaProjectColour *adiuva_project_colours_get_all (guint *n_colours);
 const AdiuvaProjectColour *adiuva_project_colours_lookup (const char *colour);
+void                       adiuva_colour_palette_fill (GtkFlowBox *box,
+                                                       const char *action_name);
 
 G_END_DECLS

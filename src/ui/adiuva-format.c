@@ -7,6 +7,7 @@
 
 #include "adiuva-date.h"
 #include "adiuva-format.h"
+#include "adiuva-quick-add.h"
 
 /* Whole calendar days from @now to @date, both taken in @now's time zone. */
 static int
@@ -182,4 +183,40 @@ adiuva_format_duration_us (gint64 us)
     return g_strdup_printf (_ ("%.1f s"), us / 1e6);
 
   return g_strdup_printf (_ ("%d s"), (int) (us / 1000000));
+}
+
+/**
+ * adiuva_parse_date_words:
+ * @text: a date in the words quick add understands (“friday”, “in 3 days”, “2026-12-01”)
+ * @now: what the words are relative to
+ * @with_time: whether a time of day typed with it is kept
+ *
+ * A date must be all there is: “Review friday” is not one.
+ *
+ * Returns: (nullable): the floating date to store, or %NULL when @text is not a date
+ */
+char *
+adiuva_parse_date_words (const char *text,
+                         GDateTime  *now,
+                         gboolean    with_time)
+{
+  g_autoptr (AdiuvaQuickAdd) parsed = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+
+  if (*stripped == '\0')
+    return NULL;
+
+  parsed = adiuva_quick_add_parse (stripped, now);
+  if (parsed->due == NULL || *parsed->title != '\0')
+    return NULL;
+
+  return adiuva_date_format_floating (parsed->due, with_time && parsed->due_has_time);
+}
+
+/* What to say when adiuva_parse_date_words() found no date. */
+const char *
+adiuva_date_words_hint (void)
+{
+  return _ ("That is not a date Adiuva understands. Try “friday”, “tomorrow 5pm”, “in 3 days” "
+            "or “2026-12-01”.");
 }

@@ -14,6 +14,10 @@ gboolean adiuva_floating_due_is_overdue (const char *due,
                                          GDateTime  *now);
 char    *adiuva_format_day (GDateTime *now,
                             int        days_from_now);
+char       *adiuva_parse_date_words (const char *text,
+                                     GDateTime  *now,
+                                     gboolean    with_time);
+const char *adiuva_date_words_hint (void);
 
 const char *adiuva_format_project_status (AdiuvaProjectStatus status);
 char       *adiuva_format_cost (double usd);

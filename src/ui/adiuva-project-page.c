@@ -7,8 +7,10 @@
 #include <glib/gi18n.h>
 
 #include "adiuva-accessible.h"
+#include "adiuva-checkpoint-dialog.h"
 #include "adiuva-colour-dot.h"
 #include "adiuva-format.h"
+#include "adiuva-project-dialog.h"
 #include "adiuva-project-page-private.h"
 #include "adiuva-record-actions.h"
 #include "adiuva-task-row.h"
@@ -21,7 +23,8 @@
  * with a line to add one. It lives inside the Projects page, which owns `projects.back`.
  * Status, colour and archived are properties with property actions (`project.status`,
  * `project.colour`, `project.archived`): buttons, shortcuts and tests go through them, and
- * setting one saves it. */
+ * setting one saves it. Name, client and description change in the project's dialog
+ * (`project.edit`, F2); checkpoints are added or edited in theirs. */
 struct _AdiuvaProjectPage
 {
   GtkWidget parent_instance;
@@ -163,8 +166,10 @@ create_checkpoint_row_cb (gpointer item,
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *when = adiuva_format_floating_due (date, now);
   g_autofree char *subtitle = NULL;
+  g_autofree char *edit_label = NULL;
   GtkWidget       *row = adw_action_row_new ();
   GtkWidget       *check = gtk_check_button_new ();
+  GtkWidget       *edit;
   GtkWidget *delete = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gboolean done = adiuva_checkpoint_get_done (checkpoint);
 
@@ -193,6 +198,15 @@ create_checkpoint_row_cb (gpointer item,
                           g_object_unref);
   g_signal_connect_object (check, "toggled", G_CALLBACK (checkpoint_done_cb), self, 0);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+
+  /* Translators: a button's tooltip and name; %s is a checkpoint's title */
+  edit_label = g_strdup_printf (_ ("Edit %s"), adiuva_checkpoint_get_title (checkpoint));
+  edit = adiuva_accessible_icon_button ("document-edit-symbolic", edit_label);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "project.edit-checkpoint");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "x",
+                                    adiuva_record_get_id (ADIUVA_RECORD (checkpoint)));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), edit);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), edit);
 
   gtk_widget_set_valign (delete, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (delete, "flat");
@@ -560,6 +574,148 @@ set_archived (AdiuvaProjectPage *self,
     go_back (self);
 }
 
+/* Dialogs and deleting */
+
+static GtkWindow *
+get_window (AdiuvaProjectPage *self)
+{
+  return GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AdiuvaProjectPage *self = ADIUVA_PROJECT_PAGE (widget);
+  g_autoptr (AdiuvaProject) project = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->project == NULL)
+    return;
+
+  /* The dialog changes a copy: the page shows what is stored until it is saved. */
+  project = adiuva_store_get (self->store, ADIUVA_TYPE_PROJECT,
+                              adiuva_record_get_id (ADIUVA_RECORD (self->project)), &error);
+  if (project == NULL)
+    {
+      adiuva_toast_show_error (widget, error);
+      return;
+    }
+  gtk_window_present (
+      GTK_WINDOW (adiuva_project_dialog_new (get_window (self), self->store, project)));
+}
+
+static void
+new_checkpoint_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  AdiuvaProjectPage *self = ADIUVA_PROJECT_PAGE (widget);
+
+  if (self->project != NULL)
+    gtk_window_present (GTK_WINDOW (adiuva_checkpoint_dialog_new (
+        get_window (self), self->store, adiuva_record_get_id (ADIUVA_RECORD (self->project)),
+        NULL)));
+}
+
+static void
+edit_checkpoint_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AdiuvaProjectPage *self = ADIUVA_PROJECT_PAGE (widget);
+  g_autoptr (AdiuvaCheckpoint) checkpoint = NULL;
+  g_autoptr (GError) error = NULL;
+
+  checkpoint = adiuva_store_get (self->store, ADIUVA_TYPE_CHECKPOINT,
+                                 g_variant_get_int64 (parameter), &error);
+  if (checkpoint == NULL)
+    {
+      adiuva_toast_show_error (widget, error);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (adiuva_checkpoint_dialog_new (
+      get_window (self), self->store, adiuva_checkpoint_get_project_id (checkpoint),
+      checkpoint)));
+}
+
+static void
+delete_project (AdiuvaProjectPage *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->project != NULL &&
+      !adiuva_project_delete_with_undo (GTK_WIDGET (self), self->store, self->project, &error))
+    adiuva_toast_show_error (GTK_WIDGET (self), error);
+}
+
+static void
+confirm_delete_cb (AdiuvaProjectPage *self,
+                   const char        *response)
+{
+  if (g_str_equal (response, "delete"))
+    delete_project (self);
+  else if (g_str_equal (response, "archive"))
+    set_archived (self, TRUE);
+}
+
+/* Its tasks cannot come back with Undo, so a project with some is deleted only once the
+ * user says so, with archiving offered instead. */
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AdiuvaProjectPage *self = ADIUVA_PROJECT_PAGE (widget);
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  g_autoptr (AdiuvaTaskListModel) tasks = NULL;
+  g_autofree char *count = NULL;
+  GtkWidget       *dialog;
+  guint            n_tasks;
+
+  if (self->project == NULL)
+    return;
+
+  filter->project_id = adiuva_record_get_id (ADIUVA_RECORD (self->project));
+  filter->parent_id = -1;
+  tasks = adiuva_task_list_model_new (self->store, filter);
+  n_tasks = g_list_model_get_n_items (G_LIST_MODEL (tasks));
+  if (n_tasks == 0)
+    {
+      delete_project (self);
+      return;
+    }
+
+  count = g_strdup_printf ("%u", n_tasks);
+  dialog = adw_message_dialog_new (get_window (self), NULL, NULL);
+  /* Translators: %s is a project's name */
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Delete “%s”?"),
+                                     adiuva_project_get_name (self->project));
+  adw_message_dialog_format_body (
+      ADW_MESSAGE_DIALOG (dialog),
+      /* Translators: %s is a number of tasks */
+      g_dngettext (GETTEXT_PACKAGE,
+                   "Its %s task is deleted for good: Undo brings back the project, its "
+                   "checkpoints and its notes, not its tasks. Archiving keeps it all, out of "
+                   "sight.",
+                   "Its %s tasks are deleted for good: Undo brings back the project, its "
+                   "checkpoints and its notes, not its tasks. Archiving keeps it all, out of "
+                   "sight.",
+                   n_tasks),
+      count);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"),
+                                    "archive", _ ("_Archive"), "delete", _ ("_Delete"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adiuva_accessible_clean_mnemonic_names (dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_delete_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 focus_action (GtkWidget  *widget,
               const char *action_name,
@@ -574,32 +730,6 @@ focus_action (GtkWidget  *widget,
     gtk_widget_grab_focus (GTK_WIDGET (self->checkpoint_row));
   else if (g_str_equal (which, "note"))
     gtk_widget_grab_focus (GTK_WIDGET (self->note_row));
-}
-
-/* The palette as toggle buttons of the `project.colour` action, each reachable with Tab. */
-static void
-fill_colours (AdiuvaProjectPage *self)
-{
-  guint                      n_colours;
-  const AdiuvaProjectColour *colours = adiuva_project_colours_get_all (&n_colours);
-
-  for (guint i = 0; i < n_colours; i++)
-    {
-      GtkWidget *button = gtk_toggle_button_new ();
-
-      gtk_button_set_child (GTK_BUTTON (button), adiuva_colour_dot_new (colours[i].colour));
-      gtk_widget_add_css_class (button, "flat");
-      gtk_widget_add_css_class (button, "circular");
-      gtk_widget_add_css_class (button, "colour-button");
-      gtk_widget_set_tooltip_text (button, _ (colours[i].name));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _ (colours[i].name), -1);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "project.colour");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", colours[i].colour);
-      gtk_flow_box_append (self->colours_box, button);
-      /* Tab goes to the buttons, not to the flow box's own children around them. */
-      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
-    }
 }
 
 static void
@@ -783,6 +913,12 @@ adiuva_project_page_class_init (AdiuvaProjectPageClass *klass)
   gtk_widget_class_install_property_action (widget_class, "project.colour", "colour");
   gtk_widget_class_install_property_action (widget_class, "project.archived", "archived");
   gtk_widget_class_install_action (widget_class, "project.focus", "s", focus_action);
+  gtk_widget_class_install_action (widget_class, "project.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "project.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "project.new-checkpoint", NULL,
+                                   new_checkpoint_action);
+  gtk_widget_class_install_action (widget_class, "project.edit-checkpoint", "x",
+                                   edit_checkpoint_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
                                        "project.focus", "s", "task");
@@ -793,6 +929,7 @@ adiuva_project_page_class_init (AdiuvaProjectPageClass *klass)
                                        "note");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
                                        "project.archived", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "project.edit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK | GDK_ALT_MASK,
                                        "project.status", "s", "active");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK | GDK_ALT_MASK,
@@ -811,7 +948,7 @@ adiuva_project_page_init (AdiuvaProjectPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
-  fill_colours (self);
+  adiuva_colour_palette_fill (self->colours_box, "project.colour");
   gtk_list_box_set_placeholder (self->tasks_list, create_placeholder (_ ("No open tasks.")));
   gtk_list_box_set_placeholder (self->checkpoints_list,
                                 create_placeholder (_ ("No checkpoints yet.")));

@@ -7,16 +7,20 @@
 #include <glib/gi18n.h>
 
 #include "adiuva-accessible.h"
+#include "adiuva-client-dialog.h"
 #include "adiuva-colour-dot.h"
 #include "adiuva-format.h"
+#include "adiuva-project-dialog.h"
 #include "adiuva-project-page-private.h"
 #include "adiuva-projects-page-private.h"
+#include "adiuva-record-actions.h"
 
 /* Clients and their projects, one group per client (and one for projects without a client),
  * each project with its colour and its count of open tasks; choosing one opens its page
  * (AdiuvaProjectPage), pushed in a leaflet that never unfolds, with `projects.back` (Escape,
  * Alt+Left) to come back. On top, what it takes to make new ones, so quick add's `#project`
- * has somewhere to go, and whether archived projects show. */
+ * has somewhere to go (a line to type a name in, or a dialog with every field), and whether
+ * archived projects show. Each client's group edits or deletes the client. */
 struct _AdiuvaProjectsPage
 {
   GtkWidget parent_instance;
@@ -113,18 +117,50 @@ create_project_row (AdiuvaProjectsPage *self,
   return row;
 }
 
+/* Edit and Delete, in the header of a client's group. */
+static GtkWidget *
+create_client_buttons (AdiuvaClient *client)
+{
+  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gint64           id = adiuva_record_get_id (ADIUVA_RECORD (client));
+  g_autofree char *edit_label = NULL;
+  g_autofree char *delete_label = NULL;
+  GtkWidget       *edit;
+  GtkWidget *delete;
+
+  /* Translators: a button's tooltip and name; %s is a client's name */
+  edit_label = g_strdup_printf (_ ("Edit %s"), adiuva_client_get_name (client));
+  /* Translators: a button's tooltip and name; %s is a client's name */
+  delete_label = g_strdup_printf (_ ("Delete %s (its projects stay)"),
+                                  adiuva_client_get_name (client));
+  edit = adiuva_accessible_icon_button ("document-edit-symbolic", edit_label);
+  delete = adiuva_accessible_icon_button ("user-trash-symbolic", delete_label);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "projects.edit-client");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (edit), "x", id);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (delete), "projects.delete-client");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (delete), "x", id);
+  gtk_box_append (GTK_BOX (box), edit);
+  gtk_box_append (GTK_BOX (box), delete);
+
+  return box;
+}
+
+/* A group per client, even one without projects yet: it is where the client is edited. */
 static void
 add_group (AdiuvaProjectsPage *self,
            const char         *title,
+           AdiuvaClient       *client,
            GListModel         *projects)
 {
   AdwPreferencesGroup *group;
 
-  if (g_list_model_get_n_items (projects) == 0)
+  if (g_list_model_get_n_items (projects) == 0 && client == NULL)
     return;
 
   group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (group, title);
+  if (client != NULL)
+    adw_preferences_group_set_header_suffix (group, create_client_buttons (client));
   for (guint i = 0; i < g_list_model_get_n_items (projects); i++)
     {
       g_autoptr (AdiuvaProject) project = g_list_model_get_item (projects, i);
@@ -176,12 +212,12 @@ rebuild (AdiuvaProjectsPage *self)
 
       projects = adiuva_store_list_projects (self->store, id, self->show_archived, NULL);
       if (projects != NULL)
-        add_group (self, adiuva_client_get_name (client), projects);
+        add_group (self, adiuva_client_get_name (client), client, projects);
     }
 
   unfiled = adiuva_store_list_projects (self->store, 0, self->show_archived, NULL);
   if (unfiled != NULL)
-    add_group (self, _ ("Without a Client"), unfiled);
+    add_group (self, _ ("Without a Client"), NULL, unfiled);
 
   /* Rebuilding keeps the client chosen for the next project. */
   adw_combo_row_set_model (self->client_row, G_LIST_MODEL (client_names));
@@ -275,6 +311,85 @@ static void
 add_client_cb (AdiuvaProjectsPage *self)
 {
   _adiuva_projects_page_add_client (self, gtk_editable_get_text (self->client_entry_row));
+}
+
+/* Dialogs */
+
+static GtkWindow *
+get_window (AdiuvaProjectsPage *self)
+{
+  return GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
+}
+
+static void
+project_saved_cb (AdiuvaProjectsPage *self,
+                  AdiuvaRecord       *project)
+{
+  adiuva_projects_page_open_project (self, adiuva_record_get_id (project));
+}
+
+static void
+new_project_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AdiuvaProjectsPage *self = ADIUVA_PROJECTS_PAGE (widget);
+  GtkWidget          *dialog = adiuva_project_dialog_new (get_window (self), self->store, NULL);
+
+  /* A new project opens its page, to plan it. */
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (project_saved_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+new_client_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  AdiuvaProjectsPage *self = ADIUVA_PROJECTS_PAGE (widget);
+
+  gtk_window_present (GTK_WINDOW (adiuva_client_dialog_new (get_window (self), self->store, NULL)));
+}
+
+static AdiuvaClient *
+get_client (AdiuvaProjectsPage *self,
+            GVariant           *parameter)
+{
+  g_autoptr (GError) error = NULL;
+  AdiuvaClient *client = adiuva_store_get (self->store, ADIUVA_TYPE_CLIENT,
+                                           g_variant_get_int64 (parameter), &error);
+
+  if (client == NULL)
+    adiuva_toast_show_error (GTK_WIDGET (self), error);
+
+  return client;
+}
+
+static void
+edit_client_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  AdiuvaProjectsPage *self = ADIUVA_PROJECTS_PAGE (widget);
+  g_autoptr (AdiuvaClient) client = get_client (self, parameter);
+
+  if (client != NULL)
+    gtk_window_present (
+        GTK_WINDOW (adiuva_client_dialog_new (get_window (self), self->store, client)));
+}
+
+static void
+delete_client_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  AdiuvaProjectsPage *self = ADIUVA_PROJECTS_PAGE (widget);
+  g_autoptr (AdiuvaClient) client = get_client (self, parameter);
+  g_autoptr (GError) error = NULL;
+
+  if (client != NULL && !adiuva_client_delete_with_undo (widget, self->store, client, &error))
+    adiuva_toast_show_error (widget, error);
 }
 
 /* Navigation */
@@ -421,6 +536,12 @@ adiuva_projects_page_class_init (AdiuvaProjectsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "projects.open-project", "x",
                                    open_project_action);
   gtk_widget_class_install_action (widget_class, "projects.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "projects.new-project", NULL,
+                                   new_project_action);
+  gtk_widget_class_install_action (widget_class, "projects.new-client", NULL, new_client_action);
+  gtk_widget_class_install_action (widget_class, "projects.edit-client", "x", edit_client_action);
+  gtk_widget_class_install_action (widget_class, "projects.delete-client", "x",
+                                   delete_client_action);
   gtk_widget_class_install_property_action (widget_class, "projects.show-archived",
                                             "show-archived");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "projects.back", NULL);
@@ -428,6 +549,10 @@ adiuva_projects_page_class_init (AdiuvaProjectsPageClass *klass)
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
                                        "projects.show-archived", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_ALT_MASK,
+                                       "projects.new-project", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_ALT_MASK,
+                                       "projects.new-client", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

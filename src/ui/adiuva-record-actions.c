@@ -282,28 +282,157 @@ adiuva_records_delete_with_undo (GtkWidget   *widget,
   return TRUE;
 }
 
-/* A conversation comes back with its messages, which deleting it deleted too. */
+/* A client, a project or a conversation comes back with what hung on it: its copy first, then
+ * what to give back to it. */
 static gboolean
-add_conversation_back (AdiuvaStore *store,
-                       GPtrArray   *copies,
-                       GError     **error)
+add_back_with_dependents (AdiuvaStore *store,
+                          GPtrArray   *records,
+                          GError     **error)
 {
-  g_autoptr (AdiuvaRecord) conversation = copy_record (g_ptr_array_index (copies, 0));
+  g_autoptr (AdiuvaRecord) again = copy_record (g_ptr_array_index (records, 0));
+  gint64 id;
 
-  if (!adiuva_store_add (store, conversation, error))
+  if (!adiuva_store_add (store, again, error))
     return FALSE;
+  id = adiuva_record_get_id (again);
 
-  for (guint i = 1; i < copies->len; i++)
+  for (guint i = 1; i < records->len; i++)
     {
-      g_autoptr (AdiuvaRecord) message = copy_record (g_ptr_array_index (copies, i));
+      AdiuvaRecord *record = g_ptr_array_index (records, i);
+      g_autoptr (AdiuvaRecord) current = NULL;
+      g_autoptr (GError) local_error = NULL;
 
-      adiuva_message_set_conversation_id (ADIUVA_MESSAGE (message),
-                                          adiuva_record_get_id (conversation));
-      if (!adiuva_store_add (store, message, error))
+      /* Checkpoints went with their project, messages with their conversation: they come
+       * back as new ones. */
+      if (ADIUVA_IS_CHECKPOINT (record) || ADIUVA_IS_MESSAGE (record))
+        {
+          g_autoptr (AdiuvaRecord) copy = copy_record (record);
+
+          if (ADIUVA_IS_CHECKPOINT (copy))
+            adiuva_checkpoint_set_project_id (ADIUVA_CHECKPOINT (copy), id);
+          else
+            adiuva_message_set_conversation_id (ADIUVA_MESSAGE (copy), id);
+          if (!adiuva_store_add (store, copy, error))
+            return FALSE;
+          continue;
+        }
+
+      /* Projects and notes stayed, without their client or project: they are read again, as
+       * they may have changed since, and left alone if they were deleted or moved. */
+      current = adiuva_store_get (store, G_OBJECT_TYPE (record), adiuva_record_get_id (record),
+                                  &local_error);
+      if (current == NULL)
+        {
+          if (g_error_matches (local_error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND))
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      if (ADIUVA_IS_PROJECT (current) && adiuva_project_get_client_id (ADIUVA_PROJECT (current)) <= 0)
+        adiuva_project_set_client_id (ADIUVA_PROJECT (current), id);
+      else if (ADIUVA_IS_NOTE (current) && adiuva_note_get_project_id (ADIUVA_NOTE (current)) <= 0)
+        adiuva_note_set_project_id (ADIUVA_NOTE (current), id);
+      else
+        continue;
+      if (!adiuva_store_update (store, current, error))
         return FALSE;
     }
 
   return TRUE;
+}
+
+static void
+append_all (GPtrArray  *records,
+            GListModel *items)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    g_ptr_array_add (records, g_list_model_get_item (items, i));
+}
+
+static gboolean
+delete_with_dependents (GtkWidget    *widget,
+                        AdiuvaStore  *store,
+                        AdiuvaRecord *record,
+                        GPtrArray    *records,
+                        const char   *title,
+                        GError      **error)
+{
+  g_autofree char *escaped = g_markup_escape_text (title, -1);
+  g_autofree char *message = g_strdup_printf (_ ("“%s” was deleted"), escaped);
+
+  if (!adiuva_store_delete (store, record, error))
+    return FALSE;
+
+  offer_undo (widget, store, records, add_back_with_dependents, message);
+  return TRUE;
+}
+
+/**
+ * adiuva_client_delete_with_undo:
+ * @widget: a widget in the window whose toast overlay offers the Undo
+ *
+ * Deletes @client. Its projects stay, without a client; Undo brings the client back with
+ * them.
+ */
+gboolean
+adiuva_client_delete_with_undo (GtkWidget    *widget,
+                                AdiuvaStore  *store,
+                                AdiuvaClient *client,
+                                GError      **error)
+{
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GListModel) projects = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_CLIENT (client), FALSE);
+
+  projects = adiuva_store_list_projects (store, adiuva_record_get_id (ADIUVA_RECORD (client)),
+                                         TRUE, error);
+  if (projects == NULL)
+    return FALSE;
+
+  g_ptr_array_add (records, copy_record (ADIUVA_RECORD (client)));
+  append_all (records, projects);
+
+  return delete_with_dependents (widget, store, ADIUVA_RECORD (client), records,
+                                 adiuva_client_get_name (client), error);
+}
+
+/**
+ * adiuva_project_delete_with_undo:
+ * @widget: a widget in the window whose toast overlay offers the Undo
+ *
+ * Deletes @project with its tasks and checkpoints; its notes stay, without a project. Undo
+ * brings the project back with its checkpoints and notes, but not its tasks: ask before
+ * deleting a project that has some.
+ */
+gboolean
+adiuva_project_delete_with_undo (GtkWidget     *widget,
+                                 AdiuvaStore   *store,
+                                 AdiuvaProject *project,
+                                 GError       **error)
+{
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GListModel) checkpoints = NULL;
+  g_autoptr (GListModel) notes = NULL;
+  gint64 id = adiuva_record_get_id (ADIUVA_RECORD (project));
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_PROJECT (project), FALSE);
+
+  checkpoints = adiuva_store_list_checkpoints (store, id, NULL, NULL, error);
+  if (checkpoints == NULL || (notes = adiuva_store_list_notes (store, id, error)) == NULL)
+    return FALSE;
+
+  g_ptr_array_add (records, copy_record (ADIUVA_RECORD (project)));
+  append_all (records, checkpoints);
+  append_all (records, notes);
+
+  return delete_with_dependents (widget, store, ADIUVA_RECORD (project), records,
+                                 adiuva_project_get_name (project), error);
 }
 
 /**
@@ -319,11 +448,9 @@ adiuva_conversation_delete_with_undo (GtkWidget          *widget,
                                       AdiuvaConversation *conversation,
                                       GError            **error)
 {
-  g_autoptr (GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GListModel) messages = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *message = NULL;
-  const char      *title;
+  const char *title;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
   g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
@@ -333,22 +460,13 @@ adiuva_conversation_delete_with_undo (GtkWidget          *widget,
                                          error);
   if (messages == NULL)
     return FALSE;
-  g_ptr_array_add (copies, copy_record (ADIUVA_RECORD (conversation)));
-  for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
-    {
-      g_autoptr (AdiuvaRecord) record = g_list_model_get_item (messages, i);
 
-      g_ptr_array_add (copies, copy_record (record));
-    }
-
-  if (!adiuva_store_delete (store, ADIUVA_RECORD (conversation), error))
-    return FALSE;
+  g_ptr_array_add (records, copy_record (ADIUVA_RECORD (conversation)));
+  append_all (records, messages);
 
   title = adiuva_conversation_get_title (conversation);
-  escaped = g_markup_escape_text (title != NULL && *title != '\0' ? title : _ ("New Chat"), -1);
-  message = g_strdup_printf (_ ("“%s” was deleted"), escaped);
-  offer_undo (widget, store, copies, add_conversation_back, message);
-  return TRUE;
+  return delete_with_dependents (widget, store, ADIUVA_RECORD (conversation), records,
+                                 title != NULL && *title != '\0' ? title : _ ("New Chat"), error);
 }
 
 /* Completing */

@@ -26,6 +26,14 @@ gboolean adiuva_conversation_delete_with_undo (GtkWidget          *widget,
                                                AdiuvaStore        *store,
                                                AdiuvaConversation *conversation,
                                                GError            **error);
+gboolean adiuva_client_delete_with_undo (GtkWidget    *widget,
+                                         AdiuvaStore  *store,
+                                         AdiuvaClient *client,
+                                         GError      **error);
+gboolean adiuva_project_delete_with_undo (GtkWidget     *widget,
+                                          AdiuvaStore   *store,
+                                          AdiuvaProject *project,
+                                          GError       **error);
 gboolean adiuva_tasks_complete_with_undo (GtkWidget   *widget,
                                           AdiuvaStore *store,
                                           GPtrArray   *tasks,

@@ -123,28 +123,24 @@ title_apply_cb (AdiuvaTaskDetails *self)
   save (self);
 }
 
-/* A date typed in the words quick add understands, and nothing else: a date must be all there
- * is. Returns the floating date to store, "" to clear it, or %NULL when it is not a date. */
+/* A date typed in the words quick add understands, and nothing else. Returns the floating
+ * date to store, "" to clear it, or %NULL when it is not a date. */
 static char *
 parse_date (AdiuvaTaskDetails *self,
             const char        *text)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr (AdiuvaQuickAdd) parsed = NULL;
   g_autofree char *stripped = g_strstrip (g_strdup (text));
+  char            *date;
 
   if (*stripped == '\0')
     return g_strdup ("");
 
-  parsed = adiuva_quick_add_parse (stripped, now);
-  if (parsed->due == NULL || *parsed->title != '\0')
-    {
-      set_message (self, _ ("That is not a date Adiuva understands. Try “friday”, "
-                            "“tomorrow 5pm”, “in 3 days” or “2026-12-01”."));
-      return NULL;
-    }
+  date = adiuva_parse_date_words (stripped, now, TRUE);
+  if (date == NULL)
+    set_message (self, adiuva_date_words_hint ());
 
-  return adiuva_date_format_floating (parsed->due, parsed->due_has_time);
+  return date;
 }
 
 static void

@@ -4,10 +4,11 @@
 # The desktop app driven as a person would, through the accessibility tree (AT-SPI, dogtail):
 # a workspace seeded with adiuva-cli, the app started on it, a task added by quick add and seen
 # in Today, then completed there; a task found with quick find; a project opened; buttons found
-# by their plain names; a task moved and the Timeline walked with the keyboard alone; tasks a
-# script proposed (adiuva-cli task add --suggest) approved and dismissed in Today; a note
-# written with the keyboard, saved by itself, then found and opened with quick find; a chat with
-# the provider test server, its answer seen growing as tokens stream. Run by
+# by their plain names; a task moved and the Timeline walked with the keyboard alone; a client
+# and a project made in their dialogs; tasks a script proposed (adiuva-cli task add --suggest)
+# approved and dismissed in Today; a note written with the keyboard, saved by itself, then found
+# and opened with quick find; a chat with the provider test server, its answer seen growing as
+# tokens stream. Run by
 # meson through build-aux/test-env --keyring --xvfb, with ADIUVA_PATH, ADIUVA_CLI_PATH and
 # GSETTINGS_SCHEMA_DIR set. Prints TAP.
 
@@ -191,7 +192,7 @@ def write_and_find_note(app, window):
 
 
 def main():
-    print('1..23', flush=True)
+    print('1..25', flush=True)
     cli('init')
     cli('project', 'add', 'Website')
     # Past Today's two weeks of next checkpoints, so Today holds only the suggestions.
@@ -285,6 +286,26 @@ def main():
         check('Right moves to the next checkpoint', view.name.startswith('Print run, Brochure'))
         rawinput.pressKey('Return')
         check('Enter opens its project', find(tasks, 'Brochure', 'push button'))
+
+        # Without the terminal: a client, then a project for it, each typed in its dialog and
+        # added with Return; the new project opens its page.
+        # (Through AT-SPI actions: a page's buttons have no place on screen while it slides.)
+        rawinput.keyCombo('<Control>3')
+        find(projects, 'Back to Projects', 'push button').doActionNamed('click')
+        find(projects, 'New Client…', 'push button').doActionNamed('click')
+        utils.doDelay(config.actionDelay)
+        rawinput.typeText('Globex')
+        rawinput.pressKey('Return')
+        check('New Client… adds a client',
+              find(projects, 'Globex', 'label') and
+              [c['name'] for c in cli_json('client', 'list')] == ['Globex'])
+        find(projects, 'New Project…', 'push button').doActionNamed('click')
+        utils.doDelay(config.actionDelay)
+        rawinput.typeText('Rebrand')
+        rawinput.pressKey('Return')
+        check('New Project… adds a project and opens its page',
+              find(projects, 'Rebrand', 'heading') and
+              'Rebrand' in [p['name'] for p in cli_json('project', 'list')])
 
         write_and_find_note(app, window)
     finally:

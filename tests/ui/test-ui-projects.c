@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include "adiuva-checkpoint-dialog.h"
+#include "adiuva-client-dialog.h"
+#include "adiuva-project-dialog.h"
 #include "adiuva-project-page-private.h"
 #include "adiuva-projects-page-private.h"
 #include "adiuva-task-row.h"
@@ -525,6 +528,484 @@ test_narrow (Fixture      *fixture,
   test_ui_wait_until (unmapped, projects);
 }
 
+/* Dialogs */
+
+/* The window of @type shown, once there is one. */
+typedef struct
+{
+  GType      type;
+  GtkWindow *found;
+} DialogSearch;
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  DialogSearch *search = data;
+  GListModel   *toplevels = gtk_window_get_toplevels ();
+
+  search->found = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (window), search->type) &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        search->found = window;
+    }
+
+  return search->found != NULL;
+}
+
+static AdwMessageDialog *
+wait_for_dialog (GType type)
+{
+  DialogSearch search = { type, NULL };
+
+  test_ui_wait_until (dialog_shown, &search);
+  return ADW_MESSAGE_DIALOG (search.found);
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  DialogSearch search = { GPOINTER_TO_SIZE (data), NULL };
+
+  return !dialog_shown (&search);
+}
+
+static void
+set_field (AdwMessageDialog *dialog,
+           GType             type,
+           const char       *name,
+           const char       *text)
+{
+  GObject *field = gtk_widget_get_template_child (GTK_WIDGET (dialog), type, name);
+
+  g_assert_nonnull (field);
+  gtk_editable_set_text (GTK_EDITABLE (field), text);
+}
+
+static const char *
+get_field (AdwMessageDialog *dialog,
+           GType             type,
+           const char       *name)
+{
+  return gtk_editable_get_text (
+      GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (dialog), type, name)));
+}
+
+/* Clicks the response's button, and waits for the dialog to go. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  GType      type = G_OBJECT_TYPE (dialog);
+  GtkWidget *button = test_ui_find_descendant (
+      GTK_WIDGET (dialog), GTK_TYPE_BUTTON, adw_message_dialog_get_response_label (dialog, response));
+
+  g_assert_nonnull (button);
+  gtk_widget_activate (button);
+  test_ui_wait_until (dialog_gone, GSIZE_TO_POINTER (type));
+  settle ();
+}
+
+static gboolean
+can_save (AdwMessageDialog *dialog)
+{
+  return adw_message_dialog_get_response_enabled (dialog, "save");
+}
+
+static void
+choose_client (AdwMessageDialog *dialog,
+               const char       *name)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (
+      gtk_widget_get_template_child (GTK_WIDGET (dialog), ADIUVA_TYPE_PROJECT_DIALOG, "client_row"));
+  GListModel *names = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), name) == 0)
+      {
+        adw_combo_row_set_selected (row, i);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static AdiuvaClient *
+find_client (Fixture    *fixture,
+             const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  AdiuvaClient *client = adiuva_store_find_client (fixture->store, name, &error);
+
+  /* %NULL when there is none. */
+  if (g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND))
+    g_clear_error (&error);
+  g_assert_no_error (error);
+  return client;
+}
+
+static AdiuvaProject *
+find_project (Fixture    *fixture,
+              const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  AdiuvaProject *project = adiuva_store_find_project (fixture->store, name, &error);
+
+  /* %NULL when there is none. */
+  if (g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND))
+    g_clear_error (&error);
+  g_assert_no_error (error);
+  return project;
+}
+
+/* New Client… and New Project… make them with all their fields; an empty name cannot be
+ * added; a new project opens its page, and both show in the list. */
+static void
+test_new_client_and_project (Fixture      *fixture,
+                             gconstpointer data)
+{
+  GtkWidget         *projects = GTK_WIDGET (projects_page (fixture));
+  AdwMessageDialog  *dialog;
+  AdiuvaProjectPage *page;
+  g_autoptr (AdiuvaClient) client = NULL;
+  g_autoptr (AdiuvaProject) project = NULL;
+
+  g_assert_true (adiuva_window_show_page (fixture->window, "projects"));
+  g_assert_true (gtk_widget_activate_action (projects, "projects.new-client", NULL));
+  dialog = wait_for_dialog (ADIUVA_TYPE_CLIENT_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "New Client");
+  g_assert_false (can_save (dialog));
+  set_field (dialog, ADIUVA_TYPE_CLIENT_DIALOG, "name_row", "   ");
+  g_assert_false (can_save (dialog));
+  set_field (dialog, ADIUVA_TYPE_CLIENT_DIALOG, "name_row", " Globex ");
+  g_assert_true (can_save (dialog));
+  set_field (dialog, ADIUVA_TYPE_CLIENT_DIALOG, "email_row", "hank@globex.example");
+  set_field (dialog, ADIUVA_TYPE_CLIENT_DIALOG, "notes_row", "Pays in 30 days");
+  respond (dialog, "save");
+
+  client = find_client (fixture, "Globex");
+  g_assert_nonnull (client);
+  g_assert_cmpstr (adiuva_client_get_email (client), ==, "hank@globex.example");
+  g_assert_cmpstr (adiuva_client_get_notes (client), ==, "Pays in 30 days");
+  /* A client without projects yet has its group, where it is edited. */
+  wait_until_shown (projects, GTK_TYPE_LABEL, "Globex");
+
+  /* Closing it (Escape) adds nothing. */
+  g_assert_true (gtk_widget_activate_action (projects, "projects.new-client", NULL));
+  dialog = wait_for_dialog (ADIUVA_TYPE_CLIENT_DIALOG);
+  set_field (dialog, ADIUVA_TYPE_CLIENT_DIALOG, "name_row", "Initech");
+  gtk_window_close (GTK_WINDOW (dialog));
+  test_ui_wait_until (dialog_gone, GSIZE_TO_POINTER (ADIUVA_TYPE_CLIENT_DIALOG));
+  settle ();
+  g_assert_null (find_client (fixture, "Initech"));
+
+  /* Cancel adds nothing. */
+  g_assert_true (gtk_widget_activate_action (projects, "projects.new-project", NULL));
+  dialog = wait_for_dialog (ADIUVA_TYPE_PROJECT_DIALOG);
+  set_field (dialog, ADIUVA_TYPE_PROJECT_DIALOG, "name_row", "Never");
+  respond (dialog, "cancel");
+  g_assert_null (find_project (fixture, "Never"));
+
+  g_assert_true (gtk_widget_activate_action (projects, "projects.new-project", NULL));
+  dialog = wait_for_dialog (ADIUVA_TYPE_PROJECT_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "New Project");
+  g_assert_false (can_save (dialog));
+  set_field (dialog, ADIUVA_TYPE_PROJECT_DIALOG, "name_row", "Rebrand");
+  choose_client (dialog, "Globex");
+  set_field (dialog, ADIUVA_TYPE_PROJECT_DIALOG, "description_row", "New logo and colours");
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (dialog), "project-dialog.colour", "s", "#5f9ea3"));
+  g_assert_true (can_save (dialog));
+  test_ui_screenshot (GTK_WIDGET (dialog), "project-dialog");
+  respond (dialog, "save");
+
+  project = find_project (fixture, "Rebrand");
+  g_assert_nonnull (project);
+  g_assert_cmpint (adiuva_project_get_client_id (project), ==,
+                   adiuva_record_get_id (ADIUVA_RECORD (client)));
+  g_assert_cmpstr (adiuva_project_get_description (project), ==, "New logo and colours");
+  g_assert_cmpstr (adiuva_project_get_colour (project), ==, "#5f9ea3");
+
+  /* Its page opens, to plan it. */
+  page = _adiuva_projects_page_get_project_page (projects_page (fixture));
+  g_assert_nonnull (page);
+  g_assert_cmpint (adiuva_project_page_get_project_id (page), ==,
+                   adiuva_record_get_id (ADIUVA_RECORD (project)));
+  wait_until_shown (page, GTK_TYPE_LABEL, "Globex · Active");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "projects.back", NULL));
+  wait_until_shown (projects, GTK_TYPE_LABEL, "Rebrand");
+}
+
+/* A client is edited from its group; deleted, its projects stay without it, and Undo brings
+ * it back with them. */
+static void
+test_edit_delete_client (Fixture      *fixture,
+                         gconstpointer data)
+{
+  GtkWidget *projects = GTK_WIDGET (projects_page (fixture));
+  g_autoptr (AdiuvaClient) acme = find_client (fixture, "ACME");
+  g_autoptr (AdiuvaClient) client = NULL;
+  g_autoptr (AdiuvaProject) website = NULL;
+  g_autoptr (AdiuvaProject) old_site = NULL;
+  AdwMessageDialog *dialog;
+  AdwToast         *toast;
+
+  g_assert_true (adiuva_window_show_page (fixture->window, "projects"));
+  wait_until_shown (projects, GTK_TYPE_LABEL, "ACME");
+  g_assert_true (gtk_widget_activate_action (projects, "projects.edit-client", "x",
+                                             adiuva_record_get_id (ADIUVA_RECORD (acme))));
+  dialog = wait_for_dialog (ADIUVA_TYPE_CLIENT_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Edit Client");
+  g_assert_cmpstr (get_field (dialog, ADIUVA_TYPE_CLIENT_DIALOG, "name_row"), ==, "ACME");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "save"), ==, "_Save");
+  set_field (dialog, ADIUVA_TYPE_CLIENT_DIALOG, "name_row", "");
+  g_assert_false (can_save (dialog));
+  set_field (dialog, ADIUVA_TYPE_CLIENT_DIALOG, "name_row", "ACME Corp");
+  respond (dialog, "save");
+
+  client = adiuva_store_get (fixture->store, ADIUVA_TYPE_CLIENT,
+                             adiuva_record_get_id (ADIUVA_RECORD (acme)), NULL);
+  g_assert_cmpstr (adiuva_client_get_name (client), ==, "ACME Corp");
+  g_clear_object (&client);
+  wait_until_shown (projects, GTK_TYPE_LABEL, "ACME Corp");
+
+  g_assert_true (gtk_widget_activate_action (projects, "projects.delete-client", "x",
+                                             adiuva_record_get_id (ADIUVA_RECORD (acme))));
+  g_assert_null (find_client (fixture, "ACME Corp"));
+  website = get_project (fixture, fixture->website_id);
+  g_assert_cmpint (adiuva_project_get_client_id (website), ==, 0);
+  g_clear_object (&website);
+  wait_until_gone (projects, GTK_TYPE_LABEL, "ACME Corp");
+  g_assert_nonnull (test_ui_find_descendant (projects, GTK_TYPE_LABEL, "Website"));
+
+  toast = shown_toast (fixture);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "“ACME Corp” was deleted");
+  g_signal_emit_by_name (toast, "button-clicked");
+
+  client = find_client (fixture, "ACME Corp");
+  g_assert_nonnull (client);
+  website = get_project (fixture, fixture->website_id);
+  old_site = get_project (fixture, fixture->old_site_id);
+  g_assert_cmpint (adiuva_project_get_client_id (website), ==,
+                   adiuva_record_get_id (ADIUVA_RECORD (client)));
+  g_assert_cmpint (adiuva_project_get_client_id (old_site), ==,
+                   adiuva_record_get_id (ADIUVA_RECORD (client)));
+  wait_until_shown (projects, GTK_TYPE_LABEL, "ACME Corp");
+}
+
+/* F2 on a project's page edits it. A project with tasks is deleted only once confirmed;
+ * Undo brings it back with its checkpoints and notes. */
+static void
+test_edit_delete_project (Fixture      *fixture,
+                          gconstpointer data)
+{
+  AdiuvaProjectPage *page = open_project (fixture, fixture->website_id);
+  AdwMessageDialog  *dialog;
+  AdwToast          *toast;
+  g_autoptr (AdiuvaProject) project = NULL;
+  g_autoptr (AdiuvaProject) errands = NULL;
+  g_autoptr (GListModel) checkpoints = NULL;
+  g_autoptr (GListModel) notes = NULL;
+  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+  gint64 empty_id;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.edit", NULL));
+  dialog = wait_for_dialog (ADIUVA_TYPE_PROJECT_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Edit Project");
+  g_assert_cmpstr (get_field (dialog, ADIUVA_TYPE_PROJECT_DIALOG, "name_row"), ==, "Website");
+  set_field (dialog, ADIUVA_TYPE_PROJECT_DIALOG, "name_row", "Web shop");
+  choose_client (dialog, "No client");
+  respond (dialog, "save");
+  project = get_project (fixture, fixture->website_id);
+  g_assert_cmpstr (adiuva_project_get_name (project), ==, "Web shop");
+  g_assert_cmpint (adiuva_project_get_client_id (project), ==, 0);
+  g_clear_object (&project);
+  wait_until_shown (page, GTK_TYPE_LABEL, "Web shop");
+  wait_until_shown (page, GTK_TYPE_LABEL, "Active");
+
+  /* Errands has a task: Cancel keeps it. */
+  page = open_project (fixture, fixture->other_id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.delete", NULL));
+  dialog = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete “Errands”?");
+  respond (dialog, "cancel");
+  project = get_project (fixture, fixture->other_id);
+  g_assert_nonnull (project);
+  g_clear_object (&project);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.delete", NULL));
+  dialog = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
+  respond (dialog, "delete");
+  g_assert_null (find_project (fixture, "Errands"));
+  test_ui_wait_until (project_page_closed, projects_page (fixture));
+  wait_until_gone (projects_page (fixture), GTK_TYPE_LABEL, "Errands");
+
+  toast = shown_toast (fixture);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "“Errands” was deleted");
+  g_signal_emit_by_name (toast, "button-clicked");
+  errands = find_project (fixture, "Errands");
+  g_assert_nonnull (errands);
+  checkpoints = adiuva_store_list_checkpoints (
+      fixture->store, adiuva_record_get_id (ADIUVA_RECORD (errands)), NULL, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (checkpoints), ==, 1);
+  wait_until_shown (projects_page (fixture), GTK_TYPE_LABEL, "Errands");
+
+  /* Without tasks, a project goes at once; its note comes back to it with Undo. */
+  empty_id = add_project (fixture->store, "Empty", 0, FALSE);
+  adiuva_note_set_title (note, "Ideas");
+  adiuva_note_set_body (note, "");
+  adiuva_note_set_project_id (note, empty_id);
+  add_record (fixture->store, ADIUVA_RECORD (note));
+  page = open_project (fixture, empty_id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.delete", NULL));
+  g_assert_null (find_project (fixture, "Empty"));
+  g_signal_emit_by_name (shown_toast (fixture), "button-clicked");
+  project = find_project (fixture, "Empty");
+  g_assert_nonnull (project);
+  notes = adiuva_store_list_notes (fixture->store, adiuva_record_get_id (ADIUVA_RECORD (project)),
+                                   NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (notes), ==, 1);
+}
+
+static AdiuvaCheckpoint *
+find_checkpoint (Fixture    *fixture,
+                 gint64      project_id,
+                 const char *title)
+{
+  g_autoptr (GListModel) checkpoints =
+      adiuva_store_list_checkpoints (fixture->store, project_id, NULL, NULL, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (checkpoints); i++)
+    {
+      g_autoptr (AdiuvaCheckpoint) checkpoint = g_list_model_get_item (checkpoints, i);
+
+      if (g_strcmp0 (adiuva_checkpoint_get_title (checkpoint), title) == 0)
+        return g_steal_pointer (&checkpoint);
+    }
+
+  return NULL;
+}
+
+static gboolean
+has_body (gpointer data)
+{
+  const char *body = adw_message_dialog_get_body (data);
+
+  return body != NULL && *body != '\0' && gtk_widget_get_visible (data);
+}
+
+static GtkWidget *
+find_by_tooltip (GtkWidget  *root,
+                 const char *tooltip)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A checkpoint added and edited in its dialog, with its day in words: what is not a day is
+ * said so and cannot be saved. It shows on Today once it is today, and deletes with Undo. */
+static void
+test_checkpoint_dialog (Fixture      *fixture,
+                        gconstpointer data)
+{
+  AdiuvaProjectPage *page = open_project (fixture, fixture->website_id);
+  g_autoptr (AdiuvaCheckpoint) checkpoint = NULL;
+  g_autoptr (AdiuvaCheckpoint) launch = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) later = g_date_time_add_days (now, 3);
+  g_autofree char  *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char  *in_3_days = g_date_time_format (later, "%Y-%m-%d");
+  AdwMessageDialog *dialog;
+  GtkLabel         *date_label;
+  GtkWidget        *today_page;
+  GtkWidget        *row;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.new-checkpoint", NULL));
+  dialog = wait_for_dialog (ADIUVA_TYPE_CHECKPOINT_DIALOG);
+  date_label = GTK_LABEL (gtk_widget_get_template_child (
+      GTK_WIDGET (dialog), ADIUVA_TYPE_CHECKPOINT_DIALOG, "date_label"));
+  set_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "title_row", "Kick-off");
+  g_assert_false (can_save (dialog));
+  set_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "date_row", "when pigs fly");
+  g_assert_false (can_save (dialog));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (date_label), "error"));
+  set_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "date_row", "in 3 days");
+  g_assert_true (can_save (dialog));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (date_label), "error"));
+  g_assert_nonnull (strstr (gtk_label_get_label (date_label), in_3_days));
+  set_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "notes_row", "Bring the contract");
+  respond (dialog, "save");
+
+  checkpoint = find_checkpoint (fixture, fixture->website_id, "Kick-off");
+  g_assert_nonnull (checkpoint);
+  g_assert_cmpstr (adiuva_checkpoint_get_date (checkpoint), ==, in_3_days);
+  g_assert_cmpstr (adiuva_checkpoint_get_notes (checkpoint), ==, "Bring the contract");
+  wait_until_shown (page, GTK_TYPE_LABEL, "Kick-off");
+
+  /* Activating its row edits it. */
+  gtk_widget_activate (row_of (GTK_WIDGET (page), "Kick-off"));
+  dialog = wait_for_dialog (ADIUVA_TYPE_CHECKPOINT_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Edit Checkpoint");
+  g_assert_cmpstr (get_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "date_row"), ==, in_3_days);
+  g_assert_true (can_save (dialog));
+  set_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "title_row", "Kick-off meeting");
+  set_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "date_row", "today");
+  respond (dialog, "save");
+  g_clear_object (&checkpoint);
+  checkpoint = find_checkpoint (fixture, fixture->website_id, "Kick-off meeting");
+  g_assert_nonnull (checkpoint);
+  g_assert_cmpstr (adiuva_checkpoint_get_date (checkpoint), ==, today);
+  wait_until_shown (page, GTK_TYPE_LABEL, "Kick-off meeting");
+
+  /* Deleted elsewhere while being edited: saving says so, and keeps what was typed. */
+  launch = find_checkpoint (fixture, fixture->website_id, "Launch");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.edit-checkpoint", "x",
+                                             adiuva_record_get_id (ADIUVA_RECORD (launch))));
+  dialog = wait_for_dialog (ADIUVA_TYPE_CHECKPOINT_DIALOG);
+  g_assert_true (adiuva_store_delete (fixture->store, ADIUVA_RECORD (launch), NULL));
+  set_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "title_row", "Launch party");
+  gtk_widget_activate (test_ui_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Save"));
+  test_ui_wait_until (has_body, dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_cmpstr (get_field (dialog, ADIUVA_TYPE_CHECKPOINT_DIALOG, "title_row"), ==,
+                   "Launch party");
+  respond (dialog, "cancel");
+
+  /* Today lists it with the next checkpoints. */
+  g_assert_true (adiuva_window_show_page (fixture->window, "today"));
+  today_page = _adiuva_window_get_page (fixture->window, "today");
+  wait_until_shown (today_page, GTK_TYPE_LABEL, "Kick-off meeting");
+
+  /* Deleted from the project's page, it comes back with Undo. */
+  page = open_project (fixture, fixture->website_id);
+  wait_until_shown (page, GTK_TYPE_LABEL, "Kick-off meeting");
+  row = row_of (GTK_WIDGET (page), "Kick-off meeting");
+  /* A button clicks once its press has been shown. */
+  g_assert_true (gtk_widget_activate (find_by_tooltip (row, "Delete the checkpoint")));
+  wait_until_gone (page, GTK_TYPE_LABEL, "Kick-off meeting");
+  g_clear_object (&checkpoint);
+  g_assert_null (find_checkpoint (fixture, fixture->website_id, "Kick-off meeting"));
+  g_signal_emit_by_name (shown_toast (fixture), "button-clicked");
+  checkpoint = find_checkpoint (fixture, fixture->website_id, "Kick-off meeting");
+  g_assert_nonnull (checkpoint);
+  wait_until_shown (page, GTK_TYPE_LABEL, "Kick-off meeting");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -543,6 +1024,15 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/projects/project-deleted", Fixture, NULL, fixture_set_up, test_project_deleted,
               fixture_tear_down);
+
+  g_test_add ("/ui/projects/new-client-and-project", Fixture, NULL, fixture_set_up,
+              test_new_client_and_project, fixture_tear_down);
+  g_test_add ("/ui/projects/edit-delete-client", Fixture, NULL, fixture_set_up,
+              test_edit_delete_client, fixture_tear_down);
+  g_test_add ("/ui/projects/edit-delete-project", Fixture, NULL, fixture_set_up,
+              test_edit_delete_project, fixture_tear_down);
+  g_test_add ("/ui/projects/checkpoint-dialog", Fixture, NULL, fixture_set_up,
+              test_checkpoint_dialog, fixture_tear_down);
 
   return g_test_run ();
 }
