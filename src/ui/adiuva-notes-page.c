@@ -329,18 +329,9 @@ static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item)
 {
-  AdiuvaNote      *note = gtk_list_item_get_item (item);
-  GtkWidget       *preview = g_object_get_data (G_OBJECT (item), "preview");
-  const char      *body = adiuva_note_get_body (note);
-  const char      *end = body;
-  g_autofree char *first_line = NULL;
-
-  /* A label lays out all of its text, even the part it ellipsizes: a first line of a few
-   * hundred words would be shaped whole for each row bound while scrolling. */
-  for (guint i = 0; end != NULL && *end != '\0' && *end != '\n' && i < PREVIEW_CHARS; i++)
-    end = g_utf8_next_char (end);
-  if (body != NULL)
-    first_line = g_strndup (body, end - body);
+  AdiuvaNote *note = gtk_list_item_get_item (item);
+  GtkWidget  *preview = g_object_get_data (G_OBJECT (item), "preview");
+  const char *first_line = adiuva_note_get_body (note);
 
   gtk_label_set_label (g_object_get_data (G_OBJECT (item), "title"),
                        adiuva_note_get_title (note));
@@ -348,6 +339,27 @@ bind_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_visible (preview, first_line != NULL && *first_line != '\0');
   gtk_widget_set_visible (g_object_get_data (G_OBJECT (item), "pin"),
                           adiuva_note_get_pinned (note));
+}
+
+/* What a row shows of @note: its title, whether it is pinned, and the start of its first line
+ * as its body. The list keeps only that (the store has the rest, read again when the note is
+ * opened): 5,000 whole notes would stay in memory for a list that shows a dozen. A label lays
+ * out all of its text, even what it ellipsizes, hence the cut. */
+static AdiuvaNote *
+new_list_entry (AdiuvaNote *note)
+{
+  const char      *body = adiuva_note_get_body (note);
+  const char      *end = body;
+  g_autofree char *first_line = NULL;
+
+  for (guint i = 0; end != NULL && *end != '\0' && *end != '\n' && i < PREVIEW_CHARS; i++)
+    end = g_utf8_next_char (end);
+  if (body != NULL)
+    first_line = g_strndup (body, end - body);
+
+  return g_object_new (ADIUVA_TYPE_NOTE, "id", adiuva_record_get_id (ADIUVA_RECORD (note)),
+                       "title", adiuva_note_get_title (note), "pinned",
+                       adiuva_note_get_pinned (note), "body", first_line, NULL);
 }
 
 static void
@@ -381,7 +393,7 @@ reload (AdiuvaNotesPage *self)
       if (self->note != NULL && adiuva_record_get_id (ADIUVA_RECORD (note)) ==
                                     adiuva_record_get_id (ADIUVA_RECORD (self->note)))
         selected = listed->len;
-      g_ptr_array_add (listed, g_steal_pointer (&note));
+      g_ptr_array_add (listed, new_list_entry (note));
     }
 
   g_list_store_splice (self->listed, 0, g_list_model_get_n_items (G_LIST_MODEL (self->listed)),
