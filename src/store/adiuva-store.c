@@ -714,11 +714,6 @@ open_database (AdiuvaStore *self,
   if (!_adiuva_store_migrate (self, target_version, error))
     return FALSE;
 
-  /* The task list's first page starts with a count of the tasks, which decrypts a whole
-   * index. Read it now, on the thread that opens the store, so the page is quick to show. */
-  if (self->schema_version >= 1)
-    sqlite3_exec (self->db, "SELECT count (*) FROM tasks", NULL, NULL, NULL);
-
   return TRUE;
 }
 
