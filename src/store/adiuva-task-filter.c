@@ -68,15 +68,20 @@ add_text (GString    *where,
 
 static void
 add_equals (GString    *where,
-            const char *column,
+            GPtrArray  *binds,
+            const char *condition,
             gint64      value)
 {
-  g_string_append (where, where->len == 0 ? " WHERE " : " AND ");
-  g_string_append_printf (where, "%s = %" G_GINT64_FORMAT, column, value);
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  /* Bound, not inlined: the store keeps each distinct statement prepared, and a statement per
+   * parent task or project would pile up as a list is scrolled. The integer column's affinity
+   * turns the text back into the number, so its index still serves. */
+  add_text (where, binds, condition, number);
 }
 
 /* Only the conditions in use go into the SQL, so SQLite can pick an index for each shape of
- * filter; numbers are inlined, text is bound in the order of @binds. */
+ * filter; values are bound in the order of @binds. */
 char *
 _adiuva_task_filter_to_sql (const AdiuvaTaskFilter *self,
                             GPtrArray              *binds)
@@ -90,12 +95,12 @@ _adiuva_task_filter_to_sql (const AdiuvaTaskFilter *self,
   if (self->project_id == 0)
     add_text (where, binds, "tasks.project_id IS NULL", NULL);
   else if (self->project_id > 0)
-    add_equals (where, "tasks.project_id", self->project_id);
+    add_equals (where, binds, "tasks.project_id = ?", self->project_id);
 
   if (self->parent_id == 0)
     add_text (where, binds, "tasks.parent_id IS NULL", NULL);
   else if (self->parent_id > 0)
-    add_equals (where, "tasks.parent_id", self->parent_id);
+    add_equals (where, binds, "tasks.parent_id = ?", self->parent_id);
 
   if (self->status >= 0)
     {
@@ -143,6 +148,10 @@ _adiuva_task_filter_order_sql (const AdiuvaTaskFilter *self)
   switch (self != NULL ? self->order : ADIUVA_TASK_ORDER_POSITION)
     {
     case ADIUVA_TASK_ORDER_DUE:
+      /* A filter on the due date leaves no task without one: without `due IS NULL` the order
+       * is that of the index on due, read in order rather than sorted. */
+      if (self->due_before != NULL || self->due_after != NULL)
+        return " ORDER BY tasks.due, tasks.position, tasks.id";
       return " ORDER BY tasks.due IS NULL, tasks.due, tasks.position, tasks.id";
 
     case ADIUVA_TASK_ORDER_PRIORITY:

@@ -15,6 +15,8 @@
 
 /* Typing pauses this long before a note is saved. */
 #define AUTOSAVE_DELAY_MS 800
+/* The list shows at most this much of a note's first line: more is ellipsized anyway. */
+#define PREVIEW_CHARS 100
 
 /* Notes: the list (pinned first, searchable) beside an editor with Markdown highlighting that
  * saves by itself shortly after typing stops, when another note is opened, and when the page
@@ -23,22 +25,23 @@ struct _AdiuvaNotesPage
 {
   GtkWidget parent_instance;
 
-  AdiuvaStore *store;
-  AdiuvaNote  *note;
-  GPtrArray   *listed;
-  guint        autosave_source;
-  guint        reload_source;
-  gboolean     loading;
-  gboolean     dirty;
-  gboolean     preview;
-  GtkTextTag  *wiki_link_tag;
-  GRegex      *wiki_link_regex;
+  AdiuvaStore        *store;
+  AdiuvaNote         *note;
+  GListStore         *listed; /* the notes shown, in order */
+  GtkSingleSelection *selection;
+  guint               autosave_source;
+  guint               reload_source;
+  gboolean            loading;
+  gboolean            dirty;
+  gboolean            preview;
+  GtkTextTag         *wiki_link_tag;
+  GRegex             *wiki_link_regex;
 
   AdwLeaflet         *leaflet;
   GtkWidget          *list_pane;
   GtkSearchEntry     *search_entry;
   GtkStack           *list_stack;
-  GtkListBox         *notes_list;
+  GtkListView        *notes_list;
   AdwStatusPage      *empty_page;
   GtkStack           *editor_stack;
   GtkEntry           *title_entry;
@@ -252,13 +255,12 @@ adiuva_notes_page_show_note (AdiuvaNotesPage *self,
 
 static void
 row_activated_cb (AdiuvaNotesPage *self,
-                  GtkListBoxRow   *row)
+                  guint            position)
 {
-  int index = gtk_list_box_row_get_index (row);
+  g_autoptr (AdiuvaNote) note = g_list_model_get_item (G_LIST_MODEL (self->listed), position);
 
-  if (index >= 0 && (guint) index < self->listed->len)
-    adiuva_notes_page_show_note (
-        self, adiuva_record_get_id (ADIUVA_RECORD (g_ptr_array_index (self->listed, index))));
+  if (note != NULL)
+    adiuva_notes_page_show_note (self, adiuva_record_get_id (ADIUVA_RECORD (note)));
 }
 
 static void
@@ -291,45 +293,73 @@ matches (AdiuvaNote        *note,
   return TRUE;
 }
 
-static GtkWidget *
-create_row (AdiuvaNote *note)
+/* Rows are made for the notes in view only and bound to others as the list scrolls: a
+ * workspace with thousands of notes shows its list as fast as one with a few. */
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
 {
-  GtkWidget       *row = gtk_list_box_row_new ();
-  GtkWidget       *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget       *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget       *title = gtk_label_new (adiuva_note_get_title (note));
-  const char      *body = adiuva_note_get_body (note);
-  g_autofree char *first_line = NULL;
-
-  if (body != NULL)
-    first_line = g_strndup (body, strcspn (body, "\n"));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *preview = gtk_label_new (NULL);
+  GtkWidget *pin = gtk_image_new_from_icon_name ("view-pin-symbolic");
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (texts), title);
-  if (first_line != NULL && *first_line != '\0')
-    {
-      GtkWidget *preview = gtk_label_new (first_line);
-
-      gtk_label_set_xalign (GTK_LABEL (preview), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (preview), PANGO_ELLIPSIZE_END);
-      gtk_widget_add_css_class (preview, "dim-label");
-      gtk_widget_add_css_class (preview, "caption");
-      gtk_box_append (GTK_BOX (texts), preview);
-    }
+  gtk_label_set_xalign (GTK_LABEL (preview), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (preview), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (preview, "dim-label");
+  gtk_widget_add_css_class (preview, "caption");
+  gtk_box_append (GTK_BOX (texts), preview);
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_box_append (GTK_BOX (box), texts);
-  if (adiuva_note_get_pinned (note))
-    {
-      GtkWidget *pin = gtk_image_new_from_icon_name ("view-pin-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (pin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Pinned"), -1);
+  gtk_box_append (GTK_BOX (box), pin);
 
-      gtk_accessible_update_property (GTK_ACCESSIBLE (pin), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _ ("Pinned"), -1);
-      gtk_box_append (GTK_BOX (box), pin);
-    }
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (item), "title", title);
+  g_object_set_data (G_OBJECT (item), "preview", preview);
+  g_object_set_data (G_OBJECT (item), "pin", pin);
+  gtk_list_item_set_child (item, box);
+}
 
-  return row;
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item)
+{
+  AdiuvaNote *note = gtk_list_item_get_item (item);
+  GtkWidget  *preview = g_object_get_data (G_OBJECT (item), "preview");
+  const char *first_line = adiuva_note_get_body (note);
+
+  gtk_label_set_label (g_object_get_data (G_OBJECT (item), "title"),
+                       adiuva_note_get_title (note));
+  gtk_label_set_label (GTK_LABEL (preview), first_line != NULL ? first_line : "");
+  gtk_widget_set_visible (preview, first_line != NULL && *first_line != '\0');
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (item), "pin"),
+                          adiuva_note_get_pinned (note));
+}
+
+/* What a row shows of @note: its title, whether it is pinned, and the start of its first line
+ * as its body. The list keeps only that (the store has the rest, read again when the note is
+ * opened): 5,000 whole notes would stay in memory for a list that shows a dozen. A label lays
+ * out all of its text, even what it ellipsizes, hence the cut. */
+static AdiuvaNote *
+new_list_entry (AdiuvaNote *note)
+{
+  const char      *body = adiuva_note_get_body (note);
+  const char      *end = body;
+  g_autofree char *first_line = NULL;
+
+  for (guint i = 0; end != NULL && *end != '\0' && *end != '\n' && i < PREVIEW_CHARS; i++)
+    end = g_utf8_next_char (end);
+  if (body != NULL)
+    first_line = g_strndup (body, end - body);
+
+  return g_object_new (ADIUVA_TYPE_NOTE, "id", adiuva_record_get_id (ADIUVA_RECORD (note)),
+                       "title", adiuva_note_get_title (note), "pinned",
+                       adiuva_note_get_pinned (note), "body", first_line, NULL);
 }
 
 static void
@@ -337,10 +367,11 @@ reload (AdiuvaNotesPage *self)
 {
   g_autoptr (GListModel) notes = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) listed = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *query = NULL;
   g_auto (GStrv) words = NULL;
-  GtkWidget *child;
-  guint      n_notes;
+  guint selected = GTK_INVALID_LIST_POSITION;
+  guint n_notes;
 
   notes = adiuva_store_list_notes (self->store, -1, &error);
   if (notes == NULL)
@@ -348,10 +379,6 @@ reload (AdiuvaNotesPage *self)
       g_warning ("Could not list the notes: %s", error->message);
       return;
     }
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->notes_list))) != NULL)
-    gtk_list_box_remove (self->notes_list, child);
-  g_ptr_array_set_size (self->listed, 0);
 
   query = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
   words = g_strsplit_set (query, " \t\n", -1);
@@ -363,16 +390,17 @@ reload (AdiuvaNotesPage *self)
       if (!matches (note, (const char *const *) words))
         continue;
 
-      gtk_list_box_append (self->notes_list, create_row (note));
       if (self->note != NULL && adiuva_record_get_id (ADIUVA_RECORD (note)) ==
                                     adiuva_record_get_id (ADIUVA_RECORD (self->note)))
-        gtk_list_box_select_row (self->notes_list,
-                                 gtk_list_box_get_row_at_index (self->notes_list,
-                                                                self->listed->len));
-      g_ptr_array_add (self->listed, g_steal_pointer (&note));
+        selected = listed->len;
+      g_ptr_array_add (listed, new_list_entry (note));
     }
 
-  if (self->listed->len == 0)
+  g_list_store_splice (self->listed, 0, g_list_model_get_n_items (G_LIST_MODEL (self->listed)),
+                       listed->pdata, listed->len);
+  gtk_single_selection_set_selected (self->selection, selected);
+
+  if (listed->len == 0)
     {
       adw_status_page_set_title (self->empty_page, n_notes == 0 ? _ ("No Notes Yet")
                                                                 : _ ("No Matching Notes"));
@@ -380,7 +408,7 @@ reload (AdiuvaNotesPage *self)
                                        n_notes == 0 ? _ ("Start one with the button above.")
                                                     : _ ("No note has these words."));
     }
-  gtk_stack_set_visible_child_name (self->list_stack, self->listed->len > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->list_stack, listed->len > 0 ? "list" : "empty");
 }
 
 static gboolean
@@ -576,7 +604,8 @@ adiuva_notes_page_dispose (GObject *object)
   save (self);
   g_clear_handle_id (&self->reload_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_NOTES_PAGE);
-  g_clear_pointer (&self->listed, g_ptr_array_unref);
+  g_clear_object (&self->listed);
+  g_clear_object (&self->selection);
   g_clear_pointer (&self->wiki_link_regex, g_regex_unref);
   g_clear_object (&self->note);
   g_clear_object (&self->store);
@@ -725,9 +754,20 @@ adiuva_notes_page_init (AdiuvaNotesPage *self)
   GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
   GtkSourceBuffer          *buffer;
 
-  self->listed = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
+
+  self->listed = g_list_store_new (ADIUVA_TYPE_NOTE);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->listed)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  gtk_list_view_set_factory (self->notes_list, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->notes_list, GTK_SELECTION_MODEL (self->selection));
 
   buffer = GTK_SOURCE_BUFFER (body_buffer (self));
   gtk_source_buffer_set_language (buffer,
@@ -770,14 +810,17 @@ _adiuva_notes_page_search (AdiuvaNotesPage *self,
 guint
 _adiuva_notes_page_get_n_listed (AdiuvaNotesPage *self)
 {
-  return self->listed->len;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->listed));
 }
 
 const char *
 _adiuva_notes_page_get_listed_title (AdiuvaNotesPage *self,
                                      guint            index)
 {
-  return adiuva_note_get_title (g_ptr_array_index (self->listed, index));
+  /* The store holds the note: the title lives as long as the list does not change. */
+  g_autoptr (AdiuvaNote) note = g_list_model_get_item (G_LIST_MODEL (self->listed), index);
+
+  return adiuva_note_get_title (note);
 }
 
 AdiuvaNote *

@@ -71,20 +71,56 @@ set_meta (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
 }
 
-static char *
-dup_project_name (AdiuvaTaskRow *self)
+static void
+project_changed_cb (AdiuvaStore *store,
+                    AdiuvaEntity entity,
+                    gint64       id,
+                    AdiuvaChange change,
+                    GHashTable  *names)
 {
-  g_autoptr (AdiuvaProject) project = NULL;
-  gint64 project_id = adiuva_task_get_project_id (self->task);
+  if (entity == ADIUVA_ENTITY_PROJECT)
+    g_hash_table_remove_all (names);
+}
+
+/* Project names by id, shared by every row of @store: a list scrolled through thousands of
+ * tasks names a few projects, and reads each once. Any change to a project forgets them. */
+static GHashTable *
+project_names (AdiuvaStore *store)
+{
+  GHashTable *names = g_object_get_data (G_OBJECT (store), "adiuva-task-row-project-names");
+
+  if (names == NULL)
+    {
+      names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+      g_object_set_data_full (G_OBJECT (store), "adiuva-task-row-project-names", names,
+                              (GDestroyNotify) g_hash_table_unref);
+      g_signal_connect (store, "changed", G_CALLBACK (project_changed_cb), names);
+    }
+
+  return names;
+}
+
+static const char *
+get_project_name (AdiuvaTaskRow *self)
+{
+  GHashTable *names;
+  gint64      project_id = adiuva_task_get_project_id (self->task);
+  gpointer    name;
 
   if (project_id <= 0)
     return NULL;
 
-  project = adiuva_store_get (self->store, ADIUVA_TYPE_PROJECT, project_id, NULL);
-  if (project == NULL)
-    return NULL;
+  names = project_names (self->store);
+  if (!g_hash_table_lookup_extended (names, &project_id, NULL, &name))
+    {
+      g_autoptr (AdiuvaProject) project = NULL;
 
-  return g_strdup (adiuva_project_get_name (project));
+      project = adiuva_store_get (self->store, ADIUVA_TYPE_PROJECT, project_id, NULL);
+      name = project != NULL ? g_strdup (adiuva_project_get_name (project)) : NULL;
+      g_hash_table_insert (names, g_memdup2 (&project_id, sizeof project_id), name);
+    }
+
+  return name;
 }
 
 static char *
@@ -114,7 +150,6 @@ update (AdiuvaTaskRow *self)
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char   *due = NULL;
   g_autofree char   *priority = NULL;
-  g_autofree char   *project = NULL;
   g_autofree char   *tags = NULL;
   g_autofree char   *subtasks = NULL;
   const char *const *tag_names;
@@ -173,8 +208,7 @@ update (AdiuvaTaskRow *self)
     }
   set_meta (self->priority_label, priority);
 
-  project = dup_project_name (self);
-  set_meta (self->project_label, project);
+  set_meta (self->project_label, get_project_name (self));
 
   tag_names = adiuva_task_get_tags (self->task);
   if (tag_names != NULL && tag_names[0] != NULL)

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 GtkEditable         *_adiuva_tasks_page_get_entry (AdiuvaTasksPage *self);
-GtkListView         *_adiuva_tasks_page_get_list_view (AdiuvaTasksPage *self);
+GtkGridView         *_adiuva_tasks_page_get_list_view (AdiuvaTasksPage *self);
 GListModel          *_adiuva_tasks_page_get_tasks (AdiuvaTasksPage *self);
 AdiuvaQuickAddModel *_adiuva_tasks_page_get_chips (AdiuvaTasksPage *self);
 AdiuvaTaskDetails   *_adiuva_tasks_page_get_details (AdiuvaTasksPage *self);

@@ -9,6 +9,7 @@
 
 #include "adiuva-store.h"
 #include "adiuva-store-private.h"
+#include "adiuva-task-filter-private.h"
 
 typedef struct
 {
@@ -329,6 +330,15 @@ test_list_model (Fixture      *fixture,
       g_assert_cmpstr (adiuva_task_get_title (task), ==, title);
     }
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), 1000));
+  /* Rows are read by pages of ids: the last of one page, the first of the next, from the end
+   * backwards as a dragged scrollbar asks for them. */
+  for (guint i = 1000; i-- > 0;)
+    {
+      g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autofree char *title = g_strdup_printf ("Task %04u", i);
+
+      g_assert_cmpstr (adiuva_task_get_title (task), ==, title);
+    }
 
   filter->project_id = project_id;
   filter->due_before = g_strdup ("2026-12-03");
@@ -346,6 +356,64 @@ test_list_model (Fixture      *fixture,
   filter->project_id = 0;
   adiuva_task_list_model_set_filter (model, filter);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+}
+
+/* The lists the app shows first (Today, the Tasks page, reminders, a row's subtasks) are read
+ * from an index in their order: no scan of the table and no sort, whatever their size. */
+static void
+test_task_list_plans (Fixture      *fixture,
+                      gconstpointer data)
+{
+  struct
+  {
+    const char     *name;
+    int             project_id;
+    int             parent_id;
+    gboolean        open_only;
+    const char     *due_before;
+    const char     *due_after;
+    AdiuvaTaskOrder order;
+  } shapes[] = {
+    { "tasks page", -1, 0, TRUE, NULL, NULL, ADIUVA_TASK_ORDER_POSITION },
+    { "tasks page, all", -1, 0, FALSE, NULL, NULL, ADIUVA_TASK_ORDER_POSITION },
+    { "tasks page, a project", 3, 0, TRUE, NULL, NULL, ADIUVA_TASK_ORDER_POSITION },
+    { "a project's open tasks", 3, -1, TRUE, NULL, NULL, ADIUVA_TASK_ORDER_POSITION },
+    { "subtasks", -1, 7, TRUE, NULL, NULL, ADIUVA_TASK_ORDER_POSITION },
+    { "overdue", -1, -1, TRUE, "2026-11-21", NULL, ADIUVA_TASK_ORDER_DUE },
+    { "due today", -1, -1, TRUE, "2026-11-22", "2026-11-20", ADIUVA_TASK_ORDER_DUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+      g_autoptr (GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (GString) plan = g_string_new (NULL);
+      g_autofree char *where = NULL;
+      g_autofree char *sql = NULL;
+      sqlite3_stmt    *stmt;
+
+      filter->project_id = shapes[i].project_id;
+      filter->parent_id = shapes[i].parent_id;
+      filter->open_only = shapes[i].open_only;
+      filter->due_before = g_strdup (shapes[i].due_before);
+      filter->due_after = g_strdup (shapes[i].due_after);
+      filter->order = shapes[i].order;
+      where = _adiuva_task_filter_to_sql (filter, binds);
+      sql = g_strdup_printf ("EXPLAIN QUERY PLAN SELECT tasks.id FROM tasks%s%s", where,
+                             _adiuva_task_filter_order_sql (filter));
+
+      g_assert_cmpint (sqlite3_prepare_v2 (_adiuva_store_get_db (fixture->store), sql, -1, &stmt,
+                                           NULL),
+                       ==, SQLITE_OK);
+      _adiuva_task_filter_bind (stmt, binds);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_string_append_printf (plan, "%s\n", sqlite3_column_text (stmt, 3));
+      sqlite3_finalize (stmt);
+
+      g_test_message ("%s: %s", shapes[i].name, plan->str);
+      g_assert_nonnull (strstr (plan->str, "COVERING INDEX"));
+      g_assert_null (strstr (plan->str, "TEMP B-TREE"));
+    }
 }
 
 static void
@@ -976,6 +1044,7 @@ main (int   argc,
   ADD ("crud-and-signals", test_crud_and_signals);
   ADD ("transactions", test_transactions);
   ADD ("list-model", test_list_model);
+  ADD ("task-list-plans", test_task_list_plans);
   ADD ("move", test_move);
   ADD ("quick-add", test_quick_add);
   ADD ("recurrence", test_recurrence);
