@@ -218,8 +218,9 @@ adiuva_workspace_gateway_class_init (AdiuvaWorkspaceGatewayClass *klass)
    * AdiuvaWorkspaceGateway::changed:
    *
    * The configuration was changed through this object: providers, default model, aliases,
-   * fallback order, routes, budgets or limits. The next adiuva_workspace_gateway_get_client()
-   * builds a new client; the old one finishes what it is doing.
+   * fallback order, routes, budgets or limits. The next
+   * adiuva_workspace_gateway_get_client_async() builds a new client; the old one finishes
+   * what it is doing.
    */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -2342,7 +2343,7 @@ client_from_call (AdiuvaWorkspaceGateway *self,
  * keyring entry does not matter), their keys from the keyring, the aliases, the fallback order
  * (not with @only), routes, budgets (with what the call log holds as spent) and rate limits;
  * every attempt it makes goes to the call log. Most callers want
- * adiuva_workspace_gateway_get_client(). Reading the keys can wait for the user to unlock the
+ * adiuva_workspace_gateway_get_client_async(). Reading the keys can wait for the user to unlock the
  * keyring: a program with a user interface uses adiuva_workspace_gateway_new_client_async().
  *
  * Returns: (transfer full): the client, or %NULL with @error set
@@ -2359,27 +2360,6 @@ adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
   if ((call = keys_call_new (self, only, error)) == NULL || !run_keyring_call (call, NULL, error))
     return NULL;
   return client_from_call (self, call, error);
-}
-
-/**
- * adiuva_workspace_gateway_get_client:
- *
- * The workspace's client, with all its providers (see adiuva_workspace_gateway_new_client()),
- * built when first asked for and again after a change. Keep a reference for a call in flight:
- * a change replaces it here, not there. Building it reads the keyring: a program with a user
- * interface uses adiuva_workspace_gateway_get_client_async().
- *
- * Returns: (transfer none): the client, or %NULL with @error set
- */
-AdiuvaGatewayClient *
-adiuva_workspace_gateway_get_client (AdiuvaWorkspaceGateway *self,
-                                     GError                **error)
-{
-  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
-
-  if (self->client == NULL)
-    self->client = adiuva_workspace_gateway_new_client (self, NULL, error);
-  return self->client;
 }
 
 static void
@@ -2471,9 +2451,11 @@ adiuva_workspace_gateway_new_client_finish (AdiuvaWorkspaceGateway *self,
 /**
  * adiuva_workspace_gateway_get_client_async:
  *
- * Gets the workspace's client as adiuva_workspace_gateway_get_client() does, reading the keys
- * in a thread when it has to be built. It completes on a later iteration of the main context
- * even when the client was ready.
+ * Gets the workspace's client, with all its providers (see
+ * adiuva_workspace_gateway_new_client()), built when first asked for and again after a change,
+ * reading the keys in a thread when it has to be built. Keep the reference for a call in
+ * flight: a change replaces the workspace's client, not that one. It completes on a later
+ * iteration of the main context even when the client was ready.
  */
 void
 adiuva_workspace_gateway_get_client_async (AdiuvaWorkspaceGateway *self,
@@ -2622,22 +2604,11 @@ adiuva_workspace_gateway_dup_loopback_token_finish (AdiuvaWorkspaceGateway *self
 }
 
 /**
- * adiuva_workspace_gateway_reset_loopback_token:
+ * adiuva_workspace_gateway_reset_loopback_token_async:
  *
- * Replaces the token with a new one; the running endpoint refuses the old one at once. A
- * program with a user interface uses adiuva_workspace_gateway_reset_loopback_token_async().
- *
- * Returns: (transfer full): the new token, or %NULL with @error set and the old one kept
+ * Replaces the token with a new one, in the keyring in a thread; the running endpoint refuses
+ * the old one at once.
  */
-char *
-adiuva_workspace_gateway_reset_loopback_token (AdiuvaWorkspaceGateway *self,
-                                               GError                **error)
-{
-  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
-
-  return token_sync (self, TOKEN_NEW, error);
-}
-
 void
 adiuva_workspace_gateway_reset_loopback_token_async (AdiuvaWorkspaceGateway *self,
                                                      GCancellable           *cancellable,
@@ -2917,17 +2888,6 @@ prepare_restore (AdiuvaWorkspaceGateway *self,
   return TRUE;
 }
 
-static gboolean
-start_sync (AdiuvaWorkspaceGateway *self,
-            gboolean                prepared,
-            KeyringCall            *call,
-            GError                **error)
-{
-  return prepared &&
-         (call == NULL || (run_keyring_call (call, NULL, error) &&
-                           start_from_call (self, call, error)));
-}
-
 static void
 start_done (GTask *task)
 {
@@ -2962,31 +2922,14 @@ start_async (GTask       *task,
 }
 
 /**
- * adiuva_workspace_gateway_set_loopback_enabled:
+ * adiuva_workspace_gateway_set_loopback_enabled_async:
  * @port: the port on 127.0.0.1 to listen on when @enabled, 0 for any free one
  *
  * Starts the endpoint (or moves it to @port) or stops it, and keeps that in the workspace's
- * settings with the port it listens on, so that adiuva_workspace_gateway_restore_loopback()
+ * settings with the port it listens on, so that adiuva_workspace_gateway_restore_loopback_async()
  * brings it back on the same port. On failure nothing changes: a running endpoint goes on.
- * Starting it reads the keyring: a program with a user interface uses
- * adiuva_workspace_gateway_set_loopback_enabled_async().
+ * Starting it reads the keyring in a thread.
  */
-gboolean
-adiuva_workspace_gateway_set_loopback_enabled (AdiuvaWorkspaceGateway *self,
-                                               gboolean                enabled,
-                                               guint                   port,
-                                               GError                **error)
-{
-  g_autoptr (KeyringCall) call = NULL;
-  gboolean prepared;
-
-  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
-  g_return_val_if_fail (port <= G_MAXUINT16, FALSE);
-
-  prepared = prepare_enabled (self, enabled, port, &call, error);
-  return start_sync (self, prepared, call, error);
-}
-
 void
 adiuva_workspace_gateway_set_loopback_enabled_async (AdiuvaWorkspaceGateway *self,
                                                      gboolean                enabled,
@@ -3026,27 +2969,11 @@ adiuva_workspace_gateway_set_loopback_enabled_finish (AdiuvaWorkspaceGateway *se
 }
 
 /**
- * adiuva_workspace_gateway_restore_loopback:
+ * adiuva_workspace_gateway_restore_loopback_async:
  *
- * Starts the endpoint on its port when the workspace's settings say it was on; for a front
- * end that has just opened the workspace (one with a user interface uses
- * adiuva_workspace_gateway_restore_loopback_async(): this reads the keyring).
- *
- * Returns: %FALSE with @error set when it should run and cannot
+ * Starts the endpoint on its port when the workspace's settings say it was on, reading the
+ * keyring in a thread; for a front end that has just opened the workspace.
  */
-gboolean
-adiuva_workspace_gateway_restore_loopback (AdiuvaWorkspaceGateway *self,
-                                           GError                **error)
-{
-  g_autoptr (KeyringCall) call = NULL;
-  gboolean prepared;
-
-  g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
-
-  prepared = prepare_restore (self, &call, error);
-  return start_sync (self, prepared, call, error);
-}
-
 void
 adiuva_workspace_gateway_restore_loopback_async (AdiuvaWorkspaceGateway *self,
                                                  GCancellable           *cancellable,

@@ -99,8 +99,6 @@ AdiuvaWorkspaceGateway *adiuva_workspace_gateway_new (AdiuvaStore *store);
 AdiuvaStore            *adiuva_workspace_gateway_get_store (AdiuvaWorkspaceGateway *self);
 
 /* The configured client */
-AdiuvaGatewayClient *adiuva_workspace_gateway_get_client (AdiuvaWorkspaceGateway *self,
-                                                          GError                **error);
 AdiuvaGatewayClient *adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
                                                           const char             *only,
                                                           GError                **error);
@@ -268,18 +266,10 @@ gboolean       adiuva_workspace_gateway_remove_limit (AdiuvaWorkspaceGateway *se
 /* The loopback endpoint: the workspace's providers for other programs on this machine */
 char    *adiuva_workspace_gateway_dup_loopback_token (AdiuvaWorkspaceGateway *self,
                                                       GError                **error);
-char    *adiuva_workspace_gateway_reset_loopback_token (AdiuvaWorkspaceGateway *self,
-                                                        GError                **error);
 gboolean adiuva_workspace_gateway_get_loopback_settings (AdiuvaWorkspaceGateway *self,
                                                          gboolean               *enabled,
                                                          guint                  *port,
                                                          GError                **error);
-gboolean adiuva_workspace_gateway_set_loopback_enabled (AdiuvaWorkspaceGateway *self,
-                                                        gboolean                enabled,
-                                                        guint                   port,
-                                                        GError                **error);
-gboolean adiuva_workspace_gateway_restore_loopback (AdiuvaWorkspaceGateway *self,
-                                                    GError                **error);
 void     adiuva_workspace_gateway_stop_loopback (AdiuvaWorkspaceGateway *self);
 
 /* The same, asking the keyring in a thread: for a program with a user interface */

@@ -174,6 +174,21 @@ wait_for_call_log (Fixture *f)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* No back-off waits for the retries of the workspace's client, the one the session uses. */
+static void
+skip_backoff (Fixture *f)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+
+  adiuva_workspace_gateway_get_client_async (f->gateway, NULL, test_keep_result_cb, &result);
+  client = adiuva_workspace_gateway_get_client_finish (f->gateway, test_wait_result (&result),
+                                                       &error);
+  g_assert_no_error (error);
+  _adiuva_gateway_client_set_timings (client, 1, 1, 1);
+}
+
 static void
 send (Fixture    *f,
       const char *text)
@@ -387,8 +402,7 @@ test_retried_call_link (Fixture      *f,
   if (f->server == NULL)
     return;
 
-  _adiuva_gateway_client_set_timings (adiuva_workspace_gateway_get_client (f->gateway, NULL), 1,
-                                      1, 1);
+  skip_backoff (f);
   test_provider_script (f->server, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, "
                                    "\"times\": 2}]");
   send (f, "Count to five");
@@ -661,16 +675,13 @@ test_problems (Fixture      *f,
   AdiuvaWorkspaceBudget budget = { ADIUVA_BUDGET_CALLER, (char *) "chat", ADIUVA_BUDGET_DAY, 0,
                                    -1 };
   g_autoptr (GError) error = NULL;
-  g_autofree char     *down = NULL;
-  AdiuvaGatewayClient *client;
+  g_autofree char *down = NULL;
 
   if (f->server == NULL)
     return;
 
   /* No back-off waits for the retries of a connection refused. */
-  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
-  g_assert_no_error (error);
-  _adiuva_gateway_client_set_timings (client, 1, 1, 1);
+  skip_backoff (f);
 
   test_provider_script (f->server, "[{\"match\": \"/v1/chat/completions\", \"status\": 401}]");
   assert_problem (f, ADIUVA_CHAT_PROBLEM_BAD_KEY);
@@ -700,8 +711,7 @@ test_problems (Fixture      *f,
   adiuva_chat_session_set_model (f->session, "down/gpt-6-sol", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (conversation_model (f), ==, "down/gpt-6-sol");
-  _adiuva_gateway_client_set_timings (adiuva_workspace_gateway_get_client (f->gateway, NULL), 1,
-                                      1, 1);
+  skip_backoff (f);
   assert_problem (f, ADIUVA_CHAT_PROBLEM_OFFLINE);
   adiuva_workspace_gateway_remove_provider (f->gateway, "down", &error);
   g_assert_no_error (error);
@@ -807,14 +817,6 @@ test_problem_from_error (void)
 
 /* Model choices */
 
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static GListModel *
 list_choices (Fixture *f)
 {
@@ -822,10 +824,8 @@ list_choices (Fixture *f)
   g_autoptr (GError) error = NULL;
   GListModel *choices;
 
-  adiuva_model_choices_list_async (f->gateway, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  choices = adiuva_model_choices_list_finish (result, &error);
+  adiuva_model_choices_list_async (f->gateway, NULL, test_keep_result_cb, &result);
+  choices = adiuva_model_choices_list_finish (test_wait_result (&result), &error);
   g_assert_no_error (error);
   return choices;
 }

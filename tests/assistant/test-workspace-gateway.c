@@ -490,14 +490,6 @@ test_existing_settings (Fixture      *f,
   assert_setting (f, "gateway.budgets", "{\"not\": \"a list\"}");
 }
 
-static void
-done_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static AdiuvaChatMessage *
 chat_model (AdiuvaGatewayClient *client,
             const char          *model_ref,
@@ -511,11 +503,10 @@ chat_model (AdiuvaGatewayClient *client,
 
   request->stream = TRUE;
   adiuva_chat_request_add_message (request, question);
-  adiuva_gateway_client_chat_async (client, model_ref, request, "chat", NULL, NULL, NULL, done_cb,
-                                    &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return adiuva_gateway_client_chat_finish (client, result, metrics, NULL, error);
+  adiuva_gateway_client_chat_async (client, model_ref, request, "chat", NULL, NULL, NULL,
+                                    test_keep_result_cb, &result);
+  return adiuva_gateway_client_chat_finish (client, test_wait_result (&result), metrics, NULL,
+                                            error);
 }
 
 static AdiuvaChatMessage *
@@ -523,6 +514,17 @@ chat (AdiuvaGatewayClient *client,
       GError             **error)
 {
   return chat_model (client, "oa/gpt-6-sol", NULL, error);
+}
+
+/* The workspace's client, the way the app gets it. */
+static AdiuvaGatewayClient *
+get_client (AdiuvaWorkspaceGateway *gateway,
+            GError                **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  adiuva_workspace_gateway_get_client_async (gateway, NULL, test_keep_result_cb, &result);
+  return adiuva_workspace_gateway_get_client_finish (gateway, test_wait_result (&result), error);
 }
 
 static gint64
@@ -548,8 +550,9 @@ test_chat_and_spending (Fixture      *f,
   g_autoptr (AdiuvaChatMessage) answer = NULL;
   g_autoptr (AdiuvaChatMessage) refused = NULL;
   g_autoptr (AdiuvaGatewayClient) first = NULL;
-  g_autofree char     *v1 = NULL;
-  AdiuvaGatewayClient *client;
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  g_autoptr (AdiuvaGatewayClient) same = NULL;
+  g_autofree char *v1 = NULL;
 
   if (server == NULL)
     return;
@@ -561,12 +564,12 @@ test_chat_and_spending (Fixture      *f,
   g_assert_no_error (error);
 
   /* One client, kept until the configuration changes. */
-  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  first = get_client (f->gateway, &error);
   g_assert_no_error (error);
-  g_assert_true (client == adiuva_workspace_gateway_get_client (f->gateway, NULL));
-  first = g_object_ref (client);
+  same = get_client (f->gateway, NULL);
+  g_assert_true (same == first);
   g_assert_true (adiuva_workspace_gateway_set_alias (f->gateway, "sol", "oa/gpt-6-sol", &error));
-  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  client = get_client (f->gateway, &error);
   g_assert_true (client != first);
   g_assert_cmpstr (adiuva_gateway_client_get_alias (client, "sol"), ==, "oa/gpt-6-sol");
 
@@ -581,8 +584,10 @@ test_chat_and_spending (Fixture      *f,
   /* After a restart, what the log holds as spent today is over the budget: refused before
    * anything is sent. */
   g_clear_object (&first);
+  g_clear_object (&same);
+  g_clear_object (&client);
   fixture_reopen (f);
-  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  client = get_client (f->gateway, &error);
   g_assert_no_error (error);
   refused = chat (client, &error);
   g_assert_null (refused);
@@ -608,10 +613,10 @@ test_fallbacks (Fixture      *f,
   g_autoptr (AdiuvaChatMessage) failed = NULL;
   g_autoptr (AdiuvaCallMetrics) metrics = NULL;
   g_auto (GStrv) listed = NULL;
-  g_autofree char     *v1 = NULL;
-  g_autofree char     *closed = NULL;
-  AdiuvaGatewayClient *client;
-  guint                changes;
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
+  g_autofree char *v1 = NULL;
+  g_autofree char *closed = NULL;
+  guint            changes;
 
   if (server == NULL)
     return;
@@ -654,7 +659,7 @@ test_fallbacks (Fixture      *f,
   g_assert_cmpstrv (listed, chain);
 
   /* Connection refused: the first model of the order answers. */
-  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  client = get_client (f->gateway, &error);
   g_assert_no_error (error);
   answer = chat_model (client, "down/gpt-6-sol", &metrics, &error);
   g_assert_no_error (error);
@@ -666,8 +671,9 @@ test_fallbacks (Fixture      *f,
   g_clear_pointer (&metrics, adiuva_call_metrics_free);
 
   /* A server error on every try of the model asked: the order again, after a restart. */
+  g_clear_object (&client);
   fixture_reopen (f);
-  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  client = get_client (f->gateway, &error);
   g_assert_no_error (error);
   test_provider_reset (server);
   test_provider_script (server, "[{\"match\": \"/v1/chat/completions\", \"status\": 500, "
@@ -683,7 +689,8 @@ test_fallbacks (Fixture      *f,
   /* Without an order, the failure is the call's. */
   g_assert_true (adiuva_workspace_gateway_set_fallbacks (f->gateway, NULL, &error));
   assert_setting (f, "gateway.fallbacks", "[]");
-  client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  g_clear_object (&client);
+  client = get_client (f->gateway, &error);
   failed = chat_model (client, "down/gpt-6-sol", NULL, &error);
   g_assert_null (failed);
   g_assert_error (error, ADIUVA_GATEWAY_ERROR, ADIUVA_GATEWAY_ERROR_NETWORK);
@@ -732,6 +739,7 @@ test_call_log_thread (Fixture      *f,
 {
   g_autoptr (TestProvider) server = test_provider_start ();
   g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaGatewayClient) client = NULL;
   g_autofree char *v1 = NULL;
   Chats            chats = { 0 };
   guint            writes = 0;
@@ -742,8 +750,9 @@ test_call_log_thread (Fixture      *f,
   v1 = g_strconcat (server->base, "/v1", NULL);
   g_assert_true (adiuva_workspace_gateway_add_provider (f->gateway, "oa", "openai", v1,
                                                         SECRET_KEY, &error));
-  chats.client = adiuva_workspace_gateway_get_client (f->gateway, &error);
+  client = get_client (f->gateway, &error);
   g_assert_no_error (error);
+  chats.client = client;
 
   for (guint i = 0; i < 20; i++)
     {
@@ -833,6 +842,43 @@ get_models (guint       port,
   return answer.status;
 }
 
+static char *
+reset_loopback_token (AdiuvaWorkspaceGateway *gateway,
+                      GError                **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  adiuva_workspace_gateway_reset_loopback_token_async (gateway, NULL, test_keep_result_cb,
+                                                       &result);
+  return adiuva_workspace_gateway_reset_loopback_token_finish (gateway, test_wait_result (&result),
+                                                               error);
+}
+
+static gboolean
+set_loopback_enabled (AdiuvaWorkspaceGateway *gateway,
+                      gboolean                enabled,
+                      guint                   port,
+                      GError                **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  adiuva_workspace_gateway_set_loopback_enabled_async (gateway, enabled, port, NULL,
+                                                       test_keep_result_cb, &result);
+  return adiuva_workspace_gateway_set_loopback_enabled_finish (gateway, test_wait_result (&result),
+                                                               error);
+}
+
+static gboolean
+restore_loopback (AdiuvaWorkspaceGateway *gateway,
+                  GError                **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  adiuva_workspace_gateway_restore_loopback_async (gateway, NULL, test_keep_result_cb, &result);
+  return adiuva_workspace_gateway_restore_loopback_finish (gateway, test_wait_result (&result),
+                                                           error);
+}
+
 static void
 test_loopback (Fixture      *f,
                gconstpointer data)
@@ -860,7 +906,7 @@ test_loopback (Fixture      *f,
   again = adiuva_workspace_gateway_dup_loopback_token (f->gateway, &error);
   g_assert_cmpstr (again, ==, token);
   g_clear_pointer (&again, g_free);
-  again = adiuva_workspace_gateway_reset_loopback_token (f->gateway, &error);
+  again = reset_loopback_token (f->gateway, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (again, !=, token);
   g_clear_pointer (&token, g_free);
@@ -873,7 +919,7 @@ test_loopback (Fixture      *f,
   g_assert_false (enabled);
   g_assert_cmpuint (port, ==, 0);
   g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (f->gateway), ==, 0);
-  g_assert_true (adiuva_workspace_gateway_set_loopback_enabled (f->gateway, TRUE, 0, &error));
+  g_assert_true (set_loopback_enabled (f->gateway, TRUE, 0, &error));
   g_assert_no_error (error);
   port = adiuva_workspace_gateway_get_loopback_port (f->gateway);
   g_assert_cmpuint (port, !=, 0);
@@ -892,7 +938,7 @@ test_loopback (Fixture      *f,
   other_store = adiuva_store_open_connection (f->store, &error);
   g_assert_no_error (error);
   other = adiuva_workspace_gateway_new (other_store);
-  g_assert_false (adiuva_workspace_gateway_set_loopback_enabled (other, TRUE, port, &error));
+  g_assert_false (set_loopback_enabled (other, TRUE, port, &error));
   g_assert_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
                   ADIUVA_WORKSPACE_GATEWAY_ERROR_PORT_IN_USE);
   g_clear_error (&error);
@@ -903,16 +949,16 @@ test_loopback (Fixture      *f,
   /* Closing the workspace stops it, and opening it again brings it back on its port. */
   fixture_reopen (f);
   g_assert_cmpuint (get_models (port, token, NULL), ==, 0);
-  g_assert_true (adiuva_workspace_gateway_restore_loopback (f->gateway, &error));
+  g_assert_true (restore_loopback (f->gateway, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (f->gateway), ==, port);
   g_assert_cmpuint (get_models (port, token, NULL), ==, 200);
 
   /* Turned off: nothing listens, and a restart leaves it off. */
-  g_assert_true (adiuva_workspace_gateway_set_loopback_enabled (f->gateway, FALSE, 0, &error));
+  g_assert_true (set_loopback_enabled (f->gateway, FALSE, 0, &error));
   g_assert_cmpuint (get_models (port, token, NULL), ==, 0);
   fixture_reopen (f);
-  g_assert_true (adiuva_workspace_gateway_restore_loopback (f->gateway, &error));
+  g_assert_true (restore_loopback (f->gateway, &error));
   g_assert_cmpuint (adiuva_workspace_gateway_get_loopback_port (f->gateway), ==, 0);
 
   /* The token is in the keyring only. */
@@ -1047,11 +1093,10 @@ test_async (Fixture      *f,
   g_clear_pointer (&providers, g_ptr_array_unref);
   waiting_clear (&waiting);
 
-  /* The workspace's client: built once, kept, the one the sync call gives too. */
+  /* The workspace's client: built once, then kept. */
   adiuva_workspace_gateway_get_client_async (f->gateway, NULL, waited_cb, &waiting);
   client = adiuva_workspace_gateway_get_client_finish (f->gateway, wait_for (&waiting), &error);
   g_assert_no_error (error);
-  g_assert_true (client == adiuva_workspace_gateway_get_client (f->gateway, NULL));
   waiting_clear (&waiting);
   adiuva_workspace_gateway_get_client_async (f->gateway, NULL, waited_cb, &waiting);
   g_assert_null (waiting.result); /* even a ready client comes through the main loop */

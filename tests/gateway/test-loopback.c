@@ -106,16 +106,6 @@ typedef enum
   AUTH_WRONG,
 } Auth;
 
-static void
-read_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static Reply *
 call (Fixture    *f,
       const char *method,
@@ -127,9 +117,9 @@ call (Fixture    *f,
   g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
   g_autoptr (GBytes) body = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
   Reply              *reply = g_new0 (Reply, 1);
-  GAsyncResult       *result = NULL;
   const char         *type;
 
   if (auth == AUTH_BEARER)
@@ -146,11 +136,9 @@ call (Fixture    *f,
     }
 
   /* The server runs on this thread's main context: wait for the answer by running it. */
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, read_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  body = soup_session_send_and_read_finish (f->session, result, &error);
-  g_object_unref (result);
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    test_keep_result_cb, &result);
+  body = soup_session_send_and_read_finish (f->session, test_wait_result (&result), &error);
   g_assert_no_error (error);
   reply->status = soup_message_get_status (msg);
   type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);

@@ -293,3 +293,22 @@ test_keyring_set_stopped (gboolean stopped)
     daemon = keyring_daemon_pid ();
   g_assert_cmpint (kill (daemon, stopped ? SIGSTOP : SIGCONT), ==, 0);
 }
+
+void
+test_keep_result_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GAsyncResult **kept = user_data;
+
+  g_assert_null (*kept);
+  *kept = g_object_ref (result);
+}
+
+GAsyncResult *
+test_wait_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}

@@ -33,6 +33,14 @@ char         *test_provider_openai_answer (const char *content);
 char         *test_provider_body_step (const char *match,
                                        const char *body);
 
+/* An async call's result: pass test_keep_result_cb with a GAsyncResult * set to %NULL, then
+ * test_wait_result() runs the main context until it is there (and returns it, still owned by
+ * the caller's pointer). */
+void          test_keep_result_cb (GObject      *source,
+                                   GAsyncResult *result,
+                                   gpointer      user_data);
+GAsyncResult *test_wait_result (GAsyncResult **result);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestProvider, test_provider_stop)
 
 G_END_DECLS
