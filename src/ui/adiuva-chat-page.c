@@ -384,100 +384,93 @@ set_problem_button (GtkButton  *button,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
 }
 
+/* What the page says about each problem, and the two ways out it offers. */
+typedef struct
+{
+  const char *icon; /* NULL: dialog-warning-symbolic */
+  const char *title;
+  const char *description;
+  const char *primary, *primary_action;
+  const char *secondary, *secondary_action;
+} ProblemView;
+
+#define USE_LOCAL_ACTION "chat.use-local-model"
+
+/* clang-format off */
+static const ProblemView problem_views[] = {
+  [ADIUVA_CHAT_PROBLEM_NO_MODEL] = {
+    NULL, N_ ("No Model Chosen"),
+    N_ ("Choose the model that answers, or set a default model in Preferences."),
+    N_ ("Choose a Model"), "chat.choose-model", N_ ("Open Preferences"), "app.preferences" },
+  [ADIUVA_CHAT_PROBLEM_OFFLINE] = {
+    "network-offline-symbolic", N_ ("The Provider Cannot Be Reached"),
+    N_ ("This computer may be offline, or the provider’s server is down. Try again in a "
+        "moment, or ask a model that runs on this computer."),
+    N_ ("Try Again"), "chat.regenerate", N_ ("Use a Local Model"), USE_LOCAL_ACTION },
+  [ADIUVA_CHAT_PROBLEM_BAD_KEY] = {
+    "dialog-password-symbolic", N_ ("The API Key Was Refused"),
+    N_ ("The provider did not accept the key saved for it: it may be mistyped, revoked or "
+        "out of credit. Enter a working key in Preferences."),
+    N_ ("Open Preferences"), "app.preferences", NULL, NULL },
+  [ADIUVA_CHAT_PROBLEM_RATE_LIMITED] = {
+    "alarm-symbolic", N_ ("Too Many Requests"),
+    N_ ("The provider asks to slow down, or a rate limit you set was reached. Wait a moment, "
+        "then try again."),
+    N_ ("Try Again"), "chat.regenerate", NULL, NULL },
+  [ADIUVA_CHAT_PROBLEM_BUDGET_REACHED] = {
+    NULL, N_ ("Budget Reached"),
+    N_ ("A spending budget you set is used up, so nothing was sent. Raise it in Preferences, "
+        "wait for the next day or month, or ask a local model, which costs nothing."),
+    N_ ("Open Preferences"), "app.preferences", N_ ("Use a Local Model"), USE_LOCAL_ACTION },
+  [ADIUVA_CHAT_PROBLEM_MODEL_NOT_FOUND] = {
+    NULL, N_ ("Model Not Found"),
+    N_ ("The provider does not know this model, or the provider is no longer set up. Choose "
+        "another model."),
+    N_ ("Choose a Model"), "chat.choose-model", NULL, NULL },
+  [ADIUVA_CHAT_PROBLEM_PROVIDER_FAILED] = {
+    "dialog-error-symbolic", N_ ("The Answer Broke Off"),
+    N_ ("The provider failed, or sent something that could not be read. What came before is "
+        "kept. Try again, or choose another model."),
+    N_ ("Try Again"), "chat.regenerate", N_ ("Choose a Model"), "chat.choose-model" },
+};
+/* clang-format on */
+
 static void
 update_problem (AdiuvaChatPage *self)
 {
-  AdiuvaChatProblem problem = adiuva_chat_session_get_problem (self->session);
-  const char       *error_message = adiuva_chat_session_get_error_message (self->session);
-  g_autoptr (AdiuvaModelChoice) local = find_local_choice (self);
-  const char *icon = "dialog-warning-symbolic";
-  const char *title = NULL;
-  const char *description = NULL;
-  const char *primary = NULL, *primary_action = NULL;
-  const char *secondary = NULL, *secondary_action = NULL;
-  const char *use_local = local != NULL ? _ ("Use a Local Model") : NULL;
+  AdiuvaChatProblem  problem = adiuva_chat_session_get_problem (self->session);
+  const char        *error_message = adiuva_chat_session_get_error_message (self->session);
+  const ProblemView *view = NULL;
+  const char        *secondary;
 
-  switch (problem)
-    {
-    case ADIUVA_CHAT_PROBLEM_NO_MODEL:
-      title = _ ("No Model Chosen");
-      description = _ ("Choose the model that answers, or set a default model in Preferences.");
-      primary = _ ("Choose a Model");
-      primary_action = "chat.choose-model";
-      secondary = _ ("Open Preferences");
-      secondary_action = "app.preferences";
-      break;
-    case ADIUVA_CHAT_PROBLEM_OFFLINE:
-      icon = "network-offline-symbolic";
-      title = _ ("The Provider Cannot Be Reached");
-      description = _ ("This computer may be offline, or the provider’s server is down. Try "
-                       "again in a moment, or ask a model that runs on this computer.");
-      primary = _ ("Try Again");
-      primary_action = "chat.regenerate";
-      secondary = use_local;
-      secondary_action = "chat.use-local-model";
-      break;
-    case ADIUVA_CHAT_PROBLEM_BAD_KEY:
-      icon = "dialog-password-symbolic";
-      title = _ ("The API Key Was Refused");
-      description = _ ("The provider did not accept the key saved for it: it may be mistyped, "
-                       "revoked or out of credit. Enter a working key in Preferences.");
-      primary = _ ("Open Preferences");
-      primary_action = "app.preferences";
-      break;
-    case ADIUVA_CHAT_PROBLEM_RATE_LIMITED:
-      icon = "alarm-symbolic";
-      title = _ ("Too Many Requests");
-      description = _ ("The provider asks to slow down, or a rate limit you set was reached. "
-                       "Wait a moment, then try again.");
-      primary = _ ("Try Again");
-      primary_action = "chat.regenerate";
-      break;
-    case ADIUVA_CHAT_PROBLEM_BUDGET_REACHED:
-      title = _ ("Budget Reached");
-      description = _ ("A spending budget you set is used up, so nothing was sent. Raise it in "
-                       "Preferences, wait for the next day or month, or ask a local model, "
-                       "which costs nothing.");
-      primary = _ ("Open Preferences");
-      primary_action = "app.preferences";
-      secondary = use_local;
-      secondary_action = "chat.use-local-model";
-      break;
-    case ADIUVA_CHAT_PROBLEM_MODEL_NOT_FOUND:
-      title = _ ("Model Not Found");
-      description = _ ("The provider does not know this model, or the provider is no longer "
-                       "set up. Choose another model.");
-      primary = _ ("Choose a Model");
-      primary_action = "chat.choose-model";
-      break;
-    case ADIUVA_CHAT_PROBLEM_PROVIDER_FAILED:
-      icon = "dialog-error-symbolic";
-      title = _ ("The Answer Broke Off");
-      description = _ ("The provider failed, or sent something that could not be read. What "
-                       "came before is kept. Try again, or choose another model.");
-      primary = _ ("Try Again");
-      primary_action = "chat.regenerate";
-      secondary = _ ("Choose a Model");
-      secondary_action = "chat.choose-model";
-      break;
-    case ADIUVA_CHAT_PROBLEM_NONE:
-    default:
-      break;
-    }
+  if ((guint) problem < G_N_ELEMENTS (problem_views) && problem_views[problem].title != NULL)
+    view = &problem_views[problem];
 
   gtk_widget_set_visible (self->problem_box,
-                          title != NULL && !adiuva_chat_session_get_busy (self->session));
+                          view != NULL && !adiuva_chat_session_get_busy (self->session));
   update_empty (self);
-  if (title == NULL)
+  if (view == NULL)
     return;
 
-  gtk_image_set_from_icon_name (self->problem_icon, icon);
-  gtk_label_set_label (self->problem_title, title);
-  gtk_label_set_label (self->problem_description, description);
+  /* Offered only when the workspace has one. */
+  secondary = view->secondary;
+  if (g_strcmp0 (view->secondary_action, USE_LOCAL_ACTION) == 0)
+    {
+      g_autoptr (AdiuvaModelChoice) local = find_local_choice (self);
+
+      if (local == NULL)
+        secondary = NULL;
+    }
+
+  gtk_image_set_from_icon_name (self->problem_icon,
+                                view->icon != NULL ? view->icon : "dialog-warning-symbolic");
+  gtk_label_set_label (self->problem_title, _ (view->title));
+  gtk_label_set_label (self->problem_description, _ (view->description));
   gtk_label_set_label (self->problem_detail, error_message != NULL ? error_message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->problem_detail), error_message != NULL);
-  set_problem_button (self->problem_primary, primary, primary_action);
-  set_problem_button (self->problem_secondary, secondary, secondary_action);
+  set_problem_button (self->problem_primary, _ (view->primary), view->primary_action);
+  set_problem_button (self->problem_secondary, secondary != NULL ? _ (secondary) : NULL,
+                      view->secondary_action);
 }
 
 /* The open conversation */
