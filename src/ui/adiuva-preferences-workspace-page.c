@@ -561,6 +561,37 @@ set_token_shown (AdiuvaPreferencesWorkspacePage *self,
                                   shown ? _ ("Hide Token") : _ ("Show Token"), -1);
 }
 
+typedef char *(*TokenFinish) (AdiuvaWorkspaceGateway *gateway,
+                              GAsyncResult           *result,
+                              GError                **error);
+
+/*
+ * token_call_ended:
+ * @failure: what the user is told when the keyring gave no token
+ * @token: (out) (transfer full): the token, %NULL when there is none
+ *
+ * Ends a keyring call for the token as keyring_call_ended() does, telling the user of a failure.
+ *
+ * Returns: %FALSE when the call was cancelled because the page went
+ */
+static gboolean
+token_call_ended (AdiuvaPreferencesWorkspacePage *self,
+                  TokenFinish                     finish,
+                  GObject                        *source,
+                  GAsyncResult                   *result,
+                  const char                     *failure,
+                  char                          **token)
+{
+  g_autoptr (GError) error = NULL;
+
+  *token = finish (ADIUVA_WORKSPACE_GATEWAY (source), result, &error);
+  if (!keyring_call_ended (self, error))
+    return FALSE;
+  if (*token == NULL)
+    show_error (self, failure, error);
+  return TRUE;
+}
+
 static void
 token_revealed_cb (GObject      *source,
                    GAsyncResult *result,
@@ -568,19 +599,13 @@ token_revealed_cb (GObject      *source,
 {
   AdiuvaPreferencesWorkspacePage *self = user_data;
   g_autofree char                *token = NULL;
-  g_autoptr (GError) error = NULL;
 
-  token = adiuva_workspace_gateway_dup_loopback_token_finish (ADIUVA_WORKSPACE_GATEWAY (source),
-                                                              result, &error);
-  if (!keyring_call_ended (self, error))
+  if (!token_call_ended (self, adiuva_workspace_gateway_dup_loopback_token_finish, source, result,
+                         _ ("Could not show the token"), &token))
     return;
   if (token == NULL)
-    {
-      show_error (self, _ ("Could not show the token"), error);
-      gtk_toggle_button_set_active (self->reveal_token_button, FALSE);
-      return;
-    }
-  if (gtk_toggle_button_get_active (self->reveal_token_button))
+    gtk_toggle_button_set_active (self->reveal_token_button, FALSE);
+  else if (gtk_toggle_button_get_active (self->reveal_token_button))
     set_token_shown (self, token);
 }
 
@@ -623,17 +648,11 @@ token_copied_cb (GObject      *source,
 {
   AdiuvaPreferencesWorkspacePage *self = user_data;
   g_autofree char                *token = NULL;
-  g_autoptr (GError) error = NULL;
 
-  token = adiuva_workspace_gateway_dup_loopback_token_finish (ADIUVA_WORKSPACE_GATEWAY (source),
-                                                              result, &error);
-  if (!keyring_call_ended (self, error))
+  if (!token_call_ended (self, adiuva_workspace_gateway_dup_loopback_token_finish, source, result,
+                         _ ("Could not copy the token"), &token) ||
+      token == NULL)
     return;
-  if (token == NULL)
-    {
-      show_error (self, _ ("Could not copy the token"), error);
-      return;
-    }
   copy_text (self, token);
   show_message (self, _ ("Token copied"));
 }
@@ -657,17 +676,11 @@ token_made_cb (GObject      *source,
 {
   AdiuvaPreferencesWorkspacePage *self = user_data;
   g_autofree char                *token = NULL;
-  g_autoptr (GError) error = NULL;
 
-  token = adiuva_workspace_gateway_reset_loopback_token_finish (ADIUVA_WORKSPACE_GATEWAY (source),
-                                                                result, &error);
-  if (!keyring_call_ended (self, error))
+  if (!token_call_ended (self, adiuva_workspace_gateway_reset_loopback_token_finish, source,
+                         result, _ ("Could not make a new token"), &token) ||
+      token == NULL)
     return;
-  if (token == NULL)
-    {
-      show_error (self, _ ("Could not make a new token"), error);
-      return;
-    }
   if (gtk_toggle_button_get_active (self->reveal_token_button))
     set_token_shown (self, token);
   show_message (self, _ ("New token made: give it to the apps that use the endpoint"));
