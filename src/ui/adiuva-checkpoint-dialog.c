@@ -35,17 +35,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static char *
-dup_field (GtkEditable *editable)
-{
-  char *text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
-
-  if (*text == '\0')
-    g_clear_pointer (&text, g_free);
-
-  return text;
-}
-
-static char *
 parse_date (AdiuvaCheckpointDialog *self)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
@@ -57,7 +46,7 @@ static void
 changed_cb (AdiuvaCheckpointDialog *self)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *title = dup_field (self->title_row);
+  g_autofree char *title = adiuva_record_dialog_dup_field (self->title_row);
   g_autofree char *date = parse_date (self);
   g_autofree char *when = date != NULL ? adiuva_format_floating_due (date, now) : NULL;
   g_autofree char *text = NULL;
@@ -95,9 +84,9 @@ adiuva_checkpoint_dialog_apply (AdiuvaRecordDialog *dialog,
 {
   AdiuvaCheckpointDialog *self = ADIUVA_CHECKPOINT_DIALOG (dialog);
   AdiuvaCheckpoint       *checkpoint = ADIUVA_CHECKPOINT (record);
-  g_autofree char        *title = dup_field (self->title_row);
+  g_autofree char        *title = adiuva_record_dialog_dup_field (self->title_row);
   g_autofree char        *date = parse_date (self);
-  g_autofree char        *notes = dup_field (self->notes_row);
+  g_autofree char        *notes = adiuva_record_dialog_dup_field (self->notes_row);
 
   adiuva_checkpoint_set_title (checkpoint, title);
   adiuva_checkpoint_set_date (checkpoint, date);

@@ -19,22 +19,10 @@ struct _AdiuvaClientDialog
 
 G_DEFINE_FINAL_TYPE (AdiuvaClientDialog, adiuva_client_dialog, ADIUVA_TYPE_RECORD_DIALOG)
 
-/* Empty fields are stored as none. */
-static char *
-dup_field (GtkEditable *editable)
-{
-  char *text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
-
-  if (*text == '\0')
-    g_clear_pointer (&text, g_free);
-
-  return text;
-}
-
 static void
 name_changed_cb (AdiuvaClientDialog *self)
 {
-  g_autofree char *name = dup_field (self->name_row);
+  g_autofree char *name = adiuva_record_dialog_dup_field (self->name_row);
 
   adiuva_record_dialog_set_can_save (ADIUVA_RECORD_DIALOG (self), name != NULL);
 }
@@ -50,9 +38,9 @@ adiuva_client_dialog_apply (AdiuvaRecordDialog *dialog,
                             AdiuvaRecord       *record)
 {
   AdiuvaClientDialog *self = ADIUVA_CLIENT_DIALOG (dialog);
-  g_autofree char    *name = dup_field (self->name_row);
-  g_autofree char    *email = dup_field (self->email_row);
-  g_autofree char    *notes = dup_field (self->notes_row);
+  g_autofree char    *name = adiuva_record_dialog_dup_field (self->name_row);
+  g_autofree char    *email = adiuva_record_dialog_dup_field (self->email_row);
+  g_autofree char    *notes = adiuva_record_dialog_dup_field (self->notes_row);
 
   adiuva_client_set_name (ADIUVA_CLIENT (record), name);
   adiuva_client_set_email (ADIUVA_CLIENT (record), email);

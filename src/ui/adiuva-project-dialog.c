@@ -34,21 +34,10 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static char *
-dup_field (GtkEditable *editable)
-{
-  char *text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
-
-  if (*text == '\0')
-    g_clear_pointer (&text, g_free);
-
-  return text;
-}
-
 static void
 name_changed_cb (AdiuvaProjectDialog *self)
 {
-  g_autofree char *name = dup_field (self->name_row);
+  g_autofree char *name = adiuva_record_dialog_dup_field (self->name_row);
 
   adiuva_record_dialog_set_can_save (ADIUVA_RECORD_DIALOG (self), name != NULL);
 }
@@ -93,8 +82,8 @@ adiuva_project_dialog_apply (AdiuvaRecordDialog *dialog,
 {
   AdiuvaProjectDialog *self = ADIUVA_PROJECT_DIALOG (dialog);
   AdiuvaProject       *project = ADIUVA_PROJECT (record);
-  g_autofree char     *name = dup_field (self->name_row);
-  g_autofree char     *description = dup_field (self->description_row);
+  g_autofree char     *name = adiuva_record_dialog_dup_field (self->name_row);
+  g_autofree char     *description = adiuva_record_dialog_dup_field (self->description_row);
   guint                selected = adw_combo_row_get_selected (self->client_row);
 
   adiuva_project_set_name (project, name);

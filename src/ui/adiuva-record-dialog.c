@@ -219,3 +219,24 @@ adiuva_record_dialog_set_can_save (AdiuvaRecordDialog *self,
 
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "save", can_save);
 }
+
+/**
+ * adiuva_record_dialog_dup_field:
+ *
+ * What a field holds, without the white space around it: an empty field is stored as none.
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL for none
+ */
+char *
+adiuva_record_dialog_dup_field (GtkEditable *editable)
+{
+  char *text;
+
+  g_return_val_if_fail (GTK_IS_EDITABLE (editable), NULL);
+
+  text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
+  if (*text == '\0')
+    g_clear_pointer (&text, g_free);
+
+  return text;
+}

@@ -31,5 +31,6 @@ AdiuvaStore  *adiuva_record_dialog_get_store (AdiuvaRecordDialog *self);
 AdiuvaRecord *adiuva_record_dialog_get_record (AdiuvaRecordDialog *self);
 void          adiuva_record_dialog_set_can_save (AdiuvaRecordDialog *self,
                                                  gboolean            can_save);
+char         *adiuva_record_dialog_dup_field (GtkEditable *editable);
 
 G_END_DECLS
