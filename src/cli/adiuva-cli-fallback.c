@@ -8,22 +8,24 @@
 #include "adiuva-cli-gateway.h"
 #include "adiuva-cli-output.h"
 
-/* Sets the order to @chain (none when empty) and says what it is now. */
+/* Sets the order to the models given, none for `fallback clear` (which takes no arguments), and
+ * says what it is now. */
 static int
-set_fallbacks (AdiuvaCliContext       *cli,
-               const AdiuvaCliCommand *command,
-               int                     argc,
-               char                  **argv,
-               gboolean                clear)
+run_fallback_set (AdiuvaCliContext       *cli,
+                  const AdiuvaCliCommand *command,
+                  int                     argc,
+                  char                  **argv)
 {
   g_auto (GStrv) args = NULL;
   g_autoptr (GError) error = NULL;
   AdiuvaWorkspaceGateway *gateway;
   int                     status;
+  gboolean                clear;
 
   if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
     return status;
 
+  clear = args[0] == NULL;
   gateway = adiuva_cli_context_get_gateway (cli, &error);
   if (gateway == NULL ||
       !adiuva_workspace_gateway_set_fallbacks (gateway, clear ? NULL : (const char *const *) args,
@@ -42,24 +44,6 @@ set_fallbacks (AdiuvaCliContext       *cli,
                  order);
     }
   return ADIUVA_CLI_EXIT_OK;
-}
-
-static int
-run_fallback_set (AdiuvaCliContext       *cli,
-                  const AdiuvaCliCommand *command,
-                  int                     argc,
-                  char                  **argv)
-{
-  return set_fallbacks (cli, command, argc, argv, FALSE);
-}
-
-static int
-run_fallback_clear (AdiuvaCliContext       *cli,
-                    const AdiuvaCliCommand *command,
-                    int                     argc,
-                    char                  **argv)
-{
-  return set_fallbacks (cli, command, argc, argv, TRUE);
 }
 
 static int
@@ -122,7 +106,7 @@ static const AdiuvaCliCommand fallback_clear = {
   .synopsis = "",
   .description = N_ ("Removes the fallback order: a model that fails is not replaced."),
   .max_args = 0,
-  .run = run_fallback_clear,
+  .run = run_fallback_set,
 };
 
 static const AdiuvaCliCommand fallback_list = {
