@@ -98,7 +98,7 @@ G_DECLARE_FINAL_TYPE (AdiuvaWorkspaceGateway, adiuva_workspace_gateway, ADIUVA, 
 AdiuvaWorkspaceGateway *adiuva_workspace_gateway_new (AdiuvaStore *store);
 AdiuvaStore            *adiuva_workspace_gateway_get_store (AdiuvaWorkspaceGateway *self);
 
-/* The configured client */
+/* The configured client: the workspace's own only asynchronously, since it reads the keyring */
 AdiuvaGatewayClient *adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
                                                           const char             *only,
                                                           GError                **error);
@@ -272,7 +272,8 @@ gboolean adiuva_workspace_gateway_get_loopback_settings (AdiuvaWorkspaceGateway 
                                                          GError                **error);
 void     adiuva_workspace_gateway_stop_loopback (AdiuvaWorkspaceGateway *self);
 
-/* The same, asking the keyring in a thread: for a program with a user interface */
+/* Asking the keyring in a thread, for a program with a user interface: the token (as above),
+ * a new token, turning the endpoint on or off, and restoring it for a workspace just opened */
 void     adiuva_workspace_gateway_dup_loopback_token_async (AdiuvaWorkspaceGateway *self,
                                                             GCancellable           *cancellable,
                                                             GAsyncReadyCallback     callback,
