@@ -7,6 +7,7 @@
 
 #include "adiuva-date.h"
 #include "adiuva-store-private.h"
+#include "adiuva-task-filter-private.h"
 
 gboolean
 _adiuva_store_save_task_tags (AdiuvaStore *self,
@@ -328,4 +329,108 @@ adiuva_store_move_task (AdiuvaStore *self,
 failed:
   adiuva_store_rollback (self);
   return FALSE;
+}
+
+/* Runs `SELECT @columns FROM tasks` with @filter's conditions and then @suffix. */
+static sqlite3_stmt *
+prepare_count (AdiuvaStore            *self,
+               const char             *columns,
+               const AdiuvaTaskFilter *filter,
+               const char             *suffix,
+               GError                **error)
+{
+  g_autoptr (GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *where = _adiuva_task_filter_to_sql (filter, binds);
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM tasks%s%s", columns, where, suffix);
+  sqlite3_stmt    *stmt = _adiuva_store_prepare (self, sql, error);
+
+  if (stmt != NULL)
+    _adiuva_task_filter_bind (stmt, binds);
+  return stmt;
+}
+
+/**
+ * adiuva_store_count_tasks:
+ * @filter: (nullable): which tasks, all when %NULL
+ *
+ * How many tasks @filter matches, counted by SQLite: where only the number is shown (a row's
+ * count of subtasks), a list model would read every id and follow the store's changes.
+ *
+ * Returns: the count, or 0 with @error set
+ */
+guint
+adiuva_store_count_tasks (AdiuvaStore            *self,
+                          const AdiuvaTaskFilter *filter,
+                          GError                **error)
+{
+  sqlite3_stmt *stmt;
+  guint         count = 0;
+  int           rc;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  stmt = prepare_count (self, "count(*)", filter, "", error);
+  if (stmt == NULL)
+    return 0;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    count = (guint) sqlite3_column_int64 (stmt, 0);
+  else
+    _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+  sqlite3_reset (stmt);
+
+  return count;
+}
+
+/**
+ * adiuva_store_count_tasks_by_project:
+ * @filter: (nullable): which tasks, all when %NULL; its project is not looked at
+ *
+ * How many tasks @filter matches in each project, in one query, for a page that lists
+ * projects with their counts.
+ *
+ * Returns: (transfer full) (element-type gint64 guint): the counts by project id (keys point to
+ *   a #gint64, values are GUINT_TO_POINTER()); a project without such tasks is missing; %NULL
+ *   with @error set when the store could not count
+ */
+GHashTable *
+adiuva_store_count_tasks_by_project (AdiuvaStore            *self,
+                                     const AdiuvaTaskFilter *filter,
+                                     GError                **error)
+{
+  g_autoptr (AdiuvaTaskFilter) any_project = NULL;
+  g_autoptr (GHashTable) counts = NULL;
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  any_project = filter != NULL ? adiuva_task_filter_copy (filter) : adiuva_task_filter_new ();
+  any_project->project_id = -1;
+  stmt = prepare_count (self, "tasks.project_id, count(*)", any_project,
+                        " GROUP BY tasks.project_id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  counts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 project_id = sqlite3_column_int64 (stmt, 0);
+
+      if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+        continue;
+      g_hash_table_insert (counts, g_memdup2 (&project_id, sizeof project_id),
+                           GUINT_TO_POINTER ((guint) sqlite3_column_int64 (stmt, 1)));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&counts);
 }

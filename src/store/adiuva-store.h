@@ -161,6 +161,12 @@ gboolean    adiuva_store_move_task (AdiuvaStore *self,
                                     gint64       parent_id,
                                     gint64       before_id,
                                     GError     **error);
+guint       adiuva_store_count_tasks (AdiuvaStore            *self,
+                                      const AdiuvaTaskFilter *filter,
+                                      GError                **error);
+GHashTable *adiuva_store_count_tasks_by_project (AdiuvaStore            *self,
+                                                 const AdiuvaTaskFilter *filter,
+                                                 GError                **error);
 
 /* Search and export */
 GPtrArray *adiuva_store_search (AdiuvaStore *self,

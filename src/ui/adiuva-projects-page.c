@@ -62,24 +62,10 @@ set_message (AdiuvaProjectsPage *self,
   gtk_widget_set_visible (self->message_group, message != NULL);
 }
 
-static guint
-count_open_tasks (AdiuvaProjectsPage *self,
-                  gint64              project_id)
-{
-  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
-  g_autoptr (AdiuvaTaskListModel) tasks = NULL;
-
-  filter->project_id = project_id;
-  filter->parent_id = -1;
-  filter->open_only = TRUE;
-  tasks = adiuva_task_list_model_new (self->store, filter);
-
-  return g_list_model_get_n_items (G_LIST_MODEL (tasks));
-}
-
 static GtkWidget *
 create_project_row (AdiuvaProjectsPage *self,
-                    AdiuvaProject      *project)
+                    AdiuvaProject      *project,
+                    GHashTable         *open_counts)
 {
   GtkWidget          *row = adw_action_row_new ();
   gint64              id = adiuva_record_get_id (ADIUVA_RECORD (project));
@@ -88,7 +74,7 @@ create_project_row (AdiuvaProjectsPage *self,
   g_autofree char    *count = NULL;
   guint               n_open;
 
-  n_open = count_open_tasks (self, id);
+  n_open = GPOINTER_TO_UINT (g_hash_table_lookup (open_counts, &id));
   count = g_strdup_printf ("%u", n_open);
   /* Translators: %s is a number of tasks */
   g_string_printf (subtitle, g_dngettext (GETTEXT_PACKAGE, "%s open task", "%s open tasks", n_open),
@@ -150,7 +136,8 @@ static void
 add_group (AdiuvaProjectsPage *self,
            const char         *title,
            AdiuvaClient       *client,
-           GListModel         *projects)
+           GListModel         *projects,
+           GHashTable         *open_counts)
 {
   AdwPreferencesGroup *group;
 
@@ -165,7 +152,7 @@ add_group (AdiuvaProjectsPage *self,
     {
       g_autoptr (AdiuvaProject) project = g_list_model_get_item (projects, i);
 
-      adw_preferences_group_add (group, create_project_row (self, project));
+      adw_preferences_group_add (group, create_project_row (self, project, open_counts));
     }
 
   adw_preferences_page_add (self->preferences_page, group);
@@ -177,6 +164,8 @@ rebuild (AdiuvaProjectsPage *self)
 {
   g_autoptr (GListModel) clients = NULL;
   g_autoptr (GListModel) unfiled = NULL;
+  g_autoptr (AdiuvaTaskFilter) open_filter = adiuva_task_filter_new ();
+  g_autoptr (GHashTable) open_counts = NULL;
   g_autoptr (GtkStringList) client_names = gtk_string_list_new (NULL);
   g_autoptr (GError) error = NULL;
   gint64 none = 0;
@@ -201,6 +190,15 @@ rebuild (AdiuvaProjectsPage *self)
       return;
     }
 
+  /* One query for every project's count, not one per row */
+  open_filter->open_only = TRUE;
+  open_counts = adiuva_store_count_tasks_by_project (self->store, open_filter, &error);
+  if (open_counts == NULL)
+    {
+      set_message (self, error->message);
+      return;
+    }
+
   for (guint i = 0; i < g_list_model_get_n_items (clients); i++)
     {
       g_autoptr (AdiuvaClient) client = g_list_model_get_item (clients, i);
@@ -212,12 +210,12 @@ rebuild (AdiuvaProjectsPage *self)
 
       projects = adiuva_store_list_projects (self->store, id, self->show_archived, NULL);
       if (projects != NULL)
-        add_group (self, adiuva_client_get_name (client), client, projects);
+        add_group (self, adiuva_client_get_name (client), client, projects, open_counts);
     }
 
   unfiled = adiuva_store_list_projects (self->store, 0, self->show_archived, NULL);
   if (unfiled != NULL)
-    add_group (self, _ ("Without a Client"), NULL, unfiled);
+    add_group (self, _ ("Without a Client"), NULL, unfiled, open_counts);
 
   /* Rebuilding keeps the client chosen for the next project. */
   adw_combo_row_set_model (self->client_row, G_LIST_MODEL (client_names));

@@ -22,7 +22,8 @@ struct _AdiuvaTaskRow
 
   GtkCheckButton *check;
   GtkWidget      *text_box;
-  GtkWidget      *suggestion_box;
+  GtkWidget      *meta_box;
+  GtkWidget      *suggestion_box; /* and suggested_image: NULL until a suggestion is shown */
   GtkLabel       *title_label;
   GtkImage       *suggested_image;
   GtkLabel       *due_label;
@@ -127,14 +128,13 @@ static char *
 dup_subtasks_text (AdiuvaTaskRow *self)
 {
   g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
-  g_autoptr (AdiuvaTaskListModel) subtasks = NULL;
   g_autofree char *count = NULL;
   guint            n_open;
 
   filter->parent_id = adiuva_record_get_id (ADIUVA_RECORD (self->task));
   filter->open_only = TRUE;
-  subtasks = adiuva_task_list_model_new (self->store, filter);
-  n_open = g_list_model_get_n_items (G_LIST_MODEL (subtasks));
+  /* Each row shown counts: no list model, which would also follow the store's changes. */
+  n_open = adiuva_store_count_tasks (self->store, filter, NULL);
   if (n_open == 0)
     return NULL;
 
@@ -142,6 +142,34 @@ dup_subtasks_text (AdiuvaTaskRow *self)
   /* Translators: %s is a number of subtasks still to do */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s subtask", "%s subtasks", n_open),
                           count);
+}
+
+/* Few tasks are suggestions, and a list builds many rows: their marks and buttons are made
+ * when a row first shows one. */
+static void
+add_suggestion_widgets (AdiuvaTaskRow *self)
+{
+  GtkWidget *approve = gtk_button_new_with_mnemonic (_ ("_Approve"));
+  GtkWidget *dismiss = gtk_button_new_with_mnemonic (_ ("_Dismiss"));
+
+  self->suggested_image = GTK_IMAGE (gtk_image_new_from_icon_name ("adiuva-sparkles-symbolic"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->suggested_image),
+                               _ ("Suggested by the assistant, not approved yet"));
+  gtk_box_prepend (GTK_BOX (self->meta_box), GTK_WIDGET (self->suggested_image));
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (approve), "task.approve");
+  gtk_widget_set_tooltip_text (approve, _ ("Keep this suggestion as a task of yours"));
+  gtk_widget_add_css_class (approve, "suggested-action");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (dismiss), "task.dismiss");
+  gtk_widget_set_tooltip_text (dismiss, _ ("Delete this suggestion"));
+  gtk_widget_add_css_class (dismiss, "flat");
+
+  self->suggestion_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_valign (self->suggestion_box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (self->suggestion_box), approve);
+  gtk_box_append (GTK_BOX (self->suggestion_box), dismiss);
+  adiuva_accessible_clean_mnemonic_names (self->suggestion_box);
+  gtk_widget_set_parent (self->suggestion_box, GTK_WIDGET (self));
 }
 
 static void
@@ -186,8 +214,13 @@ update (AdiuvaTaskRow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "suggested");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "suggested");
-  gtk_widget_set_visible (GTK_WIDGET (self->suggested_image), suggested);
-  gtk_widget_set_visible (self->suggestion_box, suggested);
+  if (suggested && self->suggestion_box == NULL)
+    add_suggestion_widgets (self);
+  if (self->suggestion_box != NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->suggested_image), suggested);
+      gtk_widget_set_visible (self->suggestion_box, suggested);
+    }
 
   due = adiuva_format_floating_due (adiuva_task_get_due (self->task), now);
   set_meta (self->due_label, due);
@@ -264,8 +297,10 @@ static void
 adiuva_task_row_dispose (GObject *object)
 {
   AdiuvaTaskRow *self = ADIUVA_TASK_ROW (object);
+  GtkWidget     *child;
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_TASK_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->task);
   g_clear_object (&self->store);
 
@@ -280,31 +315,68 @@ adiuva_task_row_class_init (AdiuvaTaskRowClass *klass)
 
   object_class->dispose = adiuva_task_row_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/adiuva/Adiuva/adiuva-task-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, check);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, text_box);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, suggestion_box);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, suggested_image);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, due_label);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, priority_label);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, project_label);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, tags_label);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaTaskRow, subtasks_label);
-  gtk_widget_class_bind_template_callback (widget_class, check_toggled_cb);
-
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_install_action (widget_class, "task.approve", NULL, approve_action);
   gtk_widget_class_install_action (widget_class, "task.dismiss", NULL, dismiss_action);
 
   gtk_widget_class_set_css_name (widget_class, "taskrow");
 }
 
+static GtkLabel *
+add_meta_label (AdiuvaTaskRow *self,
+                const char    *css_class,
+                gboolean       ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_visible (label, FALSE);
+  gtk_widget_add_css_class (label, css_class);
+  if (ellipsize)
+    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (self->meta_box), label);
+
+  return GTK_LABEL (label);
+}
+
 static void
 adiuva_task_row_init (AdiuvaTaskRow *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
-  adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  /* Built in code, not from a template: a list makes a row for each task on screen, and
+   * GtkBuilder's per-instance work showed in start-up and scrolling profiles. */
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (widget)), 12);
+
+  self->check = GTK_CHECK_BUTTON (gtk_check_button_new ());
+  gtk_widget_set_valign (GTK_WIDGET (self->check), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->check), _ ("Mark as done"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->check), "selection-mode");
+  g_signal_connect_swapped (self->check, "toggled", G_CALLBACK (check_toggled_cb), self);
+  gtk_widget_set_parent (GTK_WIDGET (self->check), widget);
+
+  self->text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_valign (self->text_box, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (self->text_box, TRUE);
+  gtk_widget_set_parent (self->text_box, widget);
+
+  self->title_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->title_label, 0);
+  gtk_label_set_wrap (self->title_label, TRUE);
+  gtk_label_set_wrap_mode (self->title_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (self->title_label, 2);
+  gtk_label_set_ellipsize (self->title_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "title");
+  gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->title_label));
+
+  self->meta_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  gtk_widget_add_css_class (self->meta_box, "meta");
+  gtk_box_append (GTK_BOX (self->text_box), self->meta_box);
+
+  self->due_label = add_meta_label (self, "due", FALSE);
+  self->priority_label = add_meta_label (self, "priority", FALSE);
+  self->project_label = add_meta_label (self, "project", TRUE);
+  self->subtasks_label = add_meta_label (self, "subtasks", FALSE);
+  self->tags_label = add_meta_label (self, "tags", TRUE);
 }
 
 GtkWidget *

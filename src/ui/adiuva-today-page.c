@@ -14,6 +14,12 @@
 
 /* How many rows a section shows; the Tasks page has the rest. */
 #define SECTION_ROWS 20
+/* Rows the task sections get at first, shared in their order: a window's height of them. The
+ * rest come GROW_ROWS a frame once the page is drawn, so its first frame does not wait for
+ * rows out of sight (40 rows took as long to build and lay out as the rest of start-up). */
+#define FIRST_ROWS 12
+#define GROW_ROWS 4
+#define N_TASK_SECTIONS 3
 /* How far ahead “next checkpoints” looks. */
 #define CHECKPOINT_DAYS 14
 
@@ -29,6 +35,11 @@ struct _AdiuvaTodayPage
   AdiuvaTaskListModel *suggested;
   GListStore          *checkpoints;
   guint                midnight_source;
+  GtkSliceListModel   *slices[N_TASK_SECTIONS]; /* borrowed: the lists hold them */
+  guint                n_slices;
+  guint                first_rows_left;
+  guint                grow_tick;
+  gboolean             drawn;
 
   GtkStack   *stack;
   GtkBox     *sections_box;
@@ -121,8 +132,13 @@ add_task_section (AdiuvaTodayPage     *self,
   GtkWidget *section = add_section (self, title, caption);
   GtkWidget *list = gtk_list_box_new ();
   g_autoptr (GtkSliceListModel) slice = NULL;
+  guint size = MAX (1, MIN (SECTION_ROWS, self->first_rows_left));
 
-  slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (model)), 0, SECTION_ROWS);
+  self->first_rows_left -= MIN (size, g_list_model_get_n_items (G_LIST_MODEL (model)));
+  slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (model)), 0, size);
+  g_assert (self->n_slices < N_TASK_SECTIONS);
+  self->slices[self->n_slices++] = slice;
+
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
   gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
@@ -344,6 +360,36 @@ store_changed_cb (AdiuvaTodayPage *self,
     reload_checkpoints (self);
 }
 
+/* Once a frame, from the frame after the first: the next few rows of the first section that
+ * has more to show. */
+static gboolean
+grow_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  AdiuvaTodayPage *self = ADIUVA_TODAY_PAGE (widget);
+
+  if (!self->drawn)
+    {
+      self->drawn = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+
+  for (guint i = 0; i < self->n_slices; i++)
+    {
+      guint size = gtk_slice_list_model_get_size (self->slices[i]);
+
+      if (size < SECTION_ROWS)
+        {
+          gtk_slice_list_model_set_size (self->slices[i], MIN (SECTION_ROWS, size + GROW_ROWS));
+          return G_SOURCE_CONTINUE;
+        }
+    }
+
+  self->grow_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_store (AdiuvaTodayPage *self,
            AdiuvaStore     *store)
@@ -354,6 +400,7 @@ set_store (AdiuvaTodayPage *self,
 
   self->store = g_object_ref (store);
   set_filters (self);
+  self->first_rows_left = FIRST_ROWS;
 
   add_task_section (self, self->overdue, _ ("Overdue"), NULL);
   add_task_section (self, self->due_today, _ ("Due Today"), NULL);
@@ -374,6 +421,7 @@ set_store (AdiuvaTodayPage *self,
                            G_CONNECT_SWAPPED);
   reload_checkpoints (self);
   schedule_midnight (self);
+  self->grow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_tick_cb, NULL, NULL);
 }
 
 static void
@@ -382,6 +430,9 @@ adiuva_today_page_dispose (GObject *object)
   AdiuvaTodayPage *self = ADIUVA_TODAY_PAGE (object);
 
   g_clear_handle_id (&self->midnight_source, g_source_remove);
+  if (self->grow_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->grow_tick);
+  self->grow_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_TODAY_PAGE);
   g_clear_object (&self->overdue);
   g_clear_object (&self->due_today);

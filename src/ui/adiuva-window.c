@@ -609,6 +609,20 @@ quick_find_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (quick_find));
 }
 
+/* Ctrl+?: the shortcuts window, built only when asked for (see adiuva.gresource.xml). */
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  g_autoptr (GtkBuilder) builder =
+      gtk_builder_new_from_resource ("/org/adiuva/Adiuva/adiuva-shortcuts-window.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_window_set_transient_for (overlay, GTK_WINDOW (widget));
+  gtk_window_present (overlay);
+}
+
 /* Escape: on a narrow window the page is a panel over the sidebar; Escape goes back to it. */
 static void
 close_panel_action (GtkWidget  *widget,
@@ -822,6 +836,8 @@ adiuva_window_class_init (AdiuvaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-project", "x", open_project_action);
   gtk_widget_class_install_action (widget_class, "win.show-note", "x", show_note_action);
   gtk_widget_class_install_action (widget_class, "win.quick-find", NULL, quick_find_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_help_overlay_action);
   gtk_widget_class_install_action (widget_class, "win.close-panel", NULL, close_panel_action);
   gtk_widget_class_install_action (widget_class, "win.open-workspace", NULL,
                                    open_workspace_action);

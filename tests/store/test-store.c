@@ -358,6 +358,53 @@ test_list_model (Fixture      *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
 }
 
+/* Counts agree with the list models they stand in for, per project in one go. */
+static void
+test_count_tasks (Fixture      *fixture,
+                  gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaProject) first = add_project (fixture->store, "First");
+  g_autoptr (AdiuvaProject) second = add_project (fixture->store, "Second");
+  g_autoptr (AdiuvaProject) empty = add_project (fixture->store, "Empty");
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  g_autoptr (GHashTable) counts = NULL;
+  gint64 ids[] = { adiuva_record_get_id (ADIUVA_RECORD (first)),
+                   adiuva_record_get_id (ADIUVA_RECORD (second)),
+                   adiuva_record_get_id (ADIUVA_RECORD (empty)) };
+
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Task %u", i);
+      g_autoptr (AdiuvaTask) task = add_task (fixture->store, title,
+                                              i % 3 == 2 ? 0 : ids[i % 3], NULL);
+
+      if (i % 5 == 0)
+        {
+          adiuva_store_complete_task (fixture->store, task, NULL, NULL, &error);
+          g_assert_no_error (error);
+        }
+    }
+
+  g_assert_cmpuint (adiuva_store_count_tasks (fixture->store, NULL, &error), ==, 30);
+  g_assert_no_error (error);
+  filter->open_only = TRUE;
+  g_assert_cmpuint (adiuva_store_count_tasks (fixture->store, filter, &error), ==, 24);
+  g_assert_no_error (error);
+  filter->project_id = 0;
+  g_assert_cmpuint (adiuva_store_count_tasks (fixture->store, filter, &error), ==, 8);
+  g_assert_no_error (error);
+
+  /* The filter's project is not looked at; tasks without one are not counted. */
+  counts = adiuva_store_count_tasks_by_project (fixture->store, filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (counts), ==, 2);
+  /* i % 3 == 0: 10 tasks, of which i = 0, 15 done; i % 3 == 1: 10, of which 10, 25 done */
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, &ids[0])), ==, 8);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (counts, &ids[1])), ==, 8);
+  g_assert_false (g_hash_table_contains (counts, &ids[2]));
+}
+
 /* The lists the app shows first (Today, the Tasks page, reminders, a row's subtasks) are read
  * from an index in their order: no scan of the table and no sort, whatever their size. */
 static void
@@ -1044,6 +1091,7 @@ main (int   argc,
   ADD ("crud-and-signals", test_crud_and_signals);
   ADD ("transactions", test_transactions);
   ADD ("list-model", test_list_model);
+  ADD ("count-tasks", test_count_tasks);
   ADD ("task-list-plans", test_task_list_plans);
   ADD ("move", test_move);
   ADD ("quick-add", test_quick_add);

@@ -630,12 +630,12 @@ test_quick_find (void)
   test_ui_remove_dir (dir);
 }
 
-/* The shortcuts window (Ctrl+?) that GtkApplication loads from the resources. */
+/* The shortcuts window (Ctrl+?) that the window's win.show-help-overlay builds. */
 static void
 test_shortcuts_window (void)
 {
   g_autoptr (GtkBuilder) builder =
-      gtk_builder_new_from_resource ("/org/adiuva/Adiuva/gtk/help-overlay.ui");
+      gtk_builder_new_from_resource ("/org/adiuva/Adiuva/adiuva-shortcuts-window.ui");
   GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
 
   g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
