@@ -24,7 +24,7 @@ G_BEGIN_DECLS
  * provider can have (provider names cannot hold a slash). */
 #define ADIUVA_LOOPBACK_TOKEN_ENTRY "loopback/token"
 
-gboolean   _adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
-                                                const AdiuvaProviderInfo     **info);
+gboolean _adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
+                                              const AdiuvaProviderInfo     **info);
 
 G_END_DECLS

@@ -280,40 +280,40 @@ AdiuvaLlmCall *adiuva_llm_call_copy (const AdiuvaLlmCall *self);
 void           adiuva_llm_call_free (AdiuvaLlmCall *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaLlmCall, adiuva_llm_call_free)
 
-gboolean   adiuva_store_add_llm_call (AdiuvaStore *self,
-                                      const char  *caller,
-                                      const char  *provider,
-                                      const char  *model,
-                                      gint64       tokens_in,
-                                      gint64       tokens_out,
-                                      double       cost,
-                                      gint64       latency_ms,
-                                      gint64       ttft_ms,
-                                      const char  *outcome,
-                                      guint        fallback_hops,
-                                      GError     **error);
-gboolean   adiuva_store_add_llm_call_full (AdiuvaStore *self,
-                                           const char  *caller,
-                                           const char  *provider,
-                                           const char  *model,
-                                           gint64       tokens_in,
-                                           gint64       tokens_out,
-                                           double       cost,
-                                           gint64       latency_ms,
-                                           gint64       ttft_ms,
-                                           const char  *outcome,
-                                           guint        fallback_hops,
-                                           gint64      *out_id,
-                                           GError     **error);
+gboolean       adiuva_store_add_llm_call (AdiuvaStore *self,
+                                          const char  *caller,
+                                          const char  *provider,
+                                          const char  *model,
+                                          gint64       tokens_in,
+                                          gint64       tokens_out,
+                                          double       cost,
+                                          gint64       latency_ms,
+                                          gint64       ttft_ms,
+                                          const char  *outcome,
+                                          guint        fallback_hops,
+                                          GError     **error);
+gboolean       adiuva_store_add_llm_call_full (AdiuvaStore *self,
+                                               const char  *caller,
+                                               const char  *provider,
+                                               const char  *model,
+                                               gint64       tokens_in,
+                                               gint64       tokens_out,
+                                               double       cost,
+                                               gint64       latency_ms,
+                                               gint64       ttft_ms,
+                                               const char  *outcome,
+                                               guint        fallback_hops,
+                                               gint64      *out_id,
+                                               GError     **error);
 AdiuvaLlmCall *adiuva_store_get_llm_call (AdiuvaStore *self,
                                           gint64       id,
                                           GError     **error);
-GPtrArray *adiuva_store_get_llm_usage (AdiuvaStore *self,
-                                       gint64       since_unix,
-                                       GError     **error);
-GPtrArray *adiuva_store_get_llm_spending (AdiuvaStore *self,
-                                          gint64       since_unix,
-                                          gint64       until_unix,
-                                          GError     **error);
+GPtrArray     *adiuva_store_get_llm_usage (AdiuvaStore *self,
+                                           gint64       since_unix,
+                                           GError     **error);
+GPtrArray     *adiuva_store_get_llm_spending (AdiuvaStore *self,
+                                              gint64       since_unix,
+                                              gint64       until_unix,
+                                              GError     **error);
 
 G_END_DECLS

@@ -5,15 +5,15 @@
 
 G_BEGIN_DECLS
 
-char    *adiuva_format_due (GDateTime *due,
-                            gboolean   has_time,
-                            GDateTime *now);
-char    *adiuva_format_floating_due (const char *due,
-                                     GDateTime  *now);
-gboolean adiuva_floating_due_is_overdue (const char *due,
-                                         GDateTime  *now);
-char    *adiuva_format_day (GDateTime *now,
-                            int        days_from_now);
+char       *adiuva_format_due (GDateTime *due,
+                               gboolean   has_time,
+                               GDateTime *now);
+char       *adiuva_format_floating_due (const char *due,
+                                        GDateTime  *now);
+gboolean    adiuva_floating_due_is_overdue (const char *due,
+                                            GDateTime  *now);
+char       *adiuva_format_day (GDateTime *now,
+                               int        days_from_now);
 char       *adiuva_parse_date_words (const char *text,
                                      GDateTime  *now,
                                      gboolean    with_time);
