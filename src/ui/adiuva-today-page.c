@@ -134,7 +134,8 @@ add_task_section (AdiuvaTodayPage     *self,
   g_autoptr (GtkSliceListModel) slice = NULL;
   guint size = MAX (1, MIN (SECTION_ROWS, self->first_rows_left));
 
-  self->first_rows_left -= MIN (size, g_list_model_get_n_items (G_LIST_MODEL (model)));
+  self->first_rows_left -= MIN (self->first_rows_left,
+                                MIN (size, g_list_model_get_n_items (G_LIST_MODEL (model))));
   slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (model)), 0, size);
   g_assert (self->n_slices < N_TASK_SECTIONS);
   self->slices[self->n_slices++] = slice;
