@@ -71,8 +71,8 @@ create_project_row (AdiuvaProjectsPage *self,
   gint64              id = adiuva_record_get_id (ADIUVA_RECORD (project));
   AdiuvaProjectStatus status = adiuva_project_get_status (project);
   g_autoptr (GString) subtitle = g_string_new (NULL);
-  g_autofree char    *count = NULL;
-  guint               n_open;
+  g_autofree char *count = NULL;
+  guint            n_open;
 
   n_open = GPOINTER_TO_UINT (g_hash_table_lookup (open_counts, &id));
   count = g_strdup_printf ("%u", n_open);

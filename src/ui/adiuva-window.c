@@ -25,13 +25,13 @@ struct _AdiuvaWindow
 {
   AdwApplicationWindow parent_instance;
 
-  GSettings       *settings;
-  GCancellable    *cancellable;
-  char            *data_dir;
-  AdiuvaStore     *store;
+  GSettings              *settings;
+  GCancellable           *cancellable;
+  char                   *data_dir;
+  AdiuvaStore            *store;
   AdiuvaWorkspaceGateway *workspace_gateway;
-  AdiuvaReminders *reminders;
-  gboolean         sidebar_visible;
+  AdiuvaReminders        *reminders;
+  gboolean                sidebar_visible;
 
   AdwToastOverlay   *toast_overlay;
   GtkStack          *main_stack;

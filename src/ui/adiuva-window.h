@@ -12,13 +12,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (AdiuvaWindow, adiuva_window, ADIUVA, WINDOW, AdwApplicationWindow)
 
-AdiuvaWindow *adiuva_window_new (GtkApplication *application,
-                                 const char     *data_dir);
-AdiuvaStore  *adiuva_window_get_store (AdiuvaWindow *self);
+AdiuvaWindow           *adiuva_window_new (GtkApplication *application,
+                                           const char     *data_dir);
+AdiuvaStore            *adiuva_window_get_store (AdiuvaWindow *self);
 AdiuvaWorkspaceGateway *adiuva_window_get_workspace_gateway (AdiuvaWindow *self);
-gboolean      adiuva_window_show_page (AdiuvaWindow *self,
-                                       const char   *page_id);
-void          adiuva_window_show_task (AdiuvaWindow *self,
-                                       gint64        task_id);
+gboolean                adiuva_window_show_page (AdiuvaWindow *self,
+                                                 const char   *page_id);
+void                    adiuva_window_show_task (AdiuvaWindow *self,
+                                                 gint64        task_id);
 
 G_END_DECLS
