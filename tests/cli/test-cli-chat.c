@@ -19,7 +19,7 @@
 
 typedef struct
 {
-  char        *dir;
+  char         *dir;
   TestProvider *server;
 } Fixture;
 

@@ -17,7 +17,7 @@
 
 typedef struct
 {
-  char        *dir;
+  char         *dir;
   TestProvider *server;
 } Fixture;
 

@@ -18,7 +18,7 @@
 
 typedef struct
 {
-  char        *dir;
+  char         *dir;
   TestProvider *server;
 } Fixture;
 
