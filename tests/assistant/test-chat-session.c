@@ -10,6 +10,7 @@
 #include "adiuva-gateway-client-private.h"
 #include "adiuva-workspace-gateway-private.h"
 #include "test-provider-util.h"
+#include "test-tree.h"
 
 #define SECRET_KEY "sk-test-never-in-the-database-4711"
 /* What the server's default streamed chat answer says (the recording counts to five). */
@@ -119,24 +120,6 @@ fixture_set_up (Fixture      *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
@@ -147,7 +130,7 @@ fixture_tear_down (Fixture      *f,
   adiuva_workspace_gateway_remove_provider (f->gateway, "oa", NULL);
   g_clear_object (&f->gateway);
   g_clear_object (&f->store);
-  remove_tree (f->tmp);
+  test_remove_tree (f->tmp);
   g_free (f->dir);
   g_free (f->tmp);
   test_provider_stop (f->server);

@@ -8,6 +8,7 @@
 
 #include "adiuva-store.h"
 #include "adiuva-store-private.h"
+#include "test-tree.h"
 
 typedef struct
 {
@@ -36,24 +37,6 @@ changed_cb (AdiuvaStore *store,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_set_up (Fixture      *fixture,
                 gconstpointer data)
 {
@@ -73,7 +56,7 @@ fixture_tear_down (Fixture      *fixture,
 {
   g_clear_object (&fixture->store);
   g_clear_pointer (&fixture->changes, g_array_unref);
-  remove_tree (fixture->tmp);
+  test_remove_tree (fixture->tmp);
   g_free (fixture->tmp);
 }
 
@@ -637,7 +620,7 @@ test_migration (void)
   g_assert_cmpint (adiuva_record_get_updated_at (ADIUVA_RECORD (message)), ==, 150);
 
   g_clear_object (&upgraded);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 int

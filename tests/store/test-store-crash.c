@@ -15,6 +15,7 @@
 
 #include "adiuva-store.h"
 #include "adiuva-store-private.h"
+#include "test-tree.h"
 
 /* Crash consistency: crash-writer commits numbered transactions and reports each one after
  * its commit returned; it is killed with SIGKILL at a random moment, and every time the store
@@ -39,24 +40,6 @@ typedef struct
   guint    last_reported;
   gboolean ready;
 } Writer;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static guint64
 transaction_key (guint run,
@@ -349,7 +332,7 @@ test_crash_consistency (void)
   /* The kills must have hit a writer at work, not just starting ones. */
   g_assert_cmpuint (runs_with_commits, >=, iterations / 2);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 int

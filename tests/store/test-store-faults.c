@@ -20,6 +20,7 @@
 
 #include "adiuva-store.h"
 #include "adiuva-store-private.h"
+#include "test-tree.h"
 
 /* Bad input and faults: every one must end in a specific error with words a person can act
  * on, and must leave the workspace files exactly as they were. */
@@ -29,24 +30,6 @@
 #define SECRET_SCHEMA "org.adiuva.Workspace"
 
 /* Helpers */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 /* A folder both a test and its g_test_trap_subprocess() child can name: the child is spawned
  * by the test process, so the parent's pid is known to both. */
@@ -459,7 +442,7 @@ test_wrong_passphrase (void)
   assert_open_fails (tmp, "x", ADIUVA_STORE_ERROR_WRONG_PASSPHRASE);
   assert_opens (tmp, PASSPHRASE);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -471,7 +454,7 @@ test_needs_passphrase (void)
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_NEEDS_PASSPHRASE);
   assert_opens (tmp, PASSPHRASE);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 /* The keyring entry of one workspace overwritten with the valid key of another one. */
@@ -509,7 +492,7 @@ test_wrong_key (void)
 
   wipe_string (own_key);
   wipe_string (other_key);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -526,7 +509,7 @@ test_damaged_keyring_entry (void)
   keyring_store (id, "this is not a key");
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_WRONG_KEY);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -547,7 +530,7 @@ test_key_missing (void)
 
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_KEY_MISSING);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 /* The child of the no-keyring tests gets a session bus address where nothing listens. This
@@ -589,7 +572,7 @@ test_no_keyring_open (void)
   assert_unchanged (dir, before);
   assert_opens (dir, NULL);
 
-  remove_tree (parent);
+  test_remove_tree (parent);
 }
 
 static void
@@ -634,7 +617,7 @@ test_no_keyring_create (void)
 
   run_child ();
 
-  remove_tree (parent);
+  test_remove_tree (parent);
 }
 
 /* Damaged files */
@@ -766,7 +749,7 @@ test_corrupt_page_one (void)
   flip_bytes (path, 1000, 64);
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_CORRUPT);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -799,7 +782,7 @@ test_corrupt_pages (void)
       assert_unchanged (tmp, before);
     }
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -821,7 +804,7 @@ test_corrupt_garbage (void)
 
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_CORRUPT);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 /* The database of another workspace, next to this one's key file. */
@@ -842,7 +825,7 @@ test_corrupt_foreign_database (void)
 
   assert_open_fails (dir, NULL, ADIUVA_STORE_ERROR_CORRUPT);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 /* An unencrypted SQLite file where the workspace should be: refused, and pointed to import. */
@@ -863,7 +846,7 @@ test_plain_database (void)
 
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_NOT_ENCRYPTED);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -877,7 +860,7 @@ test_truncated (gconstpointer data)
   truncate_file (path, len);
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_CORRUPT);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 /* Cut at a page boundary, so the file still looks whole: the missing pages must be noticed. */
@@ -904,7 +887,7 @@ test_truncated_pages (void)
       assert_unchanged (tmp, before);
     }
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -919,7 +902,7 @@ test_missing_database (void)
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_CORRUPT);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 /* The database is there, the key file that unlocks it is gone: that is a damaged workspace,
@@ -936,7 +919,7 @@ test_missing_key_file (void)
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_CORRUPT);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -997,7 +980,7 @@ test_corrupt_key_file (void)
   write_file (path, g_bytes_get_data (pristine, NULL), g_bytes_get_size (pristine));
   assert_opens (tmp, PASSPHRASE);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 /* Newer versions */
@@ -1020,7 +1003,7 @@ test_too_new_schema (void)
 
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_TOO_NEW);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -1034,7 +1017,7 @@ test_too_new_key_file (void)
 
   assert_open_fails (tmp, NULL, ADIUVA_STORE_ERROR_TOO_NEW);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 /* Read-only. Root writes through any mode bits, so as root the child becomes nobody first; the
@@ -1118,7 +1101,7 @@ test_read_only (gconstpointer data)
   assert_unchanged (dir, before);
   assert_opens (dir, PASSPHRASE);
 
-  remove_tree (parent);
+  test_remove_tree (parent);
 }
 
 /* A full disk. The failed transaction must not reach workspace.db (WAL), the store must say
@@ -1214,7 +1197,7 @@ test_disk_full_file_size (void)
   assert_unchanged (dir, before);
   assert_survived_full_disk (dir, 50);
 
-  remove_tree (parent);
+  test_remove_tree (parent);
 }
 
 /* Is a private mount namespace with a tmpfs possible here (root, no seccomp filter)? */
@@ -1280,7 +1263,7 @@ test_disk_full_tmpfs (void)
 
   run_child ();
 
-  remove_tree (mountpoint);
+  test_remove_tree (mountpoint);
 }
 
 /* Encryption at rest, and the link trap: if libsqlite3 were resolved before libsqlcipher,
@@ -1370,7 +1353,7 @@ test_encrypted_at_rest (void)
   g_assert_nonnull (strstr (out, "tasks=3\n"));
   g_assert_nonnull (strstr (out, "The codeword is pamplemousse\n"));
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 int
@@ -1386,7 +1369,7 @@ main (int   argc,
   if (!g_test_subprocess ())
     {
       base = shared_path (NULL, NULL);
-      remove_tree (base);
+      test_remove_tree (base);
       g_assert_cmpint (g_mkdir (base, 0755), ==, 0);
       g_assert_cmpint (g_chmod (base, 0755), ==, 0);
     }
@@ -1422,7 +1405,7 @@ main (int   argc,
   status = g_test_run ();
 
   if (base != NULL)
-    remove_tree (base);
+    test_remove_tree (base);
 
   return status;
 }

@@ -10,6 +10,7 @@
 #include "adiuva-store.h"
 #include "adiuva-store-private.h"
 #include "adiuva-task-filter-private.h"
+#include "test-tree.h"
 
 typedef struct
 {
@@ -54,24 +55,6 @@ fixture_set_up (Fixture      *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture      *fixture,
                    gconstpointer data)
 {
@@ -79,7 +62,7 @@ fixture_tear_down (Fixture      *fixture,
 
   g_clear_object (&fixture->store);
   g_clear_pointer (&fixture->changes, g_array_unref);
-  remove_tree (parent);
+  test_remove_tree (parent);
   g_free (fixture->dir);
 }
 
@@ -687,7 +670,7 @@ test_passphrase (void)
   reopened = adiuva_store_open (dir, NULL, NULL, &error);
   g_assert_no_error (error);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -775,7 +758,7 @@ test_change_key (void)
   assert_opens (dir, "new one");
 
   g_clear_object (&store);
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static void
@@ -817,7 +800,7 @@ test_import_plain (void)
   results = adiuva_store_search (store, "imported", 10, &error);
   g_assert_cmpuint (results->len, ==, 1);
 
-  remove_tree (tmp);
+  test_remove_tree (tmp);
 }
 
 static char *
@@ -854,7 +837,7 @@ test_migrations (void)
     g_assert_no_error (error);
     expected = dump_schema (_adiuva_store_get_db (fresh));
     g_clear_object (&fresh);
-    remove_tree (tmp);
+    test_remove_tree (tmp);
   }
 
   for (int version = 0; version < latest; version++)
@@ -888,7 +871,7 @@ test_migrations (void)
         }
 
       g_clear_object (&upgraded);
-      remove_tree (tmp);
+      test_remove_tree (tmp);
     }
 }
 
