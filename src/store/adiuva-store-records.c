@@ -63,8 +63,9 @@ get_record_info (GType record_type)
   insert = g_string_new (NULL);
   values = g_string_new (NULL);
   update = g_string_new (NULL);
-  g_string_printf (insert, "INSERT INTO %s (created_at, updated_at", record_class->table);
-  g_string_append (values, "VALUES (?, ?");
+  /* A new record binds a NULL id, which SQLite makes the next one; a restored one its own. */
+  g_string_printf (insert, "INSERT INTO %s (id, created_at, updated_at", record_class->table);
+  g_string_append (values, "VALUES (?, ?, ?");
   g_string_printf (update, "UPDATE %s SET updated_at = ?", record_class->table);
 
   for (guint i = 0; i < info->n_columns; i++)
@@ -394,16 +395,62 @@ touch_conversation (AdiuvaStore *self,
   return TRUE;
 }
 
+/* A deleted record goes back only where nothing has taken its id since. */
+static gboolean
+check_id_free (AdiuvaStore  *self,
+               AdiuvaRecord *record,
+               GError      **error)
+{
+  AdiuvaRecordClass *klass = ADIUVA_RECORD_GET_CLASS (record);
+  g_autofree char   *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?", klass->table);
+  sqlite3_stmt      *stmt = _adiuva_store_prepare (self, sql, error);
+  int                rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, adiuva_record_get_id (record));
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc == SQLITE_ROW)
+    {
+      g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  adiuva_record_get_id (record));
+
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_EXISTS,
+                   _ ("Could not put the record back: id %s belongs to another one now."),
+                   id_text);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef enum
+{
+  WRITE_ADD,
+  WRITE_RESTORE,
+  WRITE_UPDATE,
+} WriteMode;
+
 static gboolean
 write_record (AdiuvaStore  *self,
               AdiuvaRecord *record,
-              gboolean      insert,
+              WriteMode     mode,
               GError      **error)
 {
   const RecordInfo  *info = get_record_info (G_OBJECT_TYPE (record));
   AdiuvaRecordClass *klass = ADIUVA_RECORD_GET_CLASS (record);
+  gboolean           insert = mode != WRITE_UPDATE;
   gint64             now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64             created_at = insert ? now : adiuva_record_get_created_at (record);
+  gint64             created_at = mode == WRITE_ADD ? now : adiuva_record_get_created_at (record);
+  gint64             updated_at = mode == WRITE_RESTORE ? adiuva_record_get_updated_at (record) : now;
   sqlite3_stmt      *stmt;
   int                index = 1;
 
@@ -413,6 +460,9 @@ write_record (AdiuvaStore  *self,
   if (!adiuva_store_begin (self, error))
     return FALSE;
 
+  if (mode == WRITE_RESTORE && !check_id_free (self, record, error))
+    goto failed;
+
   if (insert && !place_at_end (self, record, info, error))
     goto failed;
 
@@ -420,9 +470,13 @@ write_record (AdiuvaStore  *self,
   if (stmt == NULL)
     goto failed;
 
+  if (mode == WRITE_RESTORE)
+    sqlite3_bind_int64 (stmt, index++, adiuva_record_get_id (record));
+  else if (mode == WRITE_ADD)
+    sqlite3_bind_null (stmt, index++);
   if (insert)
-    sqlite3_bind_int64 (stmt, index++, now);
-  sqlite3_bind_int64 (stmt, index++, now);
+    sqlite3_bind_int64 (stmt, index++, created_at);
+  sqlite3_bind_int64 (stmt, index++, updated_at);
   for (guint i = 0; i < info->n_columns; i++)
     bind_property (stmt, index++, record, info->pspecs[i]);
   if (!insert)
@@ -438,18 +492,17 @@ write_record (AdiuvaStore  *self,
       goto failed;
     }
 
-  if (insert)
-    {
-      _adiuva_record_set_id (record, sqlite3_last_insert_rowid (_adiuva_store_get_db (self)));
-      if (!_adiuva_search_index_new_record (self, record, error))
-        goto failed;
-    }
+  if (mode == WRITE_ADD)
+    _adiuva_record_set_id (record, sqlite3_last_insert_rowid (_adiuva_store_get_db (self)));
+  if (insert && !_adiuva_search_index_new_record (self, record, error))
+    goto failed;
 
   if (ADIUVA_IS_TASK (record) &&
       !_adiuva_store_save_task_tags (self, ADIUVA_TASK (record), insert, error))
     goto failed;
 
-  if (insert && ADIUVA_IS_MESSAGE (record) &&
+  /* A restored message is no new activity: its conversation comes back with its own time. */
+  if (mode == WRITE_ADD && ADIUVA_IS_MESSAGE (record) &&
       !touch_conversation (self, adiuva_message_get_conversation_id (ADIUVA_MESSAGE (record)),
                            now, error))
     goto failed;
@@ -457,7 +510,7 @@ write_record (AdiuvaStore  *self,
   if (!adiuva_store_commit (self, error))
     return FALSE;
 
-  _adiuva_record_set_times (record, created_at, now);
+  _adiuva_record_set_times (record, created_at, updated_at);
   _adiuva_store_emit_changed (self, klass->entity, adiuva_record_get_id (record),
                               insert ? ADIUVA_CHANGE_ADDED : ADIUVA_CHANGE_UPDATED);
 
@@ -465,7 +518,7 @@ write_record (AdiuvaStore  *self,
 
 failed:
   adiuva_store_rollback (self);
-  if (insert)
+  if (mode == WRITE_ADD)
     _adiuva_record_set_id (record, 0);
   return FALSE;
 }
@@ -484,7 +537,28 @@ adiuva_store_add (AdiuvaStore  *self,
   g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
   g_return_val_if_fail (adiuva_record_get_id (record) == 0, FALSE);
 
-  return write_record (self, record, TRUE, error);
+  return write_record (self, record, WRITE_ADD, error);
+}
+
+/**
+ * adiuva_store_restore:
+ * @record: a deleted record, as it was read before (with its id and times)
+ *
+ * Puts a deleted record back as it was: with its id, so whatever still refers to it (an open
+ * page, a link, a selection) finds it again, and with its created and updated times. What was
+ * deleted with it is restored the same way, after it. Fails with %ADIUVA_STORE_ERROR_EXISTS
+ * when another record has taken the id since.
+ */
+gboolean
+adiuva_store_restore (AdiuvaStore  *self,
+                      AdiuvaRecord *record,
+                      GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
+  g_return_val_if_fail (adiuva_record_get_id (record) > 0, FALSE);
+
+  return write_record (self, record, WRITE_RESTORE, error);
 }
 
 gboolean
@@ -496,7 +570,7 @@ adiuva_store_update (AdiuvaStore  *self,
   g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
   g_return_val_if_fail (adiuva_record_get_id (record) > 0, FALSE);
 
-  return write_record (self, record, FALSE, error);
+  return write_record (self, record, WRITE_UPDATE, error);
 }
 
 /**

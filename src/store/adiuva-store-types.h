@@ -25,7 +25,8 @@ typedef struct _AdiuvaConversationListModel AdiuvaConversationListModel;
  * @ADIUVA_STORE_ERROR_FAILED: something unexpected; the message says what
  * @ADIUVA_STORE_ERROR_NOT_ENCRYPTED: SQLCipher is not active (link trap) or the file is plain SQLite
  * @ADIUVA_STORE_ERROR_NO_WORKSPACE: the folder holds no workspace
- * @ADIUVA_STORE_ERROR_EXISTS: a workspace already exists there
+ * @ADIUVA_STORE_ERROR_EXISTS: a workspace already exists there, or a record to restore finds its id
+ *   taken
  * @ADIUVA_STORE_ERROR_NEEDS_PASSPHRASE: the workspace is locked with a passphrase and none was given
  * @ADIUVA_STORE_ERROR_WRONG_PASSPHRASE: the passphrase does not unlock the workspace
  * @ADIUVA_STORE_ERROR_WRONG_KEY: the key does not belong to this workspace

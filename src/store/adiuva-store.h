@@ -89,6 +89,9 @@ void     adiuva_store_rollback (AdiuvaStore *self);
 gboolean adiuva_store_add (AdiuvaStore  *self,
                            AdiuvaRecord *record,
                            GError      **error);
+gboolean adiuva_store_restore (AdiuvaStore  *self,
+                               AdiuvaRecord *record,
+                               GError      **error);
 gboolean adiuva_store_update (AdiuvaStore  *self,
                               AdiuvaRecord *record,
                               GError      **error);

@@ -353,6 +353,75 @@ test_cascade (Fixture      *fixture,
   assert_ids (list, (gint64[]){ record_id (m3) }, 1);
 }
 
+/* Undo of a delete: the conversation and then its messages go back with their ids and times,
+ * so the call log still points at its answer and the sidebar keeps its order. */
+static void
+test_restore (Fixture      *fixture,
+              gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaConversation) added = add_conversation (fixture->store, "Costs", 0);
+  g_autoptr (AdiuvaMessage) question = NULL;
+  g_autoptr (AdiuvaMessage) answer = NULL;
+  g_autoptr (AdiuvaConversation) conversation = NULL;
+  g_autoptr (AdiuvaConversation) restored = NULL;
+  g_autoptr (GListModel) messages = NULL;
+  g_autoptr (GListModel) list = NULL;
+  gint64 call_id = 0;
+
+  question = add_message (fixture->store, record_id (added), ADIUVA_MESSAGE_ROLE_USER, "Sum?");
+  g_assert_true (adiuva_store_add_llm_call_full (fixture->store, "chat", "openai", "gpt-4o-mini",
+                                                 12, 34, 0.001, 900, 120, "ok", 0, &call_id,
+                                                 &error));
+  g_assert_no_error (error);
+  answer = adiuva_message_new (record_id (added), ADIUVA_MESSAGE_ROLE_ASSISTANT, "Four.");
+  adiuva_message_set_llm_call_id (answer, call_id);
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (answer), &error));
+  g_assert_no_error (error);
+  g_assert_true (_adiuva_store_exec (fixture->store,
+                                     "UPDATE conversations SET created_at = 1000, updated_at = 2000;"
+                                     "UPDATE messages SET created_at = 1000, updated_at = 2000;",
+                                     &error));
+  g_assert_no_error (error);
+
+  conversation = adiuva_store_get (fixture->store, ADIUVA_TYPE_CONVERSATION, record_id (added),
+                                   &error);
+  g_assert_no_error (error);
+  messages = adiuva_store_list_messages (fixture->store, record_id (added), &error);
+  g_assert_no_error (error);
+  g_assert_true (adiuva_store_delete (fixture->store, ADIUVA_RECORD (conversation), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->store, "SELECT count (*) FROM messages"), ==, 0);
+
+  g_assert_true (adiuva_store_restore (fixture->store, ADIUVA_RECORD (conversation), &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
+    {
+      g_autoptr (AdiuvaRecord) message = g_list_model_get_item (messages, i);
+
+      g_assert_true (adiuva_store_restore (fixture->store, message, &error));
+      g_assert_no_error (error);
+    }
+
+  /* Messages put back are no new activity: the conversation keeps its time. */
+  restored = adiuva_store_get (fixture->store, ADIUVA_TYPE_CONVERSATION, record_id (added),
+                               &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (adiuva_conversation_get_title (restored), ==, "Costs");
+  g_assert_cmpint (adiuva_record_get_created_at (ADIUVA_RECORD (restored)), ==, 1000);
+  g_assert_cmpint (adiuva_record_get_updated_at (ADIUVA_RECORD (restored)), ==, 2000);
+  list = adiuva_store_list_messages (fixture->store, record_id (added), &error);
+  assert_ids (list, (gint64[]){ record_id (question), record_id (answer) }, 2);
+  g_assert_cmpint (count_rows (fixture->store,
+                               "SELECT count (*) FROM messages WHERE created_at = 1000 "
+                               "AND updated_at = 2000"),
+                   ==, 2);
+  g_assert_cmpint (count_rows (fixture->store,
+                               "SELECT tokens_out FROM llm_calls JOIN messages "
+                               "ON messages.llm_call_id = llm_calls.id"),
+                   ==, 34);
+}
+
 static void
 test_llm_call (Fixture      *fixture,
                gconstpointer data)
@@ -636,6 +705,7 @@ main (int   argc,
   ADD ("titles", test_titles);
   ADD ("order", test_order);
   ADD ("cascade", test_cascade);
+  ADD ("restore", test_restore);
   ADD ("llm-call", test_llm_call);
   ADD ("signals", test_signals);
   ADD ("list-model", test_list_model);

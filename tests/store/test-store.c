@@ -230,6 +230,127 @@ test_crud_and_signals (Fixture      *fixture,
   g_assert_null (loaded);
 }
 
+/* Puts old times on every row of @table, so a restore that kept “now” would show. */
+static void
+age_rows (AdiuvaStore *store,
+          const char  *table)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET created_at = 1000, updated_at = 2000",
+                                          table);
+
+  g_assert_true (_adiuva_store_exec (store, sql, &error));
+  g_assert_no_error (error);
+}
+
+static gpointer
+get_again (AdiuvaStore *store,
+           gpointer     record)
+{
+  g_autoptr (GError) error = NULL;
+  gpointer again = adiuva_store_get (store, G_OBJECT_TYPE (record),
+                                     adiuva_record_get_id (record), &error);
+
+  g_assert_no_error (error);
+  return again;
+}
+
+static void
+assert_same_record (AdiuvaStore *store,
+                    gpointer     record)
+{
+  g_autoptr (AdiuvaRecord) again = get_again (store, record);
+
+  g_assert_cmpint (adiuva_record_get_created_at (again), ==, 1000);
+  g_assert_cmpint (adiuva_record_get_updated_at (again), ==, 2000);
+  g_assert_cmpint (adiuva_record_get_created_at (record), ==, 1000);
+  g_assert_cmpint (adiuva_record_get_updated_at (record), ==, 2000);
+}
+
+static void
+test_restore (Fixture      *fixture,
+              gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaProject) added = add_project (fixture->store, "Website");
+  gint64 project_id = adiuva_record_get_id (ADIUVA_RECORD (added));
+  g_autoptr (AdiuvaCheckpoint) checkpoint_added = adiuva_checkpoint_new ();
+  g_autoptr (AdiuvaTask) task_added = add_task (fixture->store, "Write copy", project_id, NULL);
+  const char *tags[] = { "billing", NULL };
+  g_autoptr (AdiuvaProject) project = NULL;
+  g_autoptr (AdiuvaCheckpoint) checkpoint = NULL;
+  g_autoptr (AdiuvaTask) task = NULL;
+  g_autoptr (AdiuvaTask) restored_task = NULL;
+  g_autoptr (AdiuvaCheckpoint) restored_checkpoint = NULL;
+  g_autoptr (AdiuvaProject) other = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  Change *c;
+
+  adiuva_checkpoint_set_project_id (checkpoint_added, project_id);
+  adiuva_checkpoint_set_title (checkpoint_added, "Launch");
+  adiuva_checkpoint_set_date (checkpoint_added, "2026-12-01");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (checkpoint_added), &error));
+  g_assert_no_error (error);
+  adiuva_task_set_tags (task_added, tags);
+  g_assert_true (adiuva_store_update (fixture->store, ADIUVA_RECORD (task_added), &error));
+  g_assert_no_error (error);
+
+  age_rows (fixture->store, "projects");
+  age_rows (fixture->store, "checkpoints");
+  age_rows (fixture->store, "tasks");
+  project = get_again (fixture->store, added);
+  checkpoint = get_again (fixture->store, checkpoint_added);
+  task = get_again (fixture->store, task_added);
+
+  /* A task comes back with its id, times, tags and its place in the search index. */
+  g_assert_true (adiuva_store_delete (fixture->store, ADIUVA_RECORD (task), &error));
+  g_assert_no_error (error);
+  g_assert_true (adiuva_store_restore (fixture->store, ADIUVA_RECORD (task), &error));
+  g_assert_no_error (error);
+  c = &g_array_index (fixture->changes, Change, fixture->changes->len - 1);
+  g_assert_cmpint (c->entity, ==, ADIUVA_ENTITY_TASK);
+  g_assert_cmpint (c->id, ==, adiuva_record_get_id (ADIUVA_RECORD (task_added)));
+  g_assert_cmpint (c->change, ==, ADIUVA_CHANGE_ADDED);
+  assert_same_record (fixture->store, task);
+  restored_task = get_again (fixture->store, task);
+  g_assert_cmpstrv (adiuva_task_get_tags (restored_task), tags);
+  results = adiuva_store_search (fixture->store, "copy", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->len, ==, 1);
+
+  /* A project comes back first, then the checkpoint that went with it, still on it. */
+  g_assert_true (adiuva_store_delete (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+  g_assert_true (adiuva_store_restore (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+  g_assert_true (adiuva_store_restore (fixture->store, ADIUVA_RECORD (checkpoint), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (project)), ==, project_id);
+  assert_same_record (fixture->store, project);
+  assert_same_record (fixture->store, checkpoint);
+  restored_checkpoint = get_again (fixture->store, checkpoint);
+  g_assert_cmpint (adiuva_checkpoint_get_project_id (restored_checkpoint), ==, project_id);
+  g_assert_cmpstr (adiuva_checkpoint_get_title (restored_checkpoint), ==, "Launch");
+
+  /* An id taken since is refused with words, and what holds it is left as it is. */
+  g_assert_false (adiuva_store_restore (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "belongs to another one"));
+  g_clear_error (&error);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (project)), ==, project_id);
+
+  g_assert_true (adiuva_store_delete (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_no_error (error);
+  other = add_project (fixture->store, "Taken");
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (other)), ==, project_id);
+  g_assert_false (adiuva_store_restore (fixture->store, ADIUVA_RECORD (project), &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_clear_object (&other);
+  other = get_again (fixture->store, project);
+  g_assert_cmpstr (adiuva_project_get_name (other), ==, "Taken");
+}
+
 static void
 test_transactions (Fixture      *fixture,
                    gconstpointer data)
@@ -1072,6 +1193,7 @@ main (int   argc,
   ADD ("create-and-reopen", test_create_and_reopen);
   ADD ("file-is-encrypted", test_file_is_encrypted);
   ADD ("crud-and-signals", test_crud_and_signals);
+  ADD ("restore", test_restore);
   ADD ("transactions", test_transactions);
   ADD ("list-model", test_list_model);
   ADD ("count-tasks", test_count_tasks);
