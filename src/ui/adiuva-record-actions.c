@@ -185,27 +185,37 @@ change_all (AdiuvaStore *store,
 
 /* Deleting */
 
-/* A deleted record comes back as a new one with the same fields. */
+/* What Undo puts back is the record as it was deleted, id and times included: the one shown
+ * may change (or go) before the toast's button is pressed. */
 static AdiuvaRecord *
 copy_record (AdiuvaRecord *record)
 {
   g_autofree GParamSpec **pspecs = NULL;
-  GObject                *copy = g_object_new (G_OBJECT_TYPE (record), NULL);
+  g_autofree const char **names = NULL;
+  g_autofree GValue      *values = NULL;
+  GObject                *copy;
   guint                   n_pspecs;
+  guint                   n_values = 0;
 
   pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (record), &n_pspecs);
+  names = g_new0 (const char *, n_pspecs);
+  values = g_new0 (GValue, n_pspecs);
   for (guint i = 0; i < n_pspecs; i++)
     {
-      g_auto (GValue) value = G_VALUE_INIT;
-
-      if (pspecs[i]->owner_type != G_OBJECT_TYPE (record) ||
+      if ((pspecs[i]->owner_type != G_OBJECT_TYPE (record) &&
+           pspecs[i]->owner_type != ADIUVA_TYPE_RECORD) ||
           !(pspecs[i]->flags & G_PARAM_WRITABLE))
         continue;
 
-      g_value_init (&value, pspecs[i]->value_type);
-      g_object_get_property (G_OBJECT (record), pspecs[i]->name, &value);
-      g_object_set_property (copy, pspecs[i]->name, &value);
+      names[n_values] = pspecs[i]->name;
+      g_value_init (&values[n_values], pspecs[i]->value_type);
+      g_object_get_property (G_OBJECT (record), pspecs[i]->name, &values[n_values]);
+      n_values++;
     }
+
+  copy = g_object_new_with_properties (G_OBJECT_TYPE (record), n_values, names, values);
+  for (guint i = 0; i < n_values; i++)
+    g_value_unset (&values[i]);
 
   return ADIUVA_RECORD (copy);
 }
@@ -220,18 +230,13 @@ delete_one (AdiuvaStore *store,
 }
 
 static gboolean
-add_back (AdiuvaStore *store,
-          GPtrArray   *copies,
-          GError     **error)
+restore_all (AdiuvaStore *store,
+             GPtrArray   *copies,
+             GError     **error)
 {
   for (guint i = 0; i < copies->len; i++)
-    {
-      /* Added once, a copy has an id; a second Undo would fail on it. */
-      g_autoptr (AdiuvaRecord) again = copy_record (g_ptr_array_index (copies, i));
-
-      if (!adiuva_store_add (store, again, error))
-        return FALSE;
-    }
+    if (!adiuva_store_restore (store, g_ptr_array_index (copies, i), error))
+      return FALSE;
 
   return TRUE;
 }
@@ -242,8 +247,8 @@ add_back (AdiuvaStore *store,
  * @records: (element-type AdiuvaRecord): what to delete
  * @title: what the toast calls the record when there is one
  *
- * Deletes @records and offers to bring them back (as new records with the same fields; what
- * hung off them, such as comments, stays deleted).
+ * Deletes @records and offers to bring them back as they were, with their ids (what hung off
+ * them, such as comments, stays deleted).
  */
 gboolean
 adiuva_records_delete_with_undo (GtkWidget   *widget,
@@ -278,23 +283,22 @@ adiuva_records_delete_with_undo (GtkWidget   *widget,
     message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s item was deleted",
                                             "%s items were deleted", records->len),
                                count);
-  offer_undo (widget, store, copies, add_back, message);
+  offer_undo (widget, store, copies, restore_all, message);
   return TRUE;
 }
 
 /* A client, a project or a conversation comes back with what hung on it: its copy first, then
  * what to give back to it. */
 static gboolean
-add_back_with_dependents (AdiuvaStore *store,
-                          GPtrArray   *records,
-                          GError     **error)
+restore_with_dependents (AdiuvaStore *store,
+                         GPtrArray   *records,
+                         GError     **error)
 {
-  g_autoptr (AdiuvaRecord) again = copy_record (g_ptr_array_index (records, 0));
-  gint64 id;
+  AdiuvaRecord *restored = g_ptr_array_index (records, 0);
+  gint64        id = adiuva_record_get_id (restored);
 
-  if (!adiuva_store_add (store, again, error))
+  if (!adiuva_store_restore (store, restored, error))
     return FALSE;
-  id = adiuva_record_get_id (again);
 
   for (guint i = 1; i < records->len; i++)
     {
@@ -303,22 +307,17 @@ add_back_with_dependents (AdiuvaStore *store,
       g_autoptr (GError) local_error = NULL;
 
       /* Checkpoints went with their project, messages with their conversation: they come
-       * back as new ones. */
+       * back as they were, still pointing at it. */
       if (ADIUVA_IS_CHECKPOINT (record) || ADIUVA_IS_MESSAGE (record))
         {
-          g_autoptr (AdiuvaRecord) copy = copy_record (record);
-
-          if (ADIUVA_IS_CHECKPOINT (copy))
-            adiuva_checkpoint_set_project_id (ADIUVA_CHECKPOINT (copy), id);
-          else
-            adiuva_message_set_conversation_id (ADIUVA_MESSAGE (copy), id);
-          if (!adiuva_store_add (store, copy, error))
+          if (!adiuva_store_restore (store, record, error))
             return FALSE;
           continue;
         }
 
-      /* Projects and notes stayed, without their client or project: they are read again, as
-       * they may have changed since, and left alone if they were deleted or moved. */
+      /* Projects, notes and conversations stayed, without their client or project: they are
+       * read again, as they may have changed since, and left alone if they were deleted or
+       * moved. */
       current = adiuva_store_get (store, G_OBJECT_TYPE (record), adiuva_record_get_id (record),
                                   &local_error);
       if (current == NULL)
@@ -333,6 +332,9 @@ add_back_with_dependents (AdiuvaStore *store,
         adiuva_project_set_client_id (ADIUVA_PROJECT (current), id);
       else if (ADIUVA_IS_NOTE (current) && adiuva_note_get_project_id (ADIUVA_NOTE (current)) <= 0)
         adiuva_note_set_project_id (ADIUVA_NOTE (current), id);
+      else if (ADIUVA_IS_CONVERSATION (current) &&
+               adiuva_conversation_get_project_id (ADIUVA_CONVERSATION (current)) <= 0)
+        adiuva_conversation_set_project_id (ADIUVA_CONVERSATION (current), id);
       else
         continue;
       if (!adiuva_store_update (store, current, error))
@@ -364,7 +366,7 @@ delete_with_dependents (GtkWidget    *widget,
   if (!adiuva_store_delete (store, record, error))
     return FALSE;
 
-  offer_undo (widget, store, records, add_back_with_dependents, message);
+  offer_undo (widget, store, records, restore_with_dependents, message);
   return TRUE;
 }
 
@@ -404,9 +406,9 @@ adiuva_client_delete_with_undo (GtkWidget    *widget,
  * adiuva_project_delete_with_undo:
  * @widget: a widget in the window whose toast overlay offers the Undo
  *
- * Deletes @project with its tasks and checkpoints; its notes stay, without a project. Undo
- * brings the project back with its checkpoints and notes, but not its tasks: ask before
- * deleting a project that has some.
+ * Deletes @project with its tasks and checkpoints; its notes and conversations stay, without a
+ * project. Undo brings the project back with its checkpoints, notes and conversations, but not
+ * its tasks: ask before deleting a project that has some.
  */
 gboolean
 adiuva_project_delete_with_undo (GtkWidget     *widget,
@@ -417,6 +419,7 @@ adiuva_project_delete_with_undo (GtkWidget     *widget,
   g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GListModel) checkpoints = NULL;
   g_autoptr (GListModel) notes = NULL;
+  g_autoptr (GListModel) conversations = NULL;
   gint64 id = adiuva_record_get_id (ADIUVA_RECORD (project));
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
@@ -424,12 +427,14 @@ adiuva_project_delete_with_undo (GtkWidget     *widget,
   g_return_val_if_fail (ADIUVA_IS_PROJECT (project), FALSE);
 
   checkpoints = adiuva_store_list_checkpoints (store, id, NULL, NULL, error);
-  if (checkpoints == NULL || (notes = adiuva_store_list_notes (store, id, error)) == NULL)
+  if (checkpoints == NULL || (notes = adiuva_store_list_notes (store, id, error)) == NULL ||
+      (conversations = adiuva_store_list_conversations (store, id, error)) == NULL)
     return FALSE;
 
   g_ptr_array_add (records, copy_record (ADIUVA_RECORD (project)));
   append_all (records, checkpoints);
   append_all (records, notes);
+  append_all (records, conversations);
 
   return delete_with_dependents (widget, store, ADIUVA_RECORD (project), records,
                                  adiuva_project_get_name (project), error);

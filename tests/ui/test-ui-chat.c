@@ -513,13 +513,21 @@ wait_for_conversations (Fixture *fixture,
   test_ui_wait_until (has_n_conversations, &wait);
 }
 
+static gint64
+conversation_id (Fixture *fixture)
+{
+  return adiuva_record_get_id (
+      ADIUVA_RECORD (adiuva_chat_session_get_conversation (session (fixture))));
+}
+
 /* New, switch (Ctrl+Page Up/Down), delete (Ctrl+Delete) and Undo, which brings the messages
- * back too. */
+ * back too, with their ids. */
 static void
 test_conversations (Fixture      *fixture,
                     gconstpointer data)
 {
   GtkWidget *undo;
+  gint64     deleted_id, question_id, answer_id;
 
   if (fixture->server == NULL)
     return;
@@ -544,6 +552,9 @@ test_conversations (Fixture      *fixture,
   g_assert_cmpstr (adiuva_message_get_content (message_at (fixture, 0)), ==, "First question");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.previous", NULL));
   g_assert_cmpstr (conversation_title (fixture), ==, "Second question");
+  deleted_id = conversation_id (fixture);
+  question_id = adiuva_record_get_id (ADIUVA_RECORD (message_at (fixture, 0)));
+  answer_id = adiuva_record_get_id (ADIUVA_RECORD (message_at (fixture, 1)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.delete", NULL));
   g_assert_null (conversation_title (fixture));
@@ -556,8 +567,11 @@ test_conversations (Fixture      *fixture,
   /* Back at the top, with its messages. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.next", NULL));
   g_assert_cmpstr (conversation_title (fixture), ==, "Second question");
+  g_assert_cmpint (conversation_id (fixture), ==, deleted_id);
   g_assert_cmpuint (n_messages (fixture), ==, 2);
   g_assert_cmpstr (adiuva_message_get_content (message_at (fixture, 0)), ==, "Second question");
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (message_at (fixture, 0))), ==, question_id);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (message_at (fixture, 1))), ==, answer_id);
   g_assert_true (g_str_has_prefix (adiuva_message_get_content (message_at (fixture, 1)),
                                    ANSWER_START));
 }

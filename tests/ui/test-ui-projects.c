@@ -740,7 +740,7 @@ test_new_client_and_project (Fixture      *fixture,
 }
 
 /* A client is edited from its group; deleted, its projects stay without it, and Undo brings
- * it back with them. */
+ * it back with them, with its id. */
 static void
 test_edit_delete_client (Fixture      *fixture,
                          gconstpointer data)
@@ -788,6 +788,8 @@ test_edit_delete_client (Fixture      *fixture,
 
   client = find_client (fixture, "ACME Corp");
   g_assert_nonnull (client);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (client)), ==,
+                   adiuva_record_get_id (ADIUVA_RECORD (acme)));
   website = get_project (fixture, fixture->website_id);
   old_site = get_project (fixture, fixture->old_site_id);
   g_assert_cmpint (adiuva_project_get_client_id (website), ==,
@@ -798,7 +800,7 @@ test_edit_delete_client (Fixture      *fixture,
 }
 
 /* F2 on a project's page edits it. A project with tasks is deleted only once confirmed;
- * Undo brings it back with its checkpoints and notes. */
+ * Undo brings it back, with its id, and its checkpoints, notes and conversations. */
 static void
 test_edit_delete_project (Fixture      *fixture,
                           gconstpointer data)
@@ -810,7 +812,9 @@ test_edit_delete_project (Fixture      *fixture,
   g_autoptr (AdiuvaProject) errands = NULL;
   g_autoptr (GListModel) checkpoints = NULL;
   g_autoptr (GListModel) notes = NULL;
+  g_autoptr (GListModel) conversations = NULL;
   g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+  g_autoptr (AdiuvaConversation) conversation = adiuva_conversation_new ();
   gint64 empty_id;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.edit", NULL));
@@ -849,6 +853,7 @@ test_edit_delete_project (Fixture      *fixture,
   g_signal_emit_by_name (toast, "button-clicked");
   errands = find_project (fixture, "Errands");
   g_assert_nonnull (errands);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (errands)), ==, fixture->other_id);
   checkpoints = adiuva_store_list_checkpoints (
       fixture->store, adiuva_record_get_id (ADIUVA_RECORD (errands)), NULL, NULL, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (checkpoints), ==, 1);
@@ -860,15 +865,20 @@ test_edit_delete_project (Fixture      *fixture,
   adiuva_note_set_body (note, "");
   adiuva_note_set_project_id (note, empty_id);
   add_record (fixture->store, ADIUVA_RECORD (note));
+  adiuva_conversation_set_title (conversation, "Plans");
+  adiuva_conversation_set_project_id (conversation, empty_id);
+  add_record (fixture->store, ADIUVA_RECORD (conversation));
   page = open_project (fixture, empty_id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.delete", NULL));
   g_assert_null (find_project (fixture, "Empty"));
   g_signal_emit_by_name (shown_toast (fixture), "button-clicked");
   project = find_project (fixture, "Empty");
   g_assert_nonnull (project);
-  notes = adiuva_store_list_notes (fixture->store, adiuva_record_get_id (ADIUVA_RECORD (project)),
-                                   NULL);
+  g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (project)), ==, empty_id);
+  notes = adiuva_store_list_notes (fixture->store, empty_id, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (notes), ==, 1);
+  conversations = adiuva_store_list_conversations (fixture->store, empty_id, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (conversations), ==, 1);
 }
 
 static AdiuvaCheckpoint *

@@ -792,9 +792,9 @@ test_comments_edit_delete (Fixture      *fixture,
                    "Ask about the print run");
   click_undo (fixture);
   test_ui_wait_for_n_items (comments, 2);
-  /* Back as a new comment, so after the other one. */
+  /* Back as it was, with its id and time, so in its place again. */
   assert_stored_comments (fixture, task,
-                          "Ask about the print run | Anna wants it by Thursday noon");
+                          "Anna wants it by Thursday noon | Ask about the print run");
 
   /* The last one deleted, the keyboard goes to the line that adds one. */
   press_button (details, "Delete Comment");
