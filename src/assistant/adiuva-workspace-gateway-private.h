@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
+#include "adiuva-call-log-private.h"
 #include "adiuva-workspace-gateway.h"
 
 G_BEGIN_DECLS
@@ -26,5 +29,67 @@ G_BEGIN_DECLS
 
 gboolean _adiuva_workspace_provider_is_local (const AdiuvaWorkspaceProvider *provider,
                                               const AdiuvaProviderInfo     **info);
+
+struct _AdiuvaWorkspaceGateway
+{
+  GObject parent_instance;
+
+  AdiuvaStore          *store;
+  AdiuvaCallLog        *call_log;
+  AdiuvaGatewayClient  *client;   /* NULL until asked for, and after a change */
+  AdiuvaLoopbackServer *loopback; /* NULL while the endpoint is off */
+  /* name → key, wiped when freed: the keys of the endpoint's providers, kept up to date by the
+   * changes made here so that a change reaches the endpoint without asking the keyring */
+  GHashTable *loopback_keys;
+  guint       generation; /* of the configuration: one more at each change */
+};
+
+typedef enum
+{
+  TOKEN_NONE,
+  TOKEN_GET, /* the loopback token, made and kept when there is none yet */
+  TOKEN_NEW, /* a new loopback token, which replaces the one kept */
+} TokenWanted;
+
+/* Finishes the task of an async function on the main thread once its keyring part is done. */
+typedef void (*KeyringDoneFunc) (GTask *task);
+
+/*
+ * KeyringCall:
+ *
+ * One call of this object that uses the keyring: what it reads and writes there and what it
+ * needs to finish. The async functions do the keyring part in a thread (libsecret's sync calls
+ * are thread-safe), so that an unlock prompt or a slow D-Bus never holds up the main loop; the
+ * store and the signals stay on the main thread. The sync functions run the same call inline.
+ */
+typedef struct
+{
+  char           *workspace;
+  guint           generation; /* of the configuration when the call started */
+  JsonArray      *providers;  /* the providers when the call started */
+  char           *only;       /* the one provider of a client, or NULL for all */
+  GPtrArray      *names;      /* the entries whose keys are read */
+  gboolean        tolerant;   /* whether an entry that cannot be read counts as having no key */
+  char           *store_name; /* the entry written with store_secret, or NULL */
+  char           *store_secret;
+  char           *clear_name; /* the entry cleared, or NULL */
+  TokenWanted     token_wanted;
+  KeyringDoneFunc done;
+
+  /* What the keyring gave */
+  GHashTable *keys; /* name → key, wiped when freed, for the entries that have one */
+  char       *token;
+
+  /* What the main thread finishes with */
+  char    *name;
+  char    *kind;
+  char    *base_url;
+  gboolean flag; /* adding a provider; caching the client; saving the loopback settings */
+  guint    port;
+} KeyringCall;
+
+void keyring_call_free (KeyringCall *call);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyringCall, keyring_call_free)
 
 G_END_DECLS
