@@ -31,9 +31,9 @@ add_provider_to_client (AdiuvaGatewayClient *client,
 
 /* The client of @call's providers, with the rest of the configuration as it is now. */
 AdiuvaGatewayClient *
-client_from_call (AdiuvaWorkspaceGateway *self,
-                  KeyringCall            *call,
-                  GError                **error)
+_adiuva_workspace_gateway_client_from_call (AdiuvaWorkspaceGateway *self,
+                                            KeyringCall            *call,
+                                            GError                **error)
 {
   g_autoptr (AdiuvaGatewayClient) client = adiuva_gateway_client_new (NULL);
   g_autoptr (JsonObject) aliases = NULL;
@@ -52,12 +52,14 @@ client_from_call (AdiuvaWorkspaceGateway *self,
         return NULL;
     }
 
-  if ((aliases = load_aliases (self->store, error)) == NULL ||
-      !set_aliases (client, aliases, error) ||
-      !load_budgets_into (self, adiuva_gateway_client_get_budgets (client), error) ||
-      !load_limits_into (self->store, adiuva_gateway_client_get_rate_limiter (client), error) ||
+  if ((aliases = _adiuva_workspace_gateway_load_aliases (self->store, error)) == NULL ||
+      !_adiuva_workspace_gateway_set_aliases (client, aliases, error) ||
+      !_adiuva_workspace_gateway_load_budgets_into (
+          self, adiuva_gateway_client_get_budgets (client), error) ||
+      !_adiuva_workspace_gateway_load_limits_into (
+          self->store, adiuva_gateway_client_get_rate_limiter (client), error) ||
       (router = adiuva_workspace_gateway_dup_router (self, error)) == NULL ||
-      (fallbacks = load_fallbacks (self->store, error)) == NULL)
+      (fallbacks = _adiuva_workspace_gateway_load_fallbacks (self->store, error)) == NULL)
     return NULL;
   adiuva_gateway_client_set_router (client, router);
   /* The order names other providers than @only, which this client cannot ask. */
@@ -92,9 +94,10 @@ adiuva_workspace_gateway_new_client (AdiuvaWorkspaceGateway *self,
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  if ((call = keys_call_new (self, only, error)) == NULL || !run_keyring_call (call, NULL, error))
+  if ((call = _adiuva_keyring_call_new_for_keys (self, only, error)) == NULL ||
+      !_adiuva_keyring_call_run (call, NULL, error))
     return NULL;
-  return client_from_call (self, call, error);
+  return _adiuva_workspace_gateway_client_from_call (self, call, error);
 }
 
 static void
@@ -111,7 +114,7 @@ client_done (GTask *task)
       g_task_return_pointer (task, g_object_ref (self->client), g_object_unref);
       return;
     }
-  if ((client = client_from_call (self, call, &error)) == NULL)
+  if ((client = _adiuva_workspace_gateway_client_from_call (self, call, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -142,12 +145,12 @@ client_async (AdiuvaWorkspaceGateway *self,
   g_task_set_source_tag (task, source_tag);
   if (cache && self->client != NULL)
     g_task_return_pointer (task, g_object_ref (self->client), g_object_unref);
-  else if ((call = keys_call_new (self, only, &error)) == NULL)
+  else if ((call = _adiuva_keyring_call_new_for_keys (self, only, &error)) == NULL)
     g_task_return_error (task, error);
   else
     {
       call->flag = cache;
-      start_keyring_call (g_steal_pointer (&task), call, client_done);
+      _adiuva_keyring_call_start (g_steal_pointer (&task), call, client_done);
     }
 }
 

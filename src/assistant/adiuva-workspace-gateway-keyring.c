@@ -37,7 +37,7 @@ new_token (GError **error)
 }
 
 void
-free_secret (char *secret)
+_adiuva_keyring_free_secret (char *secret)
 {
   if (secret != NULL)
     explicit_bzero (secret, strlen (secret));
@@ -45,30 +45,30 @@ free_secret (char *secret)
 }
 
 KeyringCall *
-keyring_call_new (AdiuvaWorkspaceGateway *self)
+_adiuva_keyring_call_new (AdiuvaWorkspaceGateway *self)
 {
   KeyringCall *call = g_new0 (KeyringCall, 1);
 
   call->workspace = g_strdup (adiuva_store_get_workspace_id (self->store));
   call->generation = self->generation;
   call->names = g_ptr_array_new_with_free_func (g_free);
-  call->keys =
-      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) free_secret);
+  call->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) _adiuva_keyring_free_secret);
   return call;
 }
 
 void
-keyring_call_free (KeyringCall *call)
+_adiuva_keyring_call_free (KeyringCall *call)
 {
   g_free (call->workspace);
   g_clear_pointer (&call->providers, json_array_unref);
   g_free (call->only);
   g_ptr_array_unref (call->names);
   g_free (call->store_name);
-  free_secret (call->store_secret);
+  _adiuva_keyring_free_secret (call->store_secret);
   g_free (call->clear_name);
   g_hash_table_unref (call->keys);
-  free_secret (call->token);
+  _adiuva_keyring_free_secret (call->token);
   g_free (call->name);
   g_free (call->kind);
   g_free (call->base_url);
@@ -77,17 +77,17 @@ keyring_call_free (KeyringCall *call)
 
 /* A call that reads the keys of the providers (or of @only) as they are now. */
 KeyringCall *
-keys_call_new (AdiuvaWorkspaceGateway *self,
-               const char             *only,
-               GError                **error)
+_adiuva_keyring_call_new_for_keys (AdiuvaWorkspaceGateway *self,
+                                   const char             *only,
+                                   GError                **error)
 {
-  g_autoptr (KeyringCall) call = keyring_call_new (self);
+  g_autoptr (KeyringCall) call = _adiuva_keyring_call_new (self);
 
-  if ((call->providers = load_providers (self->store, error)) == NULL)
+  if ((call->providers = _adiuva_workspace_gateway_load_providers (self->store, error)) == NULL)
     return NULL;
-  if (only != NULL && find_provider (call->providers, only) < 0)
+  if (only != NULL && _adiuva_workspace_gateway_find_provider (call->providers, only) < 0)
     {
-      set_provider_not_found (error, only);
+      _adiuva_workspace_gateway_set_provider_not_found (error, only);
       return NULL;
     }
   call->only = g_strdup (only);
@@ -135,7 +135,7 @@ get_token (KeyringCall  *call,
   if (!adiuva_provider_key_store (call->workspace, ADIUVA_LOOPBACK_TOKEN_ENTRY, token,
                                   cancellable, &local_error))
     {
-      free_secret (g_steal_pointer (&token));
+      _adiuva_keyring_free_secret (g_steal_pointer (&token));
       g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_KEYRING,
                    _ ("Cannot keep the loopback endpoint’s token in the keyring: %s"),
                    local_error->message);
@@ -145,9 +145,9 @@ get_token (KeyringCall  *call,
 }
 
 gboolean
-run_keyring_call (KeyringCall  *call,
-                  GCancellable *cancellable,
-                  GError      **error)
+_adiuva_keyring_call_run (KeyringCall  *call,
+                          GCancellable *cancellable,
+                          GError      **error)
 {
   for (guint i = 0; i < call->names->len; i++)
     {
@@ -194,7 +194,7 @@ keyring_call_thread (GTask        *task,
 {
   GError *error = NULL;
 
-  if (run_keyring_call (task_data, cancellable, &error))
+  if (_adiuva_keyring_call_run (task_data, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -216,7 +216,7 @@ keyring_call_done_cb (GObject      *source,
 }
 
 /*
- * start_keyring_call:
+ * _adiuva_keyring_call_start:
  * @task: (transfer full): the task of an async function, which takes @call as its data
  *
  * Runs @call's keyring part in a thread, then @done on @task's main context. What the keyring
@@ -224,17 +224,17 @@ keyring_call_done_cb (GObject      *source,
  * its provider); @task reports the cancellation.
  */
 void
-start_keyring_call (GTask          *task,
-                    KeyringCall    *call,
-                    KeyringDoneFunc done)
+_adiuva_keyring_call_start (GTask          *task,
+                            KeyringCall    *call,
+                            KeyringDoneFunc done)
 {
   g_autoptr (GTask) keyring = NULL;
 
   call->done = done;
-  g_task_set_task_data (task, call, (GDestroyNotify) keyring_call_free);
+  g_task_set_task_data (task, call, (GDestroyNotify) _adiuva_keyring_call_free);
   keyring = g_task_new (g_task_get_source_object (task), g_task_get_cancellable (task),
                         keyring_call_done_cb, task);
-  g_task_set_source_tag (keyring, start_keyring_call);
+  g_task_set_source_tag (keyring, _adiuva_keyring_call_start);
   g_task_set_check_cancellable (keyring, FALSE);
   g_task_set_task_data (keyring, call, NULL);
   g_task_run_in_thread (keyring, keyring_call_thread);

@@ -18,7 +18,7 @@ load_budgets (AdiuvaStore *store,
               GError     **error)
 {
   /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-  return load_array (store, ADIUVA_BUDGETS_SETTING, _ ("budgets"), error);
+  return _adiuva_workspace_gateway_load_array (store, ADIUVA_BUDGETS_SETTING, _ ("budgets"), error);
 }
 
 static int
@@ -54,7 +54,7 @@ read_budget (JsonNode              *node,
   if (scope < 0 || period < 0 || (scope != ADIUVA_BUDGET_GLOBAL && name == NULL))
     {
       /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-      set_damaged (error, _ ("budgets"));
+      _adiuva_workspace_gateway_set_damaged (error, _ ("budgets"));
       return FALSE;
     }
 
@@ -138,9 +138,9 @@ seed_spending (AdiuvaBudgets *budgets,
 /* Gives @budgets the workspace's budgets and what the call log holds as spent this month (and
  * today), so that a budget holds across runs and restarts. */
 gboolean
-load_budgets_into (AdiuvaWorkspaceGateway *self,
-                   AdiuvaBudgets          *budgets,
-                   GError                **error)
+_adiuva_workspace_gateway_load_budgets_into (AdiuvaWorkspaceGateway *self,
+                                             AdiuvaBudgets          *budgets,
+                                             GError                **error)
 {
   g_autoptr (GPtrArray) list = adiuva_workspace_gateway_list_budgets (self, error);
   g_autoptr (GDateTime) day_end = NULL;
@@ -188,7 +188,7 @@ adiuva_workspace_gateway_dup_budgets (AdiuvaWorkspaceGateway *self,
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  if (!load_budgets_into (self, budgets, error))
+  if (!_adiuva_workspace_gateway_load_budgets_into (self, budgets, error))
     return NULL;
   return g_steal_pointer (&budgets);
 }
@@ -245,7 +245,7 @@ adiuva_workspace_gateway_set_budget (AdiuvaWorkspaceGateway      *self,
   if (found >= 0)
     json_array_remove_element (list, found);
   json_array_add_object_element (list, o);
-  return save_array (self, ADIUVA_BUDGETS_SETTING, list, error);
+  return _adiuva_workspace_gateway_save_array (self, ADIUVA_BUDGETS_SETTING, list, error);
 }
 
 /**
@@ -275,7 +275,7 @@ adiuva_workspace_gateway_remove_budget (AdiuvaWorkspaceGateway *self,
       return FALSE;
     }
   json_array_remove_element (list, found);
-  return save_array (self, ADIUVA_BUDGETS_SETTING, list, error);
+  return _adiuva_workspace_gateway_save_array (self, ADIUVA_BUDGETS_SETTING, list, error);
 }
 
 /* Rate limits */
@@ -285,7 +285,8 @@ load_limits (AdiuvaStore *store,
              GError     **error)
 {
   /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-  return load_object (store, ADIUVA_LIMITS_SETTING, _ ("rate limits"), error);
+  return _adiuva_workspace_gateway_load_object (store, ADIUVA_LIMITS_SETTING, _ ("rate limits"),
+                                                error);
 }
 
 /* "provider" or "provider/model": the first slash parts them, as in model references. */
@@ -309,9 +310,9 @@ split_target (const char *target,
 }
 
 gboolean
-load_limits_into (AdiuvaStore       *store,
-                  AdiuvaRateLimiter *limiter,
-                  GError           **error)
+_adiuva_workspace_gateway_load_limits_into (AdiuvaStore       *store,
+                                            AdiuvaRateLimiter *limiter,
+                                            GError           **error)
 {
   g_autoptr (JsonObject) limits = load_limits (store, error);
   JsonObjectIter iter;
@@ -331,7 +332,7 @@ load_limits_into (AdiuvaStore       *store,
       if (!JSON_NODE_HOLDS_OBJECT (node) || !split_target (target, &provider, &model, NULL))
         {
           /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-          set_damaged (error, _ ("rate limits"));
+          _adiuva_workspace_gateway_set_damaged (error, _ ("rate limits"));
           return FALSE;
         }
       o = json_node_get_object (node);
@@ -361,7 +362,7 @@ adiuva_workspace_gateway_list_limits (AdiuvaWorkspaceGateway *self,
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
   /* Loading them checks every entry. */
-  if (!load_limits_into (self->store, limiter, error) ||
+  if (!_adiuva_workspace_gateway_load_limits_into (self->store, limiter, error) ||
       (limits = load_limits (self->store, error)) == NULL)
     return NULL;
   targets = g_list_sort (json_object_get_members (limits), (GCompareFunc) g_strcmp0);
@@ -394,7 +395,7 @@ adiuva_workspace_gateway_get_limit (AdiuvaWorkspaceGateway *self,
 
   *rpm = *tpm = 0;
   return split_target (target, &provider, &model, error) &&
-         load_limits_into (self->store, limiter, error) &&
+         _adiuva_workspace_gateway_load_limits_into (self->store, limiter, error) &&
          adiuva_rate_limiter_get_limit (limiter, provider, model, rpm, tpm);
 }
 
@@ -439,7 +440,7 @@ adiuva_workspace_gateway_set_limit (AdiuvaWorkspaceGateway *self,
   if (tpm > 0)
     json_object_set_int_member (o, "tpm", tpm);
   json_object_set_object_member (limits, target, o);
-  return save_object (self, ADIUVA_LIMITS_SETTING, limits, error);
+  return _adiuva_workspace_gateway_save_object (self, ADIUVA_LIMITS_SETTING, limits, error);
 }
 
 gboolean
@@ -462,5 +463,5 @@ adiuva_workspace_gateway_remove_limit (AdiuvaWorkspaceGateway *self,
       return FALSE;
     }
   json_object_remove_member (limits, target);
-  return save_object (self, ADIUVA_LIMITS_SETTING, limits, error);
+  return _adiuva_workspace_gateway_save_object (self, ADIUVA_LIMITS_SETTING, limits, error);
 }

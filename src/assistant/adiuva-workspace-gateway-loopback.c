@@ -13,7 +13,7 @@ static KeyringCall *
 token_call_new (AdiuvaWorkspaceGateway *self,
                 TokenWanted             wanted)
 {
-  KeyringCall *call = keyring_call_new (self);
+  KeyringCall *call = _adiuva_keyring_call_new (self);
 
   call->token_wanted = wanted;
   return call;
@@ -36,7 +36,7 @@ token_sync (AdiuvaWorkspaceGateway *self,
 {
   g_autoptr (KeyringCall) call = token_call_new (self, wanted);
 
-  if (!run_keyring_call (call, NULL, error))
+  if (!_adiuva_keyring_call_run (call, NULL, error))
     return NULL;
   return token_from_call (self, call);
 }
@@ -47,7 +47,7 @@ token_done (GTask *task)
   g_task_return_pointer (task,
                          token_from_call (g_task_get_source_object (task),
                                           g_task_get_task_data (task)),
-                         (GDestroyNotify) free_secret);
+                         (GDestroyNotify) _adiuva_keyring_free_secret);
 }
 
 static void
@@ -65,7 +65,7 @@ token_async (AdiuvaWorkspaceGateway *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
-  start_keyring_call (task, token_call_new (self, wanted), token_done);
+  _adiuva_keyring_call_start (task, token_call_new (self, wanted), token_done);
 }
 
 /**
@@ -149,7 +149,7 @@ static KeyringCall *
 loopback_call_new (AdiuvaWorkspaceGateway *self,
                    GError                **error)
 {
-  KeyringCall *call = keys_call_new (self, NULL, error);
+  KeyringCall *call = _adiuva_keyring_call_new_for_keys (self, NULL, error);
 
   if (call != NULL)
     call->token_wanted = TOKEN_GET;
@@ -172,7 +172,7 @@ loopback_from_call (AdiuvaWorkspaceGateway *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  if ((client = client_from_call (self, call, error)) == NULL)
+  if ((client = _adiuva_workspace_gateway_client_from_call (self, call, error)) == NULL)
     return NULL;
 
   server = adiuva_loopback_server_new (client, call->token);
@@ -196,14 +196,15 @@ adiuva_workspace_gateway_new_loopback (AdiuvaWorkspaceGateway *self,
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  if ((call = loopback_call_new (self, error)) == NULL || !run_keyring_call (call, NULL, error))
+  if ((call = loopback_call_new (self, error)) == NULL ||
+      !_adiuva_keyring_call_run (call, NULL, error))
     return NULL;
   return loopback_from_call (self, call, error);
 }
 
 /* A configuration changed here reaches the endpoint's next request. */
 void
-update_loopback (AdiuvaWorkspaceGateway *self)
+_adiuva_workspace_gateway_update_loopback (AdiuvaWorkspaceGateway *self)
 {
   g_autoptr (KeyringCall) call = NULL;
   g_autoptr (AdiuvaGatewayClient) client = NULL;
@@ -214,11 +215,11 @@ update_loopback (AdiuvaWorkspaceGateway *self)
     return;
 
   default_model = adiuva_workspace_gateway_dup_default_model (self, &error);
-  if (error == NULL && (call = keys_call_new (self, NULL, &error)) != NULL)
+  if (error == NULL && (call = _adiuva_keyring_call_new_for_keys (self, NULL, &error)) != NULL)
     {
       g_hash_table_unref (call->keys);
       call->keys = g_hash_table_ref (self->loopback_keys);
-      client = client_from_call (self, call, &error);
+      client = _adiuva_workspace_gateway_client_from_call (self, call, &error);
     }
   if (client == NULL)
     {
@@ -249,7 +250,8 @@ adiuva_workspace_gateway_get_loopback_settings (AdiuvaWorkspaceGateway *self,
   g_return_val_if_fail (enabled != NULL && port != NULL, FALSE);
 
   /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-  settings = load_object (self->store, ADIUVA_LOOPBACK_SETTING, _ ("loopback settings"), error);
+  settings = _adiuva_workspace_gateway_load_object (self->store, ADIUVA_LOOPBACK_SETTING,
+                                                    _ ("loopback settings"), error);
   if (settings == NULL)
     return FALSE;
   saved_port = json_object_get_int_member_with_default (settings, "port", 0);
@@ -424,7 +426,7 @@ start_async (GTask       *task,
     g_task_return_boolean (task, TRUE);
   else
     {
-      start_keyring_call (task, call, start_done);
+      _adiuva_keyring_call_start (task, call, start_done);
       return;
     }
   g_object_unref (task);

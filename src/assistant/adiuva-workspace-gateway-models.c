@@ -11,17 +11,18 @@
 /* Aliases */
 
 JsonObject *
-load_aliases (AdiuvaStore *store,
-              GError     **error)
+_adiuva_workspace_gateway_load_aliases (AdiuvaStore *store,
+                                        GError     **error)
 {
   /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-  return load_object (store, ADIUVA_ALIASES_SETTING, _ ("model aliases"), error);
+  return _adiuva_workspace_gateway_load_object (store, ADIUVA_ALIASES_SETTING, _ ("model aliases"),
+                                                error);
 }
 
 gboolean
-set_aliases (AdiuvaGatewayClient *client,
-             JsonObject          *aliases,
-             GError             **error)
+_adiuva_workspace_gateway_set_aliases (AdiuvaGatewayClient *client,
+                                       JsonObject          *aliases,
+                                       GError             **error)
 {
   JsonObjectIter iter;
   const char    *name;
@@ -33,7 +34,7 @@ set_aliases (AdiuvaGatewayClient *client,
       if (!JSON_NODE_HOLDS_VALUE (target) || json_node_get_value_type (target) != G_TYPE_STRING)
         {
           /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-          set_damaged (error, _ ("model aliases"));
+          _adiuva_workspace_gateway_set_damaged (error, _ ("model aliases"));
           return FALSE;
         }
       if (!adiuva_gateway_client_set_alias (client, name, json_node_get_string (target), error))
@@ -58,9 +59,9 @@ new_alias_client (AdiuvaStore *store,
                   GError     **error)
 {
   g_autoptr (AdiuvaGatewayClient) client = adiuva_gateway_client_new (NULL);
-  g_autoptr (JsonObject) aliases = load_aliases (store, error);
+  g_autoptr (JsonObject) aliases = _adiuva_workspace_gateway_load_aliases (store, error);
 
-  if (aliases == NULL || !set_aliases (client, aliases, error))
+  if (aliases == NULL || !_adiuva_workspace_gateway_set_aliases (client, aliases, error))
     return NULL;
   return g_steal_pointer (&client);
 }
@@ -147,14 +148,14 @@ adiuva_workspace_gateway_set_alias (AdiuvaWorkspaceGateway *self,
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
   g_return_val_if_fail (alias != NULL && target != NULL, FALSE);
 
-  if ((aliases = load_aliases (self->store, error)) == NULL ||
+  if ((aliases = _adiuva_workspace_gateway_load_aliases (self->store, error)) == NULL ||
       (client = adiuva_gateway_client_new (NULL)) == NULL ||
-      !set_aliases (client, aliases, error) ||
+      !_adiuva_workspace_gateway_set_aliases (client, aliases, error) ||
       !adiuva_gateway_client_set_alias (client, alias, target, error))
     return FALSE;
 
   json_object_set_string_member (aliases, alias, target);
-  return save_object (self, ADIUVA_ALIASES_SETTING, aliases, error);
+  return _adiuva_workspace_gateway_save_object (self, ADIUVA_ALIASES_SETTING, aliases, error);
 }
 
 /**
@@ -173,7 +174,7 @@ adiuva_workspace_gateway_remove_alias (AdiuvaWorkspaceGateway *self,
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), FALSE);
   g_return_val_if_fail (alias != NULL, FALSE);
 
-  if ((aliases = load_aliases (self->store, error)) == NULL)
+  if ((aliases = _adiuva_workspace_gateway_load_aliases (self->store, error)) == NULL)
     return FALSE;
   if (!json_object_has_member (aliases, alias))
     {
@@ -181,18 +182,19 @@ adiuva_workspace_gateway_remove_alias (AdiuvaWorkspaceGateway *self,
       return FALSE;
     }
   json_object_remove_member (aliases, alias);
-  return save_object (self, ADIUVA_ALIASES_SETTING, aliases, error);
+  return _adiuva_workspace_gateway_save_object (self, ADIUVA_ALIASES_SETTING, aliases, error);
 }
 
 /* Fallbacks */
 
 GStrv
-load_fallbacks (AdiuvaStore *store,
-                GError     **error)
+_adiuva_workspace_gateway_load_fallbacks (AdiuvaStore *store,
+                                          GError     **error)
 {
   /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
   const char *what = _ ("fallback models");
-  g_autoptr (JsonArray) list = load_array (store, ADIUVA_FALLBACKS_SETTING, what, error);
+  g_autoptr (JsonArray) list =
+      _adiuva_workspace_gateway_load_array (store, ADIUVA_FALLBACKS_SETTING, what, error);
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
 
   if (list == NULL)
@@ -203,7 +205,7 @@ load_fallbacks (AdiuvaStore *store,
 
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         {
-          set_damaged (error, what);
+          _adiuva_workspace_gateway_set_damaged (error, what);
           return NULL;
         }
       g_strv_builder_add (builder, json_node_get_string (node));
@@ -223,7 +225,7 @@ adiuva_workspace_gateway_list_fallbacks (AdiuvaWorkspaceGateway *self,
 {
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  return load_fallbacks (self->store, error);
+  return _adiuva_workspace_gateway_load_fallbacks (self->store, error);
 }
 
 /**
@@ -258,7 +260,7 @@ adiuva_workspace_gateway_set_fallbacks (AdiuvaWorkspaceGateway *self,
           }
       json_array_add_string_element (list, chain[i]);
     }
-  return save_array (self, ADIUVA_FALLBACKS_SETTING, list, error);
+  return _adiuva_workspace_gateway_save_array (self, ADIUVA_FALLBACKS_SETTING, list, error);
 }
 
 /* Routes */
@@ -305,7 +307,7 @@ save_router (AdiuvaWorkspaceGateway *self,
 {
   g_autoptr (JsonNode) node = adiuva_router_to_json (router);
 
-  return save_json (self, ADIUVA_ROUTES_SETTING, node, error);
+  return _adiuva_workspace_gateway_save_json (self, ADIUVA_ROUTES_SETTING, node, error);
 }
 
 /**
@@ -450,7 +452,7 @@ adiuva_workspace_gateway_set_default_model (AdiuvaWorkspaceGateway *self,
   if (!adiuva_workspace_gateway_check_model (self, model, TRUE, error) ||
       !adiuva_store_set_setting (self->store, ADIUVA_DEFAULT_MODEL_SETTING, model, error))
     return FALSE;
-  emit_changed (self);
+  _adiuva_workspace_gateway_emit_changed (self);
   return TRUE;
 }
 
@@ -504,7 +506,7 @@ adiuva_workspace_gateway_check_model (AdiuvaWorkspaceGateway *self,
 
   if (slash == NULL)
     {
-      g_autoptr (JsonObject) aliases = load_aliases (self->store, error);
+      g_autoptr (JsonObject) aliases = _adiuva_workspace_gateway_load_aliases (self->store, error);
 
       if (aliases == NULL)
         return FALSE;
@@ -517,13 +519,14 @@ adiuva_workspace_gateway_check_model (AdiuvaWorkspaceGateway *self,
   else
     {
       g_autofree char *provider = g_strndup (model, slash - model);
-      g_autoptr (JsonArray) providers = load_providers (self->store, error);
+      g_autoptr (JsonArray) providers =
+          _adiuva_workspace_gateway_load_providers (self->store, error);
 
       if (providers == NULL)
         return FALSE;
-      if (find_provider (providers, provider) < 0)
+      if (_adiuva_workspace_gateway_find_provider (providers, provider) < 0)
         {
-          set_provider_not_found (error, provider);
+          _adiuva_workspace_gateway_set_provider_not_found (error, provider);
           return FALSE;
         }
     }

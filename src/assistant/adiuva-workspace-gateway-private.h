@@ -88,8 +88,78 @@ typedef struct
   guint    port;
 } KeyringCall;
 
-void keyring_call_free (KeyringCall *call);
+/* adiuva-workspace-gateway.c: the JSON settings, and what a change made here sets off */
+void        _adiuva_workspace_gateway_emit_changed (AdiuvaWorkspaceGateway *self);
+void        _adiuva_workspace_gateway_set_damaged (GError    **error,
+                                                   const char *what);
+JsonArray  *_adiuva_workspace_gateway_load_array (AdiuvaStore *store,
+                                                  const char  *key,
+                                                  const char  *what,
+                                                  GError     **error);
+JsonObject *_adiuva_workspace_gateway_load_object (AdiuvaStore *store,
+                                                   const char  *key,
+                                                   const char  *what,
+                                                   GError     **error);
+gboolean    _adiuva_workspace_gateway_save_json (AdiuvaWorkspaceGateway *self,
+                                                 const char             *key,
+                                                 JsonNode               *node,
+                                                 GError                **error);
+gboolean    _adiuva_workspace_gateway_save_array (AdiuvaWorkspaceGateway *self,
+                                                  const char             *key,
+                                                  JsonArray              *array,
+                                                  GError                **error);
+gboolean    _adiuva_workspace_gateway_save_object (AdiuvaWorkspaceGateway *self,
+                                                   const char             *key,
+                                                   JsonObject             *object,
+                                                   GError                **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyringCall, keyring_call_free)
+/* adiuva-workspace-gateway-keyring.c */
+void         _adiuva_keyring_free_secret (char *secret);
+KeyringCall *_adiuva_keyring_call_new (AdiuvaWorkspaceGateway *self);
+void         _adiuva_keyring_call_free (KeyringCall *call);
+KeyringCall *_adiuva_keyring_call_new_for_keys (AdiuvaWorkspaceGateway *self,
+                                                const char             *only,
+                                                GError                **error);
+gboolean     _adiuva_keyring_call_run (KeyringCall  *call,
+                                       GCancellable *cancellable,
+                                       GError      **error);
+void         _adiuva_keyring_call_start (GTask          *task,
+                                         KeyringCall    *call,
+                                         KeyringDoneFunc done);
+
+/* adiuva-workspace-gateway-providers.c */
+JsonArray *_adiuva_workspace_gateway_load_providers (AdiuvaStore *store,
+                                                     GError     **error);
+int        _adiuva_workspace_gateway_find_provider (JsonArray  *providers,
+                                                    const char *name);
+void       _adiuva_workspace_gateway_set_provider_not_found (GError    **error,
+                                                             const char *name);
+
+/* adiuva-workspace-gateway-models.c: aliases, fallbacks, routes, the default model */
+JsonObject *_adiuva_workspace_gateway_load_aliases (AdiuvaStore *store,
+                                                    GError     **error);
+gboolean    _adiuva_workspace_gateway_set_aliases (AdiuvaGatewayClient *client,
+                                                   JsonObject          *aliases,
+                                                   GError             **error);
+GStrv       _adiuva_workspace_gateway_load_fallbacks (AdiuvaStore *store,
+                                                      GError     **error);
+
+/* adiuva-workspace-gateway-limits.c: budgets and rate limits */
+gboolean _adiuva_workspace_gateway_load_budgets_into (AdiuvaWorkspaceGateway *self,
+                                                      AdiuvaBudgets          *budgets,
+                                                      GError                **error);
+gboolean _adiuva_workspace_gateway_load_limits_into (AdiuvaStore       *store,
+                                                     AdiuvaRateLimiter *limiter,
+                                                     GError           **error);
+
+/* adiuva-workspace-gateway-client.c: the client, which writes to the call log */
+AdiuvaGatewayClient *_adiuva_workspace_gateway_client_from_call (AdiuvaWorkspaceGateway *self,
+                                                                 KeyringCall            *call,
+                                                                 GError                **error);
+
+/* adiuva-workspace-gateway-loopback.c */
+void _adiuva_workspace_gateway_update_loopback (AdiuvaWorkspaceGateway *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyringCall, _adiuva_keyring_call_free)
 
 G_END_DECLS

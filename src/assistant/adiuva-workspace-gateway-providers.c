@@ -12,16 +12,17 @@
 /* Providers */
 
 JsonArray *
-load_providers (AdiuvaStore *store,
-                GError     **error)
+_adiuva_workspace_gateway_load_providers (AdiuvaStore *store,
+                                          GError     **error)
 {
   /* TRANSLATORS: completes “The %s of the workspace are damaged.” */
-  return load_array (store, ADIUVA_PROVIDERS_SETTING, _ ("provider settings"), error);
+  return _adiuva_workspace_gateway_load_array (store, ADIUVA_PROVIDERS_SETTING,
+                                               _ ("provider settings"), error);
 }
 
 int
-find_provider (JsonArray  *providers,
-               const char *name)
+_adiuva_workspace_gateway_find_provider (JsonArray  *providers,
+                                         const char *name)
 {
   for (guint i = 0; i < json_array_get_length (providers); i++)
     {
@@ -35,8 +36,8 @@ find_provider (JsonArray  *providers,
 }
 
 void
-set_provider_not_found (GError    **error,
-                        const char *name)
+_adiuva_workspace_gateway_set_provider_not_found (GError    **error,
+                                                  const char *name)
 {
   g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
                ADIUVA_WORKSPACE_GATEWAY_ERROR_PROVIDER_NOT_FOUND, _ ("No provider is called “%s”."),
@@ -122,7 +123,7 @@ static KeyringCall *
 list_call_new (AdiuvaWorkspaceGateway *self,
                GError                **error)
 {
-  KeyringCall *call = keys_call_new (self, NULL, error);
+  KeyringCall *call = _adiuva_keyring_call_new_for_keys (self, NULL, error);
 
   if (call != NULL)
     call->tolerant = TRUE;
@@ -160,7 +161,7 @@ adiuva_workspace_gateway_list_providers (AdiuvaWorkspaceGateway *self,
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  if ((call = list_call_new (self, error)) == NULL || !run_keyring_call (call, NULL, error))
+  if ((call = list_call_new (self, error)) == NULL || !_adiuva_keyring_call_run (call, NULL, error))
     return NULL;
   return list_from_call (call);
 }
@@ -196,7 +197,7 @@ adiuva_workspace_gateway_list_providers_async (AdiuvaWorkspaceGateway *self,
   if ((call = list_call_new (self, &error)) == NULL)
     g_task_return_error (task, error);
   else
-    start_keyring_call (g_steal_pointer (&task), call, list_done);
+    _adiuva_keyring_call_start (g_steal_pointer (&task), call, list_done);
 }
 
 /**
@@ -232,7 +233,7 @@ adiuva_workspace_gateway_read_providers (AdiuvaWorkspaceGateway *self,
 
   g_return_val_if_fail (ADIUVA_IS_WORKSPACE_GATEWAY (self), NULL);
 
-  if ((providers = load_providers (self->store, error)) == NULL)
+  if ((providers = _adiuva_workspace_gateway_load_providers (self->store, error)) == NULL)
     return NULL;
   return providers_from_json (providers);
 }
@@ -282,9 +283,9 @@ put_provider (AdiuvaWorkspaceGateway *self,
   JsonObject *entry;
   int         index;
 
-  if ((providers = load_providers (self->store, error)) == NULL)
+  if ((providers = _adiuva_workspace_gateway_load_providers (self->store, error)) == NULL)
     return FALSE;
-  index = find_provider (providers, name);
+  index = _adiuva_workspace_gateway_find_provider (providers, name);
   if (adding && index >= 0)
     {
       g_set_error (error, ADIUVA_WORKSPACE_GATEWAY_ERROR,
@@ -294,7 +295,7 @@ put_provider (AdiuvaWorkspaceGateway *self,
     }
   if (!adding && index < 0)
     {
-      set_provider_not_found (error, name);
+      _adiuva_workspace_gateway_set_provider_not_found (error, name);
       return FALSE;
     }
   if (!save)
@@ -308,7 +309,7 @@ put_provider (AdiuvaWorkspaceGateway *self,
   else
     entry = json_array_get_object_element (providers, index);
   fill_provider (entry, name, kind, base_url);
-  return save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error);
+  return _adiuva_workspace_gateway_save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error);
 }
 
 /* The key goes to the keyring first, so that the provider never lacks the key it was given. */
@@ -327,7 +328,7 @@ save_call_new (AdiuvaWorkspaceGateway *self,
       !put_provider (self, name, kind, base_url, adding, FALSE, error))
     return NULL;
 
-  call = keyring_call_new (self);
+  call = _adiuva_keyring_call_new (self);
   if (api_key != NULL)
     {
       call->store_name = g_strdup (name);
@@ -366,7 +367,7 @@ save_provider (AdiuvaWorkspaceGateway *self,
   g_return_val_if_fail (name != NULL && kind != NULL, FALSE);
 
   return (call = save_call_new (self, name, kind, base_url, api_key, adding, error)) != NULL &&
-         run_keyring_call (call, NULL, error) && save_from_call (self, call, error);
+         _adiuva_keyring_call_run (call, NULL, error) && save_from_call (self, call, error);
 }
 
 static void
@@ -405,7 +406,7 @@ save_provider_async (AdiuvaWorkspaceGateway *self,
   if ((call = save_call_new (self, name, kind, base_url, api_key, adding, &error)) == NULL)
     g_task_return_error (task, error);
   else
-    start_keyring_call (g_steal_pointer (&task), call, save_done);
+    _adiuva_keyring_call_start (g_steal_pointer (&task), call, save_done);
 }
 
 /**
@@ -515,21 +516,21 @@ remove_call_new (AdiuvaWorkspaceGateway *self,
   KeyringCall *call;
   int          index;
 
-  if ((providers = load_providers (self->store, error)) == NULL)
+  if ((providers = _adiuva_workspace_gateway_load_providers (self->store, error)) == NULL)
     return NULL;
-  index = find_provider (providers, name);
+  index = _adiuva_workspace_gateway_find_provider (providers, name);
   if (index < 0)
     {
-      set_provider_not_found (error, name);
+      _adiuva_workspace_gateway_set_provider_not_found (error, name);
       return NULL;
     }
   json_array_remove_element (providers, index);
   if (self->loopback_keys != NULL)
     g_hash_table_remove (self->loopback_keys, name);
-  if (!save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error))
+  if (!_adiuva_workspace_gateway_save_array (self, ADIUVA_PROVIDERS_SETTING, providers, error))
     return NULL;
 
-  call = keyring_call_new (self);
+  call = _adiuva_keyring_call_new (self);
   call->clear_name = g_strdup (name);
   return call;
 }
@@ -552,7 +553,7 @@ adiuva_workspace_gateway_remove_provider (AdiuvaWorkspaceGateway *self,
   g_return_val_if_fail (name != NULL, FALSE);
 
   return (call = remove_call_new (self, name, error)) != NULL &&
-         run_keyring_call (call, NULL, error);
+         _adiuva_keyring_call_run (call, NULL, error);
 }
 
 static void
@@ -581,7 +582,7 @@ adiuva_workspace_gateway_remove_provider_async (AdiuvaWorkspaceGateway *self,
   if ((call = remove_call_new (self, name, &error)) == NULL)
     g_task_return_error (task, error);
   else
-    start_keyring_call (g_steal_pointer (&task), call, remove_done);
+    _adiuva_keyring_call_start (g_steal_pointer (&task), call, remove_done);
 }
 
 /**

@@ -38,7 +38,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
 
-
 GQuark
 adiuva_workspace_gateway_error_quark (void)
 {
@@ -249,19 +248,19 @@ adiuva_workspace_gateway_get_store (AdiuvaWorkspaceGateway *self)
 }
 
 void
-emit_changed (AdiuvaWorkspaceGateway *self)
+_adiuva_workspace_gateway_emit_changed (AdiuvaWorkspaceGateway *self)
 {
   g_clear_object (&self->client);
   self->generation++;
-  update_loopback (self);
+  _adiuva_workspace_gateway_update_loopback (self);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
 /* JSON settings */
 
 void
-set_damaged (GError    **error,
-             const char *what)
+_adiuva_workspace_gateway_set_damaged (GError    **error,
+                                       const char *what)
 {
   /* TRANSLATORS: %s is what is damaged: “budgets”, “rate limits”… */
   g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_CORRUPT,
@@ -298,17 +297,17 @@ load_json (AdiuvaStore *store,
   node = json_from_string (text, NULL);
   if (node == NULL || JSON_NODE_TYPE (node) != type)
     {
-      set_damaged (error, what);
+      _adiuva_workspace_gateway_set_damaged (error, what);
       return NULL;
     }
   return g_steal_pointer (&node);
 }
 
 JsonArray *
-load_array (AdiuvaStore *store,
-            const char  *key,
-            const char  *what,
-            GError     **error)
+_adiuva_workspace_gateway_load_array (AdiuvaStore *store,
+                                      const char  *key,
+                                      const char  *what,
+                                      GError     **error)
 {
   g_autoptr (JsonNode) node = load_json (store, key, JSON_NODE_ARRAY, what, error);
 
@@ -316,10 +315,10 @@ load_array (AdiuvaStore *store,
 }
 
 JsonObject *
-load_object (AdiuvaStore *store,
-             const char  *key,
-             const char  *what,
-             GError     **error)
+_adiuva_workspace_gateway_load_object (AdiuvaStore *store,
+                                       const char  *key,
+                                       const char  *what,
+                                       GError     **error)
 {
   g_autoptr (JsonNode) node = load_json (store, key, JSON_NODE_OBJECT, what, error);
 
@@ -327,37 +326,37 @@ load_object (AdiuvaStore *store,
 }
 
 gboolean
-save_json (AdiuvaWorkspaceGateway *self,
-           const char             *key,
-           JsonNode               *node,
-           GError                **error)
+_adiuva_workspace_gateway_save_json (AdiuvaWorkspaceGateway *self,
+                                     const char             *key,
+                                     JsonNode               *node,
+                                     GError                **error)
 {
   g_autofree char *text = json_to_string (node, FALSE);
 
   if (!adiuva_store_set_setting (self->store, key, text, error))
     return FALSE;
-  emit_changed (self);
+  _adiuva_workspace_gateway_emit_changed (self);
   return TRUE;
 }
 
 gboolean
-save_array (AdiuvaWorkspaceGateway *self,
-            const char             *key,
-            JsonArray              *array,
-            GError                **error)
+_adiuva_workspace_gateway_save_array (AdiuvaWorkspaceGateway *self,
+                                      const char             *key,
+                                      JsonArray              *array,
+                                      GError                **error)
 {
   g_autoptr (JsonNode) node = json_node_init_array (json_node_alloc (), array);
 
-  return save_json (self, key, node, error);
+  return _adiuva_workspace_gateway_save_json (self, key, node, error);
 }
 
 gboolean
-save_object (AdiuvaWorkspaceGateway *self,
-             const char             *key,
-             JsonObject             *object,
-             GError                **error)
+_adiuva_workspace_gateway_save_object (AdiuvaWorkspaceGateway *self,
+                                       const char             *key,
+                                       JsonObject             *object,
+                                       GError                **error)
 {
   g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), object);
 
-  return save_json (self, key, node, error);
+  return _adiuva_workspace_gateway_save_json (self, key, node, error);
 }
