@@ -5,7 +5,8 @@
 
 #include "test-tree.h"
 
-/* Removes a folder a test made, with all it holds; what is already gone is no error. */
+/* Removes a folder a test made, with all it holds; what is already gone is no error. A link is
+ * removed, never followed. */
 void
 test_remove_tree (const char *path)
 {
@@ -16,7 +17,7 @@ test_remove_tree (const char *path)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
         test_remove_tree (child);
       else
         g_unlink (child);

@@ -100,7 +100,7 @@ fixture_tear_down (Fixture      *f,
         cli_run_free (RUN (f, NULL, "provider", "rm", names[i]));
     }
   g_clear_pointer (&f->server, test_provider_stop);
-  cli_remove_tree (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

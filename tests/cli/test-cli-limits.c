@@ -68,7 +68,7 @@ fixture_tear_down (Fixture      *f,
   if (f->server != NULL)
     cli_run_free (RUN (f, "provider", "rm", "oa"));
   g_clear_pointer (&f->server, test_provider_stop);
-  cli_remove_tree (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

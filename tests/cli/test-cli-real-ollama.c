@@ -144,7 +144,7 @@ test_chat_real_ollama (void)
   g_assert_cmpint (json_object_get_int_member (metrics, "time_to_first_token_ms"), >=, 0);
 
   cli_ok (NULL, "--data-dir", dir, "provider", "rm", "local", NULL);
-  cli_remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 int

@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "test-tree.h"
+
 G_BEGIN_DECLS
 
 /* One run of the real adiuva-cli binary, as a user or a script would start it. */
@@ -41,7 +43,6 @@ JsonNode   *cli_run_json (const char *first_arg,
                           ...) G_GNUC_NULL_TERMINATED;
 JsonNode   *cli_parse_json (const char *text);
 char       *cli_make_workspace_dir (void);
-void        cli_remove_tree (const char *path);
 const char *cli_json_string (JsonNode   *object,
                              const char *member);
 gint64      cli_json_int (JsonNode   *object,

@@ -260,7 +260,7 @@ test_realistic_workspace (void)
   g_test_message ("whole test in %.1f s", g_timer_elapsed (timer, NULL));
 
   parent = g_path_get_dirname (ws.dir);
-  cli_remove_tree (parent);
+  test_remove_tree (parent);
   g_free (ws.dir);
 }
 

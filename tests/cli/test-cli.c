@@ -32,7 +32,7 @@ fixture_tear_down (Fixture      *fixture,
 {
   g_autofree char *parent = g_path_get_dirname (fixture->dir);
 
-  cli_remove_tree (parent);
+  test_remove_tree (parent);
   g_free (fixture->dir);
 }
 

@@ -127,7 +127,7 @@ test_chips_check_projects (void)
   g_assert_true (adiuva_quick_add_model_get_can_add (model));
 
   g_clear_object (&store);
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 static void

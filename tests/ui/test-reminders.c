@@ -75,7 +75,7 @@ test_reminders (void)
 
   g_clear_object (&reminders);
   g_clear_object (&store);
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 int

@@ -172,7 +172,7 @@ test_timeline (void)
 
   test_ui_destroy_window (window);
   g_clear_object (&store);
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* From quick add, Tab goes through the filters left to right, then into the list. */
@@ -210,7 +210,7 @@ test_tasks_tab_order (void)
 
   test_ui_destroy_window (window);
   g_clear_object (&store);
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* Each button under @root is named once, in plain words: a label with a mnemonic gives the
@@ -316,7 +316,7 @@ test_accessible_names (void)
   g_assert_cmpuint (n_checked, >=, 15);
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 int

@@ -82,7 +82,7 @@ fixture_tear_down (Fixture      *fixture,
                    gconstpointer data)
 {
   fixture_close (fixture);
-  test_ui_remove_dir (fixture->dir);
+  test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 

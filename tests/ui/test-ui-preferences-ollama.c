@@ -419,7 +419,7 @@ test_ollama (void)
   test_ui_destroy_window (GTK_WINDOW (f.window));
   g_clear_object (&f.gateway);
   g_clear_object (&store);
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* Without a workspace there is no provider to set up: everything is off, and says why. */

@@ -171,7 +171,7 @@ test_key (void)
   assert_open_fails (dir, SECOND_PASSPHRASE, ADIUVA_STORE_ERROR_INVALID);
 
   g_clear_object (&store);
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -199,7 +199,7 @@ test_location (void)
 
   g_clear_object (&gateway);
   g_clear_object (&store);
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* Loopback endpoint */
@@ -435,7 +435,7 @@ test_loopback (void)
   test_ui_destroy_window (GTK_WINDOW (main_window));
   g_assert_cmpuint (get_models (port, token), ==, 0);
 
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 int

@@ -255,7 +255,7 @@ test_providers (void)
   test_ui_destroy_window (GTK_WINDOW (window));
   g_clear_object (&gateway);
   g_clear_object (&store);
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* The icon button of a row, by what it says to a screen reader (its tooltip too). */
@@ -426,7 +426,7 @@ test_fallbacks (void)
   test_ui_destroy_window (GTK_WINDOW (window));
   g_clear_object (&gateway);
   g_clear_object (&store);
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 int

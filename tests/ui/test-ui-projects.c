@@ -150,7 +150,7 @@ fixture_tear_down (Fixture      *fixture,
 
   test_ui_destroy_window (GTK_WINDOW (fixture->window));
   g_settings_reset (settings, "window-width");
-  test_ui_remove_dir (fixture->dir);
+  test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 

@@ -42,7 +42,7 @@ fixture_tear_down (Fixture      *fixture,
 {
   test_ui_destroy_window (fixture->window);
   g_clear_object (&fixture->store);
-  test_ui_remove_dir (fixture->dir);
+  test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 

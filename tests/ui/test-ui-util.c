@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "adiuva-task-row-private.h"
 #include "test-ui-util.h"
 
@@ -42,32 +40,6 @@ test_ui_make_dir (void)
   g_assert_no_error (error);
 
   return dir;
-}
-
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr (GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFile *child;
-
-      while (g_file_enumerator_iterate (children, NULL, &child, NULL, NULL) && child != NULL)
-        remove_tree (child);
-    }
-
-  g_file_delete (file, NULL, NULL);
-}
-
-void
-test_ui_remove_dir (const char *dir)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (dir);
-
-  remove_tree (file);
 }
 
 /* A real encrypted workspace, locked with a passphrase so no keyring is needed. */

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "adiuva-store.h"
+#include "test-tree.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +15,6 @@ typedef gboolean (*TestCondition) (gpointer data);
 void         test_ui_init (int    *argc,
                            char ***argv);
 char        *test_ui_make_dir (void);
-void         test_ui_remove_dir (const char *dir);
 AdiuvaStore *test_ui_create_store (const char *dir);
 void         test_ui_wait_until (TestCondition condition,
                                  gpointer      data);

@@ -118,7 +118,7 @@ test_first_run (void)
   g_assert_false (adiuva_window_show_page (window, "no-such-page"));
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -146,7 +146,7 @@ test_unlock (void)
   wait_for_state (window, "workspace");
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* A damaged key file is said in words, with a way forward, and nothing is overwritten. */
@@ -170,7 +170,7 @@ test_corrupt_workspace (void)
   test_ui_screenshot (GTK_WIDGET (window), "problem");
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* At 360 px the sidebar folds away; Escape brings it back. */
@@ -206,7 +206,7 @@ test_narrow (void)
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");
   g_settings_reset (settings, "last-page");
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -300,7 +300,7 @@ test_today (void)
     g_main_context_iteration (NULL, TRUE);
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* The default: the key goes to the keyring (test-env's own), and the next start asks nothing. */
@@ -319,7 +319,7 @@ test_first_run_keyring (void)
   window = open_window (dir);
   wait_for_state (window, "workspace");
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 static gboolean
@@ -395,7 +395,7 @@ test_suggestions (void)
   wait_until_shown (today, GTK_TYPE_LABEL, "First draft");
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* Checkpoints on a time axis, overdue ones marked; a click opens the project's tasks. */
@@ -438,7 +438,7 @@ test_timeline (void)
   g_assert_cmpstr (shown, !=, "all");
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 static AdiuvaQuickFind *
@@ -527,7 +527,7 @@ test_notes (void)
     g_main_context_iteration (NULL, TRUE);
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* Clients and projects made on the Projects page, grouped, counted, and a way to their tasks
@@ -580,7 +580,7 @@ test_projects (void)
   g_assert_cmpstr (shown, ==, website_id);
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* Ctrl+K finds a task by a word of its notes and opens it. */
@@ -627,7 +627,7 @@ test_quick_find (void)
     g_main_context_iteration (NULL, TRUE);
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* The shortcuts window (Ctrl+?) that the window's win.show-help-overlay builds. */
@@ -671,7 +671,7 @@ test_sidebar_toggle (void)
   g_assert_true (gtk_widget_get_visible (sidebar));
 
   test_ui_destroy_window (GTK_WINDOW (window));
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 /* The window's size is remembered when it closes. */
@@ -698,7 +698,7 @@ test_size_remembered (void)
 
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");
-  test_ui_remove_dir (dir);
+  test_remove_tree (dir);
 }
 
 int
