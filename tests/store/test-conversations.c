@@ -8,57 +8,8 @@
 
 #include "adiuva-store.h"
 #include "adiuva-store-private.h"
+#include "test-store-util.h"
 #include "test-tree.h"
-
-typedef struct
-{
-  char        *tmp;
-  AdiuvaStore *store;
-  GArray      *changes;
-} Fixture;
-
-typedef struct
-{
-  AdiuvaEntity entity;
-  gint64       id;
-  AdiuvaChange change;
-} Change;
-
-static void
-changed_cb (AdiuvaStore *store,
-            AdiuvaEntity entity,
-            gint64       id,
-            AdiuvaChange change,
-            Fixture     *fixture)
-{
-  Change c = { entity, id, change };
-
-  g_array_append_val (fixture->changes, c);
-}
-
-static void
-fixture_set_up (Fixture      *fixture,
-                gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-
-  fixture->tmp = g_dir_make_tmp ("adiuva-conversations-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->store = adiuva_store_create (fixture->tmp, NULL, NULL, &error);
-  g_assert_no_error (error);
-  fixture->changes = g_array_new (FALSE, FALSE, sizeof (Change));
-  g_signal_connect (fixture->store, "changed", G_CALLBACK (changed_cb), fixture);
-}
-
-static void
-fixture_tear_down (Fixture      *fixture,
-                   gconstpointer data)
-{
-  g_clear_object (&fixture->store);
-  g_clear_pointer (&fixture->changes, g_array_unref);
-  test_remove_tree (fixture->tmp);
-  g_free (fixture->tmp);
-}
 
 static AdiuvaConversation *
 add_conversation (AdiuvaStore *store,
@@ -698,8 +649,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/conversations/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func)                                                               \
+  g_test_add ("/conversations/" path, Fixture, NULL, test_store_fixture_set_up, func, \
+              test_store_fixture_tear_down)
 
   ADD ("crud", test_crud);
   ADD ("titles", test_titles);

@@ -10,61 +10,8 @@
 #include "adiuva-store.h"
 #include "adiuva-store-private.h"
 #include "adiuva-task-filter-private.h"
+#include "test-store-util.h"
 #include "test-tree.h"
-
-typedef struct
-{
-  char        *dir;
-  AdiuvaStore *store;
-  GArray      *changes;
-} Fixture;
-
-typedef struct
-{
-  AdiuvaEntity entity;
-  gint64       id;
-  AdiuvaChange change;
-} Change;
-
-static void
-changed_cb (AdiuvaStore *store,
-            AdiuvaEntity entity,
-            gint64       id,
-            AdiuvaChange change,
-            Fixture     *fixture)
-{
-  Change c = { entity, id, change };
-
-  g_array_append_val (fixture->changes, c);
-}
-
-static void
-fixture_set_up (Fixture      *fixture,
-                gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("adiuva-store-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  fixture->dir = g_build_filename (tmp, "workspace", NULL);
-  fixture->store = adiuva_store_create (fixture->dir, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fixture->store);
-  fixture->changes = g_array_new (FALSE, FALSE, sizeof (Change));
-  g_signal_connect (fixture->store, "changed", G_CALLBACK (changed_cb), fixture);
-}
-
-static void
-fixture_tear_down (Fixture      *fixture,
-                   gconstpointer data)
-{
-  g_autofree char *parent = g_path_get_dirname (fixture->dir);
-
-  g_clear_object (&fixture->store);
-  g_clear_pointer (&fixture->changes, g_array_unref);
-  test_remove_tree (parent);
-  g_free (fixture->dir);
-}
 
 static GDateTime *
 saturday_morning (void)
@@ -1187,8 +1134,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/store/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+#define ADD(path, func)                                                       \
+  g_test_add ("/store/" path, Fixture, NULL, test_store_fixture_set_up, func, \
+              test_store_fixture_tear_down)
 
   ADD ("create-and-reopen", test_create_and_reopen);
   ADD ("file-is-encrypted", test_file_is_encrypted);
