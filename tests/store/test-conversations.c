@@ -58,6 +58,25 @@ count_rows (AdiuvaStore *store,
   return n;
 }
 
+/* A call of 12 tokens in and 34 out, as the call log keeps it; its row id. */
+static gint64
+add_logged_call (AdiuvaStore *store)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 call_id = 0;
+
+  g_assert_true (adiuva_store_add_llm_call_full (store, "chat", "openai", "gpt-4o-mini", 12, 34,
+                                                 0.001, 900, 120, "ok", 0, &call_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (call_id, >, 0);
+
+  return call_id;
+}
+
+/* The tokens out of the calls that messages are linked to. */
+#define LINKED_TOKENS_OUT \
+  "SELECT tokens_out FROM llm_calls JOIN messages ON messages.llm_call_id = llm_calls.id"
+
 static gint64
 record_id (gpointer record)
 {
@@ -321,10 +340,7 @@ test_restore (Fixture      *fixture,
   gint64 call_id = 0;
 
   question = add_message (fixture->store, record_id (added), ADIUVA_MESSAGE_ROLE_USER, "Sum?");
-  g_assert_true (adiuva_store_add_llm_call_full (fixture->store, "chat", "openai", "gpt-4o-mini",
-                                                 12, 34, 0.001, 900, 120, "ok", 0, &call_id,
-                                                 &error));
-  g_assert_no_error (error);
+  call_id = add_logged_call (fixture->store);
   answer = adiuva_message_new (record_id (added), ADIUVA_MESSAGE_ROLE_ASSISTANT, "Four.");
   adiuva_message_set_llm_call_id (answer, call_id);
   g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (answer), &error));
@@ -367,10 +383,7 @@ test_restore (Fixture      *fixture,
                                "SELECT count (*) FROM messages WHERE created_at = 1000 "
                                "AND updated_at = 2000"),
                    ==, 2);
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT tokens_out FROM llm_calls JOIN messages "
-                               "ON messages.llm_call_id = llm_calls.id"),
-                   ==, 34);
+  g_assert_cmpint (count_rows (fixture->store, LINKED_TOKENS_OUT), ==, 34);
 }
 
 static void
@@ -388,11 +401,7 @@ test_llm_call (Fixture      *fixture,
 
   /* The answer and its call are saved together, and point to each other. */
   g_assert_true (adiuva_store_begin (fixture->store, &error));
-  g_assert_true (adiuva_store_add_llm_call_full (fixture->store, "chat", "openai", "gpt-4o-mini",
-                                                 12, 34, 0.001, 900, 120, "ok", 0, &call_id,
-                                                 &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (call_id, >, 0);
+  call_id = add_logged_call (fixture->store);
   answer = adiuva_message_new (record_id (conversation), ADIUVA_MESSAGE_ROLE_ASSISTANT, "Done.");
   adiuva_message_set_model (answer, "gpt-4o-mini");
   adiuva_message_set_llm_call_id (answer, call_id);
@@ -403,10 +412,7 @@ test_llm_call (Fixture      *fixture,
   read = adiuva_store_get (fixture->store, ADIUVA_TYPE_MESSAGE, record_id (answer), &error);
   g_assert_no_error (error);
   g_assert_cmpint (adiuva_message_get_llm_call_id (read), ==, call_id);
-  g_assert_cmpint (count_rows (fixture->store,
-                               "SELECT tokens_out FROM llm_calls JOIN messages "
-                               "ON messages.llm_call_id = llm_calls.id"),
-                   ==, 34);
+  g_assert_cmpint (count_rows (fixture->store, LINKED_TOKENS_OUT), ==, 34);
 
   /* The call log writes on its own, later: an answer saved first is linked afterwards. */
   later = add_message (fixture->store, record_id (conversation), ADIUVA_MESSAGE_ROLE_ASSISTANT,
