@@ -139,7 +139,7 @@ entry_free (Entry *entry)
 
 typedef struct
 {
-  AdiuvaStore *store; /* closed meanwhile: only its key and folder are read */
+  AdiuvaStore *store; /* the worker reads only its key and folder, which stay as they are */
   char        *source;
   char        *dest;
   gboolean     is_default;
@@ -667,23 +667,20 @@ move_data_new (AdiuvaStore *self,
   return data;
 }
 
-/* Opens @self where the workspace now is; said plainly if that fails after all. */
+/* After a move, @self changes over to the copy. If that fails after all, it is closed rather
+ * than left on files that are gone, where what it wrote would be lost. */
 static gboolean
-reopen (MoveData *data,
-        gboolean  moved,
-        GError  **error)
+change_over (MoveData *data,
+             GError  **error)
 {
-  const char *dir = moved ? data->dest : data->source;
-  g_autoptr (GError) local_error = NULL;
-
-  if (_adiuva_store_reopen_at (data->store, dir, &local_error))
+  if (_adiuva_store_reopen_at (data->store, data->dest, error))
     return TRUE;
-  if (error != NULL && *error == NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      g_prefix_error (error, _ ("The workspace is in “%s”, but could not be opened again: "),
-                      dir);
-    }
+
+  adiuva_store_close (data->store);
+  g_prefix_error (error,
+                  _ ("The workspace was moved to “%s”, but could not be opened there; start "
+                     "Adiuva again to open it: "),
+                  data->dest);
   return FALSE;
 }
 
@@ -693,7 +690,7 @@ reopen (MoveData *data,
  *
  * Moves the workspace of @self to @dest, as adiuva_store_move_async() does, blocking.
  *
- * Returns: whether the workspace is now in @dest; either way @self is open on it wherever it is
+ * Returns: whether the workspace is now in @dest, and @self open on it there
  */
 gboolean
 adiuva_store_move (AdiuvaStore  *self,
@@ -707,12 +704,11 @@ adiuva_store_move (AdiuvaStore  *self,
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (dest != NULL, FALSE);
 
-  if (!_adiuva_store_checkpoint_and_close (self, error))
+  if (!_adiuva_store_checkpoint (self, error))
     return FALSE;
 
   data = move_data_new (self, dest);
-  moved = move_files (data, cancellable, error);
-  moved = reopen (data, moved, error) && moved;
+  moved = move_files (data, cancellable, error) && change_over (data, error);
   move_data_free (data);
 
   return moved;
@@ -743,8 +739,9 @@ move_done_cb (GObject      *source,
   gboolean  moved;
 
   data->finished = TRUE;
-  moved = g_task_propagate_boolean (G_TASK (result), &error);
-  moved = reopen (data, moved, &error) && moved;
+  moved = g_task_propagate_boolean (G_TASK (result), &error) && change_over (data, &error);
+  /* The worker may hold the task a little longer: the store must not end there. */
+  g_clear_object (&data->store);
   if (moved)
     g_task_return_boolean (outer, TRUE);
   else
@@ -764,9 +761,10 @@ move_done_cb (GObject      *source,
  * the original folder. On any failure before that (a full disk, a folder that cannot be written,
  * @cancellable) the copy is removed and the original is left as it was.
  *
- * While it runs @self is closed (its calls fail) and others cannot write to the workspace; when
- * it finishes @self is open again, on @dest if the move worked. Other connections to the
- * workspace (adiuva_store_open_connection()) still point at the old files: close them first.
+ * While it runs, @self can still be read from this thread, but nobody can write to the
+ * workspace: writers wait, then fail as busy. When it worked, @self is open on @dest; other
+ * connections to the workspace (adiuva_store_open_connection()) still point at the old files and
+ * must be closed. Use no key function of @self until it finishes.
  */
 void
 adiuva_store_move_async (AdiuvaStore          *self,
@@ -790,7 +788,7 @@ adiuva_store_move_async (AdiuvaStore          *self,
   /* What happened, not whether @cancellable was cancelled meanwhile: past the point of no
    * return, a move that was cancelled too late did happen. */
   g_task_set_check_cancellable (outer, FALSE);
-  if (!_adiuva_store_checkpoint_and_close (self, &error))
+  if (!_adiuva_store_checkpoint (self, &error))
     {
       g_task_return_error (outer, error);
       return;

@@ -54,8 +54,8 @@ void          _adiuva_search_register (sqlite3 *db);
 AdiuvaStore  *_adiuva_store_open_at (AdiuvaStore *self,
                                      const char  *dir,
                                      GError     **error);
-gboolean      _adiuva_store_checkpoint_and_close (AdiuvaStore *self,
-                                                  GError     **error);
+gboolean      _adiuva_store_checkpoint (AdiuvaStore *self,
+                                        GError     **error);
 gboolean      _adiuva_store_reopen_at (AdiuvaStore *self,
                                        const char  *dir,
                                        GError     **error);

@@ -967,11 +967,10 @@ _adiuva_store_open_at (AdiuvaStore *self,
   return g_steal_pointer (&other);
 }
 
-/* Folds the WAL into the database file and closes the connection, so that the folder holds the
- * whole workspace and @self writes nothing until _adiuva_store_reopen_at(). */
+/* Folds the WAL into the database file, so that the folder holds the whole workspace in it. */
 gboolean
-_adiuva_store_checkpoint_and_close (AdiuvaStore *self,
-                                    GError     **error)
+_adiuva_store_checkpoint (AdiuvaStore *self,
+                          GError     **error)
 {
   if (self->db == NULL || self->transaction_depth > 0)
     {
@@ -982,11 +981,10 @@ _adiuva_store_checkpoint_and_close (AdiuvaStore *self,
 
   /* Best effort: a reader elsewhere may keep part of the WAL, which is then copied too. */
   sqlite3_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
-  adiuva_store_close (self);
   return TRUE;
 }
 
-/* Opens @self again, in @dir: where it was, or where it was moved to. */
+/* Opens @self again in @dir, where it was moved to. */
 gboolean
 _adiuva_store_reopen_at (AdiuvaStore *self,
                          const char  *dir,

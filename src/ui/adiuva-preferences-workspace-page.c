@@ -132,12 +132,15 @@ update_key_rows (AdiuvaPreferencesWorkspacePage *self)
   gtk_widget_set_visible (self->use_keyring_row, passphrase);
   gtk_widget_set_visible (GTK_WIDGET (self->key_spinner), self->busy);
   gtk_spinner_set_spinning (self->key_spinner, self->busy);
+  /* The key file is copied by a move: it stays as it is meanwhile. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.use-passphrase",
-                                 !self->busy && modes != 0);
+                                 !self->busy && !self->moving && modes != 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.change-passphrase",
-                                 !self->busy && modes != 0);
+                                 !self->busy && !self->moving && modes != 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.use-keyring",
-                                 !self->busy && modes != 0);
+                                 !self->busy && !self->moving && modes != 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.move",
+                                 !self->busy && !self->moving && modes != 0);
 }
 
 /* Cheap and honest: length is what counts most against guessing. */
@@ -461,13 +464,6 @@ open_folder_action (GtkWidget  *widget,
  * that everything holding the old folder goes with it. */
 
 static void
-update_move_action (AdiuvaPreferencesWorkspacePage *self)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.move",
-                                 get_store (self) != NULL && !self->moving);
-}
-
-static void
 move_dialog_destroy_cb (AdiuvaPreferencesWorkspacePage *self)
 {
   self->move_dialog = NULL;
@@ -582,7 +578,7 @@ moved_cb (GObject      *source,
   g_clear_object (&self->move_cancellable);
   if (self->gateway == NULL) /* disposed meanwhile */
     goto out;
-  update_move_action (self);
+  update_key_rows (self);
   adw_action_row_set_subtitle (self->folder_row, adiuva_store_get_dir (store));
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -634,7 +630,7 @@ start_move (AdiuvaPreferencesWorkspacePage *self,
   GtkWidget        *progress;
   MoveJob          *job;
 
-  if (store == NULL || self->moving)
+  if (store == NULL || self->moving || self->busy)
     return;
 
   job = g_new0 (MoveJob, 1);
@@ -660,7 +656,7 @@ start_move (AdiuvaPreferencesWorkspacePage *self,
 
   self->moving = TRUE;
   self->move_cancellable = g_cancellable_new ();
-  update_move_action (self);
+  update_key_rows (self);
   adiuva_store_move_async (store, dest, move_progress_cb, self, self->move_cancellable, moved_cb,
                            job);
 }
@@ -1079,7 +1075,6 @@ adiuva_preferences_workspace_page_new (AdiuvaWorkspaceGateway *gateway)
       gtk_widget_set_sensitive (GTK_WIDGET (self->loopback_group), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->address_row), FALSE);
       update_key_rows (self);
-      update_move_action (self);
       return self;
     }
 
@@ -1087,7 +1082,6 @@ adiuva_preferences_workspace_page_new (AdiuvaWorkspaceGateway *gateway)
   adw_action_row_set_subtitle (self->folder_row,
                                adiuva_store_get_dir (adiuva_workspace_gateway_get_store (gateway)));
   update_key_rows (self);
-  update_move_action (self);
 
   /* The port it last listened on, so that turning it on again keeps the tools' settings. */
   if (adiuva_workspace_gateway_get_loopback_settings (gateway, &enabled, &port, &error))

@@ -1374,6 +1374,8 @@ typedef struct
 {
   GMainLoop    *loop;
   GAsyncResult *result;
+  AdiuvaStore  *store; /* read while it moves, when set */
+  guint         n_tasks;
   goffset       current;
   goffset       total;
   guint         reports;
@@ -1391,6 +1393,8 @@ move_progress_cb (goffset  current,
   wait->current = current;
   wait->total = total;
   wait->reports++;
+  if (wait->store != NULL)
+    g_assert_cmpuint (count_tasks (wait->store), ==, wait->n_tasks);
 }
 
 static void
@@ -1465,6 +1469,8 @@ test_move_default (void)
   g_assert_no_error (error);
   add_task (store, "Written just before the move", "in the WAL until the move folds it in");
 
+  wait.store = store;
+  wait.n_tasks = 201;
   g_assert_true (move_and_wait (store, dest, NULL, &wait, &error));
   g_assert_no_error (error);
 
