@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "adiuva-application.h"
 #include "adiuva-preferences-window.h"
 #include "adiuva-preferences-workspace-page-private.h"
 #include "adiuva-window-private.h"
@@ -233,7 +234,6 @@ test_move (void)
   g_autoptr (GError) error = NULL;
   AdwMessageDialog *dialog;
   GtkWidget        *move_button;
-  AdiuvaWindow     *main_window;
   const char       *message;
   Prefs             prefs = open_prefs (gateway);
 
@@ -278,15 +278,49 @@ test_move (void)
   gtk_window_close (GTK_WINDOW (dialog));
   test_ui_destroy_window (GTK_WINDOW (prefs.window));
 
-  /* What the application then does: a window on the moved store, asking nothing. */
-  main_window = adiuva_window_new_for_store (NULL, store);
-  g_assert_cmpstr (_adiuva_window_get_state (main_window), ==, "workspace");
-  g_assert_true (adiuva_window_get_store (main_window) == store);
-  test_ui_destroy_window (GTK_WINDOW (main_window));
-
   g_clear_object (&gateway);
   g_clear_object (&store);
   store = open_store (dest, TEST_PASSPHRASE);
+  g_clear_object (&store);
+  test_ui_remove_dir (parent);
+}
+
+/* What Continue then asks of the application: the window on the moved store gives way to a new
+ * one on the same store, which asks for nothing (the workspace uses a passphrase here). */
+static void
+test_reopen (void)
+{
+  g_autofree char *parent = test_ui_make_dir ();
+  g_autofree char *dir = g_build_filename (parent, "ws", NULL);
+  g_autofree char *dest = g_build_filename (parent, "moved", NULL);
+  g_autoptr (AdiuvaStore) store = test_ui_create_store (dir);
+  g_autoptr (AdiuvaApplication) app = adiuva_application_new ();
+  g_autoptr (GError) error = NULL;
+  AdiuvaWindow *old_window;
+  AdiuvaWindow *new_window;
+  GList        *windows;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  old_window = adiuva_window_new_for_store (GTK_APPLICATION (app), store);
+  g_object_add_weak_pointer (G_OBJECT (old_window), (gpointer *) &old_window);
+  gtk_window_present (GTK_WINDOW (old_window));
+
+  g_assert_true (adiuva_store_move (store, dest, NULL, &error));
+  g_assert_no_error (error);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "reopen-workspace",
+                                  g_variant_new_string (dest));
+
+  g_assert_null (old_window);
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  new_window = ADIUVA_WINDOW (windows->data);
+  g_assert_true (adiuva_window_get_store (new_window) == store);
+  g_assert_cmpstr (_adiuva_window_get_state (new_window), ==, "workspace");
+  g_assert_cmpstr (adiuva_application_get_data_dir (app), ==, dest);
+  test_ui_destroy_window (GTK_WINDOW (new_window));
+
   g_clear_object (&store);
   test_ui_remove_dir (parent);
 }
@@ -536,6 +570,7 @@ main (int   argc,
   g_test_add_func ("/ui/preferences-workspace/key", test_key);
   g_test_add_func ("/ui/preferences-workspace/location", test_location);
   g_test_add_func ("/ui/preferences-workspace/move", test_move);
+  g_test_add_func ("/ui/preferences-workspace/reopen", test_reopen);
   g_test_add_func ("/ui/preferences-workspace/loopback", test_loopback);
 
   return g_test_run ();
