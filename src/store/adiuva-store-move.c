@@ -149,6 +149,9 @@ typedef struct
   goffset    done;
   char      *created; /* the outermost folder the move made, to remove on failure */
   gboolean   dest_existed;
+  /* The write lock on the original, held from the copy until @store has changed over, so that
+   * nothing is written to files that are gone. */
+  AdiuvaStore *lock;
 
   /* Progress, handed to the caller's main context */
   GTask                *task; /* unowned: the one running the move */
@@ -156,7 +159,7 @@ typedef struct
   GFileProgressCallback progress_callback;
   gpointer              progress_data;
   GMainContext         *context;
-  GMutex                lock;
+  GMutex                progress_lock;
   goffset               reported;
   gboolean              report_pending;
 } MoveData;
@@ -164,13 +167,14 @@ typedef struct
 static void
 move_data_free (MoveData *data)
 {
+  g_clear_object (&data->lock);
   g_clear_object (&data->store);
   g_free (data->source);
   g_free (data->dest);
   g_clear_pointer (&data->entries, g_ptr_array_unref);
   g_free (data->created);
   g_clear_pointer (&data->context, g_main_context_unref);
-  g_mutex_clear (&data->lock);
+  g_mutex_clear (&data->progress_lock);
   g_free (data);
 }
 
@@ -370,10 +374,10 @@ report_progress_cb (gpointer user_data)
   if (data->finished)
     return G_SOURCE_REMOVE;
 
-  g_mutex_lock (&data->lock);
+  g_mutex_lock (&data->progress_lock);
   done = data->reported;
   data->report_pending = FALSE;
-  g_mutex_unlock (&data->lock);
+  g_mutex_unlock (&data->progress_lock);
 
   data->progress_callback (done, data->total, data->progress_data);
   return G_SOURCE_REMOVE;
@@ -391,11 +395,11 @@ file_progress_cb (goffset  current,
   if (data->progress_callback == NULL)
     return;
 
-  g_mutex_lock (&data->lock);
+  g_mutex_lock (&data->progress_lock);
   data->reported = data->done + current;
   schedule = !data->report_pending;
   data->report_pending = TRUE;
-  g_mutex_unlock (&data->lock);
+  g_mutex_unlock (&data->progress_lock);
 
   if (schedule)
     {
@@ -641,11 +645,10 @@ move_files (MoveData     *data,
   /* Past the point of no return: the copy is whole and, for the default workspace, the one
    * found from now on. */
   remove_original (data);
-  adiuva_store_rollback (lock);
-  g_clear_object (&lock);
   if (g_rmdir (data->source) != 0 && errno != ENOENT)
     g_message ("Left the folder %s after moving the workspace: %s", data->source,
                g_strerror (errno));
+  data->lock = g_steal_pointer (&lock);
 
   return TRUE;
 }
@@ -662,7 +665,7 @@ move_data_new (AdiuvaStore *self,
   data->dest = g_canonicalize_filename (dest, NULL);
   data->is_default = g_str_equal (data->source, default_dir);
   data->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
-  g_mutex_init (&data->lock);
+  g_mutex_init (&data->progress_lock);
 
   return data;
 }
@@ -673,7 +676,11 @@ static gboolean
 change_over (MoveData *data,
              GError  **error)
 {
-  if (_adiuva_store_reopen_at (data->store, data->dest, error))
+  gboolean reopened = _adiuva_store_reopen_at (data->store, data->dest, error);
+
+  adiuva_store_rollback (data->lock);
+  g_clear_object (&data->lock);
+  if (reopened)
     return TRUE;
 
   adiuva_store_close (data->store);

@@ -1376,6 +1376,8 @@ typedef struct
   GAsyncResult *result;
   AdiuvaStore  *store; /* read while it moves, when set */
   guint         n_tasks;
+  AdiuvaStore  *writer; /* writes while it moves, when set */
+  gboolean      refused;
   goffset       current;
   goffset       total;
   guint         reports;
@@ -1395,6 +1397,16 @@ move_progress_cb (goffset  current,
   wait->reports++;
   if (wait->store != NULL)
     g_assert_cmpuint (count_tasks (wait->store), ==, wait->n_tasks);
+  if (wait->writer != NULL && !wait->refused)
+    {
+      g_autoptr (AdiuvaTask) task = adiuva_task_new ();
+      g_autoptr (GError) error = NULL;
+
+      adiuva_task_set_title (task, "Written while the workspace moves");
+      g_assert_false (adiuva_store_add (wait->writer, ADIUVA_RECORD (task), &error));
+      g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_BUSY);
+      wait->refused = TRUE;
+    }
 }
 
 static void
@@ -1453,6 +1465,7 @@ test_move_default (void)
   g_autofree char *moved_key = key_path (dest);
   g_autofree char *db = db_path (builtin);
   g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (AdiuvaStore) writer = NULL;
   g_autoptr (GError) error = NULL;
   MoveWait  wait = { 0 };
   GStatBuf  st;
@@ -1469,9 +1482,17 @@ test_move_default (void)
   g_assert_no_error (error);
   add_task (store, "Written just before the move", "in the WAL until the move folds it in");
 
+  /* Another connection, as adiuva-cli would have: refused while it moves, at once. */
+  writer = adiuva_store_open_connection (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (_adiuva_store_exec (writer, "PRAGMA busy_timeout = 0", &error));
+
   wait.store = store;
   wait.n_tasks = 201;
+  wait.writer = writer;
   g_assert_true (move_and_wait (store, dest, NULL, &wait, &error));
+  g_assert_true (wait.refused);
+  g_clear_object (&writer);
   g_assert_no_error (error);
 
   /* The same store goes on, in the new place. */
