@@ -488,22 +488,32 @@ new_move_dialog (AdiuvaPreferencesWorkspacePage *self,
 }
 
 /* Asks the application to show the moved workspace in a new window; in the widget tests there
- * is none, and the page simply goes on showing the store where it now is. */
-static void
-reopen_workspace (AdiuvaPreferencesWorkspacePage *self)
+ * is none, and the page simply goes on showing the store where it now is. From an idle, once
+ * the outcome dialog has finished its response: this window and the dialog go. */
+static gboolean
+reopen_workspace_cb (gpointer user_data)
 {
-  GApplication *app = g_application_get_default ();
-  GtkRoot      *root = gtk_widget_get_root (GTK_WIDGET (self));
-  AdiuvaStore  *store = get_store (self);
+  AdiuvaPreferencesWorkspacePage *self = user_data;
+  GApplication                   *app = g_application_get_default ();
+  GtkRoot                        *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdiuvaStore                    *store = get_store (self);
+  g_autofree char                *dir = NULL;
 
   if (store == NULL || app == NULL ||
       !g_action_group_has_action (G_ACTION_GROUP (app), "reopen-workspace"))
-    return;
-  g_action_group_activate_action (G_ACTION_GROUP (app), "reopen-workspace",
-                                  g_variant_new_string (adiuva_store_get_dir (store)));
-  /* This window belonged to the old one. */
+    return G_SOURCE_REMOVE;
+  dir = g_strdup (adiuva_store_get_dir (store));
+  /* This window belongs to the old one, and goes first: GTK 4.8 does not let a transient
+   * window outlive its parent. */
   if (GTK_IS_WINDOW (root))
-    gtk_window_close (GTK_WINDOW (root));
+    {
+      /* Focus leaves any text field first, as in key_dialog_unmap_cb(). */
+      gtk_window_set_focus (GTK_WINDOW (root), NULL);
+      gtk_window_destroy (GTK_WINDOW (root));
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (app), "reopen-workspace",
+                                  g_variant_new_string (dir));
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -511,7 +521,8 @@ outcome_response_cb (AdiuvaPreferencesWorkspacePage *self,
                      const char                     *response)
 {
   if (g_str_equal (response, "reopen"))
-    reopen_workspace (self);
+    g_idle_add_full (G_PRIORITY_DEFAULT, reopen_workspace_cb, g_object_ref (self),
+                     g_object_unref);
 }
 
 static void
@@ -526,6 +537,8 @@ show_move_outcome (AdiuvaPreferencesWorkspacePage *self,
   if (moved)
     {
       adw_message_dialog_add_response (dialog, "reopen", _ ("_Continue"));
+      /* However it is closed: the old window must not go on with the old folder's files. */
+      adw_message_dialog_set_close_response (dialog, "reopen");
       g_signal_connect_object (dialog, "response", G_CALLBACK (outcome_response_cb), self,
                                G_CONNECT_SWAPPED);
     }

@@ -285,8 +285,15 @@ test_move (void)
   test_ui_remove_dir (parent);
 }
 
-/* What Continue then asks of the application: the window on the moved store gives way to a new
- * one on the same store, which asks for nothing (the workspace uses a passphrase here). */
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Continue, in the running application: the window on the moved store gives way to a new one
+ * on the same store, which asks for nothing (the workspace uses a passphrase here), and the
+ * Preferences window of the old one goes with it. */
 static void
 test_reopen (void)
 {
@@ -296,27 +303,41 @@ test_reopen (void)
   g_autoptr (AdiuvaStore) store = test_ui_create_store (dir);
   g_autoptr (AdiuvaApplication) app = adiuva_application_new ();
   g_autoptr (GError) error = NULL;
-  AdiuvaWindow *old_window;
-  AdiuvaWindow *new_window;
-  GList        *windows;
+  AdiuvaWindow     *old_window;
+  AdiuvaWindow     *new_window;
+  AdwMessageDialog *dialog;
+  GList            *windows;
+  Prefs             prefs;
 
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
+  g_assert_true (g_application_get_default () == G_APPLICATION (app));
   old_window = adiuva_window_new_for_store (GTK_APPLICATION (app), store);
   g_object_add_weak_pointer (G_OBJECT (old_window), (gpointer *) &old_window);
   gtk_window_present (GTK_WINDOW (old_window));
+  g_assert_cmpstr (_adiuva_window_get_state (old_window), ==, "workspace");
 
-  g_assert_true (adiuva_store_move (store, dest, NULL, &error));
-  g_assert_no_error (error);
-  g_action_group_activate_action (G_ACTION_GROUP (app), "reopen-workspace",
-                                  g_variant_new_string (dest));
+  prefs.window = adiuva_preferences_window_new (
+      GTK_WINDOW (old_window), adiuva_window_get_workspace_gateway (old_window));
+  g_object_add_weak_pointer (G_OBJECT (prefs.window), (gpointer *) &prefs.window);
+  gtk_window_present (GTK_WINDOW (prefs.window));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs.window),
+                                                "workspace");
+  prefs.page = ADIUVA_PREFERENCES_WORKSPACE_PAGE (
+      adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (prefs.window)));
 
-  g_assert_null (old_window);
+  move_and_wait (prefs.page, dest);
+  dialog = _adiuva_preferences_workspace_page_get_move_dialog (prefs.page);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Workspace Moved");
+  adw_message_dialog_response (dialog, "reopen");
+  test_ui_wait_until (is_null, &old_window);
+  g_assert_null (prefs.window);
   windows = gtk_application_get_windows (GTK_APPLICATION (app));
   g_assert_cmpuint (g_list_length (windows), ==, 1);
   new_window = ADIUVA_WINDOW (windows->data);
   g_assert_true (adiuva_window_get_store (new_window) == store);
+  g_assert_cmpstr (adiuva_store_get_dir (store), ==, dest);
   g_assert_cmpstr (_adiuva_window_get_state (new_window), ==, "workspace");
   g_assert_cmpstr (adiuva_application_get_data_dir (app), ==, dest);
   test_ui_destroy_window (GTK_WINDOW (new_window));
