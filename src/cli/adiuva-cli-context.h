@@ -139,6 +139,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaCliContext, adiuva_cli_context_free)
 /* The commands, one table per file */
 extern const AdiuvaCliCommand adiuva_cli_init_command;
 extern const AdiuvaCliCommand adiuva_cli_passphrase_command;
+extern const AdiuvaCliCommand adiuva_cli_workspace_command;
 extern const AdiuvaCliCommand adiuva_cli_export_command;
 extern const AdiuvaCliCommand adiuva_cli_client_command;
 extern const AdiuvaCliCommand adiuva_cli_project_command;

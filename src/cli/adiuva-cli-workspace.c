@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "adiuva-cli-context.h"
+#include "adiuva-cli-gateway.h"
 #include "adiuva-cli-output.h"
 
 static void
@@ -316,4 +317,100 @@ const AdiuvaCliCommand adiuva_cli_export_command = {
       "  adiuva-cli export | jq '.tables.tasks | length'"),
   .max_args = 0,
   .run = run_export,
+};
+
+/* workspace move */
+
+static int
+run_workspace_move (AdiuvaCliContext       *cli,
+                    const AdiuvaCliCommand *command,
+                    int                     argc,
+                    char                  **argv)
+{
+  g_auto (GStrv) args = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *default_dir = adiuva_store_dup_default_dir ();
+  g_autofree char *message = NULL;
+  g_autofree char *from = NULL;
+  AdiuvaStore     *store;
+  gboolean         was_default;
+  int              status;
+
+  if (!adiuva_cli_context_parse (cli, command, NULL, argc, argv, &args, &status))
+    return status;
+
+  store = adiuva_cli_context_open_store (cli, &error);
+  if (store == NULL)
+    return adiuva_cli_context_report (cli, error);
+
+  from = g_strdup (adiuva_store_get_dir (store));
+  was_default = g_str_equal (from, default_dir);
+  /* Ctrl+C cancels: the copy is removed, and the workspace stays where it was. */
+  adiuva_store_move_async (store, args[0], NULL, NULL, cancellable, adiuva_cli_store_result_cb,
+                           &result);
+  if (!adiuva_store_move_finish (store, adiuva_cli_wait_interruptible (&result, cancellable),
+                                 &error))
+    {
+      /* Not the hint of an existing workspace: here the user names another folder. */
+      if (g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_EXISTS))
+        {
+          g_autoptr (GError) usage = g_error_new_literal (ADIUVA_CLI_ERROR,
+                                                          ADIUVA_CLI_ERROR_USAGE, error->message);
+
+          return adiuva_cli_context_report (cli, usage);
+        }
+      return adiuva_cli_context_report (cli, error);
+    }
+
+  if (was_default)
+    message = g_strdup_printf (_ ("Moved the workspace from %s to %s. Adiuva and adiuva-cli "
+                                  "find it there from now on."),
+                               from, adiuva_store_get_dir (store));
+  else
+    message = g_strdup_printf (_ ("Moved the workspace from %s to %s. Give --data-dir %s "
+                                  "from now on: the default workspace was not changed."),
+                               from, adiuva_store_get_dir (store), adiuva_store_get_dir (store));
+  print_workspace (cli, store, message);
+
+  return ADIUVA_CLI_EXIT_OK;
+}
+
+static const AdiuvaCliCommand workspace_move = {
+  .name = "move",
+  .summary = N_ ("move the workspace to another folder"),
+  .synopsis = N_ ("DEST"),
+  .description = N_ (
+      "Moves the workspace to DEST, an empty or missing folder outside the workspace: copies "
+      "every file of its folder, checks that the copy opens with the same key and reads back "
+      "whole, and only then removes the original. If anything fails (a folder that is not "
+      "empty or cannot be written, a full disk, Ctrl+C) the copy is removed and the workspace "
+      "stays where it was.\n"
+      "\n"
+      "Moving the default workspace records its new place in $XDG_CONFIG_HOME/adiuva/"
+      "workspace.ini, which Adiuva and adiuva-cli both read; moving it back to "
+      "$XDG_DATA_HOME/adiuva removes that file. A workspace named with --data-dir or "
+      "$ADIUVA_DATA_DIR moves alone: name the new folder the same way afterwards.\n"
+      "\n"
+      "Close Adiuva and other adiuva-cli commands first: while the move runs, they cannot write "
+      "to the workspace."),
+  .examples = N_ ("  adiuva-cli workspace move /media/usb/adiuva\n"
+                  "  adiuva-cli --data-dir ~/clients/acme workspace move ~/archive/acme"),
+  .min_args = 1,
+  .max_args = 1,
+  .run = run_workspace_move,
+};
+
+static const AdiuvaCliCommand *const workspace_commands[] = {
+  &workspace_move,
+  NULL
+};
+
+const AdiuvaCliCommand adiuva_cli_workspace_command = {
+  .name = "workspace",
+  .summary = N_ ("manage the workspace folder"),
+  .synopsis = N_ ("COMMAND [OPTIONS]"),
+  .description = N_ ("Commands about the workspace as a whole, rather than what is in it."),
+  .subcommands = workspace_commands,
 };

@@ -30,6 +30,7 @@ static const AdiuvaCliCommand *const commands[] = {
   &adiuva_cli_limit_command,
   &adiuva_cli_export_command,
   &adiuva_cli_passphrase_command,
+  &adiuva_cli_workspace_command,
   NULL
 };
 
@@ -99,6 +100,8 @@ static const AdiuvaCliCommand root_command = {
       "  ADIUVA_DATA_DIR\tThe workspace folder, when --data-dir is not given.\n"
       "  XDG_DATA_HOME\tThe default workspace folder is $XDG_DATA_HOME/adiuva, that is "
       "~/.local/share/adiuva unless it is set.\n"
+      "  XDG_CONFIG_HOME\tAfter “adiuva-cli workspace move”, $XDG_CONFIG_HOME/adiuva/"
+      "workspace.ini names the default workspace folder instead.\n"
       "  TZ, LANG, LC_ALL\tDates such as “today” are read in the local time zone; messages "
       "and dates are shown in the language of the locale.\n"
       "\n"

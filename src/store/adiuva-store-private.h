@@ -51,5 +51,13 @@ gboolean      _adiuva_search_index_new_record (AdiuvaStore  *self,
                                                AdiuvaRecord *record,
                                                GError      **error);
 void          _adiuva_search_register (sqlite3 *db);
+AdiuvaStore  *_adiuva_store_open_at (AdiuvaStore *self,
+                                     const char  *dir,
+                                     GError     **error);
+gboolean      _adiuva_store_checkpoint (AdiuvaStore *self,
+                                        GError     **error);
+gboolean      _adiuva_store_reopen_at (AdiuvaStore *self,
+                                       const char  *dir,
+                                       GError     **error);
 
 G_END_DECLS

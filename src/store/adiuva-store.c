@@ -359,12 +359,6 @@ _adiuva_store_emit_changed (AdiuvaStore *self,
 
 /* Opening */
 
-char *
-adiuva_store_dup_default_dir (void)
-{
-  return g_build_filename (g_get_user_data_dir (), "adiuva", NULL);
-}
-
 static char *
 query_cipher_version (sqlite3 *db)
 {
@@ -933,18 +927,36 @@ AdiuvaStore *
 adiuva_store_open_connection (AdiuvaStore *self,
                               GError     **error)
 {
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (self->workspace_id != NULL, NULL);
+
+  return _adiuva_store_open_at (self, self->dir, error);
+}
+
+/* Opens the workspace in @dir with the key @self has unlocked: a second connection when @dir is
+ * the folder of @self, the proof that a copy of it is whole when @dir is another one. The key
+ * file there must name the same workspace and accept the key. */
+AdiuvaStore *
+_adiuva_store_open_at (AdiuvaStore *self,
+                       const char  *dir,
+                       GError     **error)
+{
   g_autoptr (AdiuvaStore) other = NULL;
   g_autoptr (AdiuvaKeyFile) key_file = NULL;
   g_autofree char *kf_path = NULL;
 
-  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
-  g_return_val_if_fail (self->workspace_id != NULL, NULL);
-
-  other = store_new (self->dir);
+  other = store_new (dir);
   kf_path = key_file_path (other->dir);
   key_file = _adiuva_key_file_load (kf_path, error);
   if (key_file == NULL)
     return NULL;
+  if (g_strcmp0 (_adiuva_key_file_get_workspace_id (key_file), self->workspace_id) != 0 ||
+      !_adiuva_key_file_check_key (key_file, self->key))
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_KEY,
+                   _ ("The key file in “%s” does not belong to this workspace."), other->dir);
+      return NULL;
+    }
   other->workspace_id = g_strdup (self->workspace_id);
   other->key_modes = self->key_modes;
   memcpy (other->key, self->key, sizeof other->key);
@@ -953,6 +965,43 @@ adiuva_store_open_connection (AdiuvaStore *self,
     return NULL;
 
   return g_steal_pointer (&other);
+}
+
+/* Folds the WAL into the database file, so that the folder holds the whole workspace in it. */
+gboolean
+_adiuva_store_checkpoint (AdiuvaStore *self,
+                          GError     **error)
+{
+  if (self->db == NULL || self->transaction_depth > 0)
+    {
+      g_set_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_BUSY,
+                   _ ("The workspace is in the middle of a change. Try again once it is saved."));
+      return FALSE;
+    }
+
+  /* Best effort: a reader elsewhere may keep part of the WAL, which is then copied too. */
+  sqlite3_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+  return TRUE;
+}
+
+/* Opens @self again in @dir, where it was moved to. */
+gboolean
+_adiuva_store_reopen_at (AdiuvaStore *self,
+                         const char  *dir,
+                         GError     **error)
+{
+  g_autoptr (AdiuvaStore) other = _adiuva_store_open_at (self, dir, error);
+
+  if (other == NULL)
+    return FALSE;
+
+  /* The connection changes hands: statements prepared on it go with it. */
+  adiuva_store_close (self);
+  g_free (self->dir);
+  self->dir = g_strdup (other->dir);
+  self->db = g_steal_pointer (&other->db);
+  self->schema_version = other->schema_version;
+  return TRUE;
 }
 
 typedef struct

@@ -71,6 +71,20 @@ void          adiuva_store_change_key_async (AdiuvaStore        *self,
 gboolean      adiuva_store_change_key_finish (AdiuvaStore  *self,
                                               GAsyncResult *result,
                                               GError      **error);
+gboolean      adiuva_store_move (AdiuvaStore  *self,
+                                 const char   *dest,
+                                 GCancellable *cancellable,
+                                 GError      **error);
+void          adiuva_store_move_async (AdiuvaStore          *self,
+                                       const char           *dest,
+                                       GFileProgressCallback progress_callback,
+                                       gpointer              progress_data,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+gboolean      adiuva_store_move_finish (AdiuvaStore  *self,
+                                        GAsyncResult *result,
+                                        GError      **error);
 AdiuvaKeyMode adiuva_store_get_key_modes (AdiuvaStore *self);
 const char   *adiuva_store_get_dir (AdiuvaStore *self);
 const char   *adiuva_store_get_workspace_id (AdiuvaStore *self);

@@ -101,11 +101,46 @@ show_task_action (GSimpleAction *action,
   adiuva_window_show_task (ADIUVA_WINDOW (window), g_variant_get_int64 (parameter));
 }
 
+/* After Preferences moved the workspace: the window on it gives way to a new one on the same
+ * open store, whose gateway, call log and endpoint start afresh in the new folder (the old
+ * window's connections still point at the old files). Nothing is asked again. */
+static void
+reopen_workspace_action (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  AdiuvaApplication *self = user_data;
+  const char        *dir = g_variant_get_string (parameter, NULL);
+  g_autoptr (GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  g_free (self->data_dir);
+  self->data_dir = g_strdup (dir);
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      AdiuvaStore *store = ADIUVA_IS_WINDOW (l->data)
+                               ? adiuva_window_get_store (ADIUVA_WINDOW (l->data))
+                               : NULL;
+      g_autoptr (AdiuvaStore) kept = NULL;
+
+      if (store == NULL || g_strcmp0 (adiuva_store_get_dir (store), dir) != 0)
+        continue;
+      kept = g_object_ref (store);
+      /* The old window first, so that its endpoint stops and the new one can listen on the
+       * port; held meanwhile, so that the application does not quit without windows. */
+      g_application_hold (G_APPLICATION (self));
+      gtk_window_close (GTK_WINDOW (l->data));
+      gtk_window_present (
+          GTK_WINDOW (adiuva_window_new_for_store (GTK_APPLICATION (self), kept)));
+      g_application_release (G_APPLICATION (self));
+    }
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "show-task", .activate = show_task_action, .parameter_type = "x" },
   { .name = "quit", .activate = quit_action },
   { .name = "about", .activate = about_action },
   { .name = "preferences", .activate = preferences_action },
+  { .name = "reopen-workspace", .activate = reopen_workspace_action, .parameter_type = "s" },
 };
 
 static void

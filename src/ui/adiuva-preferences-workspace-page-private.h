@@ -32,6 +32,11 @@ gboolean
 _adiuva_preferences_workspace_page_is_busy (AdiuvaPreferencesWorkspacePage *self);
 const char *
 _adiuva_preferences_workspace_page_get_last_message (AdiuvaPreferencesWorkspacePage *self);
+void
+_adiuva_preferences_workspace_page_move_to (AdiuvaPreferencesWorkspacePage *self,
+                                            const char                     *dest);
+AdwMessageDialog *
+_adiuva_preferences_workspace_page_get_move_dialog (AdiuvaPreferencesWorkspacePage *self);
 /* clang-format on */
 
 G_END_DECLS

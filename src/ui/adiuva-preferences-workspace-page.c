@@ -43,6 +43,13 @@ struct _AdiuvaPreferencesWorkspacePage
   GtkEditable      *again_entry;
   GtkLabel         *hint_label;
 
+  /* Moving the workspace */
+  GtkNativeDialog  *folder_chooser;
+  AdwMessageDialog *move_dialog; /* the progress, then the outcome */
+  GtkProgressBar   *move_progress;
+  GCancellable     *move_cancellable;
+  gboolean          moving;
+
   AdwPreferencesGroup *key_group;
   AdwActionRow        *key_mode_row;
   GtkSpinner          *key_spinner;
@@ -125,12 +132,15 @@ update_key_rows (AdiuvaPreferencesWorkspacePage *self)
   gtk_widget_set_visible (self->use_keyring_row, passphrase);
   gtk_widget_set_visible (GTK_WIDGET (self->key_spinner), self->busy);
   gtk_spinner_set_spinning (self->key_spinner, self->busy);
+  /* The key file is copied by a move: it stays as it is meanwhile. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.use-passphrase",
-                                 !self->busy && modes != 0);
+                                 !self->busy && !self->moving && modes != 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.change-passphrase",
-                                 !self->busy && modes != 0);
+                                 !self->busy && !self->moving && modes != 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.use-keyring",
-                                 !self->busy && modes != 0);
+                                 !self->busy && !self->moving && modes != 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workspace.move",
+                                 !self->busy && !self->moving && modes != 0);
 }
 
 /* Cheap and honest: length is what counts most against guessing. */
@@ -449,6 +459,262 @@ open_folder_action (GtkWidget  *widget,
                      g_object_ref (self));
 }
 
+/* Moving: the store copies, checks and switches over (adiuva_store_move_async()); the main
+ * window then gives way to one on the moved store (the application's reopen-workspace), so
+ * that everything holding the old folder goes with it. */
+
+static void
+move_dialog_destroy_cb (AdiuvaPreferencesWorkspacePage *self)
+{
+  self->move_dialog = NULL;
+  self->move_progress = NULL;
+}
+
+static AdwMessageDialog *
+new_move_dialog (AdiuvaPreferencesWorkspacePage *self,
+                 const char                     *heading,
+                 const char                     *body)
+{
+  GtkRoot          *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body));
+
+  if (self->move_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->move_dialog));
+  self->move_dialog = dialog;
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (move_dialog_destroy_cb), self,
+                           G_CONNECT_SWAPPED);
+  return dialog;
+}
+
+/* Asks the application to show the moved workspace in a new window; in the widget tests there
+ * is none, and the page simply goes on showing the store where it now is. From an idle, once
+ * the outcome dialog has finished its response: this window and the dialog go. */
+static gboolean
+reopen_workspace_cb (gpointer user_data)
+{
+  AdiuvaPreferencesWorkspacePage *self = user_data;
+  GApplication                   *app = g_application_get_default ();
+  GtkRoot                        *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdiuvaStore                    *store = get_store (self);
+  g_autofree char                *dir = NULL;
+
+  if (store == NULL || app == NULL ||
+      !g_action_group_has_action (G_ACTION_GROUP (app), "reopen-workspace"))
+    return G_SOURCE_REMOVE;
+  dir = g_strdup (adiuva_store_get_dir (store));
+  /* This window belongs to the old one, and goes first: GTK 4.8 does not let a transient
+   * window outlive its parent. */
+  if (GTK_IS_WINDOW (root))
+    {
+      /* Focus leaves any text field first, as in key_dialog_unmap_cb(). */
+      gtk_window_set_focus (GTK_WINDOW (root), NULL);
+      gtk_window_destroy (GTK_WINDOW (root));
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (app), "reopen-workspace",
+                                  g_variant_new_string (dir));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+outcome_response_cb (AdiuvaPreferencesWorkspacePage *self,
+                     const char                     *response)
+{
+  if (g_str_equal (response, "reopen"))
+    g_idle_add_full (G_PRIORITY_DEFAULT, reopen_workspace_cb, g_object_ref (self),
+                     g_object_unref);
+}
+
+static void
+show_move_outcome (AdiuvaPreferencesWorkspacePage *self,
+                   const char                     *heading,
+                   const char                     *body,
+                   gboolean                        moved)
+{
+  AdwMessageDialog *dialog = new_move_dialog (self, heading, body);
+
+  show_message (self, body);
+  if (moved)
+    {
+      adw_message_dialog_add_response (dialog, "reopen", _ ("_Continue"));
+      /* However it is closed: the old window must not go on with the old folder's files. */
+      adw_message_dialog_set_close_response (dialog, "reopen");
+      g_signal_connect_object (dialog, "response", G_CALLBACK (outcome_response_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  else
+    adw_message_dialog_add_response (dialog, "close", _ ("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+move_progress_cb (goffset  current,
+                  goffset  total,
+                  gpointer user_data)
+{
+  AdiuvaPreferencesWorkspacePage *self = user_data;
+  g_autofree char                *done = NULL;
+  g_autofree char                *all = NULL;
+  g_autofree char                *text = NULL;
+
+  if (self->move_progress == NULL || total <= 0)
+    return;
+  done = g_format_size (current);
+  all = g_format_size (total);
+  /* TRANSLATORS: bytes copied so far, e.g. “12.3 MB of 40.0 MB” */
+  text = g_strdup_printf (_ ("%s of %s"), done, all);
+  gtk_progress_bar_set_fraction (self->move_progress, (double) current / total);
+  gtk_progress_bar_set_text (self->move_progress, text);
+}
+
+typedef struct
+{
+  AdiuvaPreferencesWorkspacePage *self;
+  char                           *from;
+  gboolean                        was_default;
+} MoveJob;
+
+static void
+moved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  MoveJob                        *job = user_data;
+  AdiuvaPreferencesWorkspacePage *self = job->self;
+  AdiuvaStore                    *store = ADIUVA_STORE (source);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *body = NULL;
+  gboolean         moved;
+
+  moved = adiuva_store_move_finish (store, result, &error);
+  self->moving = FALSE;
+  g_clear_object (&self->move_cancellable);
+  if (self->gateway == NULL) /* disposed meanwhile */
+    goto out;
+  update_key_rows (self);
+  adw_action_row_set_subtitle (self->folder_row, adiuva_store_get_dir (store));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (self->move_dialog != NULL)
+        gtk_window_destroy (GTK_WINDOW (self->move_dialog));
+      show_message (self, error->message);
+    }
+  else if (!moved)
+    show_move_outcome (self, _ ("The Workspace Was Not Moved"), error->message, FALSE);
+  else
+    {
+      if (job->was_default)
+        body = g_strdup_printf (_ ("It is now in “%s”, and Adiuva and adiuva-cli find it there "
+                                   "from now on."),
+                                adiuva_store_get_dir (store));
+      else
+        body = g_strdup_printf (_ ("It is now in “%s”. Adiuva was started with the folder "
+                                   "“%s” (--data-dir or $ADIUVA_DATA_DIR): start it with the "
+                                   "new folder from now on. The default workspace was not "
+                                   "changed."),
+                                adiuva_store_get_dir (store), job->from);
+      show_move_outcome (self, _ ("Workspace Moved"), body, TRUE);
+    }
+
+out:
+  g_object_unref (job->self);
+  g_free (job->from);
+  g_free (job);
+}
+
+static void
+progress_response_cb (AdiuvaPreferencesWorkspacePage *self,
+                      const char                     *response)
+{
+  /* The copy is removed; moved_cb() then says so. */
+  if (g_str_equal (response, "cancel") && self->move_cancellable != NULL)
+    g_cancellable_cancel (self->move_cancellable);
+}
+
+static void
+start_move (AdiuvaPreferencesWorkspacePage *self,
+            const char                     *dest)
+{
+  AdiuvaStore      *store = get_store (self);
+  g_autofree char  *default_dir = adiuva_store_dup_default_dir ();
+  g_autofree char  *body = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget        *progress;
+  MoveJob          *job;
+
+  if (store == NULL || self->moving || self->busy)
+    return;
+
+  job = g_new0 (MoveJob, 1);
+  job->self = g_object_ref (self);
+  job->from = g_strdup (adiuva_store_get_dir (store));
+  job->was_default = g_str_equal (job->from, default_dir);
+
+  body = g_strdup_printf (_ ("Copying it to “%s”. It stays where it is until the copy is "
+                             "checked."),
+                          dest);
+  dialog = new_move_dialog (self, _ ("Moving the Workspace"), body);
+  adw_message_dialog_add_response (dialog, "cancel", _ ("_Cancel"));
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  progress = gtk_progress_bar_new ();
+  gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (progress), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (progress), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Copied so far"), -1);
+  self->move_progress = GTK_PROGRESS_BAR (progress);
+  adw_message_dialog_set_extra_child (dialog, progress);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (progress_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  self->moving = TRUE;
+  self->move_cancellable = g_cancellable_new ();
+  update_key_rows (self);
+  adiuva_store_move_async (store, dest, move_progress_cb, self, self->move_cancellable, moved_cb,
+                           job);
+}
+
+static void
+folder_chosen_cb (AdiuvaPreferencesWorkspacePage *self,
+                  int                             response)
+{
+  g_autoptr (GtkNativeDialog) chooser = g_steal_pointer (&self->folder_chooser);
+  g_autoptr (GFile) folder = NULL;
+  g_autofree char *path = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    return;
+  folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  path = folder != NULL ? g_file_get_path (folder) : NULL;
+  if (path == NULL)
+    show_message (self, _ ("That folder is not on this computer; choose a local folder."));
+  else
+    start_move (self, path);
+}
+
+static void
+move_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AdiuvaPreferencesWorkspacePage *self = ADIUVA_PREFERENCES_WORKSPACE_PAGE (widget);
+  GtkRoot                        *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative           *chooser;
+
+  if (get_store (self) == NULL || self->folder_chooser != NULL)
+    return;
+  /* GtkFileDialog is GTK 4.10; Debian 12 has 4.8. */
+  chooser = gtk_file_chooser_native_new (_ ("Move the Workspace to an Empty Folder"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _ ("_Move Here"),
+                                         _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  self->folder_chooser = GTK_NATIVE_DIALOG (chooser);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (folder_chosen_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (self->folder_chooser);
+}
+
 /* Loopback endpoint */
 
 static void
@@ -709,6 +975,12 @@ adiuva_preferences_workspace_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   if (self->key_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->key_dialog));
+  /* A move goes on to its end: the store needs it finished either way. */
+  if (self->move_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->move_dialog));
+  if (self->folder_chooser != NULL)
+    gtk_native_dialog_destroy (self->folder_chooser);
+  g_clear_object (&self->folder_chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_PREFERENCES_WORKSPACE_PAGE);
   g_clear_object (&self->gateway);
 
@@ -773,6 +1045,7 @@ adiuva_preferences_workspace_page_class_init (AdiuvaPreferencesWorkspacePageClas
                                    use_keyring_action);
   gtk_widget_class_install_action (widget_class, "workspace.open-folder", NULL,
                                    open_folder_action);
+  gtk_widget_class_install_action (widget_class, "workspace.move", NULL, move_action);
   gtk_widget_class_install_action (widget_class, "workspace.copy-address", NULL,
                                    copy_address_action);
   gtk_widget_class_install_action (widget_class, "workspace.copy-token", NULL,
@@ -897,11 +1170,26 @@ _adiuva_preferences_workspace_page_fill_key_dialog (AdiuvaPreferencesWorkspacePa
   gtk_editable_set_text (self->again_entry, again);
 }
 
-/* Whether the key is being changed or the keyring asked. */
+/* Whether the key is being changed, the keyring asked or the workspace moved. */
 gboolean
 _adiuva_preferences_workspace_page_is_busy (AdiuvaPreferencesWorkspacePage *self)
 {
-  return self->busy || self->keyring_calls > 0;
+  return self->busy || self->keyring_calls > 0 || self->moving;
+}
+
+/* What choosing @dest in the folder chooser does: the chooser itself is the desktop's. */
+void
+_adiuva_preferences_workspace_page_move_to (AdiuvaPreferencesWorkspacePage *self,
+                                            const char                     *dest)
+{
+  start_move (self, dest);
+}
+
+/* The progress of a move while it runs, then its outcome. */
+AdwMessageDialog *
+_adiuva_preferences_workspace_page_get_move_dialog (AdiuvaPreferencesWorkspacePage *self)
+{
+  return self->move_dialog;
 }
 
 const char *

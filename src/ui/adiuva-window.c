@@ -58,6 +58,7 @@ enum
 {
   PROP_0,
   PROP_DATA_DIR,
+  PROP_STORE,
   PROP_SIDEBAR_VISIBLE,
   N_PROPS
 };
@@ -699,7 +700,15 @@ adiuva_window_constructed (GObject *object)
 
   /* Only for tests/bench/bench-app.c: nothing unless its environment variables are set. */
   adiuva_bench_script_attach (self);
-  open_workspace (self, NULL);
+  if (self->store != NULL)
+    {
+      /* Handed over open (see adiuva_window_new_for_store()): shown, not opened again. */
+      g_autoptr (AdiuvaStore) store = g_steal_pointer (&self->store);
+
+      show_workspace (self, store);
+    }
+  else
+    open_workspace (self, NULL);
 }
 
 static void
@@ -744,6 +753,9 @@ adiuva_window_get_property (GObject    *object,
     case PROP_DATA_DIR:
       g_value_set_string (value, self->data_dir);
       break;
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
     case PROP_SIDEBAR_VISIBLE:
       g_value_set_boolean (value, self->sidebar_visible);
       break;
@@ -764,6 +776,9 @@ adiuva_window_set_property (GObject      *object,
     {
     case PROP_DATA_DIR:
       self->data_dir = g_value_dup_string (value);
+      break;
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
       break;
     case PROP_SIDEBAR_VISIBLE:
       if (self->sidebar_visible != g_value_get_boolean (value))
@@ -796,6 +811,9 @@ adiuva_window_class_init (AdiuvaWindowClass *klass)
 
   properties[PROP_DATA_DIR] =
       g_param_spec_string ("data-dir", NULL, NULL, NULL,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE] =
+      g_param_spec_object ("store", NULL, NULL, ADIUVA_TYPE_STORE,
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SIDEBAR_VISIBLE] =
       g_param_spec_boolean ("sidebar-visible", NULL, NULL, TRUE,
@@ -894,6 +912,24 @@ adiuva_window_new (GtkApplication *application,
 
   return g_object_new (ADIUVA_TYPE_WINDOW, "application", application, "data-dir", data_dir,
                        NULL);
+}
+
+/**
+ * adiuva_window_new_for_store:
+ * @store: an open workspace
+ *
+ * Makes a window on a workspace that is already open, as after it was moved: it asks for no
+ * passphrase again.
+ */
+AdiuvaWindow *
+adiuva_window_new_for_store (GtkApplication *application,
+                             AdiuvaStore    *store)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), NULL);
+
+  return g_object_new (ADIUVA_TYPE_WINDOW, "application", application, "data-dir",
+                       adiuva_store_get_dir (store), "store", store, NULL);
 }
 
 /* The open workspace, or %NULL while there is none yet. */

@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (AdiuvaWindow, adiuva_window, ADIUVA, WINDOW, AdwApplicatio
 
 AdiuvaWindow           *adiuva_window_new (GtkApplication *application,
                                            const char     *data_dir);
+AdiuvaWindow           *adiuva_window_new_for_store (GtkApplication *application,
+                                                     AdiuvaStore    *store);
 AdiuvaStore            *adiuva_window_get_store (AdiuvaWindow *self);
 AdiuvaWorkspaceGateway *adiuva_window_get_workspace_gateway (AdiuvaWindow *self);
 gboolean                adiuva_window_show_page (AdiuvaWindow *self,

@@ -417,6 +417,81 @@ test_data_dir_from_environment (Fixture      *fixture,
                    "From the environment");
 }
 
+/* The default workspace moved: adiuva-cli (and the app) find it through the pointer file. */
+static void
+test_workspace_move (Fixture      *fixture,
+                     gconstpointer data)
+{
+  g_autofree char *parent = g_path_get_dirname (fixture->dir);
+  g_autofree char *dest = g_build_filename (parent, "moved", NULL);
+  g_autofree char *inside = g_build_filename (dest, "inside", NULL);
+  g_autofree char *occupied = g_build_filename (parent, "occupied", NULL);
+  g_autofree char *occupant = g_build_filename (occupied, "notes.txt", NULL);
+  g_autofree char *builtin = g_build_filename (g_get_user_data_dir (), "adiuva", NULL);
+  g_autofree char *pointer = g_build_filename (g_get_user_config_dir (), "adiuva",
+                                               "workspace.ini", NULL);
+  g_autofree char *pointer_before = NULL;
+  g_autofree char *pointer_after = NULL;
+  g_autofree char *elsewhere = g_build_filename (parent, "elsewhere", NULL);
+  g_autoptr (CliRun) moved = NULL;
+  g_autoptr (CliRun) not_empty = NULL;
+  g_autoptr (CliRun) into_itself = NULL;
+  g_autoptr (CliRun) alone = NULL;
+  g_autoptr (JsonNode) tasks = NULL;
+  g_autoptr (JsonNode) json = NULL;
+
+  g_assert_false (g_file_test (builtin, G_FILE_TEST_EXISTS));
+  cli_ok (NULL, "init", NULL);
+  cli_ok (NULL, "task", "add", "Send", "the", "invoice", NULL);
+  cli_ok (NULL, "task", "add", "Call", "Globex", NULL);
+
+  moved = cli_run_ok (NULL, "workspace", "move", dest, NULL);
+  g_assert_nonnull (strstr (moved->out, dest));
+  g_assert_nonnull (strstr (moved->out, "from now on"));
+  g_assert_false (g_file_test (builtin, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (pointer, G_FILE_TEST_IS_REGULAR));
+
+  /* Found through the pointer, with no --data-dir, and its key through the keyring. */
+  tasks = cli_run_json ("task", "list", NULL);
+  g_assert_cmpuint (cli_json_length (tasks), ==, 2);
+  g_assert_cmpstr (cli_json_string (cli_json_element (tasks, 0), "title"), ==,
+                   "Send the invoice");
+
+  /* Refused, said plainly, nothing changed. */
+  g_assert_cmpint (g_mkdir (occupied, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (occupant, "mine", -1, NULL));
+  not_empty = cli_run (NULL, "workspace", "move", occupied, NULL);
+  g_assert_cmpint (not_empty->status, ==, 2);
+  g_assert_nonnull (strstr (not_empty->err, "is not empty; choose an empty folder"));
+  into_itself = cli_run (NULL, "workspace", "move", inside, NULL);
+  g_assert_cmpint (into_itself->status, ==, 2);
+  g_assert_nonnull (strstr (into_itself->err, "inside the workspace"));
+  g_clear_pointer (&tasks, json_node_unref);
+  tasks = cli_run_json ("task", "list", NULL);
+  g_assert_cmpuint (cli_json_length (tasks), ==, 2);
+
+  /* One named with --data-dir moves alone: the default stays. */
+  g_assert_true (g_file_get_contents (pointer, &pointer_before, NULL, NULL));
+  cli_ok (NULL, "--data-dir", fixture->dir, "init", NULL);
+  alone = cli_run_ok (NULL, "--data-dir", fixture->dir, "workspace", "move", elsewhere, NULL);
+  g_assert_nonnull (strstr (alone->out, "--data-dir"));
+  json = cli_run_json ("--data-dir", elsewhere, "task", "list", NULL);
+  g_assert_cmpuint (cli_json_length (json), ==, 0);
+  g_clear_pointer (&tasks, json_node_unref);
+  tasks = cli_run_json ("task", "list", NULL);
+  g_assert_cmpuint (cli_json_length (tasks), ==, 2);
+  g_assert_true (g_file_get_contents (pointer, &pointer_after, NULL, NULL));
+  g_assert_cmpstr (pointer_after, ==, pointer_before);
+
+  /* Back home: the pointer goes. */
+  cli_ok (NULL, "workspace", "move", builtin, NULL);
+  g_assert_false (g_file_test (pointer, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&tasks, json_node_unref);
+  tasks = cli_run_json ("task", "list", NULL);
+  g_assert_cmpuint (cli_json_length (tasks), ==, 2);
+  cli_remove_tree (builtin);
+}
+
 /* Records */
 
 static void
@@ -1114,6 +1189,8 @@ main (int    argc,
   g_test_add ("/cli/import", Fixture, no_init, fixture_set_up, test_import, fixture_tear_down);
   g_test_add ("/cli/data-dir-from-environment", Fixture, NULL, fixture_set_up,
               test_data_dir_from_environment, fixture_tear_down);
+  g_test_add ("/cli/workspace/move", Fixture, no_init, fixture_set_up, test_workspace_move,
+              fixture_tear_down);
   g_test_add ("/cli/clients-and-projects", Fixture, NULL, fixture_set_up,
               test_clients_and_projects, fixture_tear_down);
   g_test_add ("/cli/task/quick-add", Fixture, NULL, fixture_set_up, test_task_quick_add,

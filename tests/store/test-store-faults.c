@@ -257,8 +257,8 @@ assert_human_error (const GError    *error,
                     AdiuvaStoreError code)
 {
   static const char *const remedies[] = {
-    "check", "create", "enter", "free", "import", "restore", "set", "start", "try", "unlock",
-    "update", "use", NULL
+    "check", "choose", "create", "enter", "free", "import", "restore", "set", "start", "try",
+    "unlock", "update", "use", NULL
   };
   g_autofree char *lower = NULL;
   g_auto (GStrv) words = NULL;
@@ -1356,6 +1356,386 @@ test_encrypted_at_rest (void)
   test_remove_tree (tmp);
 }
 
+/* Moving the workspace: the copy is proved before the original goes, and every failure leaves
+ * the original as it was and in use, with nothing left at the destination. */
+
+static guint
+count_tasks (AdiuvaStore *store)
+{
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  g_autoptr (GError) error = NULL;
+  guint count = adiuva_store_count_tasks (store, filter, &error);
+
+  g_assert_no_error (error);
+  return count;
+}
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+  AdiuvaStore  *store; /* read while it moves, when set */
+  guint         n_tasks;
+  AdiuvaStore  *writer; /* writes while it moves, when set */
+  gboolean      refused;
+  goffset       current;
+  goffset       total;
+  guint         reports;
+} MoveWait;
+
+static void
+move_progress_cb (goffset  current,
+                  goffset  total,
+                  gpointer user_data)
+{
+  MoveWait *wait = user_data;
+
+  g_assert_cmpint (current, >=, wait->current);
+  g_assert_cmpint (current, <=, total);
+  wait->current = current;
+  wait->total = total;
+  wait->reports++;
+  if (wait->store != NULL)
+    g_assert_cmpuint (count_tasks (wait->store), ==, wait->n_tasks);
+  if (wait->writer != NULL && !wait->refused)
+    {
+      g_autoptr (AdiuvaTask) task = adiuva_task_new ();
+      g_autoptr (GError) error = NULL;
+
+      adiuva_task_set_title (task, "Written while the workspace moves");
+      g_assert_false (adiuva_store_add (wait->writer, ADIUVA_RECORD (task), &error));
+      g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_BUSY);
+      wait->refused = TRUE;
+    }
+}
+
+static void
+moved_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  MoveWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+move_and_wait (AdiuvaStore  *store,
+               const char   *dest,
+               GCancellable *cancellable,
+               MoveWait     *wait,
+               GError      **error)
+{
+  gboolean moved;
+
+  wait->loop = g_main_loop_new (NULL, FALSE);
+  adiuva_store_move_async (store, dest, move_progress_cb, wait, cancellable, moved_cb, wait);
+  g_main_loop_run (wait->loop);
+  moved = adiuva_store_move_finish (store, wait->result, error);
+  g_clear_object (&wait->result);
+  g_clear_pointer (&wait->loop, g_main_loop_unref);
+
+  return moved;
+}
+
+static void
+assert_file_contents (const char *path,
+                      const char *expected)
+{
+  g_autoptr (GBytes) contents = read_file (path);
+
+  g_assert_cmpmem (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents), expected,
+                   strlen (expected));
+}
+
+static void
+test_move_default (void)
+{
+  g_autofree char *builtin = g_build_filename (g_get_user_data_dir (), "adiuva", NULL);
+  g_autofree char *pointer = g_build_filename (g_get_user_config_dir (), "adiuva",
+                                               "workspace.ini", NULL);
+  g_autofree char *tmp = make_tmp ();
+  g_autofree char *dest = g_build_filename (tmp, "new place", "ws", NULL);
+  g_autofree char *default_dir = adiuva_store_dup_default_dir ();
+  g_autofree char *attachments = g_build_filename (builtin, "attachments", NULL);
+  g_autofree char *attachment = g_build_filename (attachments, "contract.txt", NULL);
+  g_autofree char *moved_attachment = g_build_filename (dest, "attachments", "contract.txt",
+                                                        NULL);
+  g_autofree char *moved_key = key_path (dest);
+  g_autofree char *db = db_path (builtin);
+  g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (AdiuvaStore) writer = NULL;
+  g_autoptr (GError) error = NULL;
+  MoveWait  wait = { 0 };
+  GStatBuf  st;
+  goffset   db_size;
+
+  g_assert_cmpstr (default_dir, ==, builtin);
+  create_workspace (builtin, NULL, 200);
+  g_assert_cmpint (g_mkdir (attachments, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (attachment, "signed", -1, NULL));
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  db_size = st.st_size;
+
+  store = adiuva_store_open (builtin, NULL, NULL, &error);
+  g_assert_no_error (error);
+  add_task (store, "Written just before the move", "in the WAL until the move folds it in");
+
+  /* Another connection, as adiuva-cli would have: refused while it moves, at once. */
+  writer = adiuva_store_open_connection (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (_adiuva_store_exec (writer, "PRAGMA busy_timeout = 0", &error));
+
+  wait.store = store;
+  wait.n_tasks = 201;
+  wait.writer = writer;
+  g_assert_true (move_and_wait (store, dest, NULL, &wait, &error));
+  g_assert_true (wait.refused);
+  g_clear_object (&writer);
+  g_assert_no_error (error);
+
+  /* The same store goes on, in the new place. */
+  g_assert_cmpstr (adiuva_store_get_dir (store), ==, dest);
+  g_assert_cmpuint (count_tasks (store), ==, 201);
+  add_task (store, "Written after the move", "");
+  g_assert_cmpuint (count_tasks (store), ==, 202);
+
+  g_assert_false (g_file_test (builtin, G_FILE_TEST_EXISTS));
+  assert_file_contents (moved_attachment, "signed");
+  g_assert_cmpint (g_stat (moved_key, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+  g_assert_cmpuint (wait.reports, >, 0);
+  g_assert_cmpint (wait.current, ==, wait.total);
+  g_assert_cmpint (wait.total, >=, db_size);
+
+  /* The default follows it, and the keyring still finds its key. */
+  g_assert_true (g_file_test (pointer, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&default_dir, g_free);
+  default_dir = adiuva_store_dup_default_dir ();
+  g_assert_cmpstr (default_dir, ==, dest);
+  g_clear_object (&store);
+  assert_opens (default_dir, NULL);
+
+  /* Back to the built-in place: the pointer goes. */
+  store = adiuva_store_open (default_dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (adiuva_store_move (store, builtin, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (pointer, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&default_dir, g_free);
+  default_dir = adiuva_store_dup_default_dir ();
+  g_assert_cmpstr (default_dir, ==, builtin);
+  g_assert_cmpuint (count_tasks (store), ==, 202);
+  g_clear_object (&store);
+
+  test_remove_tree (builtin);
+  test_remove_tree (tmp);
+}
+
+/* A refused move: the store is still usable where it was. */
+static void
+assert_move_refused (const char      *dir,
+                     const char      *dest,
+                     AdiuvaStoreError code,
+                     const char      *says)
+{
+  g_autoptr (GHashTable) before = snapshot (dir);
+  g_autoptr (AdiuvaStore) store = adiuva_store_open (dir, NULL, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (store);
+  g_assert_false (adiuva_store_move (store, dest, NULL, &error));
+  assert_human_error (error, code);
+  g_assert_nonnull (strstr (error->message, says));
+  g_assert_cmpstr (adiuva_store_get_dir (store), ==, dir);
+  g_assert_cmpuint (count_tasks (store), ==, 3);
+  g_clear_object (&store);
+  assert_unchanged (dir, before);
+}
+
+static void
+test_move_not_empty (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autofree char *dir = g_build_filename (tmp, "ws", NULL);
+  g_autofree char *dest = g_build_filename (tmp, "busy", NULL);
+  g_autofree char *other = g_build_filename (dest, "notes.txt", NULL);
+  g_autofree char *file = g_build_filename (tmp, "a-file", NULL);
+  g_autoptr (GHashTable) dest_before = NULL;
+
+  create_workspace (dir, NULL, 3);
+  g_assert_cmpint (g_mkdir (dest, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (other, "mine", -1, NULL));
+  g_assert_true (g_file_set_contents (file, "mine", -1, NULL));
+  dest_before = snapshot (dest);
+
+  assert_move_refused (dir, dest, ADIUVA_STORE_ERROR_EXISTS, "is not empty; choose an empty");
+  assert_unchanged (dest, dest_before);
+  assert_move_refused (dir, file, ADIUVA_STORE_ERROR_EXISTS, "not a folder");
+  assert_move_refused (dir, dir, ADIUVA_STORE_ERROR_INVALID, "already");
+
+  test_remove_tree (tmp);
+}
+
+static void
+test_move_inside (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autofree char *dir = g_build_filename (tmp, "ws", NULL);
+  g_autofree char *inside = g_build_filename (dir, "archive", "ws", NULL);
+  g_autofree char *link = g_build_filename (tmp, "link", NULL);
+  g_autofree char *through_link = g_build_filename (link, "ws", NULL);
+
+  create_workspace (dir, NULL, 3);
+  assert_move_refused (dir, inside, ADIUVA_STORE_ERROR_INVALID, "inside the workspace");
+
+  /* A symbolic link does not hide it. */
+  g_assert_cmpint (symlink (dir, link), ==, 0);
+  assert_move_refused (dir, through_link, ADIUVA_STORE_ERROR_INVALID, "inside the workspace");
+
+  test_remove_tree (tmp);
+}
+
+/* A destination nobody may write to. As root the child becomes nobody, as in test_read_only(). */
+static void
+test_move_read_only (void)
+{
+  g_autofree char *parent = shared_path ("move-read-only", NULL);
+  g_autofree char *dir = shared_path ("move-read-only", "ws", NULL);
+  g_autofree char *ro = shared_path ("move-read-only", "ro", NULL);
+  g_autofree char *db = db_path (dir);
+  g_autofree char *key = key_path (dir);
+  g_autoptr (GHashTable) before = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *below = g_build_filename (ro, "ws", NULL);
+      g_autoptr (AdiuvaStore) store = NULL;
+      g_autoptr (GError) error = NULL;
+
+      /* Nobody cannot enter the test's HOME, where the pointer to the default workspace is. */
+      g_setenv ("XDG_CONFIG_HOME", parent, TRUE);
+      drop_privileges ();
+      g_assert_cmpint (g_access (ro, W_OK), !=, 0);
+      store = adiuva_store_open (dir, PASSPHRASE, NULL, &error);
+      g_assert_no_error (error);
+
+      g_assert_false (adiuva_store_move (store, below, NULL, &error));
+      assert_human_error (error, ADIUVA_STORE_ERROR_READ_ONLY);
+      g_clear_error (&error);
+
+      g_assert_false (adiuva_store_move (store, ro, NULL, &error));
+      assert_human_error (error, ADIUVA_STORE_ERROR_READ_ONLY);
+
+      g_assert_cmpstr (adiuva_store_get_dir (store), ==, dir);
+      g_assert_cmpuint (count_tasks (store), ==, 10);
+      return;
+    }
+
+  create_workspace (dir, PASSPHRASE, 10);
+  before = snapshot (dir);
+  g_assert_cmpint (g_mkdir (ro, 0555), ==, 0);
+  g_assert_cmpint (g_chmod (parent, 0755), ==, 0);
+  set_owner (dir, NOBODY);
+  set_owner (db, NOBODY);
+  set_owner (key, NOBODY);
+
+  run_child ();
+
+  set_owner (dir, 0);
+  set_owner (db, 0);
+  set_owner (key, 0);
+  g_assert_cmpint (g_rmdir (ro), ==, 0); /* still empty */
+  assert_unchanged (dir, before);
+  assert_opens (dir, PASSPHRASE);
+
+  test_remove_tree (parent);
+}
+
+/* A write that fails half way through the copy (a file size limit, as a full disk would). */
+static void
+test_move_fails_half_way (void)
+{
+  g_autofree char *parent = shared_path ("move-half-way", NULL);
+  g_autofree char *dir = shared_path ("move-half-way", "ws", NULL);
+  g_autofree char *dest = shared_path ("move-half-way", "elsewhere", "ws", NULL);
+  g_autofree char *elsewhere = shared_path ("move-half-way", "elsewhere", NULL);
+  g_autofree char *db = db_path (dir);
+  g_autoptr (GHashTable) before = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr (AdiuvaStore) store = NULL;
+      g_autoptr (GError) error = NULL;
+      struct rlimit limit;
+      GStatBuf      st;
+
+      store = adiuva_store_open (dir, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_stat (db, &st), ==, 0);
+      g_assert_cmpint (st.st_size, >, 256 * 1024);
+
+      g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      limit.rlim_cur = st.st_size / 2;
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+
+      g_assert_false (adiuva_store_move (store, dest, NULL, &error));
+      g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_FAILED);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "stays in"));
+      g_assert_false (g_file_test (elsewhere, G_FILE_TEST_EXISTS));
+      g_assert_cmpstr (adiuva_store_get_dir (store), ==, dir);
+      g_assert_cmpuint (count_tasks (store), ==, 2000);
+      return;
+    }
+
+  create_workspace (dir, NULL, 2000);
+  before = snapshot (dir);
+
+  run_child ();
+
+  g_assert_false (g_file_test (elsewhere, G_FILE_TEST_EXISTS));
+  assert_unchanged (dir, before);
+  assert_opens (dir, NULL);
+
+  test_remove_tree (parent);
+}
+
+static void
+test_move_cancel (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autofree char *dir = g_build_filename (tmp, "ws", NULL);
+  g_autofree char *dest = g_build_filename (tmp, "elsewhere", "ws", NULL);
+  g_autofree char *elsewhere = g_build_filename (tmp, "elsewhere", NULL);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (GHashTable) before = NULL;
+  g_autoptr (GError) error = NULL;
+  MoveWait wait = { 0 };
+
+  create_workspace (dir, NULL, 3);
+  before = snapshot (dir);
+  store = adiuva_store_open (dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (move_and_wait (store, dest, cancellable, &wait, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_nonnull (strstr (error->message, dir));
+  g_assert_false (g_file_test (elsewhere, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (adiuva_store_get_dir (store), ==, dir);
+  g_assert_cmpuint (count_tasks (store), ==, 3);
+
+  g_clear_object (&store);
+  assert_unchanged (dir, before);
+
+  test_remove_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1401,6 +1781,12 @@ main (int   argc,
   g_test_add_func ("/store/faults/disk-full-file-size", test_disk_full_file_size);
   g_test_add_func ("/store/faults/disk-full-tmpfs", test_disk_full_tmpfs);
   g_test_add_func ("/store/faults/encrypted-at-rest", test_encrypted_at_rest);
+  g_test_add_func ("/store/move/default", test_move_default);
+  g_test_add_func ("/store/move/not-empty", test_move_not_empty);
+  g_test_add_func ("/store/move/inside", test_move_inside);
+  g_test_add_func ("/store/move/read-only", test_move_read_only);
+  g_test_add_func ("/store/move/fails-half-way", test_move_fails_half_way);
+  g_test_add_func ("/store/move/cancel", test_move_cancel);
 
   status = g_test_run ();
 

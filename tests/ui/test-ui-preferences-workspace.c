@@ -3,8 +3,10 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "adiuva-application.h"
 #include "adiuva-preferences-window.h"
 #include "adiuva-preferences-workspace-page-private.h"
 #include "adiuva-window-private.h"
@@ -200,6 +202,148 @@ test_location (void)
   g_clear_object (&gateway);
   g_clear_object (&store);
   test_remove_tree (dir);
+}
+
+/* Moving: the folder chooser is the desktop's, so the test hands the page the folder it would
+ * have returned; the rest is the page's own, on real files. */
+
+static void
+move_and_wait (AdiuvaPreferencesWorkspacePage *page,
+               const char                     *dest)
+{
+  _adiuva_preferences_workspace_page_move_to (page, dest);
+  g_assert_true (_adiuva_preferences_workspace_page_is_busy (page));
+  g_assert_nonnull (_adiuva_preferences_workspace_page_get_move_dialog (page));
+  g_assert_false (gtk_widget_get_sensitive (
+      test_ui_find_descendant (GTK_WIDGET (page), GTK_TYPE_BUTTON, "_Move…")));
+  test_ui_wait_until (not_busy, page);
+}
+
+static void
+test_move (void)
+{
+  g_autofree char *parent = test_ui_make_dir ();
+  g_autofree char *dir = g_build_filename (parent, "ws", NULL);
+  g_autofree char *occupied = g_build_filename (parent, "occupied", NULL);
+  g_autofree char *occupant = g_build_filename (occupied, "notes.txt", NULL);
+  g_autofree char *dest = g_build_filename (parent, "moved", "ws", NULL);
+  g_autoptr (AdiuvaStore) store = test_ui_create_store (dir);
+  g_autoptr (AdiuvaWorkspaceGateway) gateway = adiuva_workspace_gateway_new (store);
+  g_autoptr (AdiuvaTask) task = adiuva_task_new ();
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  g_autoptr (GError) error = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget        *move_button;
+  const char       *message;
+  Prefs             prefs = open_prefs (gateway);
+
+  adiuva_task_set_title (task, "Moves with the workspace");
+  adiuva_store_add (store, ADIUVA_RECORD (task), &error);
+  g_assert_no_error (error);
+  move_button = test_ui_find_descendant (GTK_WIDGET (prefs.page), GTK_TYPE_BUTTON, "_Move…");
+  g_assert_nonnull (move_button);
+  g_assert_true (gtk_widget_get_sensitive (move_button));
+
+  /* A folder that is not empty: said plainly, nothing moves. */
+  g_assert_cmpint (g_mkdir (occupied, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (occupant, "mine", -1, NULL));
+  move_and_wait (prefs.page, occupied);
+  message = _adiuva_preferences_workspace_page_get_last_message (prefs.page);
+  g_assert_nonnull (strstr (message, "is not empty; choose an empty folder"));
+  dialog = _adiuva_preferences_workspace_page_get_move_dialog (prefs.page);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Workspace Was Not Moved");
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_cmpstr (adiuva_store_get_dir (store), ==, dir);
+  g_assert_true (gtk_widget_get_sensitive (move_button));
+
+  /* Moved: the same store goes on from the new folder, and the page shows it. */
+  move_and_wait (prefs.page, dest);
+  dialog = _adiuva_preferences_workspace_page_get_move_dialog (prefs.page);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Workspace Moved");
+  message = _adiuva_preferences_workspace_page_get_last_message (prefs.page);
+  g_assert_nonnull (strstr (message, dest));
+  /* Opened with a folder of its own, not the default: the pointer is not touched. */
+  g_assert_nonnull (strstr (message, "--data-dir"));
+  g_assert_cmpstr (adiuva_store_get_dir (store), ==, dest);
+  g_assert_cmpstr (adw_action_row_get_subtitle (
+                       _adiuva_preferences_workspace_page_get_folder_row (prefs.page)),
+                   ==, dest);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (adiuva_store_count_tasks (store, filter, &error), ==, 1);
+  g_assert_no_error (error);
+  adw_message_dialog_response (dialog, "reopen");
+  gtk_window_close (GTK_WINDOW (dialog));
+  test_ui_destroy_window (GTK_WINDOW (prefs.window));
+
+  g_clear_object (&gateway);
+  g_clear_object (&store);
+  store = open_store (dest, TEST_PASSPHRASE);
+  g_clear_object (&store);
+  test_ui_remove_dir (parent);
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* Continue, in the running application: the window on the moved store gives way to a new one
+ * on the same store, which asks for nothing (the workspace uses a passphrase here), and the
+ * Preferences window of the old one goes with it. */
+static void
+test_reopen (void)
+{
+  g_autofree char *parent = test_ui_make_dir ();
+  g_autofree char *dir = g_build_filename (parent, "ws", NULL);
+  g_autofree char *dest = g_build_filename (parent, "moved", NULL);
+  g_autoptr (AdiuvaStore) store = test_ui_create_store (dir);
+  g_autoptr (AdiuvaApplication) app = adiuva_application_new ();
+  g_autoptr (GError) error = NULL;
+  AdiuvaWindow     *old_window;
+  AdiuvaWindow     *new_window;
+  AdwMessageDialog *dialog;
+  GList            *windows;
+  Prefs             prefs;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_application_get_default () == G_APPLICATION (app));
+  old_window = adiuva_window_new_for_store (GTK_APPLICATION (app), store);
+  g_object_add_weak_pointer (G_OBJECT (old_window), (gpointer *) &old_window);
+  gtk_window_present (GTK_WINDOW (old_window));
+  g_assert_cmpstr (_adiuva_window_get_state (old_window), ==, "workspace");
+
+  prefs.window = adiuva_preferences_window_new (
+      GTK_WINDOW (old_window), adiuva_window_get_workspace_gateway (old_window));
+  g_object_add_weak_pointer (G_OBJECT (prefs.window), (gpointer *) &prefs.window);
+  gtk_window_present (GTK_WINDOW (prefs.window));
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs.window),
+                                                "workspace");
+  prefs.page = ADIUVA_PREFERENCES_WORKSPACE_PAGE (
+      adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (prefs.window)));
+
+  move_and_wait (prefs.page, dest);
+  dialog = _adiuva_preferences_workspace_page_get_move_dialog (prefs.page);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Workspace Moved");
+  adw_message_dialog_response (dialog, "reopen");
+  test_ui_wait_until (is_null, &old_window);
+  g_assert_null (prefs.window);
+  windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_assert_cmpuint (g_list_length (windows), ==, 1);
+  new_window = ADIUVA_WINDOW (windows->data);
+  g_assert_true (adiuva_window_get_store (new_window) == store);
+  g_assert_cmpstr (adiuva_store_get_dir (store), ==, dest);
+  g_assert_cmpstr (_adiuva_window_get_state (new_window), ==, "workspace");
+  g_assert_cmpstr (adiuva_application_get_data_dir (app), ==, dest);
+  test_ui_destroy_window (GTK_WINDOW (new_window));
+
+  g_clear_object (&store);
+  test_ui_remove_dir (parent);
 }
 
 /* Loopback endpoint */
@@ -446,6 +590,8 @@ main (int   argc,
 
   g_test_add_func ("/ui/preferences-workspace/key", test_key);
   g_test_add_func ("/ui/preferences-workspace/location", test_location);
+  g_test_add_func ("/ui/preferences-workspace/move", test_move);
+  g_test_add_func ("/ui/preferences-workspace/reopen", test_reopen);
   g_test_add_func ("/ui/preferences-workspace/loopback", test_loopback);
 
   return g_test_run ();
