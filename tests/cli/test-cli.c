@@ -489,7 +489,7 @@ test_workspace_move (Fixture      *fixture,
   g_clear_pointer (&tasks, json_node_unref);
   tasks = cli_run_json ("task", "list", NULL);
   g_assert_cmpuint (cli_json_length (tasks), ==, 2);
-  cli_remove_tree (builtin);
+  test_remove_tree (builtin);
 }
 
 /* Records */

@@ -282,7 +282,7 @@ test_move (void)
   g_clear_object (&store);
   store = open_store (dest, TEST_PASSPHRASE);
   g_clear_object (&store);
-  test_ui_remove_dir (parent);
+  test_remove_tree (parent);
 }
 
 static gboolean
@@ -343,7 +343,7 @@ test_reopen (void)
   test_ui_destroy_window (GTK_WINDOW (new_window));
 
   g_clear_object (&store);
-  test_ui_remove_dir (parent);
+  test_remove_tree (parent);
 }
 
 /* Loopback endpoint */
