@@ -34,6 +34,7 @@ struct _AdiuvaChatMessageRow
   GtkLabel           *text_label;
   AdiuvaMarkdownView *markdown_view;
   GtkTextView        *edit_view;
+  GtkWidget          *cut_off_label;
   GtkWidget          *meta_line;
   GtkImage           *place_icon;
   GtkLabel           *footer_label;
@@ -159,6 +160,9 @@ update_footer (AdiuvaChatMessageRow *self)
   if (!self->is_answer)
     return;
 
+  /* What came before a crash is shown as it is, with Regenerate beside it. */
+  gtk_widget_set_visible (self->cut_off_label,
+                          adiuva_chat_session_is_cut_off (self->session, self->message));
   g_clear_pointer (&self->footer, g_free);
   /* While it streams, what will have answered is not known yet (routing, fallbacks). */
   if (!is_streaming (self))
@@ -382,6 +386,7 @@ adiuva_chat_message_row_class_init (AdiuvaChatMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, text_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, markdown_view);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, edit_view);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, cut_off_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, meta_line);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, place_icon);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, footer_label);
@@ -488,6 +493,12 @@ const char *
 _adiuva_chat_message_row_get_footer (AdiuvaChatMessageRow *self)
 {
   return self->footer;
+}
+
+gboolean
+_adiuva_chat_message_row_get_cut_off (AdiuvaChatMessageRow *self)
+{
+  return gtk_widget_get_visible (self->cut_off_label);
 }
 
 gboolean

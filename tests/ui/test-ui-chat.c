@@ -562,6 +562,51 @@ test_conversations (Fixture      *fixture,
                                    ANSWER_START));
 }
 
+/* An answer a crash cut off (saved while it streamed, never ended) is shown as it came, with a
+ * note and Regenerate; regenerating replaces it. */
+static void
+test_cut_off (Fixture      *fixture,
+              gconstpointer data)
+{
+  g_autoptr (AdiuvaConversation) conversation = adiuva_conversation_new ();
+  g_autoptr (AdiuvaMessage) question = NULL;
+  g_autoptr (AdiuvaMessage) cut = NULL;
+  g_autoptr (GError) error = NULL;
+  AdiuvaChatMessageRow *row;
+
+  if (fixture->server == NULL)
+    return;
+
+  adiuva_conversation_set_title (conversation, "Count to five");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (conversation), &error));
+  question = adiuva_message_new (adiuva_record_get_id (ADIUVA_RECORD (conversation)),
+                                 ADIUVA_MESSAGE_ROLE_USER, "Count to five");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (question), &error));
+  cut = adiuva_message_new (adiuva_record_get_id (ADIUVA_RECORD (conversation)),
+                            ADIUVA_MESSAGE_ROLE_ASSISTANT, "1, 2");
+  adiuva_message_set_unfinished (cut, TRUE);
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (cut), &error));
+  g_assert_no_error (error);
+
+  wait_for_conversations (fixture, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.next", NULL));
+  g_assert_cmpstr (conversation_title (fixture), ==, "Count to five");
+  g_assert_cmpuint (n_messages (fixture), ==, 2);
+  row = last_row (fixture);
+  g_assert_cmpstr (_adiuva_chat_message_row_get_shown_text (row), ==, "1, 2");
+  g_assert_true (_adiuva_chat_message_row_get_cut_off (row));
+  g_assert_false (_adiuva_chat_message_row_get_cut_off (
+      _adiuva_chat_page_get_message_row (fixture->page, 0)));
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "chat-cut-off");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "message.regenerate", NULL));
+  wait_for_answer (fixture);
+  g_assert_cmpuint (n_messages (fixture), ==, 2);
+  row = last_row (fixture);
+  g_assert_true (g_str_has_prefix (_adiuva_chat_message_row_get_shown_text (row), ANSWER_START));
+  g_assert_false (_adiuva_chat_message_row_get_cut_off (row));
+}
+
 /* The picker lists local models first, each saying where it runs; the button says it of the
  * model chosen. */
 static void
@@ -698,6 +743,8 @@ main (int   argc,
               test_problems, fixture_tear_down);
   g_test_add ("/ui/chat/conversations", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
               fixture_set_up, test_conversations, fixture_tear_down);
+  g_test_add ("/ui/chat/cut-off", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
+              fixture_set_up, test_cut_off, fixture_tear_down);
   g_test_add ("/ui/chat/models", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_models, fixture_tear_down);
   g_test_add ("/ui/chat/narrow", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
