@@ -607,8 +607,23 @@ test_cut_off (Fixture      *fixture,
   g_assert_false (_adiuva_chat_message_row_get_cut_off (row));
 }
 
-/* The picker lists local models first, each saying where it runs; the button says it of the
- * model chosen. */
+/* The open picker marks one row, @reference's, as the model in use. */
+static void
+assert_marked_model (Fixture    *fixture,
+                     const char *reference)
+{
+  g_auto (GStrv) marked = NULL;
+
+  /* The rows are made as the list is shown. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  marked = _adiuva_chat_page_dup_marked_models (fixture->page);
+  g_assert_cmpuint (g_strv_length (marked), ==, 1);
+  g_assert_cmpstr (marked[0], ==, reference);
+}
+
+/* The picker lists local models first, each saying where it runs, with a check mark on the one
+ * in use; the button says it of the model chosen. */
 static void
 test_models (Fixture      *fixture,
              gconstpointer data)
@@ -651,6 +666,7 @@ test_models (Fixture      *fixture,
   g_assert_true (gtk_widget_get_visible (_adiuva_chat_page_get_model_popover (fixture->page)));
   g_assert_cmpuint (_adiuva_chat_page_get_n_model_rows (fixture->page), ==,
                     g_list_model_get_n_items (choices));
+  assert_marked_model (fixture, MODEL);
   test_ui_screenshot (_adiuva_chat_page_get_model_popover (fixture->page), "chat-model-picker");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.use-model", "s",
@@ -658,6 +674,11 @@ test_models (Fixture      *fixture,
   g_assert_false (gtk_widget_get_visible (_adiuva_chat_page_get_model_popover (fixture->page)));
   g_assert_cmpstr (_adiuva_chat_page_get_model_label (fixture->page), ==, local_reference);
   g_assert_cmpstr (_adiuva_chat_page_get_model_place (fixture->page), ==, "On this computer");
+
+  /* The check mark moved with it. */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.choose-model", NULL));
+  assert_marked_model (fixture, local_reference);
 }
 
 static gboolean
