@@ -348,6 +348,10 @@ test_stream_and_reopen (Fixture      *f,
   g_assert_cmpint (call->tokens_in, ==, info->tokens_in);
   g_assert_cmpint (call->tokens_out, ==, info->tokens_out);
   g_assert_cmpstr (call->outcome, ==, "ok");
+  /* At the list prices of gpt-6-sol in the provider table: $2 and $10 a million tokens. */
+  g_assert_cmpfloat_with_epsilon (call->cost, (info->tokens_in * 2.0 + info->tokens_out * 10.0) / 1e6,
+                                  1e-12);
+  g_assert_cmpfloat_with_epsilon (info->cost, call->cost, 1e-12);
 
   /* A restart: the conversation opened again shows its messages, and its answer's info from
    * the call log. */

@@ -249,6 +249,64 @@ test_stream (Fixture      *fixture,
 }
 
 static gboolean
+is_linked_to_call (gpointer data)
+{
+  return adiuva_message_get_llm_call_id (data) != 0;
+}
+
+/* The list prices of the provider table, for a cloud model the test server answers to (it
+ * replays its recording, with its usage, whatever model it is asked): the footer and the call
+ * log say what the reported tokens cost at them. */
+static void
+test_cost (Fixture      *fixture,
+           gconstpointer data)
+{
+  const AdiuvaModelInfo *sol = adiuva_provider_info_lookup_model (
+      adiuva_provider_table_lookup (adiuva_provider_table_get_default (), "openai"), "gpt-6-sol");
+  g_autoptr (AdiuvaChatAnswerInfo) info = NULL;
+  g_autoptr (AdiuvaLlmCall) call = NULL;
+  g_autoptr (GError) error = NULL;
+  AdiuvaMessage *answer;
+  const char    *footer;
+  double         cost;
+
+  if (fixture->server == NULL)
+    return;
+
+  g_assert_nonnull (sol);
+  /* USD per million tokens, as providers.json has them; the footer text below follows. */
+  g_assert_cmpfloat (sol->input_price, ==, 2.0);
+  g_assert_cmpfloat (sol->output_price, ==, 10.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.use-model", "s",
+                                             "oa/gpt-6-sol"));
+  send (fixture, "Count to five, please.");
+  wait_for_answer (fixture);
+
+  answer = message_at (fixture, 1);
+  info = adiuva_chat_session_dup_answer_info (session (fixture), answer);
+  g_assert_cmpint (info->tokens_in, ==, 14);
+  g_assert_cmpint (info->tokens_out, ==, 13);
+  cost = (14 * sol->input_price + 13 * sol->output_price) / 1e6;
+  g_assert_cmpfloat_with_epsilon (info->cost, cost, 1e-12);
+
+  /* 14 × $2/M + 13 × $10/M = $0.000158, shown to two significant digits. */
+  footer = _adiuva_chat_message_row_get_footer (last_row (fixture));
+  g_test_message ("Footer: %s", footer);
+  g_assert_nonnull (strstr (footer, "oa/gpt-6-sol · In the cloud (oa) · 14 tokens in, 13 out · "
+                                    "$0.00016 · first token after "));
+
+  adiuva_workspace_gateway_flush_call_log (fixture->gateway);
+  test_ui_wait_until (is_linked_to_call, answer);
+  call = adiuva_store_get_llm_call (fixture->store, adiuva_message_get_llm_call_id (answer),
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (call->model, ==, "gpt-6-sol");
+  g_assert_cmpint (call->tokens_in, ==, 14);
+  g_assert_cmpint (call->tokens_out, ==, 13);
+  g_assert_cmpfloat_with_epsilon (call->cost, cost, 1e-12);
+}
+
+static gboolean
 has_partial_answer (gpointer data)
 {
   Fixture    *fixture = data;
@@ -756,6 +814,8 @@ main (int   argc,
 
   g_test_add ("/ui/chat/stream", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_stream, fixture_tear_down);
+  g_test_add ("/ui/chat/cost", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
+              test_cost, fixture_tear_down);
   g_test_add ("/ui/chat/stop", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_stop, fixture_tear_down);
   g_test_add ("/ui/chat/regenerate-copy-edit", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
