@@ -1119,9 +1119,8 @@ failed:
  * @answer: an answer of the session
  *
  * What the footer of @answer shows. For an answer made in this session, from the gateway's
- * metrics; for one loaded with the conversation, from its row of the call log, which keeps
- * no unknown counts (tokens the provider did not report are 0 there); for one without a row,
- * only its model.
+ * metrics; for one loaded with the conversation, from its row of the call log; for one without
+ * a row, only its model. Tokens the provider did not report are -1 either way.
  *
  * Returns: (transfer full) (nullable): the info, %NULL when @answer is not an assistant's
  */

@@ -107,7 +107,8 @@ is_streaming (AdiuvaChatMessageRow *self)
 }
 
 /* “oa/gpt-6-sol · In the cloud (oa) · 12 tokens in, 34 out · $0.0012 · first token after
- * 350 ms”: each part only when known (an answer of old may not say who made it). */
+ * 350 ms”: each part only when known (an answer of old may not say who made it), and “tokens
+ * unknown” rather than a count the provider did not give. */
 static char *
 format_footer (const AdiuvaChatAnswerInfo *info)
 {
@@ -136,6 +137,9 @@ format_footer (const AdiuvaChatAnswerInfo *info)
       /* TRANSLATORS: tokens read and written by a model; both %s are numbers */
       g_ptr_array_add (parts, g_strdup_printf (_ ("%s tokens in, %s out"), in, out));
     }
+  /* A model answered, and its provider did not say how many tokens it took. */
+  else if (info->model != NULL)
+    g_ptr_array_add (parts, g_strdup (_ ("tokens unknown")));
   /* Local answers cost nothing; a cloud model without a list price is not said to be free. */
   if (!info->is_local && info->cost > 0)
     g_ptr_array_add (parts, adiuva_format_cost (info->cost));

@@ -533,6 +533,49 @@ test_killed_mid_answer (Fixture      *f,
   }
 }
 
+/* A provider that reports no usage: the tokens are unknown (-1), in the answer's info, in the
+ * call log and once the conversation is opened again, never 0. */
+static void
+test_unknown_tokens (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaChatAnswerInfo) info = NULL;
+  g_autoptr (AdiuvaChatAnswerInfo) loaded_info = NULL;
+  g_autoptr (AdiuvaLlmCall) call = NULL;
+  g_autoptr (AdiuvaConversation) conversation = NULL;
+  gint64 call_id;
+
+  if (f->server == NULL)
+    return;
+
+  /* A recording without any usage. */
+  test_provider_script (f->server, OTHER_STEP);
+  send (f, "Hello");
+  g_assert_cmpstr (adiuva_message_get_content (get_message (f, 1)), ==, OTHER_TEXT);
+  info = adiuva_chat_session_dup_answer_info (f->session, get_message (f, 1));
+  g_assert_cmpstr (info->model, ==, "oa/gpt-6-sol");
+  g_assert_cmpint (info->tokens_in, ==, -1);
+  g_assert_cmpint (info->tokens_out, ==, -1);
+
+  wait_for_call_log (f);
+  call_id = adiuva_message_get_llm_call_id (get_message (f, 1));
+  g_assert_cmpint (call_id, !=, 0);
+  call = adiuva_store_get_llm_call (f->store, call_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (call->outcome, ==, "ok");
+  g_assert_cmpint (call->tokens_in, ==, -1);
+  g_assert_cmpint (call->tokens_out, ==, -1);
+
+  conversation = g_object_ref (adiuva_chat_session_get_conversation (f->session));
+  fixture_reopen (f);
+  fixture_open_session (f, conversation);
+  loaded_info = adiuva_chat_session_dup_answer_info (f->session, get_message (f, 1));
+  g_assert_cmpstr (loaded_info->model, ==, "oa/gpt-6-sol");
+  g_assert_cmpint (loaded_info->tokens_in, ==, -1);
+  g_assert_cmpint (loaded_info->tokens_out, ==, -1);
+}
+
 /* A call retried has a row per attempt: the answer points to the one that answered. */
 static void
 test_retried_call_link (Fixture      *f,
@@ -1125,6 +1168,7 @@ main (int   argc,
   ADD ("retried-call-link", test_retried_call_link);
   ADD ("saved-while-streaming", test_saved_while_streaming);
   ADD ("killed-mid-answer", test_killed_mid_answer);
+  ADD ("unknown-tokens", test_unknown_tokens);
   ADD ("stop", test_stop);
   ADD ("regenerate", test_regenerate);
   ADD ("edit-and-resend", test_edit_and_resend);

@@ -306,6 +306,30 @@ test_cost (Fixture      *fixture,
   g_assert_cmpfloat_with_epsilon (call->cost, cost, 1e-12);
 }
 
+/* A provider that reports no usage: the footer does not make up a count, nor a cost. */
+static void
+test_unknown_tokens (Fixture      *fixture,
+                     gconstpointer data)
+{
+  const char *footer;
+
+  if (fixture->server == NULL)
+    return;
+
+  test_provider_script (fixture->server,
+                        "[{\"match\": \"/v1/chat/completions\", \"fixture\": "
+                        "\"openai/plano_gpt35_text_stream_done.sse\"}]");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.use-model", "s",
+                                             "oa/gpt-6-sol"));
+  send (fixture, "Hello");
+  wait_for_answer (fixture);
+  footer = _adiuva_chat_message_row_get_footer (last_row (fixture));
+  g_test_message ("Footer: %s", footer);
+  g_assert_true (g_str_has_prefix (footer, "oa/gpt-6-sol · In the cloud (oa) · tokens unknown · "
+                                           "first token after "));
+  g_assert_null (strstr (footer, "$"));
+}
+
 static gboolean
 has_partial_answer (gpointer data)
 {
@@ -816,6 +840,8 @@ main (int   argc,
               test_stream, fixture_tear_down);
   g_test_add ("/ui/chat/cost", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_cost, fixture_tear_down);
+  g_test_add ("/ui/chat/unknown-tokens", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
+              fixture_set_up, test_unknown_tokens, fixture_tear_down);
   g_test_add ("/ui/chat/stop", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_stop, fixture_tear_down);
   g_test_add ("/ui/chat/regenerate-copy-edit", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
