@@ -463,6 +463,9 @@ adiuva_chat_message_row_new (AdiuvaChatSession *session,
   g_signal_connect_object (session, "answer-finished", G_CALLBACK (answer_finished_cb), self,
                            G_CONNECT_SWAPPED);
 
+  /* GTK 4.8's text view, given its text before it had a width (an answer loaded with its
+   * conversation), keeps a height of 0 until asked for its size again once shown. */
+  g_signal_connect (self, "map", G_CALLBACK (content_changed_cb), NULL);
   render (self);
   update_actions (self);
   update_footer (self);
@@ -485,6 +488,14 @@ _adiuva_chat_message_row_get_shown_text (AdiuvaChatMessageRow *self)
     return gtk_label_get_text (self->text_label);
 
   return adiuva_markdown_view_get_markdown (self->markdown_view);
+}
+
+/* The height the text takes on screen, 0 until it is laid out. */
+int
+_adiuva_chat_message_row_get_text_height (AdiuvaChatMessageRow *self)
+{
+  return gtk_widget_get_height (self->is_answer ? GTK_WIDGET (self->markdown_view)
+                                                : GTK_WIDGET (self->text_label));
 }
 
 guint

@@ -644,6 +644,12 @@ test_conversations (Fixture      *fixture,
                                    ANSWER_START));
 }
 
+static gboolean
+has_text_height (gpointer data)
+{
+  return _adiuva_chat_message_row_get_text_height (data) > 0;
+}
+
 /* An answer a crash cut off (saved while it streamed, never ended) is shown as it came, with a
  * note and Regenerate; regenerating replaces it. */
 static void
@@ -679,6 +685,9 @@ test_cut_off (Fixture      *fixture,
   g_assert_true (_adiuva_chat_message_row_get_cut_off (row));
   g_assert_false (_adiuva_chat_message_row_get_cut_off (
       _adiuva_chat_page_get_message_row (fixture->page, 0)));
+  /* Its text is on screen, not just in the row (a text view given its text before it was
+   * shown once kept a height of 0). */
+  test_ui_wait_until (has_text_height, row);
   test_ui_screenshot (GTK_WIDGET (fixture->window), "chat-cut-off");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "message.regenerate", NULL));
