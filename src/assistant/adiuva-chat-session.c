@@ -14,7 +14,9 @@
  * AdiuvaChatSession:
  *
  * A conversation as the user chats in it. Every message is saved as it is made: the user's at
- * once (the conversation too, at the first one), an answer when it ends. An answer that
+ * once (the conversation too, at the first one), an answer while it streams (at its first
+ * text, then at most once every SAVE_INTERVAL_US, marked #AdiuvaMessage:unfinished) and when
+ * it ends, so a crash loses at most the last second of an answer. An answer that
  * ends with text, whole, stopped or cut short by an error, is kept with that text; one that
  * ends without any text (refused at once, stopped before the first token) is taken out of
  * the list again and never saved, so no empty answer is left behind: the user's message is
@@ -42,6 +44,8 @@ struct _AdiuvaChatSession
   AdiuvaMessage *answer;
   GString       *text;
   GCancellable  *cancellable;
+  gint64         saved_at; /* monotonic µs of the last save of the partial answer, 0 for none */
+  guint          save_source;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaChatSession, adiuva_chat_session, G_TYPE_OBJECT)
@@ -75,6 +79,9 @@ static guint       signals[N_SIGNALS];
 /* What a title keeps of the first message. */
 #define TITLE_MAX_WORDS 6
 #define TITLE_MAX_CHARS 48
+
+/* How often a streaming answer is saved, at most: one write a second, not one a token. */
+#define SAVE_INTERVAL_US G_USEC_PER_SEC
 
 /* What the session knows of an answer it made itself, kept on the message. */
 typedef struct
@@ -650,6 +657,56 @@ build_request (AdiuvaChatSession *self,
   return request;
 }
 
+/* Adds the answer to the store, or updates it when it is there already. */
+static gboolean
+save_answer (AdiuvaChatSession *self,
+             AdiuvaMessage     *answer,
+             GError           **error)
+{
+  AdiuvaStore *store = adiuva_workspace_gateway_get_store (self->gateway);
+
+  if (adiuva_record_get_id (ADIUVA_RECORD (answer)) == 0)
+    return adiuva_store_add (store, ADIUVA_RECORD (answer), error);
+  return adiuva_store_update (store, ADIUVA_RECORD (answer), error);
+}
+
+static void
+save_partial_answer (AdiuvaChatSession *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  self->saved_at = g_get_monotonic_time ();
+  adiuva_message_set_unfinished (self->answer, TRUE);
+  /* The answer goes on streaming: it is saved again at its end, the problem is shown then. */
+  if (!save_answer (self, self->answer, &error))
+    g_warning ("Cannot save the answer so far: %s", error->message);
+}
+
+static gboolean
+save_partial_answer_cb (gpointer user_data)
+{
+  AdiuvaChatSession *self = user_data;
+
+  self->save_source = 0;
+  save_partial_answer (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Saves the answer as it is now, or once the interval since the last save has passed. */
+static void
+schedule_save (AdiuvaChatSession *self)
+{
+  gint64 waited = g_get_monotonic_time () - self->saved_at;
+
+  if (self->save_source != 0)
+    return;
+  if (self->saved_at == 0 || waited >= SAVE_INTERVAL_US)
+    save_partial_answer (self);
+  else
+    self->save_source = g_timeout_add ((SAVE_INTERVAL_US - waited) / 1000 + 1,
+                                       save_partial_answer_cb, self);
+}
+
 static gboolean
 delta_cb (const AdiuvaChatDelta *delta,
           gpointer               user_data,
@@ -661,6 +718,7 @@ delta_cb (const AdiuvaChatDelta *delta,
     return TRUE;
   g_string_append_len (self->text, delta->text, delta->text_len);
   adiuva_message_set_content (self->answer, self->text->str);
+  schedule_save (self);
   return TRUE;
 }
 
@@ -694,6 +752,8 @@ finish_answer (AdiuvaChatSession *self,
     }
   g_string_free (g_steal_pointer (&self->text), TRUE);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->saved_at = 0;
 
   content = adiuva_message_get_content (answer);
   if (error == NULL || (content != NULL && content[0] != '\0'))
@@ -712,12 +772,13 @@ finish_answer (AdiuvaChatSession *self,
           kept->call_id = metrics->call_id;
         }
       adiuva_message_set_model (answer, kept->info->model);
+      adiuva_message_set_unfinished (answer, FALSE);
       g_object_set_qdata_full (G_OBJECT (answer), answer_quark (), kept,
                                (GDestroyNotify) answer_free);
-      adiuva_store_add (adiuva_workspace_gateway_get_store (self->gateway), ADIUVA_RECORD (answer),
-                        &save_error);
+      save_answer (self, answer, &save_error);
     }
   else
+    /* Never saved: it is saved from its first text on. */
     remove_message (self, answer);
 
   set_problem (self, save_error != NULL ? save_error : error);
@@ -1058,9 +1119,8 @@ failed:
  * @answer: an answer of the session
  *
  * What the footer of @answer shows. For an answer made in this session, from the gateway's
- * metrics; for one loaded with the conversation, from its row of the call log, which keeps
- * no unknown counts (tokens the provider did not report are 0 there); for one without a row,
- * only its model.
+ * metrics; for one loaded with the conversation, from its row of the call log; for one without
+ * a row, only its model. Tokens the provider did not report are -1 either way.
  *
  * Returns: (transfer full) (nullable): the info, %NULL when @answer is not an assistant's
  */
@@ -1103,4 +1163,25 @@ adiuva_chat_session_dup_answer_info (AdiuvaChatSession *self,
     provider = g_strndup (model, strchr (model, '/') - model);
   info->is_local = provider_is_local (self, provider);
   return g_steal_pointer (&info);
+}
+
+/**
+ * adiuva_chat_session_is_cut_off:
+ * @answer: a message of the session
+ *
+ * Whether @answer stopped in the middle without ending: saved while it streamed, it was
+ * never saved whole, as when the app crashed or was killed. What came of it is kept; the
+ * user can regenerate it.
+ *
+ * Returns: %TRUE for an answer cut off, %FALSE for any other message and for the answer
+ *   streaming now
+ */
+gboolean
+adiuva_chat_session_is_cut_off (AdiuvaChatSession *self,
+                                AdiuvaMessage     *answer)
+{
+  g_return_val_if_fail (ADIUVA_IS_CHAT_SESSION (self), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_MESSAGE (answer), FALSE);
+
+  return answer != self->answer && adiuva_message_get_unfinished (answer);
 }

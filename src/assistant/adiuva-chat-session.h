@@ -110,5 +110,7 @@ gboolean adiuva_chat_session_edit_and_resend (AdiuvaChatSession *self,
 
 AdiuvaChatAnswerInfo *adiuva_chat_session_dup_answer_info (AdiuvaChatSession *self,
                                                            AdiuvaMessage     *answer);
+gboolean              adiuva_chat_session_is_cut_off (AdiuvaChatSession *self,
+                                                      AdiuvaMessage     *answer);
 
 G_END_DECLS

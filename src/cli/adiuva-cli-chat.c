@@ -54,6 +54,15 @@ add_int (JsonBuilder *builder,
     json_builder_add_int_value (builder, value);
 }
 
+/* A count of tokens, or “unknown” when no provider reported one (JSON says null). */
+static char *
+format_tokens (gint64 tokens)
+{
+  if (tokens < 0)
+    return g_strdup (_ ("unknown"));
+  return g_strdup_printf ("%" G_GINT64_FORMAT, tokens);
+}
+
 static JsonNode *
 answer_to_json (AdiuvaChatMessage       *message,
                 const AdiuvaCallMetrics *m)
@@ -301,8 +310,8 @@ run_usage (AdiuvaCliContext       *cli,
       adiuva_cli_table_add_cell (table, u->model);
       adiuva_cli_table_take_cell (table, g_strdup_printf ("%" G_GINT64_FORMAT, u->calls));
       adiuva_cli_table_take_cell (table, g_strdup_printf ("%" G_GINT64_FORMAT, u->failed_calls));
-      adiuva_cli_table_take_cell (table, g_strdup_printf ("%" G_GINT64_FORMAT, u->tokens_in));
-      adiuva_cli_table_take_cell (table, g_strdup_printf ("%" G_GINT64_FORMAT, u->tokens_out));
+      adiuva_cli_table_take_cell (table, format_tokens (u->tokens_in));
+      adiuva_cli_table_take_cell (table, format_tokens (u->tokens_out));
       adiuva_cli_table_take_cell (table, g_strdup_printf ("%.6f", u->cost));
     }
   json_builder_end_array (builder);

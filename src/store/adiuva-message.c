@@ -13,7 +13,8 @@
  * One message of a conversation, in the gateway's canonical chat shape: a role, its text, and
  * for tool use the calls an assistant asked for (@tool-calls, their JSON array as text) or the
  * call a tool message answers (@tool-call-id). An assistant message keeps the model that wrote
- * it and the LLM call log row it came from (@llm-call-id, 0 for none).
+ * it and the LLM call log row it came from (@llm-call-id, 0 for none). An answer is saved while
+ * it streams, marked @unfinished until it ends: one still marked later was cut off (by a crash).
  */
 struct _AdiuvaMessage
 {
@@ -32,6 +33,7 @@ enum
   PROP_TOOL_CALL_ID,
   PROP_MODEL,
   PROP_LLM_CALL_ID,
+  PROP_UNFINISHED,
   N_PROPS
 };
 
@@ -45,6 +47,7 @@ static const char *const columns[] = {
   "tool_call_id",
   "model",
   "llm_call_id",
+  "unfinished",
   NULL,
 };
 
@@ -78,6 +81,8 @@ adiuva_message_class_init (AdiuvaMessageClass *klass)
       g_param_spec_string ("model", NULL, NULL, NULL, ADIUVA_RECORD_PROP_FLAGS);
   properties[PROP_LLM_CALL_ID] =
       g_param_spec_int64 ("llm-call-id", NULL, NULL, 0, G_MAXINT64, 0, ADIUVA_RECORD_PROP_FLAGS);
+  properties[PROP_UNFINISHED] =
+      g_param_spec_boolean ("unfinished", NULL, NULL, FALSE, ADIUVA_RECORD_PROP_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -271,4 +276,30 @@ adiuva_message_set_llm_call_id (AdiuvaMessage *self,
   g_return_if_fail (ADIUVA_IS_MESSAGE (self));
 
   set_int64 (self, PROP_LLM_CALL_ID, llm_call_id);
+}
+
+gboolean
+adiuva_message_get_unfinished (AdiuvaMessage *self)
+{
+  g_return_val_if_fail (ADIUVA_IS_MESSAGE (self), FALSE);
+
+  return g_value_get_boolean (_adiuva_record_peek_value (ADIUVA_RECORD (self), PROP_UNFINISHED));
+}
+
+/**
+ * adiuva_message_set_unfinished:
+ * @unfinished: %TRUE while the answer is still being written
+ */
+void
+adiuva_message_set_unfinished (AdiuvaMessage *self,
+                               gboolean       unfinished)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+
+  g_return_if_fail (ADIUVA_IS_MESSAGE (self));
+
+  g_value_init (&value, G_TYPE_BOOLEAN);
+  g_value_set_boolean (&value, unfinished);
+  _adiuva_record_set_value_property (G_OBJECT (self), PROP_UNFINISHED, &value,
+                                     properties[PROP_UNFINISHED]);
 }

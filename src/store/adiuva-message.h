@@ -27,5 +27,7 @@ const char       *adiuva_message_get_model (AdiuvaMessage *self);
 void              adiuva_message_set_model (AdiuvaMessage *self, const char *model);
 gint64            adiuva_message_get_llm_call_id (AdiuvaMessage *self);
 void              adiuva_message_set_llm_call_id (AdiuvaMessage *self, gint64 llm_call_id);
+gboolean          adiuva_message_get_unfinished (AdiuvaMessage *self);
+void              adiuva_message_set_unfinished (AdiuvaMessage *self, gboolean unfinished);
 
 G_END_DECLS

@@ -95,11 +95,20 @@ adiuva_llm_call_free (AdiuvaLlmCall *self)
   g_free (self);
 }
 
+/* NULL, a number nobody knows, is -1. */
+static gint64
+column_int64_or_unknown (sqlite3_stmt *stmt,
+                         int           column)
+{
+  return sqlite3_column_type (stmt, column) == SQLITE_NULL ? -1
+                                                           : sqlite3_column_int64 (stmt, column);
+}
+
 /**
  * adiuva_store_add_llm_call:
  * @caller: who asked (`cli`, `assistant`, `plugin:NAME`)
- * @tokens_in: input tokens, or -1 when the provider did not say (stored as 0)
- * @tokens_out: output tokens, or -1 when the provider did not say (stored as 0)
+ * @tokens_in: input tokens, or -1 when the provider did not say (stored as unknown)
+ * @tokens_out: output tokens, or -1 when the provider did not say (stored as unknown)
  * @latency_ms: from the start to the end, or -1 when unknown
  * @ttft_ms: to the first token, or -1 when none came
  * @outcome: `ok`, `cancelled` or `error:NICK`
@@ -167,8 +176,10 @@ adiuva_store_add_llm_call_full (AdiuvaStore *self,
   sqlite3_bind_text (stmt, 1, caller, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, provider, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, model, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, MAX (tokens_in, 0));
-  sqlite3_bind_int64 (stmt, 5, MAX (tokens_out, 0));
+  if (tokens_in >= 0)
+    sqlite3_bind_int64 (stmt, 4, tokens_in);
+  if (tokens_out >= 0)
+    sqlite3_bind_int64 (stmt, 5, tokens_out);
   sqlite3_bind_double (stmt, 6, cost);
   if (latency_ms >= 0)
     sqlite3_bind_int64 (stmt, 7, latency_ms);
@@ -221,15 +232,11 @@ adiuva_store_get_llm_call (AdiuvaStore *self,
       call->caller = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       call->provider = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       call->model = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      call->tokens_in = sqlite3_column_int64 (stmt, 3);
-      call->tokens_out = sqlite3_column_int64 (stmt, 4);
+      call->tokens_in = column_int64_or_unknown (stmt, 3);
+      call->tokens_out = column_int64_or_unknown (stmt, 4);
       call->cost = sqlite3_column_double (stmt, 5);
-      call->latency_ms = sqlite3_column_type (stmt, 6) == SQLITE_NULL
-                             ? -1
-                             : sqlite3_column_int64 (stmt, 6);
-      call->ttft_ms = sqlite3_column_type (stmt, 7) == SQLITE_NULL
-                          ? -1
-                          : sqlite3_column_int64 (stmt, 7);
+      call->latency_ms = column_int64_or_unknown (stmt, 6);
+      call->ttft_ms = column_int64_or_unknown (stmt, 7);
       call->outcome = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
       call->fallback_hops = sqlite3_column_int (stmt, 9);
       call->created_at = sqlite3_column_int64 (stmt, 10);
@@ -289,8 +296,8 @@ adiuva_store_get_llm_usage (AdiuvaStore *self,
       usage->provider = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       usage->model = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       usage->calls = sqlite3_column_int64 (stmt, 2);
-      usage->tokens_in = sqlite3_column_int64 (stmt, 3);
-      usage->tokens_out = sqlite3_column_int64 (stmt, 4);
+      usage->tokens_in = column_int64_or_unknown (stmt, 3);
+      usage->tokens_out = column_int64_or_unknown (stmt, 4);
       usage->cost = sqlite3_column_double (stmt, 5);
       usage->failed_calls = usage->calls - sqlite3_column_int64 (stmt, 6);
       g_ptr_array_add (totals, usage);
@@ -329,7 +336,8 @@ adiuva_store_get_llm_spending (AdiuvaStore *self,
   g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
 
   stmt = _adiuva_store_prepare (self,
-                                "SELECT caller, provider, sum(tokens_in) + sum(tokens_out), "
+                                "SELECT caller, provider, "
+                                "ifnull(sum(tokens_in), 0) + ifnull(sum(tokens_out), 0), "
                                 "sum(cost) FROM llm_calls "
                                 "WHERE created_at >= ? AND created_at < ? "
                                 "GROUP BY caller, provider ORDER BY caller, provider",

@@ -212,8 +212,8 @@ gboolean adiuva_store_set_setting (AdiuvaStore *self,
  * @model: the model as the provider names it
  * @calls: how many attempts were logged
  * @failed_calls: of @calls, those whose outcome was not `ok`
- * @tokens_in: input tokens, summed
- * @tokens_out: output tokens, summed
+ * @tokens_in: input tokens, summed over the calls that reported them; -1 when none did
+ * @tokens_out: output tokens, summed likewise
  * @cost: list price in USD, summed
  *
  * The totals of the call log for one provider and model.
@@ -239,7 +239,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaLlmUsage, adiuva_llm_usage_free)
  * AdiuvaLlmSpending:
  * @caller: who asked (`cli`, `chat`, `plugin:NAME`…)
  * @provider: the user's name of the provider
- * @tokens: input and output tokens, summed
+ * @tokens: input and output tokens, summed over the calls that reported them
  * @cost: list price in USD, summed
  *
  * What one caller spent at one provider in a span of time, for budgets.
@@ -264,8 +264,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AdiuvaLlmSpending, adiuva_llm_spending_free)
  * @caller: who asked
  * @provider: the user's name of the provider
  * @model: the model as the provider names it
- * @tokens_in: input tokens (0 when the provider did not say)
- * @tokens_out: output tokens (0 when the provider did not say)
+ * @tokens_in: input tokens, -1 when the provider did not say
+ * @tokens_out: output tokens, -1 when the provider did not say
  * @cost: list price in USD
  * @latency_ms: from the start to the end, -1 when unknown
  * @ttft_ms: to the first token, -1 when none came

@@ -7,7 +7,9 @@ G_BEGIN_DECLS
 
 const char *_adiuva_chat_message_row_get_shown_text (AdiuvaChatMessageRow *self);
 guint       _adiuva_chat_message_row_get_n_renders (AdiuvaChatMessageRow *self);
+int         _adiuva_chat_message_row_get_text_height (AdiuvaChatMessageRow *self);
 const char *_adiuva_chat_message_row_get_footer (AdiuvaChatMessageRow *self);
+gboolean    _adiuva_chat_message_row_get_cut_off (AdiuvaChatMessageRow *self);
 gboolean    _adiuva_chat_message_row_get_editing (AdiuvaChatMessageRow *self);
 void        _adiuva_chat_message_row_set_edit_text (AdiuvaChatMessageRow *self,
                                                     const char           *text);

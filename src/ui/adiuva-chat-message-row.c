@@ -34,6 +34,7 @@ struct _AdiuvaChatMessageRow
   GtkLabel           *text_label;
   AdiuvaMarkdownView *markdown_view;
   GtkTextView        *edit_view;
+  GtkWidget          *cut_off_label;
   GtkWidget          *meta_line;
   GtkImage           *place_icon;
   GtkLabel           *footer_label;
@@ -106,7 +107,8 @@ is_streaming (AdiuvaChatMessageRow *self)
 }
 
 /* “oa/gpt-6-sol · In the cloud (oa) · 12 tokens in, 34 out · $0.0012 · first token after
- * 350 ms”: each part only when known (an answer of old may not say who made it). */
+ * 350 ms”: each part only when known (an answer of old may not say who made it), and “tokens
+ * unknown” rather than a count the provider did not give. */
 static char *
 format_footer (const AdiuvaChatAnswerInfo *info)
 {
@@ -135,6 +137,9 @@ format_footer (const AdiuvaChatAnswerInfo *info)
       /* TRANSLATORS: tokens read and written by a model; both %s are numbers */
       g_ptr_array_add (parts, g_strdup_printf (_ ("%s tokens in, %s out"), in, out));
     }
+  /* A model answered, and its provider did not say how many tokens it took. */
+  else if (info->model != NULL)
+    g_ptr_array_add (parts, g_strdup (_ ("tokens unknown")));
   /* Local answers cost nothing; a cloud model without a list price is not said to be free. */
   if (!info->is_local && info->cost > 0)
     g_ptr_array_add (parts, adiuva_format_cost (info->cost));
@@ -159,6 +164,9 @@ update_footer (AdiuvaChatMessageRow *self)
   if (!self->is_answer)
     return;
 
+  /* What came before a crash is shown as it is, with Regenerate beside it. */
+  gtk_widget_set_visible (self->cut_off_label,
+                          adiuva_chat_session_is_cut_off (self->session, self->message));
   g_clear_pointer (&self->footer, g_free);
   /* While it streams, what will have answered is not known yet (routing, fallbacks). */
   if (!is_streaming (self))
@@ -382,6 +390,7 @@ adiuva_chat_message_row_class_init (AdiuvaChatMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, text_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, markdown_view);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, edit_view);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, cut_off_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, meta_line);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, place_icon);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatMessageRow, footer_label);
@@ -454,6 +463,9 @@ adiuva_chat_message_row_new (AdiuvaChatSession *session,
   g_signal_connect_object (session, "answer-finished", G_CALLBACK (answer_finished_cb), self,
                            G_CONNECT_SWAPPED);
 
+  /* GTK 4.8's text view, given its text before it had a width (an answer loaded with its
+   * conversation), keeps a height of 0 until asked for its size again once shown. */
+  g_signal_connect (self, "map", G_CALLBACK (content_changed_cb), NULL);
   render (self);
   update_actions (self);
   update_footer (self);
@@ -478,6 +490,14 @@ _adiuva_chat_message_row_get_shown_text (AdiuvaChatMessageRow *self)
   return adiuva_markdown_view_get_markdown (self->markdown_view);
 }
 
+/* The height the text takes on screen, 0 until it is laid out. */
+int
+_adiuva_chat_message_row_get_text_height (AdiuvaChatMessageRow *self)
+{
+  return gtk_widget_get_height (self->is_answer ? GTK_WIDGET (self->markdown_view)
+                                                : GTK_WIDGET (self->text_label));
+}
+
 guint
 _adiuva_chat_message_row_get_n_renders (AdiuvaChatMessageRow *self)
 {
@@ -488,6 +508,12 @@ const char *
 _adiuva_chat_message_row_get_footer (AdiuvaChatMessageRow *self)
 {
   return self->footer;
+}
+
+gboolean
+_adiuva_chat_message_row_get_cut_off (AdiuvaChatMessageRow *self)
+{
+  return gtk_widget_get_visible (self->cut_off_label);
 }
 
 gboolean

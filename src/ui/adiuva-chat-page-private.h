@@ -21,5 +21,6 @@ const char           *_adiuva_chat_page_get_model_label (AdiuvaChatPage *self);
 const char           *_adiuva_chat_page_get_model_place (AdiuvaChatPage *self);
 GtkWidget            *_adiuva_chat_page_get_model_popover (AdiuvaChatPage *self);
 guint                 _adiuva_chat_page_get_n_model_rows (AdiuvaChatPage *self);
+GStrv                 _adiuva_chat_page_dup_marked_models (AdiuvaChatPage *self);
 
 G_END_DECLS

@@ -32,6 +32,7 @@ struct _AdiuvaChatPage
   GtkCustomFilter             *choice_filter;
   GCancellable                *cancellable;
   char                        *model_place;
+  char                        *current_model; /* what the model button shows */
   gboolean                     stick_to_bottom;
   guint                        scroll_source;
 
@@ -152,6 +153,48 @@ place_icon_name (AdiuvaModelChoice *choice)
                                                    : "network-server-symbolic";
 }
 
+/* The picker's row of @choice (a box: place icon, names, check mark) marks the model in use,
+ * for the eye and for screen readers. */
+static void
+mark_choice_row (AdiuvaChatPage    *self,
+                 GtkWidget         *box,
+                 AdiuvaModelChoice *choice)
+{
+  gboolean current =
+      g_strcmp0 (adiuva_model_choice_get_reference (choice), self->current_model) == 0;
+
+  gtk_widget_set_visible (gtk_widget_get_last_child (box), current);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_STATE_SELECTED, current, -1);
+  if (current)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    _ ("The model in use"), -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/* A row the picker made (a child of the list view, which holds one box), and its choice. */
+static AdiuvaModelChoice *
+get_row_choice (GtkWidget  *row,
+                GtkWidget **box)
+{
+  *box = gtk_widget_get_first_child (row);
+  return *box != NULL ? g_object_get_data (G_OBJECT (*box), "choice") : NULL;
+}
+
+static void
+mark_choice_rows (AdiuvaChatPage *self)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->model_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget         *box;
+      AdiuvaModelChoice *choice = get_row_choice (row, &box);
+
+      if (choice != NULL)
+        mark_choice_row (self, box, choice);
+    }
+}
+
 /* The model button */
 
 static void
@@ -184,6 +227,13 @@ update_model_button (AdiuvaChatPage *self)
     accessible = g_strdup (_ ("Choose a model"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->model_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+
+  if (g_strcmp0 (model, self->current_model) != 0)
+    {
+      g_free (self->current_model);
+      self->current_model = g_strdup (model);
+      mark_choice_rows (self);
+    }
 }
 
 static void
@@ -279,6 +329,7 @@ setup_choice_cb (GtkSignalListItemFactory *factory,
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *name = gtk_label_new (NULL);
   GtkWidget *place = gtk_label_new (NULL);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
 
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
@@ -287,14 +338,20 @@ setup_choice_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (place, "dim-label");
   gtk_box_append (GTK_BOX (texts), name);
   gtk_box_append (GTK_BOX (texts), place);
+  gtk_widget_set_hexpand (texts, TRUE);
+  /* Its meaning reaches screen readers as the row's state and description. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  gtk_widget_set_visible (check, FALSE);
   gtk_box_append (GTK_BOX (box), gtk_image_new ());
   gtk_box_append (GTK_BOX (box), texts);
+  gtk_box_append (GTK_BOX (box), check);
   gtk_list_item_set_child (item, box);
 }
 
 static void
 bind_choice_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item)
+                GtkListItem              *item,
+                AdiuvaChatPage           *self)
 {
   AdiuvaModelChoice *choice = gtk_list_item_get_item (item);
   GtkWidget         *box = gtk_list_item_get_child (item);
@@ -310,6 +367,8 @@ bind_choice_cb (GtkSignalListItemFactory *factory,
   accessible = g_strdup_printf ("%s, %s", adiuva_model_choice_get_reference (choice), place);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
+  g_object_set_data_full (G_OBJECT (box), "choice", g_object_ref (choice), g_object_unref);
+  mark_choice_row (self, box, choice);
 }
 
 static void
@@ -1026,6 +1085,7 @@ adiuva_chat_page_dispose (GObject *object)
   g_clear_object (&self->gateway);
   g_clear_object (&self->store);
   g_clear_pointer (&self->model_place, g_free);
+  g_clear_pointer (&self->current_model, g_free);
 
   G_OBJECT_CLASS (adiuva_chat_page_parent_class)->dispose (object);
 }
@@ -1197,7 +1257,7 @@ adiuva_chat_page_init (AdiuvaChatPage *self)
   self->choice_filter = gtk_custom_filter_new (choice_matches, self, NULL);
   self->filtered_choices = gtk_filter_list_model_new (NULL, GTK_FILTER (self->choice_filter));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_choice_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_choice_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_choice_cb), self);
   gtk_list_view_set_factory (self->model_list, factory);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered_choices)));
   gtk_list_view_set_model (self->model_list, GTK_SELECTION_MODEL (selection));
@@ -1298,6 +1358,24 @@ GtkWidget *
 _adiuva_chat_page_get_model_popover (AdiuvaChatPage *self)
 {
   return GTK_WIDGET (self->model_popover);
+}
+
+/* The reference of each picker row shown with a check mark, in order. */
+GStrv
+_adiuva_chat_page_dup_marked_models (AdiuvaChatPage *self)
+{
+  g_autoptr (GStrvBuilder) marked = g_strv_builder_new ();
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->model_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget         *box;
+      AdiuvaModelChoice *choice = get_row_choice (row, &box);
+
+      if (choice != NULL && gtk_widget_get_visible (gtk_widget_get_last_child (box)))
+        g_strv_builder_add (marked, adiuva_model_choice_get_reference (choice));
+    }
+  return g_strv_builder_end (marked);
 }
 
 guint

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 #include "adiuva-assistant.h"
@@ -33,6 +34,7 @@ typedef struct
   AdiuvaChatSession      *session;
   guint                   finished;
   guint                   content_changes;
+  guint                   saves;
   gboolean                stop_at_first_text;
   AdiuvaMessage          *watched; /* the answer streaming */
 } Fixture;
@@ -117,6 +119,20 @@ fixture_set_up (Fixture      *f,
   adiuva_workspace_gateway_set_default_model (f->gateway, "oa/gpt-6-sol", &error);
   g_assert_no_error (error);
   fixture_open_session (f, NULL);
+}
+
+/* As after a restart: the workspace opened again, no session. */
+static void
+fixture_reopen (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_object (&f->session);
+  g_clear_object (&f->gateway);
+  g_clear_object (&f->store);
+  f->store = adiuva_store_open (f->dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->gateway = adiuva_workspace_gateway_new (f->store);
 }
 
 static void
@@ -332,16 +348,15 @@ test_stream_and_reopen (Fixture      *f,
   g_assert_cmpint (call->tokens_in, ==, info->tokens_in);
   g_assert_cmpint (call->tokens_out, ==, info->tokens_out);
   g_assert_cmpstr (call->outcome, ==, "ok");
+  /* At the list prices of gpt-6-sol in the provider table: $2 and $10 a million tokens. */
+  g_assert_cmpfloat_with_epsilon (call->cost, (info->tokens_in * 2.0 + info->tokens_out * 10.0) / 1e6,
+                                  1e-12);
+  g_assert_cmpfloat_with_epsilon (info->cost, call->cost, 1e-12);
 
   /* A restart: the conversation opened again shows its messages, and its answer's info from
    * the call log. */
-  g_clear_object (&f->session);
-  g_clear_object (&f->gateway);
   g_clear_object (&conversation);
-  g_clear_object (&f->store);
-  f->store = adiuva_store_open (f->dir, NULL, NULL, &error);
-  g_assert_no_error (error);
-  f->gateway = adiuva_workspace_gateway_new (f->store);
+  fixture_reopen (f);
   conversation = adiuva_store_get (f->store, ADIUVA_TYPE_CONVERSATION, conversation_id, &error);
   g_assert_no_error (error);
   fixture_open_session (f, conversation);
@@ -368,6 +383,197 @@ test_stream_and_reopen (Fixture      *f,
     assert_request_message (sent, 1, "assistant", COUNTED);
     assert_request_message (sent, 2, "user", "And back?");
   }
+}
+
+/* Where the default streamed answer has sent its "3" (the event and its blank line), so a
+ * stall there leaves "1, 2, 3" said. */
+static gsize
+offset_after_three (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (FIXTURES_DIR, "openai", "langchaingo-extracted",
+                                            "TestClient_CreateChatCompletionStream_0_200.sse",
+                                            NULL);
+  g_autofree char *stream = NULL;
+  const char      *three;
+  const char      *end;
+
+  g_file_get_contents (path, &stream, NULL, &error);
+  g_assert_no_error (error);
+  three = strstr (stream, "\"content\":\"3\"");
+  g_assert_nonnull (three);
+  end = strstr (three, "\n\n");
+  g_assert_nonnull (end);
+  return end + 2 - stream;
+}
+
+/* Counts the saves of the answer while it streams, and checks each is marked unfinished. */
+static void
+saves_cb (AdiuvaStore *store,
+          AdiuvaEntity entity,
+          gint64       id,
+          AdiuvaChange change,
+          Fixture     *f)
+{
+  g_autoptr (AdiuvaMessage) saved = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (entity != ADIUVA_ENTITY_MESSAGE || !adiuva_chat_session_get_busy (f->session))
+    return;
+  saved = adiuva_store_get (store, ADIUVA_TYPE_MESSAGE, id, &error);
+  g_assert_no_error (error);
+  if (adiuva_message_get_role (saved) != ADIUVA_MESSAGE_ROLE_ASSISTANT)
+    return;
+  g_assert_true (adiuva_message_get_unfinished (saved));
+  g_assert_cmpstr (adiuva_message_get_content (saved), !=, "");
+  f->saves++;
+}
+
+/* An answer is saved as it streams, not a token at a time, and saved whole at its end. */
+static void
+test_saved_while_streaming (Fixture      *f,
+                            gconstpointer data)
+{
+  g_autoptr (GListModel) saved = NULL;
+  g_autoptr (AdiuvaMessage) answer = NULL;
+
+  if (f->server == NULL)
+    return;
+
+  g_signal_connect (f->store, "changed", G_CALLBACK (saves_cb), f);
+  test_provider_script (f->server, "[{\"match\": \"/v1/chat/completions\", \"chunk\": 7}]");
+  send (f, "Count to five");
+  g_signal_handlers_disconnect_by_func (f->store, saves_cb, f);
+
+  /* Nine text deltas ("1", ",", " ", "2"…), saved once at the first, then at most once a
+   * second however fast they come. */
+  g_assert_cmpuint (f->saves, >=, 1);
+  g_assert_cmpuint (f->saves, <, f->content_changes);
+  saved = saved_messages (f);
+  g_assert_cmpuint (g_list_model_get_n_items (saved), ==, 2);
+  answer = g_list_model_get_item (saved, 1);
+  g_assert_cmpstr (adiuva_message_get_content (answer), ==, COUNTED);
+  g_assert_false (adiuva_message_get_unfinished (answer));
+  g_assert_false (adiuva_chat_session_is_cut_off (f->session, get_message (f, 1)));
+}
+
+/* A process killed while an answer streams leaves what came of it, marked as cut off; the
+ * conversation opened again shows it, and regenerating replaces it. */
+static void
+test_killed_mid_answer (Fixture      *f,
+                        gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) streamer = NULL;
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autoptr (GListModel) conversations = NULL;
+  g_autoptr (AdiuvaConversation) conversation = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *step = NULL;
+  AdiuvaMessage   *answer;
+
+  if (f->server == NULL)
+    return;
+
+  /* The server sends "1, 2, 3", then nothing for longer than the test takes. */
+  step = g_strdup_printf ("[{\"match\": \"/v1/chat/completions\", \"stall_after\": %" G_GSIZE_FORMAT
+                          ", \"stall_ms\": 600000}]",
+                          offset_after_three ());
+  test_provider_script (f->server, step);
+  path = g_test_build_filename (G_TEST_BUILT, "chat-streamer", NULL);
+  streamer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, path, f->dir, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (streamer));
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_test_message ("chat-streamer: %s", line);
+      g_assert_true (g_str_has_prefix (line, "saved 1 "));
+      if (g_str_equal (line, "saved 1 1, 2, 3"))
+        break;
+    }
+  g_subprocess_send_signal (streamer, SIGKILL);
+  g_subprocess_wait (streamer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (streamer));
+
+  fixture_reopen (f);
+  conversations = adiuva_store_list_conversations (f->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (conversations), ==, 1);
+  conversation = g_list_model_get_item (conversations, 0);
+  fixture_open_session (f, conversation);
+  g_assert_cmpuint (n_messages (f), ==, 2);
+  g_assert_cmpstr (adiuva_message_get_content (get_message (f, 0)), ==, "Count to five");
+  answer = get_message (f, 1);
+  g_assert_cmpint (adiuva_message_get_role (answer), ==, ADIUVA_MESSAGE_ROLE_ASSISTANT);
+  g_assert_cmpstr (adiuva_message_get_content (answer), ==, "1, 2, 3");
+  g_assert_true (adiuva_message_get_unfinished (answer));
+  g_assert_true (adiuva_chat_session_is_cut_off (f->session, answer));
+  g_assert_false (adiuva_chat_session_is_cut_off (f->session, get_message (f, 0)));
+
+  /* Regenerate asks again for the user's message and replaces what was cut off. */
+  g_assert_true (adiuva_chat_session_regenerate (f->session, &error));
+  g_assert_no_error (error);
+  wait_for_answer (f);
+  g_assert_cmpuint (n_messages (f), ==, 2);
+  answer = get_message (f, 1);
+  g_assert_cmpstr (adiuva_message_get_content (answer), ==, COUNTED);
+  g_assert_false (adiuva_chat_session_is_cut_off (f->session, answer));
+  {
+    g_autoptr (GListModel) saved = saved_messages (f);
+    g_autoptr (AdiuvaMessage) kept = g_list_model_get_item (saved, 1);
+
+    g_assert_cmpuint (g_list_model_get_n_items (saved), ==, 2);
+    g_assert_cmpstr (adiuva_message_get_content (kept), ==, COUNTED);
+    g_assert_false (adiuva_message_get_unfinished (kept));
+  }
+}
+
+/* A provider that reports no usage: the tokens are unknown (-1), in the answer's info, in the
+ * call log and once the conversation is opened again, never 0. */
+static void
+test_unknown_tokens (Fixture      *f,
+                     gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaChatAnswerInfo) info = NULL;
+  g_autoptr (AdiuvaChatAnswerInfo) loaded_info = NULL;
+  g_autoptr (AdiuvaLlmCall) call = NULL;
+  g_autoptr (AdiuvaConversation) conversation = NULL;
+  gint64 call_id;
+
+  if (f->server == NULL)
+    return;
+
+  /* A recording without any usage. */
+  test_provider_script (f->server, OTHER_STEP);
+  send (f, "Hello");
+  g_assert_cmpstr (adiuva_message_get_content (get_message (f, 1)), ==, OTHER_TEXT);
+  info = adiuva_chat_session_dup_answer_info (f->session, get_message (f, 1));
+  g_assert_cmpstr (info->model, ==, "oa/gpt-6-sol");
+  g_assert_cmpint (info->tokens_in, ==, -1);
+  g_assert_cmpint (info->tokens_out, ==, -1);
+
+  wait_for_call_log (f);
+  call_id = adiuva_message_get_llm_call_id (get_message (f, 1));
+  g_assert_cmpint (call_id, !=, 0);
+  call = adiuva_store_get_llm_call (f->store, call_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (call->outcome, ==, "ok");
+  g_assert_cmpint (call->tokens_in, ==, -1);
+  g_assert_cmpint (call->tokens_out, ==, -1);
+
+  conversation = g_object_ref (adiuva_chat_session_get_conversation (f->session));
+  fixture_reopen (f);
+  fixture_open_session (f, conversation);
+  loaded_info = adiuva_chat_session_dup_answer_info (f->session, get_message (f, 1));
+  g_assert_cmpstr (loaded_info->model, ==, "oa/gpt-6-sol");
+  g_assert_cmpint (loaded_info->tokens_in, ==, -1);
+  g_assert_cmpint (loaded_info->tokens_out, ==, -1);
 }
 
 /* A call retried has a row per attempt: the answer points to the one that answered. */
@@ -960,6 +1166,9 @@ main (int   argc,
               fixture_tear_down)
   ADD ("stream-and-reopen", test_stream_and_reopen);
   ADD ("retried-call-link", test_retried_call_link);
+  ADD ("saved-while-streaming", test_saved_while_streaming);
+  ADD ("killed-mid-answer", test_killed_mid_answer);
+  ADD ("unknown-tokens", test_unknown_tokens);
   ADD ("stop", test_stop);
   ADD ("regenerate", test_regenerate);
   ADD ("edit-and-resend", test_edit_and_resend);

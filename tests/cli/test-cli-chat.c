@@ -320,6 +320,42 @@ test_chat_errors (Fixture      *f,
   g_assert_cmpint (cli_json_int (cli_json_element (totals, 1), "failed_calls"), ==, 6);
 }
 
+/* A provider that reports no usage: the call log's tokens are unknown, not 0, and `usage`
+ * says so (null in JSON). */
+static void
+test_usage_unknown_tokens (Fixture      *f,
+                           gconstpointer data)
+{
+  g_autoptr (CliRun) chat = NULL;
+  g_autoptr (CliRun) usage = NULL;
+  g_autoptr (CliRun) json = NULL;
+  g_autoptr (JsonNode) totals = NULL;
+  JsonObject *oa;
+
+  if (!test_provider_have_fixtures ())
+    return;
+
+  test_provider_script (f->server, "[{\"match\": \"/v1/chat/completions\", \"fixture\": "
+                                   "\"openai/plano_gpt35_text_stream_done.sse\"}]");
+  chat = RUN (f, NULL, "chat", "--model", "oa/gpt-6-sol", "Hello");
+  cli_assert_status (chat, 0);
+
+  json = RUN (f, NULL, "--json", "usage");
+  cli_assert_status (json, 0);
+  totals = cli_parse_json (json->out);
+  g_assert_cmpuint (cli_json_length (totals), ==, 1);
+  oa = json_node_get_object (cli_json_element (totals, 0));
+  g_assert_cmpint (json_object_get_int_member (oa, "calls"), ==, 1);
+  g_assert_true (json_object_get_null_member (oa, "tokens_in"));
+  g_assert_true (json_object_get_null_member (oa, "tokens_out"));
+
+  usage = RUN (f, NULL, "usage");
+  cli_assert_status (usage, 0);
+  g_test_message ("%s", usage->out);
+  g_assert_true (g_regex_match_simple ("^oa +gpt-6-sol +1 +0 +unknown +unknown +0\\.000000$",
+                                       usage->out, G_REGEX_MULTILINE, 0));
+}
+
 static void
 test_gateway_serve (Fixture      *f,
                     gconstpointer data)
@@ -587,6 +623,7 @@ main (int    argc,
   ADD ("chat", test_chat);
   ADD ("chat-json", test_chat_json);
   ADD ("chat-errors", test_chat_errors);
+  ADD ("usage-unknown-tokens", test_usage_unknown_tokens);
   ADD ("gateway-serve", test_gateway_serve);
   ADD ("alias-chat", test_alias_chat);
   ADD ("alias-errors", test_alias_errors);

@@ -649,6 +649,65 @@ test_migration (void)
   test_remove_tree (tmp);
 }
 
+/* Before 0007 an unreported token count was stored as 0: a row with 0 in and 0 out becomes
+ * unknown, other rows keep their counts, and the answers keep their links to the calls. */
+static void
+test_migration_unknown_tokens (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("adiuva-conversations-XXXXXX", NULL);
+  g_autoptr (AdiuvaStore) old = NULL;
+  g_autoptr (AdiuvaStore) upgraded = NULL;
+  g_autoptr (AdiuvaLlmCall) unknown = NULL;
+  g_autoptr (AdiuvaLlmCall) known = NULL;
+  g_autoptr (AdiuvaMessage) answer = NULL;
+
+  old = _adiuva_store_create_at_version (tmp, NULL, 6, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (_adiuva_store_exec (old,
+                                     "INSERT INTO conversations (id, title, created_at, "
+                                     "updated_at) VALUES (7, 'Old', 100, 200);"
+                                     "INSERT INTO llm_calls (id, caller, provider, model, "
+                                     "tokens_in, tokens_out, cost, outcome, created_at) VALUES "
+                                     "(3, 'chat', 'ol', 'llama', 0, 0, 0, 'ok', 150),"
+                                     "(4, 'chat', 'oa', 'gpt', 14, 0, 0.5, 'ok', 160);"
+                                     "INSERT INTO messages (id, conversation_id, role, content, "
+                                     "llm_call_id, created_at, updated_at) VALUES "
+                                     "(9, 7, 'assistant', 'Local', 3, 150, 150),"
+                                     "(10, 7, 'assistant', 'Cloud', 4, 160, 160);",
+                                     &error));
+  g_assert_no_error (error);
+  g_clear_object (&old);
+
+  upgraded = adiuva_store_open (tmp, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_store_get_schema_version (upgraded), >=, 7);
+  unknown = adiuva_store_get_llm_call (upgraded, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (unknown->tokens_in, ==, -1);
+  g_assert_cmpint (unknown->tokens_out, ==, -1);
+  known = adiuva_store_get_llm_call (upgraded, 4, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (known->tokens_in, ==, 14);
+  g_assert_cmpint (known->tokens_out, ==, 0);
+  g_assert_cmpfloat (known->cost, ==, 0.5);
+  answer = adiuva_store_get (upgraded, ADIUVA_TYPE_MESSAGE, 9, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_message_get_llm_call_id (answer), ==, 3);
+  g_clear_object (&answer);
+  answer = adiuva_store_get (upgraded, ADIUVA_TYPE_MESSAGE, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_message_get_llm_call_id (answer), ==, 4);
+  /* The foreign key still holds: a call deleted unlinks its answer. */
+  g_assert_true (_adiuva_store_exec (upgraded, "DELETE FROM llm_calls WHERE id = 4", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (upgraded, "SELECT count(*) FROM messages WHERE llm_call_id = 4"),
+                   ==, 0);
+
+  g_clear_object (&upgraded);
+  test_remove_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -669,6 +728,7 @@ main (int   argc,
   ADD ("list-model", test_list_model);
   ADD ("export", test_export);
   g_test_add_func ("/conversations/migration", test_migration);
+  g_test_add_func ("/conversations/migration-unknown-tokens", test_migration_unknown_tokens);
 
 #undef ADD
 

@@ -1080,6 +1080,59 @@ test_llm_calls (Fixture      *fixture,
   g_assert_cmpuint (later->len, ==, 0);
 }
 
+/* Counts a provider did not report are unknown (NULL), not 0; a sum of none is unknown too. */
+static void
+test_llm_calls_unknown_tokens (Fixture      *fixture,
+                               gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaLlmCall) call = NULL;
+  g_autoptr (AdiuvaLlmCall) half = NULL;
+  g_autoptr (GPtrArray) usage = NULL;
+  g_autoptr (GPtrArray) sums = NULL;
+  AdiuvaLlmUsage *u;
+  gint64          id = 0;
+  gint64          half_id = 0;
+  gint64          now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_true (adiuva_store_add_llm_call_full (fixture->store, "chat", "ol", "llama", -1, -1, 0,
+                                                 100, 20, "ok", 0, &id, &error));
+  g_assert_true (adiuva_store_add_llm_call_full (fixture->store, "chat", "oa", "gpt", 7, -1, 0.5,
+                                                 100, 20, "error:server", 0, &half_id, &error));
+  g_assert_true (adiuva_store_add_llm_call (fixture->store, "chat", "oa", "gpt", 3, 4, 0.25, 100,
+                                            20, "ok", 0, &error));
+  g_assert_no_error (error);
+
+  call = adiuva_store_get_llm_call (fixture->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (call->tokens_in, ==, -1);
+  g_assert_cmpint (call->tokens_out, ==, -1);
+  half = adiuva_store_get_llm_call (fixture->store, half_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (half->tokens_in, ==, 7);
+  g_assert_cmpint (half->tokens_out, ==, -1);
+
+  usage = adiuva_store_get_llm_usage (fixture->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (usage->len, ==, 2);
+  u = g_ptr_array_index (usage, 0);
+  g_assert_cmpstr (u->provider, ==, "oa");
+  g_assert_cmpint (u->tokens_in, ==, 10);
+  g_assert_cmpint (u->tokens_out, ==, 4);
+  u = g_ptr_array_index (usage, 1);
+  g_assert_cmpstr (u->provider, ==, "ol");
+  g_assert_cmpint (u->calls, ==, 1);
+  g_assert_cmpint (u->tokens_in, ==, -1);
+  g_assert_cmpint (u->tokens_out, ==, -1);
+
+  /* Budgets count what is known. */
+  sums = adiuva_store_get_llm_spending (fixture->store, now - 60, now + 60, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sums->len, ==, 2);
+  g_assert_cmpint (((AdiuvaLlmSpending *) g_ptr_array_index (sums, 0))->tokens, ==, 14);
+  g_assert_cmpint (((AdiuvaLlmSpending *) g_ptr_array_index (sums, 1))->tokens, ==, 0);
+}
+
 static void
 test_llm_spending (Fixture      *fixture,
                    gconstpointer data)
@@ -1154,6 +1207,7 @@ main (int   argc,
   ADD ("open-async", test_open_async);
   ADD ("settings", test_settings);
   ADD ("llm-calls", test_llm_calls);
+  ADD ("llm-calls-unknown-tokens", test_llm_calls_unknown_tokens);
   ADD ("llm-spending", test_llm_spending);
   g_test_add_func ("/store/passphrase", test_passphrase);
   g_test_add_func ("/store/change-key", test_change_key);

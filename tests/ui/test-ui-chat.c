@@ -249,6 +249,88 @@ test_stream (Fixture      *fixture,
 }
 
 static gboolean
+is_linked_to_call (gpointer data)
+{
+  return adiuva_message_get_llm_call_id (data) != 0;
+}
+
+/* The list prices of the provider table, for a cloud model the test server answers to (it
+ * replays its recording, with its usage, whatever model it is asked): the footer and the call
+ * log say what the reported tokens cost at them. */
+static void
+test_cost (Fixture      *fixture,
+           gconstpointer data)
+{
+  const AdiuvaModelInfo *sol = adiuva_provider_info_lookup_model (
+      adiuva_provider_table_lookup (adiuva_provider_table_get_default (), "openai"), "gpt-6-sol");
+  g_autoptr (AdiuvaChatAnswerInfo) info = NULL;
+  g_autoptr (AdiuvaLlmCall) call = NULL;
+  g_autoptr (GError) error = NULL;
+  AdiuvaMessage *answer;
+  const char    *footer;
+  double         cost;
+
+  if (fixture->server == NULL)
+    return;
+
+  g_assert_nonnull (sol);
+  /* USD per million tokens, as providers.json has them; the footer text below follows. */
+  g_assert_cmpfloat (sol->input_price, ==, 2.0);
+  g_assert_cmpfloat (sol->output_price, ==, 10.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.use-model", "s",
+                                             "oa/gpt-6-sol"));
+  send (fixture, "Count to five, please.");
+  wait_for_answer (fixture);
+
+  answer = message_at (fixture, 1);
+  info = adiuva_chat_session_dup_answer_info (session (fixture), answer);
+  g_assert_cmpint (info->tokens_in, ==, 14);
+  g_assert_cmpint (info->tokens_out, ==, 13);
+  cost = (14 * sol->input_price + 13 * sol->output_price) / 1e6;
+  g_assert_cmpfloat_with_epsilon (info->cost, cost, 1e-12);
+
+  /* 14 × $2/M + 13 × $10/M = $0.000158, shown to two significant digits. */
+  footer = _adiuva_chat_message_row_get_footer (last_row (fixture));
+  g_test_message ("Footer: %s", footer);
+  g_assert_nonnull (strstr (footer, "oa/gpt-6-sol · In the cloud (oa) · 14 tokens in, 13 out · "
+                                    "$0.00016 · first token after "));
+
+  adiuva_workspace_gateway_flush_call_log (fixture->gateway);
+  test_ui_wait_until (is_linked_to_call, answer);
+  call = adiuva_store_get_llm_call (fixture->store, adiuva_message_get_llm_call_id (answer),
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (call->model, ==, "gpt-6-sol");
+  g_assert_cmpint (call->tokens_in, ==, 14);
+  g_assert_cmpint (call->tokens_out, ==, 13);
+  g_assert_cmpfloat_with_epsilon (call->cost, cost, 1e-12);
+}
+
+/* A provider that reports no usage: the footer does not make up a count, nor a cost. */
+static void
+test_unknown_tokens (Fixture      *fixture,
+                     gconstpointer data)
+{
+  const char *footer;
+
+  if (fixture->server == NULL)
+    return;
+
+  test_provider_script (fixture->server,
+                        "[{\"match\": \"/v1/chat/completions\", \"fixture\": "
+                        "\"openai/plano_gpt35_text_stream_done.sse\"}]");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.use-model", "s",
+                                             "oa/gpt-6-sol"));
+  send (fixture, "Hello");
+  wait_for_answer (fixture);
+  footer = _adiuva_chat_message_row_get_footer (last_row (fixture));
+  g_test_message ("Footer: %s", footer);
+  g_assert_true (g_str_has_prefix (footer, "oa/gpt-6-sol · In the cloud (oa) · tokens unknown · "
+                                           "first token after "));
+  g_assert_null (strstr (footer, "$"));
+}
+
+static gboolean
 has_partial_answer (gpointer data)
 {
   Fixture    *fixture = data;
@@ -576,8 +658,77 @@ test_conversations (Fixture      *fixture,
                                    ANSWER_START));
 }
 
-/* The picker lists local models first, each saying where it runs; the button says it of the
- * model chosen. */
+static gboolean
+has_text_height (gpointer data)
+{
+  return _adiuva_chat_message_row_get_text_height (data) > 0;
+}
+
+/* An answer a crash cut off (saved while it streamed, never ended) is shown as it came, with a
+ * note and Regenerate; regenerating replaces it. */
+static void
+test_cut_off (Fixture      *fixture,
+              gconstpointer data)
+{
+  g_autoptr (AdiuvaConversation) conversation = adiuva_conversation_new ();
+  g_autoptr (AdiuvaMessage) question = NULL;
+  g_autoptr (AdiuvaMessage) cut = NULL;
+  g_autoptr (GError) error = NULL;
+  AdiuvaChatMessageRow *row;
+
+  if (fixture->server == NULL)
+    return;
+
+  adiuva_conversation_set_title (conversation, "Count to five");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (conversation), &error));
+  question = adiuva_message_new (adiuva_record_get_id (ADIUVA_RECORD (conversation)),
+                                 ADIUVA_MESSAGE_ROLE_USER, "Count to five");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (question), &error));
+  cut = adiuva_message_new (adiuva_record_get_id (ADIUVA_RECORD (conversation)),
+                            ADIUVA_MESSAGE_ROLE_ASSISTANT, "1, 2");
+  adiuva_message_set_unfinished (cut, TRUE);
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (cut), &error));
+  g_assert_no_error (error);
+
+  wait_for_conversations (fixture, 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.next", NULL));
+  g_assert_cmpstr (conversation_title (fixture), ==, "Count to five");
+  g_assert_cmpuint (n_messages (fixture), ==, 2);
+  row = last_row (fixture);
+  g_assert_cmpstr (_adiuva_chat_message_row_get_shown_text (row), ==, "1, 2");
+  g_assert_true (_adiuva_chat_message_row_get_cut_off (row));
+  g_assert_false (_adiuva_chat_message_row_get_cut_off (
+      _adiuva_chat_page_get_message_row (fixture->page, 0)));
+  /* Its text is on screen, not just in the row (a text view given its text before it was
+   * shown once kept a height of 0). */
+  test_ui_wait_until (has_text_height, row);
+  test_ui_screenshot (GTK_WIDGET (fixture->window), "chat-cut-off");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "message.regenerate", NULL));
+  wait_for_answer (fixture);
+  g_assert_cmpuint (n_messages (fixture), ==, 2);
+  row = last_row (fixture);
+  g_assert_true (g_str_has_prefix (_adiuva_chat_message_row_get_shown_text (row), ANSWER_START));
+  g_assert_false (_adiuva_chat_message_row_get_cut_off (row));
+}
+
+/* The open picker marks one row, @reference's, as the model in use. */
+static void
+assert_marked_model (Fixture    *fixture,
+                     const char *reference)
+{
+  g_auto (GStrv) marked = NULL;
+
+  /* The rows are made as the list is shown. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  marked = _adiuva_chat_page_dup_marked_models (fixture->page);
+  g_assert_cmpuint (g_strv_length (marked), ==, 1);
+  g_assert_cmpstr (marked[0], ==, reference);
+}
+
+/* The picker lists local models first, each saying where it runs, with a check mark on the one
+ * in use; the button says it of the model chosen. */
 static void
 test_models (Fixture      *fixture,
              gconstpointer data)
@@ -620,6 +771,7 @@ test_models (Fixture      *fixture,
   g_assert_true (gtk_widget_get_visible (_adiuva_chat_page_get_model_popover (fixture->page)));
   g_assert_cmpuint (_adiuva_chat_page_get_n_model_rows (fixture->page), ==,
                     g_list_model_get_n_items (choices));
+  assert_marked_model (fixture, MODEL);
   test_ui_screenshot (_adiuva_chat_page_get_model_popover (fixture->page), "chat-model-picker");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.use-model", "s",
@@ -627,6 +779,11 @@ test_models (Fixture      *fixture,
   g_assert_false (gtk_widget_get_visible (_adiuva_chat_page_get_model_popover (fixture->page)));
   g_assert_cmpstr (_adiuva_chat_page_get_model_label (fixture->page), ==, local_reference);
   g_assert_cmpstr (_adiuva_chat_page_get_model_place (fixture->page), ==, "On this computer");
+
+  /* The check mark moved with it. */
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (fixture->page), "chat.choose-model", NULL));
+  assert_marked_model (fixture, local_reference);
 }
 
 static gboolean
@@ -704,6 +861,10 @@ main (int   argc,
 
   g_test_add ("/ui/chat/stream", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_stream, fixture_tear_down);
+  g_test_add ("/ui/chat/cost", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
+              test_cost, fixture_tear_down);
+  g_test_add ("/ui/chat/unknown-tokens", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
+              fixture_set_up, test_unknown_tokens, fixture_tear_down);
   g_test_add ("/ui/chat/stop", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_stop, fixture_tear_down);
   g_test_add ("/ui/chat/regenerate-copy-edit", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
@@ -712,6 +873,8 @@ main (int   argc,
               test_problems, fixture_tear_down);
   g_test_add ("/ui/chat/conversations", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
               fixture_set_up, test_conversations, fixture_tear_down);
+  g_test_add ("/ui/chat/cut-off", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL),
+              fixture_set_up, test_cut_off, fixture_tear_down);
   g_test_add ("/ui/chat/models", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
               test_models, fixture_tear_down);
   g_test_add ("/ui/chat/narrow", Fixture, GINT_TO_POINTER (WITH_DEFAULT_MODEL), fixture_set_up,
