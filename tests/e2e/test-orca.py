@@ -158,9 +158,9 @@ def spoken(said):
 
 
 def is_tooltip(utterance, said):
-    # A focused widget's tooltip is said once more when it shows, without the full stop Orca
-    # put after it as the widget's description.
-    return utterance + '.' in said
+    # A focused widget's tooltip is said once more when it shows, as Orca said it (or without
+    # the full stop Orca put after it) as the widget's description.
+    return utterance in said or utterance + '.' in said
 
 
 def press(keys):
@@ -212,11 +212,16 @@ def walk_pages(orca):
     for keys, name in (('<Control>3', 'Projects'), ('<Control>4', 'Timeline'),
                        ('<Control>5', 'Notes'), ('<Control>6', 'Chat'), ('<Control>1', 'Today'),
                        ('<Control>2', 'Tasks')):
-        said = say_after(orca, keys, says(name + ' panel'))
+        # Today's first task is read with the page, once Orca has gone through its sections.
+        said = say_after(orca, keys, lambda said: says(name + ' panel')(said) and (
+            name != 'Today' or says('Pay the rent')(said)))
         check('%s: Orca names the %s page' % (keys, name), says(name + ' panel')(said))
         if name == 'Notes':
             check('Notes: the search field is read by its label',
                   one_of(said, 'Search Notes').startswith('Search Notes entry'))
+        elif name == 'Today':
+            check('Today: its task is read with its state and due date',
+                  says('Pay the rent, not done, due Today')(said))
         elif name == 'Chat':
             said = tab_until(orca, says('Message to the assistant'))
             check('Chat: Tab reaches the message field, read by its label',
@@ -265,7 +270,7 @@ def walk_tasks(orca):
 
 
 def main():
-    print('1..18', flush=True)
+    print('1..19', flush=True)
     cli('init')
     cli('project', 'add', 'Website')
     cli('task', 'add', 'Renew the domain tomorrow p1 #Website')
