@@ -180,6 +180,12 @@ def anything_said(said):
     return bool(spoken(said))
 
 
+def after_echo(said, echo):
+    # Orca echoes a key as it sees it, before what the key changed; anything said before the
+    # echo was still about an earlier key.
+    return said[said.index(echo) + 1:] if echo in said else []
+
+
 def tab_until(orca, condition, limit=12):
     """Presses Tab until Orca says what condition looks for; what it said on the way. Each
     Tab waits for Orca to present what got the keyboard: a Tab pressed sooner moves the focus
@@ -188,7 +194,7 @@ def tab_until(orca, condition, limit=12):
     for _ in range(limit):
         since = orca.mark()
         press('Tab')
-        heard += orca.wait(lambda said: [u for u in spoken(said)
+        heard += orca.wait(lambda said: [u for u in spoken(after_echo(said, 'tab '))
                                          if not is_tooltip(u, orca.said[:since])], since)
         if condition(heard):
             break
@@ -269,8 +275,20 @@ def walk_tasks(orca):
           one_of(said, 'Close push button') == 'Close push button.')
 
 
+def complete_in_today(orca):
+    # Today's task has the keyboard again on Today; Space on its check box completes it.
+    say_after(orca, '<Control>1', says('Pay the rent'))
+    said = say_after(orca, 'Tab', says('Pay the rent check box'))
+    check('Today: Tab reaches the task\'s check box', says('Pay the rent check box')(said))
+    # The row goes at once, with the check box, before Orca could say “checked”; the keyboard
+    # lands on the toast's Undo, which says what it undoes.
+    said = say_after(orca, 'space', says('Undo push button'))
+    check('Space completes it: Orca reads Undo with what it undoes',
+          says('Undo push button')(said) and says('“Pay the rent” is done')(said))
+
+
 def main():
-    print('1..19', flush=True)
+    print('1..21', flush=True)
     cli('init')
     cli('project', 'add', 'Website')
     cli('task', 'add', 'Renew the domain tomorrow p1 #Website')
@@ -298,6 +316,7 @@ def main():
               one_of(said, 'New task').startswith('New task text'))
         walk_pages(orca)
         walk_tasks(orca)
+        complete_in_today(orca)
 
         named_by_type = type_names(orca.said)
         for utterance in named_by_type:
