@@ -1032,6 +1032,14 @@ composer_mapped_cb (AdiuvaChatPage *self)
   GtkRoot   *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
 
+  /* Given the keyboard before it was mapped (adiuva_chat_page_focus()), the field has it
+   * without GTK 4.8 having told screen readers: Orca said nothing after Ctrl+6. Given again
+   * now that it shows, it is announced. */
+  if (focus == GTK_WIDGET (self->composer_view))
+    {
+      gtk_root_set_focus (root, NULL);
+      focus = NULL;
+    }
   if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
     gtk_widget_grab_focus (GTK_WIDGET (self->composer_view));
 }

@@ -20,6 +20,22 @@ forget_toast_cb (AdwToast  *toast,
     g_object_set_data (G_OBJECT (overlay), "adiuva-last-toast", NULL);
 }
 
+/* When what had the keyboard goes away with the toast's cause (a task completed from its
+ * row), the keyboard lands on the toast's Undo, and Orca said only “Undo push button”: the
+ * toast's title, as its buttons' description, says what is undone. */
+static void
+describe_toast_buttons (GtkWidget  *widget,
+                        const char *text)
+{
+  if (GTK_IS_BUTTON (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    text, -1);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    describe_toast_buttons (child, text);
+}
+
 /* Shows @toast in the toast overlay @widget is in (and drops it when there is none). A new
  * toast replaces the one shown: libadwaita would queue it behind, and the Undo in sight would
  * be the older one. */
@@ -27,8 +43,9 @@ void
 adiuva_toast_show (GtkWidget *widget,
                    AdwToast  *toast)
 {
-  GtkWidget *overlay;
-  AdwToast  *shown;
+  GtkWidget       *overlay;
+  AdwToast        *shown;
+  g_autofree char *title = NULL;
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (ADW_IS_TOAST (toast));
@@ -49,6 +66,9 @@ adiuva_toast_show (GtkWidget *widget,
   /* The toast is drawn at once (the last one is dismissed), as the overlay's last child; its
    * “_Undo” is named twice like any GTK 4.8 mnemonic button. */
   adiuva_accessible_clean_mnemonic_names (gtk_widget_get_last_child (overlay));
+  /* Toast titles are markup. */
+  if (pango_parse_markup (adw_toast_get_title (toast), -1, 0, NULL, &title, NULL, NULL))
+    describe_toast_buttons (gtk_widget_get_last_child (overlay), title);
 }
 
 /* An error that stays until dismissed; toast titles are markup, messages are not. */

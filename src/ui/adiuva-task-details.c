@@ -793,6 +793,11 @@ adiuva_task_details_init (AdiuvaTaskDetails *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
+  /* The rows of the untitled first group are in a list of libadwaita's own, which GTK 4.8
+   * names by its type: Orca said “GtkListBox, list with 3 items” on the way to Due. */
+  gtk_accessible_update_property (
+      GTK_ACCESSIBLE (gtk_widget_get_ancestor (GTK_WIDGET (self->title_row), GTK_TYPE_LIST_BOX)),
+      GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Details"), -1);
   self->comments = g_list_store_new (ADIUVA_TYPE_TASK_COMMENT);
   set_editing (self, 0);
   gtk_list_box_bind_model (self->comments_list, G_LIST_MODEL (self->comments),

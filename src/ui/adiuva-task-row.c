@@ -172,6 +172,36 @@ add_suggestion_widgets (AdiuvaTaskRow *self)
   gtk_widget_set_parent (self->suggestion_box, GTK_WIDGET (self));
 }
 
+/* A list cell is read by what its row is named (Orca 43 reads a GtkGridView cell as the names of
+ * its children, not their descriptions): the row's name says all that its labels show, the
+ * suggestion's mark and whether the task is done, as one line. */
+static void
+update_accessible_label (AdiuvaTaskRow *self,
+                         gboolean       done,
+                         gboolean       suggested)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *label = NULL;
+  GtkLabel        *meta[] = { self->priority_label, self->project_label, self->subtasks_label,
+                              self->tags_label };
+
+  g_ptr_array_add (parts, g_strdup (adiuva_task_get_title (self->task)));
+  if (suggested)
+    g_ptr_array_add (parts, g_strdup (_ ("suggested by the assistant, not approved yet")));
+  g_ptr_array_add (parts, g_strdup (done ? _ ("done") : _ ("not done")));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->due_label)))
+    /* Translators: said by screen readers in a task's row; %s is when, e.g. “Tomorrow” */
+    g_ptr_array_add (parts, g_strdup_printf (_ ("due %s"), gtk_label_get_label (self->due_label)));
+  for (guint i = 0; i < G_N_ELEMENTS (meta); i++)
+    if (gtk_widget_get_visible (GTK_WIDGET (meta[i])))
+      g_ptr_array_add (parts, g_strdup (gtk_label_get_label (meta[i])));
+  g_ptr_array_add (parts, NULL);
+
+  /* Translators: the separator of the parts of a task's row, as screen readers say it */
+  label = g_strjoinv (_ (", "), (char **) parts->pdata);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 static void
 update (AdiuvaTaskRow *self)
 {
@@ -256,6 +286,8 @@ update (AdiuvaTaskRow *self)
 
   subtasks = dup_subtasks_text (self);
   set_meta (self->subtasks_label, subtasks);
+
+  update_accessible_label (self, done, suggested);
 }
 
 static void

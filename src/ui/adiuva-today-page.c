@@ -82,6 +82,10 @@ create_task_row_cb (gpointer item,
   adiuva_task_row_set_task (ADIUVA_TASK_ROW (task_row), item);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), task_row);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  /* Named by the task row's accessible label, which says its state and due date; GTK 4.8
+   * would name it by the texts of its labels alone. */
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  task_row, NULL, -1);
 
   return row;
 }
