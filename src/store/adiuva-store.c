@@ -1025,6 +1025,101 @@ adiuva_store_open_finish (GAsyncResult *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  AdiuvaStoreReadFunc func;
+  gpointer            data;
+  GDestroyNotify      data_free;
+  GDestroyNotify      result_free;
+} ReadData;
+
+static void
+read_data_free (ReadData *read)
+{
+  if (read->data_free != NULL)
+    read->data_free (read->data);
+  g_free (read);
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ReadData *read = task_data;
+  g_autoptr (AdiuvaStore) connection = NULL;
+  GError  *error = NULL;
+  gpointer result = NULL;
+
+  connection = adiuva_store_open_connection (source_object, &error);
+  if (connection != NULL)
+    result = read->func (connection, read->data, cancellable, &error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, read->result_free);
+}
+
+/**
+ * adiuva_store_read_async:
+ * @func: what to read; it runs on a worker thread with a connection of its own
+ *   (adiuva_store_open_connection()), and returns non-%NULL, or %NULL with its error set
+ * @data: (nullable): passed to @func, which owns it only for the call
+ * @data_free: (nullable): frees @data once the read is over
+ * @result_free: (nullable): frees what @func returned, if nobody takes it
+ *
+ * Reads on a worker thread what would hold the UI thread for more than a frame: counting or
+ * listing over the whole workspace. @func sees what was committed when it started (WAL), and
+ * must not touch @self, which the caller goes on using where it is. Get the result with
+ * adiuva_store_read_finish().
+ */
+void
+adiuva_store_read_async (AdiuvaStore        *self,
+                         AdiuvaStoreReadFunc func,
+                         gpointer            data,
+                         GDestroyNotify      data_free,
+                         GDestroyNotify      result_free,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ReadData *read;
+
+  g_return_if_fail (ADIUVA_IS_STORE (self));
+  g_return_if_fail (func != NULL);
+
+  read = g_new0 (ReadData, 1);
+  read->func = func;
+  read->data = data;
+  read->data_free = data_free;
+  read->result_free = result_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, adiuva_store_read_async);
+  g_task_set_task_data (task, read, (GDestroyNotify) read_data_free);
+  g_task_run_in_thread (task, read_thread);
+}
+
+/**
+ * adiuva_store_read_finish:
+ *
+ * Returns: (transfer full): what the read function returned, or %NULL with @error set (also
+ *   when the read was cancelled)
+ */
+gpointer
+adiuva_store_read_finish (AdiuvaStore  *self,
+                          GAsyncResult *result,
+                          GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* sqlcipher_export copies the main database into an attached one (SQLCipher 3 has no
  * source argument), so the copy runs on a connection to the plain file. */
 static gboolean
