@@ -725,6 +725,9 @@ adiuva_projects_page_init (AdiuvaProjectsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
+  /* Hidden until a project opens: the leaflet lays out every visible child, and the list's
+   * first frame need not wait for an empty project page. */
+  gtk_widget_set_visible (GTK_WIDGET (self->project_page), FALSE);
   visible_child_cb (self);
 }
 
@@ -744,6 +747,7 @@ adiuva_projects_page_open_project (AdiuvaProjectsPage *self,
   if (adiuva_project_page_get_project_id (self->project_page) != project_id)
     return;
 
+  gtk_widget_set_visible (GTK_WIDGET (self->project_page), TRUE);
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->project_page));
   gtk_widget_grab_focus (_adiuva_project_page_get_back_button (self->project_page));
 }
