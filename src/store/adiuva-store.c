@@ -664,9 +664,6 @@ open_database (AdiuvaStore *self,
   int              latest = adiuva_store_get_latest_schema_version ();
   int              rc;
 
-  if (!create && !check_database_file (path, error))
-    return FALSE;
-
   rc = sqlite3_open_v2 (path, &self->db, flags, NULL);
   if (rc != SQLITE_OK)
     {
@@ -910,7 +907,7 @@ adiuva_store_open (const char   *dir,
   self->key_modes = _adiuva_key_file_get_modes (key_file);
 
   if (!unlock_key (self, key_file, passphrase, cancellable, error) ||
-      !check_writable (self->dir, db_path, error) ||
+      !check_writable (self->dir, db_path, error) || !check_database_file (db_path, error) ||
       !open_database (self, _adiuva_key_file_get_cipher_major (key_file), FALSE,
                       adiuva_store_get_latest_schema_version (), error))
     return NULL;
@@ -948,6 +945,9 @@ adiuva_store_open_connection (AdiuvaStore *self,
   other->workspace_id = g_strdup (self->workspace_id);
   other->key_modes = self->key_modes;
   memcpy (other->key, self->key, sizeof other->key);
+  /* Not check_database_file () as adiuva_store_open () does: closing a descriptor of the file
+   * drops every POSIX lock this process holds on it, @self's too (SQLite's locks are per
+   * process), and another process could then reset the WAL @self still reads from. */
   if (!open_database (other, _adiuva_key_file_get_cipher_major (key_file), FALSE,
                       adiuva_store_get_latest_schema_version (), error))
     return NULL;

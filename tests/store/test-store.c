@@ -997,6 +997,55 @@ test_read_async (Fixture      *fixture,
   g_assert_cmpuint (GPOINTER_TO_UINT (n_notes), ==, 1);
 }
 
+static void
+add_note_titled (AdiuvaStore *store,
+                 const char  *title)
+{
+  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+  g_autoptr (GError) error = NULL;
+
+  adiuva_note_set_title (note, title);
+  adiuva_note_set_body (note, "");
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (note), &error));
+  g_assert_no_error (error);
+}
+
+/* A read's connection leaves the locks of the store's own alone: SQLite's locks belong to the
+ * process, and with them gone, another process that wrote and closed the workspace took the
+ * WAL away from under the store, so that every later read failed with a disk I/O error. */
+static void
+test_read_async_other_writer (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  /* The other process: it adds a note, and closes the workspace as the CLI does. */
+  if (g_test_subprocess ())
+    {
+      g_autoptr (AdiuvaStore) store = NULL;
+
+      store = adiuva_store_open (g_getenv ("ADIUVA_TEST_WORKSPACE"), NULL, NULL, &error);
+      g_assert_no_error (error);
+      add_note_titled (store, "From elsewhere");
+      return;
+    }
+
+  fixture_set_up (&fixture, NULL);
+  g_setenv ("ADIUVA_TEST_WORKSPACE", fixture.dir, TRUE);
+  for (guint i = 1; i <= 3; i++)
+    {
+      add_note_titled (fixture.store, "Plans");
+      g_assert_cmpuint (GPOINTER_TO_UINT (read_and_wait (&fixture, &error)), ==, 2 * i - 1);
+      g_assert_no_error (error);
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+    }
+  add_note_titled (fixture.store, "Plans");
+  g_assert_cmpuint (GPOINTER_TO_UINT (read_and_wait (&fixture, &error)), ==, 7);
+  g_assert_no_error (error);
+  fixture_tear_down (&fixture, NULL);
+}
+
 /* Previews keep the order of the full list (the pinned note first) and only the start of a
  * body's first line. */
 static void
@@ -1194,6 +1243,7 @@ main (int   argc,
   ADD ("settings", test_settings);
   ADD ("llm-calls", test_llm_calls);
   ADD ("llm-spending", test_llm_spending);
+  g_test_add_func ("/store/read-async-other-writer", test_read_async_other_writer);
   g_test_add_func ("/store/passphrase", test_passphrase);
   g_test_add_func ("/store/change-key", test_change_key);
   g_test_add_func ("/store/import-plain", test_import_plain);
