@@ -49,7 +49,7 @@ struct _AdiuvaProjectsPage
   GtkEditable        *client_entry_row;
   GtkWidget          *message_group;
   GtkLabel           *message_label;
-  AdiuvaProjectPage  *project_page;
+  AdiuvaProjectPage  *project_page; /* made when a project first opens */
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaProjectsPage, adiuva_projects_page, GTK_TYPE_WIDGET)
@@ -591,6 +591,7 @@ adiuva_projects_page_dispose (GObject *object)
     g_cancellable_cancel (self->counting);
   g_clear_object (&self->counting);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_PROJECTS_PAGE);
+  self->project_page = NULL;
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->open_counts, g_hash_table_unref);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
@@ -634,7 +635,6 @@ adiuva_projects_page_set_property (GObject      *object,
     {
     case PROP_STORE:
       self->store = g_value_dup_object (value);
-      g_object_set (self->project_page, "store", self->store, NULL);
       g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
                                G_CONNECT_SWAPPED);
       rebuild (self);
@@ -686,7 +686,6 @@ adiuva_projects_page_class_init (AdiuvaProjectsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, client_entry_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, message_group);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, message_label);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, project_page);
   gtk_widget_class_bind_template_callback (widget_class, add_project_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_client_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_child_cb);
@@ -725,9 +724,6 @@ adiuva_projects_page_init (AdiuvaProjectsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
-  /* Hidden until a project opens: the leaflet lays out every visible child, and the list's
-   * first frame need not wait for an empty project page. */
-  gtk_widget_set_visible (GTK_WIDGET (self->project_page), FALSE);
   visible_child_cb (self);
 }
 
@@ -743,11 +739,18 @@ adiuva_projects_page_open_project (AdiuvaProjectsPage *self,
 {
   g_return_if_fail (ADIUVA_IS_PROJECTS_PAGE (self));
 
+  /* Made when first needed: the list's first frame need not make and lay out an empty project
+   * page as well. */
+  if (self->project_page == NULL)
+    {
+      self->project_page = g_object_new (ADIUVA_TYPE_PROJECT_PAGE, "store", self->store, NULL);
+      adw_leaflet_append (self->leaflet, GTK_WIDGET (self->project_page));
+    }
+
   adiuva_project_page_set_project_id (self->project_page, project_id);
   if (adiuva_project_page_get_project_id (self->project_page) != project_id)
     return;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->project_page), TRUE);
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->project_page));
   gtk_widget_grab_focus (_adiuva_project_page_get_back_button (self->project_page));
 }
