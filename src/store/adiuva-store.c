@@ -40,6 +40,11 @@ struct _AdiuvaStore
   guint    transaction_depth;
   gboolean transaction_failed;
   GArray  *pending_changes;
+
+  /* The connection of adiuva_store_read_async(), one read at a time, kept open rather than
+   * opened again (key, schema, pragmas) for every read. */
+  GMutex       reader_lock;
+  AdiuvaStore *reader;
 };
 
 typedef struct
@@ -71,6 +76,7 @@ adiuva_store_finalize (GObject *object)
   AdiuvaStore *self = ADIUVA_STORE (object);
 
   adiuva_store_close (self);
+  g_mutex_clear (&self->reader_lock);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->pending_changes, g_array_unref);
   g_clear_pointer (&self->dir, g_free);
@@ -108,6 +114,7 @@ adiuva_store_init (AdiuvaStore *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sqlite3_finalize);
   self->pending_changes = g_array_new (FALSE, FALSE, sizeof (PendingChange));
+  g_mutex_init (&self->reader_lock);
 }
 
 /* Errors */
@@ -1047,14 +1054,17 @@ read_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  ReadData *read = task_data;
-  g_autoptr (AdiuvaStore) connection = NULL;
-  GError  *error = NULL;
-  gpointer result = NULL;
+  AdiuvaStore *self = source_object;
+  ReadData    *read = task_data;
+  GError      *error = NULL;
+  gpointer     result = NULL;
 
-  connection = adiuva_store_open_connection (source_object, &error);
-  if (connection != NULL)
-    result = read->func (connection, read->data, cancellable, &error);
+  g_mutex_lock (&self->reader_lock);
+  if (self->reader == NULL)
+    self->reader = adiuva_store_open_connection (self, &error);
+  if (self->reader != NULL)
+    result = read->func (self->reader, read->data, cancellable, &error);
+  g_mutex_unlock (&self->reader_lock);
 
   if (result == NULL)
     g_task_return_error (task, error);
@@ -1064,8 +1074,9 @@ read_thread (GTask        *task,
 
 /**
  * adiuva_store_read_async:
- * @func: what to read; it runs on a worker thread with a connection of its own
- *   (adiuva_store_open_connection()), and returns non-%NULL, or %NULL with its error set
+ * @func: what to read; it runs on a worker thread with a connection of the reads' own
+ *   (adiuva_store_open_connection()), one read at a time, and returns non-%NULL, or %NULL with
+ *   its error set
  * @data: (nullable): passed to @func, which owns it only for the call
  * @data_free: (nullable): frees @data once the read is over
  * @result_free: (nullable): frees what @func returned, if nobody takes it
@@ -1237,6 +1248,9 @@ adiuva_store_close (AdiuvaStore *self)
 
   g_hash_table_remove_all (self->statements);
   g_clear_pointer (&self->db, sqlite3_close);
+  g_mutex_lock (&self->reader_lock);
+  g_clear_object (&self->reader);
+  g_mutex_unlock (&self->reader_lock);
 }
 
 static gboolean

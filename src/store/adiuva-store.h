@@ -82,7 +82,7 @@ int           adiuva_store_get_latest_schema_version (void);
 
 /**
  * AdiuvaStoreReadFunc:
- * @connection: the read's own connection to the workspace
+ * @connection: the connection of the store's reads, used by one read at a time
  * @data: what adiuva_store_read_async() was given
  * @cancellable: (nullable): the read's
  * @error: where a failure goes

@@ -1012,7 +1012,8 @@ add_note_titled (AdiuvaStore *store,
 
 /* A read's connection leaves the locks of the store's own alone: SQLite's locks belong to the
  * process, and with them gone, another process that wrote and closed the workspace took the
- * WAL away from under the store, so that every later read failed with a disk I/O error. */
+ * WAL away from under the store, so that later reads failed (disk I/O error) or missed what
+ * the store had written. */
 static void
 test_read_async_other_writer (void)
 {
