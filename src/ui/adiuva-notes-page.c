@@ -468,7 +468,7 @@ stop_growing (AdiuvaNotesPage *self)
 }
 
 /* Replaces only what changed, so that saving a note rebinds the rows between where it was and
- * the top, not every row; a list mostly new starts again from its first rows. */
+ * the top, not every row. */
 static void
 update_listed (AdiuvaNotesPage *self,
                GPtrArray       *entries)
@@ -492,10 +492,12 @@ update_listed (AdiuvaNotesPage *self,
         break;
     }
 
-  if (end_new - start > FIRST_ROWS)
+  /* Rows before what changed stay as they are; for the rest, a few a frame again. */
+  if (end_new - start > FIRST_ROWS && start < LIST_VIEW_ROWS)
     {
       stop_growing (self);
-      gtk_slice_list_model_set_size (self->shown, FIRST_ROWS);
+      gtk_slice_list_model_set_size (
+          self->shown, MIN (gtk_slice_list_model_get_size (self->shown), start + FIRST_ROWS));
       self->grow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_tick_cb, NULL,
                                                       NULL);
     }
