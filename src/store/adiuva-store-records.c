@@ -819,6 +819,66 @@ adiuva_store_list_notes (AdiuvaStore *self,
                              error, "i", project_id, NULL);
 }
 
+/**
+ * adiuva_store_list_note_previews:
+ * @project_id: a project, 0 for notes without one, -1 for all
+ * @max_chars: how much of a body's first line to keep, in characters
+ *
+ * The notes of adiuva_store_list_notes(), in the same order, with what a list shows of each:
+ * its body is only the start of its first line, at most @max_chars characters. A list of
+ * thousands of notes need not hold all of their text; read a note with adiuva_store_get()
+ * to open it.
+ */
+GListModel *
+adiuva_store_list_note_previews (AdiuvaStore *self,
+                                 gint64       project_id,
+                                 guint        max_chars,
+                                 GError     **error)
+{
+  g_autoptr (GListStore) list = NULL;
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+
+  /* Cut in SQL: the rest of a body is never copied out of SQLite. */
+  stmt = _adiuva_store_prepare (
+      self,
+      "SELECT id, created_at, updated_at, project_id, title, pinned, "
+      "substr (body, 1, min (?2, coalesce (nullif (instr (body, char (10)), 0) - 1, ?2))) "
+      "FROM notes WHERE (?1 < 0 OR coalesce (project_id, 0) = ?1) "
+      "ORDER BY pinned DESC, updated_at DESC, id DESC",
+      error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, project_id);
+  sqlite3_bind_int64 (stmt, 2, max_chars);
+  list = g_list_store_new (ADIUVA_TYPE_NOTE);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (AdiuvaRecord) note = NULL;
+
+      note = g_object_new (ADIUVA_TYPE_NOTE, "id", sqlite3_column_int64 (stmt, 0), "project-id",
+                           sqlite3_column_int64 (stmt, 3), "title",
+                           (const char *) sqlite3_column_text (stmt, 4), "pinned",
+                           sqlite3_column_int (stmt, 5) != 0, "body",
+                           (const char *) sqlite3_column_text (stmt, 6), NULL);
+      _adiuva_record_set_times (note, sqlite3_column_int64 (stmt, 1),
+                                sqlite3_column_int64 (stmt, 2));
+      g_list_store_append (list, note);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _adiuva_store_set_error (_adiuva_store_get_db (self), rc, error);
+      return NULL;
+    }
+
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
 GListModel *
 adiuva_store_list_task_comments (AdiuvaStore *self,
                                  gint64       task_id,

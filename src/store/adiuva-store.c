@@ -40,6 +40,11 @@ struct _AdiuvaStore
   guint    transaction_depth;
   gboolean transaction_failed;
   GArray  *pending_changes;
+
+  /* The connection of adiuva_store_read_async(), one read at a time, kept open rather than
+   * opened again (key, schema, pragmas) for every read. */
+  GMutex       reader_lock;
+  AdiuvaStore *reader;
 };
 
 typedef struct
@@ -71,6 +76,7 @@ adiuva_store_finalize (GObject *object)
   AdiuvaStore *self = ADIUVA_STORE (object);
 
   adiuva_store_close (self);
+  g_mutex_clear (&self->reader_lock);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->pending_changes, g_array_unref);
   g_clear_pointer (&self->dir, g_free);
@@ -108,6 +114,7 @@ adiuva_store_init (AdiuvaStore *self)
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) sqlite3_finalize);
   self->pending_changes = g_array_new (FALSE, FALSE, sizeof (PendingChange));
+  g_mutex_init (&self->reader_lock);
 }
 
 /* Errors */
@@ -658,9 +665,6 @@ open_database (AdiuvaStore *self,
   int              latest = adiuva_store_get_latest_schema_version ();
   int              rc;
 
-  if (!create && !check_database_file (path, error))
-    return FALSE;
-
   rc = sqlite3_open_v2 (path, &self->db, flags, NULL);
   if (rc != SQLITE_OK)
     {
@@ -904,7 +908,7 @@ adiuva_store_open (const char   *dir,
   self->key_modes = _adiuva_key_file_get_modes (key_file);
 
   if (!unlock_key (self, key_file, passphrase, cancellable, error) ||
-      !check_writable (self->dir, db_path, error) ||
+      !check_writable (self->dir, db_path, error) || !check_database_file (db_path, error) ||
       !open_database (self, _adiuva_key_file_get_cipher_major (key_file), FALSE,
                       adiuva_store_get_latest_schema_version (), error))
     return NULL;
@@ -960,6 +964,9 @@ _adiuva_store_open_at (AdiuvaStore *self,
   other->workspace_id = g_strdup (self->workspace_id);
   other->key_modes = self->key_modes;
   memcpy (other->key, self->key, sizeof other->key);
+  /* Not check_database_file () as adiuva_store_open () does: closing a descriptor of the file
+   * drops every POSIX lock this process holds on it, @self's too (SQLite's locks are per
+   * process), and another process could then reset the WAL @self still reads from. */
   if (!open_database (other, _adiuva_key_file_get_cipher_major (key_file), FALSE,
                       adiuva_store_get_latest_schema_version (), error))
     return NULL;
@@ -1070,6 +1077,105 @@ adiuva_store_open_finish (GAsyncResult *result,
                           GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  AdiuvaStoreReadFunc func;
+  gpointer            data;
+  GDestroyNotify      data_free;
+  GDestroyNotify      result_free;
+} ReadData;
+
+static void
+read_data_free (ReadData *read)
+{
+  if (read->data_free != NULL)
+    read->data_free (read->data);
+  g_free (read);
+}
+
+static void
+read_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  AdiuvaStore *self = source_object;
+  ReadData    *read = task_data;
+  GError      *error = NULL;
+  gpointer     result = NULL;
+
+  g_mutex_lock (&self->reader_lock);
+  if (self->reader == NULL)
+    self->reader = adiuva_store_open_connection (self, &error);
+  if (self->reader != NULL)
+    result = read->func (self->reader, read->data, cancellable, &error);
+  g_mutex_unlock (&self->reader_lock);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, read->result_free);
+}
+
+/**
+ * adiuva_store_read_async:
+ * @func: what to read; it runs on a worker thread with a connection of the reads' own
+ *   (adiuva_store_open_connection()), one read at a time, and returns non-%NULL, or %NULL with
+ *   its error set
+ * @data: (nullable): passed to @func, which owns it only for the call
+ * @data_free: (nullable): frees @data once the read is over
+ * @result_free: (nullable): frees what @func returned, if nobody takes it
+ *
+ * Reads on a worker thread what would hold the UI thread for more than a frame: counting or
+ * listing over the whole workspace. @func sees what was committed when it started (WAL), and
+ * must not touch @self, which the caller goes on using where it is. Get the result with
+ * adiuva_store_read_finish().
+ */
+void
+adiuva_store_read_async (AdiuvaStore        *self,
+                         AdiuvaStoreReadFunc func,
+                         gpointer            data,
+                         GDestroyNotify      data_free,
+                         GDestroyNotify      result_free,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ReadData *read;
+
+  g_return_if_fail (ADIUVA_IS_STORE (self));
+  g_return_if_fail (func != NULL);
+
+  read = g_new0 (ReadData, 1);
+  read->func = func;
+  read->data = data;
+  read->data_free = data_free;
+  read->result_free = result_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, adiuva_store_read_async);
+  g_task_set_task_data (task, read, (GDestroyNotify) read_data_free);
+  g_task_run_in_thread (task, read_thread);
+}
+
+/**
+ * adiuva_store_read_finish:
+ *
+ * Returns: (transfer full): what the read function returned, or %NULL with @error set (also
+ *   when the read was cancelled)
+ */
+gpointer
+adiuva_store_read_finish (AdiuvaStore  *self,
+                          GAsyncResult *result,
+                          GError      **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -1191,6 +1297,9 @@ adiuva_store_close (AdiuvaStore *self)
 
   g_hash_table_remove_all (self->statements);
   g_clear_pointer (&self->db, sqlite3_close);
+  g_mutex_lock (&self->reader_lock);
+  g_clear_object (&self->reader);
+  g_mutex_unlock (&self->reader_lock);
 }
 
 static gboolean

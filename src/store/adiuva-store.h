@@ -92,6 +92,33 @@ const char   *adiuva_store_get_cipher_version (AdiuvaStore *self);
 int           adiuva_store_get_schema_version (AdiuvaStore *self);
 int           adiuva_store_get_latest_schema_version (void);
 
+/* Reading on a worker thread, through a connection of its own */
+
+/**
+ * AdiuvaStoreReadFunc:
+ * @connection: the connection of the store's reads, used by one read at a time
+ * @data: what adiuva_store_read_async() was given
+ * @cancellable: (nullable): the read's
+ * @error: where a failure goes
+ *
+ * Returns: (transfer full): the result, never %NULL on success
+ */
+typedef gpointer (*AdiuvaStoreReadFunc) (AdiuvaStore  *connection,
+                                         gpointer      data,
+                                         GCancellable *cancellable,
+                                         GError      **error);
+void     adiuva_store_read_async (AdiuvaStore        *self,
+                                  AdiuvaStoreReadFunc func,
+                                  gpointer            data,
+                                  GDestroyNotify      data_free,
+                                  GDestroyNotify      result_free,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data);
+gpointer adiuva_store_read_finish (AdiuvaStore  *self,
+                                   GAsyncResult *result,
+                                   GError      **error);
+
 /* Transactions: nest freely; change signals are emitted once the outermost one commits. */
 gboolean adiuva_store_begin (AdiuvaStore *self,
                              GError     **error);
@@ -136,6 +163,10 @@ GListModel    *adiuva_store_list_checkpoints (AdiuvaStore *self,
 GListModel    *adiuva_store_list_notes (AdiuvaStore *self,
                                         gint64       project_id,
                                         GError     **error);
+GListModel    *adiuva_store_list_note_previews (AdiuvaStore *self,
+                                                gint64       project_id,
+                                                guint        max_chars,
+                                                GError     **error);
 GListModel    *adiuva_store_list_task_comments (AdiuvaStore *self,
                                                 gint64       task_id,
                                                 GError     **error);

@@ -17,6 +17,12 @@
 #define AUTOSAVE_DELAY_MS 800
 /* The list shows at most this much of a note's first line: more is ellipsized anyway. */
 #define PREVIEW_CHARS 100
+/* A list view keeps up to 200 rows however few show, each made, bound and measured: they come
+ * FIRST_ROWS (a window's height) in the first frame of a new list, then GROW_ROWS a frame,
+ * rather than all 200 in one frame. Past LIST_VIEW_ROWS the list view makes no more rows. */
+#define FIRST_ROWS 30
+#define GROW_ROWS 10
+#define LIST_VIEW_ROWS 202
 
 /* Notes: the list (pinned first, searchable) beside an editor with Markdown highlighting that
  * saves by itself shortly after typing stops, when another note is opened, and when the page
@@ -27,8 +33,11 @@ struct _AdiuvaNotesPage
 
   AdiuvaStore        *store;
   AdiuvaNote         *note;
-  GListStore         *listed; /* the notes shown, in order */
+  GListStore         *listed; /* the notes listed, in order */
+  GtkSliceListModel  *shown;  /* of those, the ones the list view has rows for so far */
   GtkSingleSelection *selection;
+  GCancellable       *listing; /* the list being read, if any */
+  guint               grow_tick;
   guint               autosave_source;
   guint               reload_source;
   gboolean            loading;
@@ -350,9 +359,10 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 }
 
 /* What a row shows of @note: its title, whether it is pinned, and the start of its first line
- * as its body. The list keeps only that (the store has the rest, read again when the note is
- * opened): 5,000 whole notes would stay in memory for a list that shows a dozen. A label lays
- * out all of its text, even what it ellipsizes, hence the cut. */
+ * as its body, as adiuva_store_list_note_previews() gives it. The list keeps only that (the
+ * store has the rest, read again when the note is opened): 5,000 whole notes would stay in
+ * memory for a list that shows a dozen. A label lays out all of its text, even what it
+ * ellipsizes, hence the cut. */
 static AdiuvaNote *
 new_list_entry (AdiuvaNote *note)
 {
@@ -370,53 +380,189 @@ new_list_entry (AdiuvaNote *note)
                        adiuva_note_get_pinned (note), "body", first_line, NULL);
 }
 
-static void
-reload (AdiuvaNotesPage *self)
+typedef struct
 {
-  g_autoptr (GListModel) notes = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) listed = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *query = NULL;
-  g_auto (GStrv) words = NULL;
-  guint selected = GTK_INVALID_LIST_POSITION;
-  guint n_notes;
+  GPtrArray *entries; /* AdiuvaNote, as new_list_entry() makes them */
+  guint      n_notes; /* in the workspace, matching or not */
+} Listing;
 
-  notes = adiuva_store_list_notes (self->store, -1, &error);
+static void
+listing_free (Listing *listing)
+{
+  g_ptr_array_unref (listing->entries);
+  g_free (listing);
+}
+
+/* On a worker thread: the list for the search words @data (case-folded; none lists every
+ * note). Only a search reads whole notes, to look for its words in their text. */
+static gpointer
+read_listing (AdiuvaStore  *connection,
+              gpointer      data,
+              GCancellable *cancellable,
+              GError      **error)
+{
+  const char *const *words = data;
+  Listing           *listing;
+  g_autoptr (GListModel) notes = NULL;
+
+  if (words[0] == NULL)
+    notes = adiuva_store_list_note_previews (connection, -1, PREVIEW_CHARS, error);
+  else
+    notes = adiuva_store_list_notes (connection, -1, error);
   if (notes == NULL)
+    return NULL;
+
+  listing = g_new0 (Listing, 1);
+  listing->entries = g_ptr_array_new_with_free_func (g_object_unref);
+  listing->n_notes = g_list_model_get_n_items (notes);
+  for (guint i = 0; i < listing->n_notes; i++)
+    {
+      g_autoptr (AdiuvaNote) note = g_list_model_get_item (notes, i);
+
+      if (words[0] == NULL)
+        g_ptr_array_add (listing->entries, g_steal_pointer (&note));
+      else if (matches (note, words))
+        g_ptr_array_add (listing->entries, new_list_entry (note));
+    }
+
+  return listing;
+}
+
+static gboolean
+same_entry (AdiuvaNote *a,
+            AdiuvaNote *b)
+{
+  return adiuva_record_get_id (ADIUVA_RECORD (a)) == adiuva_record_get_id (ADIUVA_RECORD (b)) &&
+         adiuva_note_get_pinned (a) == adiuva_note_get_pinned (b) &&
+         g_strcmp0 (adiuva_note_get_title (a), adiuva_note_get_title (b)) == 0 &&
+         g_strcmp0 (adiuva_note_get_body (a), adiuva_note_get_body (b)) == 0;
+}
+
+/* Once a frame, from the frame after a new list: more rows, until the list view has all it
+ * keeps, then every note. */
+static gboolean
+grow_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  AdiuvaNotesPage *self = ADIUVA_NOTES_PAGE (widget);
+  guint            size = gtk_slice_list_model_get_size (self->shown);
+
+  if (size + GROW_ROWS < LIST_VIEW_ROWS)
+    {
+      gtk_slice_list_model_set_size (self->shown, size + GROW_ROWS);
+      return G_SOURCE_CONTINUE;
+    }
+
+  gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
+  self->grow_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_growing (AdiuvaNotesPage *self)
+{
+  if (self->grow_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->grow_tick);
+  self->grow_tick = 0;
+}
+
+/* Replaces only what changed, so that saving a note rebinds the rows between where it was and
+ * the top, not every row. */
+static void
+update_listed (AdiuvaNotesPage *self,
+               GPtrArray       *entries)
+{
+  GListModel *listed = G_LIST_MODEL (self->listed);
+  guint       n_old = g_list_model_get_n_items (listed);
+  guint       start = 0, end_old = n_old, end_new = entries->len;
+
+  for (; start < n_old && start < entries->len; start++)
+    {
+      g_autoptr (AdiuvaNote) old = g_list_model_get_item (listed, start);
+
+      if (!same_entry (old, g_ptr_array_index (entries, start)))
+        break;
+    }
+  for (; end_old > start && end_new > start; end_old--, end_new--)
+    {
+      g_autoptr (AdiuvaNote) old = g_list_model_get_item (listed, end_old - 1);
+
+      if (!same_entry (old, g_ptr_array_index (entries, end_new - 1)))
+        break;
+    }
+
+  /* Rows before what changed stay as they are; for the rest, a few a frame again. */
+  if (end_new - start > FIRST_ROWS && start < LIST_VIEW_ROWS)
+    {
+      stop_growing (self);
+      gtk_slice_list_model_set_size (
+          self->shown, MIN (gtk_slice_list_model_get_size (self->shown), start + FIRST_ROWS));
+      self->grow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_tick_cb, NULL,
+                                                      NULL);
+    }
+  g_list_store_splice (self->listed, start, end_old - start, entries->pdata + start,
+                       end_new - start);
+}
+
+static void
+listing_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AdiuvaNotesPage *self;
+  Listing         *listing;
+  guint            selected = GTK_INVALID_LIST_POSITION;
+  g_autoptr (GError) error = NULL;
+
+  listing = adiuva_store_read_finish (ADIUVA_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = user_data;
+  g_clear_object (&self->listing);
+  if (listing == NULL)
     {
       g_warning ("Could not list the notes: %s", error->message);
       return;
     }
 
-  query = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
-  words = g_strsplit_set (query, " \t\n", -1);
-  n_notes = g_list_model_get_n_items (notes);
-  for (guint i = 0; i < n_notes; i++)
-    {
-      g_autoptr (AdiuvaNote) note = g_list_model_get_item (notes, i);
-
-      if (!matches (note, (const char *const *) words))
-        continue;
-
-      if (self->note != NULL && adiuva_record_get_id (ADIUVA_RECORD (note)) ==
-                                    adiuva_record_get_id (ADIUVA_RECORD (self->note)))
-        selected = listed->len;
-      g_ptr_array_add (listed, new_list_entry (note));
-    }
-
-  g_list_store_splice (self->listed, 0, g_list_model_get_n_items (G_LIST_MODEL (self->listed)),
-                       listed->pdata, listed->len);
+  update_listed (self, listing->entries);
+  for (guint i = 0; self->note != NULL && i < listing->entries->len; i++)
+    if (adiuva_record_get_id (g_ptr_array_index (listing->entries, i)) ==
+        adiuva_record_get_id (ADIUVA_RECORD (self->note)))
+      selected = i;
   gtk_single_selection_set_selected (self->selection, selected);
 
-  if (listed->len == 0)
+  if (listing->entries->len == 0)
     {
-      adw_status_page_set_title (self->empty_page, n_notes == 0 ? _ ("No Notes Yet")
-                                                                : _ ("No Matching Notes"));
+      adw_status_page_set_title (self->empty_page, listing->n_notes == 0
+                                                       ? _ ("No Notes Yet")
+                                                       : _ ("No Matching Notes"));
       adw_status_page_set_description (self->empty_page,
-                                       n_notes == 0 ? _ ("Start one with the button above.")
-                                                    : _ ("No note has these words."));
+                                       listing->n_notes == 0 ? _ ("Start one with the button above.")
+                                                             : _ ("No note has these words."));
     }
-  gtk_stack_set_visible_child_name (self->list_stack, listed->len > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->list_stack, listing->entries->len > 0 ? "list" : "empty");
+  listing_free (listing);
+}
+
+/* Reads the list on a worker thread: with thousands of notes, reading them held the page's
+ * first frame. A newer read replaces one still going. */
+static void
+reload (AdiuvaNotesPage *self)
+{
+  g_autofree char *query = NULL;
+
+  if (self->listing != NULL)
+    g_cancellable_cancel (self->listing);
+  g_clear_object (&self->listing);
+  self->listing = g_cancellable_new ();
+
+  query = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  adiuva_store_read_async (self->store, read_listing, g_strsplit_set (query, " \t\n", -1),
+                           (GDestroyNotify) g_strfreev, (GDestroyNotify) listing_free,
+                           self->listing, listing_read_cb, self);
 }
 
 static gboolean
@@ -488,19 +634,21 @@ find_note_by_title (AdiuvaNotesPage *self,
                     const char      *title,
                     GError         **error)
 {
-  g_autoptr (GListModel) notes = adiuva_store_list_notes (self->store, -1, error);
+  g_autoptr (GListModel) notes = adiuva_store_list_note_previews (self->store, -1, 0, error);
   g_autofree char *folded = g_utf8_casefold (title, -1);
 
   if (notes == NULL)
     return NULL;
 
+  /* Titles only: the one found is read whole. */
   for (guint i = 0; i < g_list_model_get_n_items (notes); i++)
     {
       g_autoptr (AdiuvaNote) note = g_list_model_get_item (notes, i);
       g_autofree char *note_title = g_utf8_casefold (adiuva_note_get_title (note), -1);
 
       if (g_strcmp0 (g_strstrip (note_title), folded) == 0)
-        return g_steal_pointer (&note);
+        return adiuva_store_get (self->store, ADIUVA_TYPE_NOTE,
+                                 adiuva_record_get_id (ADIUVA_RECORD (note)), error);
     }
 
   return NULL;
@@ -611,9 +759,14 @@ adiuva_notes_page_dispose (GObject *object)
 
   save (self);
   g_clear_handle_id (&self->reload_source, g_source_remove);
+  stop_growing (self);
+  if (self->listing != NULL)
+    g_cancellable_cancel (self->listing);
+  g_clear_object (&self->listing);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_NOTES_PAGE);
-  g_clear_object (&self->listed);
   g_clear_object (&self->selection);
+  g_clear_object (&self->shown);
+  g_clear_object (&self->listed);
   g_clear_pointer (&self->wiki_link_regex, g_regex_unref);
   g_clear_object (&self->note);
   g_clear_object (&self->store);
@@ -767,7 +920,9 @@ adiuva_notes_page_init (AdiuvaNotesPage *self)
   adiuva_accessible_clean_mnemonic_names (GTK_WIDGET (self));
 
   self->listed = g_list_store_new (ADIUVA_TYPE_NOTE);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->listed)));
+  self->shown = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->listed)), 0,
+                                          FIRST_ROWS);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->shown)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
@@ -809,6 +964,8 @@ _adiuva_notes_page_search (AdiuvaNotesPage *self,
 {
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
   reload (self);
+  while (self->listing != NULL)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 guint

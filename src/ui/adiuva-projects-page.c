@@ -15,6 +15,11 @@
 #include "adiuva-projects-page-private.h"
 #include "adiuva-record-actions.h"
 
+/* Rows made in the first frame of a new list: about a window's height. The rest come GROW_ROWS
+ * a frame after, so that the page's first frame does not wait for rows out of sight. */
+#define FIRST_ROWS 8
+#define GROW_ROWS 4
+
 /* Clients and their projects, one group per client (and one for projects without a client),
  * each project with its colour and its count of open tasks; choosing one opens its page
  * (AdiuvaProjectPage), pushed in a leaflet that never unfolds, with `projects.back` (Escape,
@@ -25,12 +30,17 @@ struct _AdiuvaProjectsPage
 {
   GtkWidget parent_instance;
 
-  AdiuvaStore *store;
-  GArray      *client_ids;
-  GPtrArray   *groups;
-  GHashTable  *rows; /* project id → its row in the list, for focus on the way back */
-  guint        rebuild_source;
-  gboolean     show_archived;
+  AdiuvaStore  *store;
+  GArray       *client_ids;
+  GPtrArray    *groups;
+  GHashTable   *rows;        /* project id → its row in the list, for focus on the way back */
+  GPtrArray    *pending;     /* PendingRow: rows to make in the frames to come */
+  GHashTable   *open_counts; /* project id → open tasks; %NULL until first counted */
+  GCancellable *counting;
+  guint         rebuild_source;
+  guint         count_source;
+  guint         grow_tick;
+  gboolean      show_archived;
 
   AdwLeaflet         *leaflet;
   AdwPreferencesPage *preferences_page;
@@ -39,7 +49,7 @@ struct _AdiuvaProjectsPage
   GtkEditable        *client_entry_row;
   GtkWidget          *message_group;
   GtkLabel           *message_label;
-  AdiuvaProjectPage  *project_page;
+  AdiuvaProjectPage  *project_page; /* made when a project first opens */
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaProjectsPage, adiuva_projects_page, GTK_TYPE_WIDGET)
@@ -62,23 +72,45 @@ set_message (AdiuvaProjectsPage *self,
   gtk_widget_set_visible (self->message_group, message != NULL);
 }
 
-static GtkWidget *
-create_project_row (AdiuvaProjectsPage *self,
-                    AdiuvaProject      *project,
-                    GHashTable         *open_counts)
+typedef struct
 {
-  GtkWidget          *row = adw_action_row_new ();
+  AdwPreferencesGroup *group;
+  AdiuvaProject       *project;
+} PendingRow;
+
+static void
+pending_row_free (PendingRow *pending)
+{
+  g_object_unref (pending->group);
+  g_object_unref (pending->project);
+  g_free (pending);
+}
+
+/* The count of open tasks, then what is worth saying of the status. */
+static void
+update_subtitle (AdiuvaProjectsPage *self,
+                 GtkWidget          *row)
+{
+  AdiuvaProject      *project = g_object_get_data (G_OBJECT (row), "project");
   gint64              id = adiuva_record_get_id (ADIUVA_RECORD (project));
   AdiuvaProjectStatus status = adiuva_project_get_status (project);
   g_autoptr (GString) subtitle = g_string_new (NULL);
-  g_autofree char *count = NULL;
-  guint            n_open;
 
-  n_open = GPOINTER_TO_UINT (g_hash_table_lookup (open_counts, &id));
-  count = g_strdup_printf ("%u", n_open);
-  /* Translators: %s is a number of tasks */
-  g_string_printf (subtitle, g_dngettext (GETTEXT_PACKAGE, "%s open task", "%s open tasks", n_open),
-                   count);
+  if (self->open_counts != NULL)
+    {
+      guint            n_open = GPOINTER_TO_UINT (g_hash_table_lookup (self->open_counts, &id));
+      g_autofree char *count = g_strdup_printf ("%u", n_open);
+
+      /* Translators: %s is a number of tasks */
+      g_string_printf (subtitle,
+                       g_dngettext (GETTEXT_PACKAGE, "%s open task", "%s open tasks", n_open),
+                       count);
+    }
+  else
+    {
+      /* Counted on a worker thread: the count of 100,000 tasks held the page's first frame. */
+      g_string_assign (subtitle, _ ("Counting open tasks…"));
+    }
   /* Active is what projects are; only the others are worth saying. */
   if (status != ADIUVA_PROJECT_STATUS_ACTIVE)
     /* Translators: the separator between a project's count of tasks, status and “Archived” */
@@ -86,9 +118,24 @@ create_project_row (AdiuvaProjectsPage *self,
   if (adiuva_project_get_archived (project))
     g_string_append_printf (subtitle, "%s%s", _ (" · "), _ ("Archived"));
 
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+}
+
+static GtkWidget *
+create_project_row (AdiuvaProjectsPage *self,
+                    AdiuvaProject      *project)
+{
+  GtkWidget *row = adw_action_row_new ();
+  gint64     id = adiuva_record_get_id (ADIUVA_RECORD (project));
+
+  g_object_set_data_full (G_OBJECT (row), "project", g_object_ref (project), g_object_unref);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), adiuva_project_get_name (project));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  /* One line each, ellipsized: a label that may wrap is laid out again for every width its row
+   * is measured at, which made each row cost milliseconds. */
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  update_subtitle (self, row);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                              adiuva_colour_dot_new (adiuva_project_get_colour (project)));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
@@ -101,6 +148,46 @@ create_project_row (AdiuvaProjectsPage *self,
   g_hash_table_insert (self->rows, g_memdup2 (&id, sizeof id), row);
 
   return row;
+}
+
+/* Makes up to @n_rows of the rows still to make, in order; %FALSE when none are left. */
+static gboolean
+add_pending_rows (AdiuvaProjectsPage *self,
+                  guint               n_rows)
+{
+  guint n = MIN (n_rows, self->pending->len);
+
+  for (guint i = 0; i < n; i++)
+    {
+      PendingRow *pending = g_ptr_array_index (self->pending, i);
+
+      adw_preferences_group_add (pending->group, create_project_row (self, pending->project));
+    }
+  g_ptr_array_remove_range (self->pending, 0, n);
+
+  return self->pending->len > 0;
+}
+
+static gboolean
+grow_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  AdiuvaProjectsPage *self = ADIUVA_PROJECTS_PAGE (widget);
+
+  if (add_pending_rows (self, GROW_ROWS))
+    return G_SOURCE_CONTINUE;
+
+  self->grow_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_growing (AdiuvaProjectsPage *self)
+{
+  if (self->grow_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->grow_tick);
+  self->grow_tick = 0;
 }
 
 /* Edit and Delete, in the header of a client's group. */
@@ -136,8 +223,7 @@ static void
 add_group (AdiuvaProjectsPage *self,
            const char         *title,
            AdiuvaClient       *client,
-           GListModel         *projects,
-           GHashTable         *open_counts)
+           GListModel         *projects)
 {
   AdwPreferencesGroup *group;
 
@@ -150,9 +236,11 @@ add_group (AdiuvaProjectsPage *self,
     adw_preferences_group_set_header_suffix (group, create_client_buttons (client));
   for (guint i = 0; i < g_list_model_get_n_items (projects); i++)
     {
-      g_autoptr (AdiuvaProject) project = g_list_model_get_item (projects, i);
+      PendingRow *pending = g_new0 (PendingRow, 1);
 
-      adw_preferences_group_add (group, create_project_row (self, project, open_counts));
+      pending->group = g_object_ref (group);
+      pending->project = g_list_model_get_item (projects, i);
+      g_ptr_array_add (self->pending, pending);
     }
 
   adw_preferences_page_add (self->preferences_page, group);
@@ -164,8 +252,6 @@ rebuild (AdiuvaProjectsPage *self)
 {
   g_autoptr (GListModel) clients = NULL;
   g_autoptr (GListModel) unfiled = NULL;
-  g_autoptr (AdiuvaTaskFilter) open_filter = adiuva_task_filter_new ();
-  g_autoptr (GHashTable) open_counts = NULL;
   g_autoptr (GtkStringList) client_names = gtk_string_list_new (NULL);
   g_autoptr (GError) error = NULL;
   gint64 none = 0;
@@ -178,6 +264,8 @@ rebuild (AdiuvaProjectsPage *self)
     adw_preferences_page_remove (self->preferences_page, g_ptr_array_index (self->groups, i));
   g_ptr_array_set_size (self->groups, 0);
   g_hash_table_remove_all (self->rows);
+  stop_growing (self);
+  g_ptr_array_set_size (self->pending, 0);
   g_array_set_size (self->client_ids, 0);
 
   gtk_string_list_append (client_names, _ ("No client"));
@@ -185,15 +273,6 @@ rebuild (AdiuvaProjectsPage *self)
 
   clients = adiuva_store_list_clients (self->store, &error);
   if (clients == NULL)
-    {
-      set_message (self, error->message);
-      return;
-    }
-
-  /* One query for every project's count, not one per row */
-  open_filter->open_only = TRUE;
-  open_counts = adiuva_store_count_tasks_by_project (self->store, open_filter, &error);
-  if (open_counts == NULL)
     {
       set_message (self, error->message);
       return;
@@ -210,18 +289,88 @@ rebuild (AdiuvaProjectsPage *self)
 
       projects = adiuva_store_list_projects (self->store, id, self->show_archived, NULL);
       if (projects != NULL)
-        add_group (self, adiuva_client_get_name (client), client, projects, open_counts);
+        add_group (self, adiuva_client_get_name (client), client, projects);
     }
 
   unfiled = adiuva_store_list_projects (self->store, 0, self->show_archived, NULL);
   if (unfiled != NULL)
-    add_group (self, _ ("Without a Client"), NULL, unfiled, open_counts);
+    add_group (self, _ ("Without a Client"), NULL, unfiled);
+  if (add_pending_rows (self, FIRST_ROWS))
+    self->grow_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_tick_cb, NULL, NULL);
 
   /* Rebuilding keeps the client chosen for the next project. */
   adw_combo_row_set_model (self->client_row, G_LIST_MODEL (client_names));
   for (guint i = 0; i < self->client_ids->len; i++)
     if (g_array_index (self->client_ids, gint64, i) == selected_id)
       adw_combo_row_set_selected (self->client_row, i);
+}
+
+/* On a worker thread */
+static gpointer
+read_open_counts (AdiuvaStore  *connection,
+                  gpointer      data,
+                  GCancellable *cancellable,
+                  GError      **error)
+{
+  g_autoptr (AdiuvaTaskFilter) open_filter = adiuva_task_filter_new ();
+
+  /* One query for every project's count, not one per row */
+  open_filter->open_only = TRUE;
+  return adiuva_store_count_tasks_by_project (connection, open_filter, error);
+}
+
+static void
+open_counts_read_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  AdiuvaProjectsPage *self;
+  GHashTable         *open_counts;
+  GHashTableIter      iter;
+  gpointer            row;
+  g_autoptr (GError) error = NULL;
+
+  open_counts = adiuva_store_read_finish (ADIUVA_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = user_data;
+  g_clear_object (&self->counting);
+  if (open_counts == NULL)
+    {
+      set_message (self, error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->open_counts, g_hash_table_unref);
+  self->open_counts = open_counts;
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, NULL, &row))
+    update_subtitle (self, row);
+}
+
+/* A newer count replaces one still going. */
+static void
+count_open_tasks (AdiuvaProjectsPage *self)
+{
+  if (self->counting != NULL)
+    g_cancellable_cancel (self->counting);
+  g_clear_object (&self->counting);
+  self->counting = g_cancellable_new ();
+  adiuva_store_read_async (self->store, read_open_counts, NULL, NULL,
+                           (GDestroyNotify) g_hash_table_unref, self->counting,
+                           open_counts_read_cb, self);
+}
+
+static gboolean
+count_idle_cb (gpointer user_data)
+{
+  AdiuvaProjectsPage *self = user_data;
+
+  self->count_source = 0;
+  count_open_tasks (self);
+
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -235,7 +384,8 @@ rebuild_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Counts follow tasks too; a burst of changes rebuilds once. */
+/* Counts follow tasks, which leave the rows as they are; a burst of changes rebuilds or counts
+ * once. */
 static void
 store_changed_cb (AdiuvaProjectsPage *self,
                   AdiuvaEntity        entity,
@@ -243,10 +393,11 @@ store_changed_cb (AdiuvaProjectsPage *self,
                   AdiuvaChange        change,
                   AdiuvaStore        *store)
 {
-  if ((entity == ADIUVA_ENTITY_CLIENT || entity == ADIUVA_ENTITY_PROJECT ||
-       entity == ADIUVA_ENTITY_TASK) &&
+  if ((entity == ADIUVA_ENTITY_CLIENT || entity == ADIUVA_ENTITY_PROJECT) &&
       self->rebuild_source == 0)
     self->rebuild_source = g_idle_add_full (G_PRIORITY_DEFAULT, rebuild_idle_cb, self, NULL);
+  if ((entity == ADIUVA_ENTITY_PROJECT || entity == ADIUVA_ENTITY_TASK) && self->count_source == 0)
+    self->count_source = g_idle_add_full (G_PRIORITY_DEFAULT, count_idle_cb, self, NULL);
 }
 
 static gboolean
@@ -412,6 +563,7 @@ back_action (GtkWidget  *widget,
   GtkWidget          *row;
 
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->preferences_page));
+  add_pending_rows (self, G_MAXUINT);
   row = g_hash_table_lookup (self->rows, &id);
   if (row != NULL)
     gtk_widget_grab_focus (row);
@@ -433,7 +585,15 @@ adiuva_projects_page_dispose (GObject *object)
   AdiuvaProjectsPage *self = ADIUVA_PROJECTS_PAGE (object);
 
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
+  g_clear_handle_id (&self->count_source, g_source_remove);
+  stop_growing (self);
+  if (self->counting != NULL)
+    g_cancellable_cancel (self->counting);
+  g_clear_object (&self->counting);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_PROJECTS_PAGE);
+  self->project_page = NULL;
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->open_counts, g_hash_table_unref);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->client_ids, g_array_unref);
@@ -475,10 +635,10 @@ adiuva_projects_page_set_property (GObject      *object,
     {
     case PROP_STORE:
       self->store = g_value_dup_object (value);
-      g_object_set (self->project_page, "store", self->store, NULL);
       g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
                                G_CONNECT_SWAPPED);
       rebuild (self);
+      count_open_tasks (self);
       break;
     case PROP_SHOW_ARCHIVED:
       if (self->show_archived != g_value_get_boolean (value))
@@ -526,7 +686,6 @@ adiuva_projects_page_class_init (AdiuvaProjectsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, client_entry_row);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, message_group);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, message_label);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaProjectsPage, project_page);
   gtk_widget_class_bind_template_callback (widget_class, add_project_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_client_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_child_cb);
@@ -560,6 +719,7 @@ adiuva_projects_page_init (AdiuvaProjectsPage *self)
 {
   self->client_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->groups = g_ptr_array_new ();
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_row_free);
   self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -578,6 +738,14 @@ adiuva_projects_page_open_project (AdiuvaProjectsPage *self,
                                    gint64              project_id)
 {
   g_return_if_fail (ADIUVA_IS_PROJECTS_PAGE (self));
+
+  /* Made when first needed: the list's first frame need not make and lay out an empty project
+   * page as well. */
+  if (self->project_page == NULL)
+    {
+      self->project_page = g_object_new (ADIUVA_TYPE_PROJECT_PAGE, "store", self->store, NULL);
+      adw_leaflet_append (self->leaflet, GTK_WIDGET (self->project_page));
+    }
 
   adiuva_project_page_set_project_id (self->project_page, project_id);
   if (adiuva_project_page_get_project_id (self->project_page) != project_id)

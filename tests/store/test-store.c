@@ -1005,6 +1005,163 @@ test_open_async (Fixture      *fixture,
   g_assert_true (ADIUVA_IS_STORE (store));
 }
 
+/* Runs on the read's thread: counts the notes its connection sees. */
+static gpointer
+count_notes_read (AdiuvaStore  *connection,
+                  gpointer      data,
+                  GCancellable *cancellable,
+                  GError      **error)
+{
+  GThread *caller = data;
+  g_autoptr (GListModel) notes = NULL;
+
+  g_assert_true (g_thread_self () != caller);
+  g_assert_true (ADIUVA_IS_STORE (connection));
+  notes = adiuva_store_list_notes (connection, -1, error);
+  if (notes == NULL)
+    return NULL;
+  if (g_list_model_get_n_items (notes) == 0)
+    {
+      g_set_error_literal (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND, "no notes");
+      return NULL;
+    }
+
+  return GUINT_TO_POINTER (g_list_model_get_n_items (notes));
+}
+
+static gpointer
+read_and_wait (Fixture *fixture,
+               GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  adiuva_store_read_async (fixture->store, count_notes_read, g_thread_self (), NULL, NULL, NULL,
+                           open_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return adiuva_store_read_finish (fixture->store, result, error);
+}
+
+/* A read on a worker thread sees what the store committed, and its errors come back. */
+static void
+test_read_async (Fixture      *fixture,
+                 gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+  gpointer n_notes;
+
+  n_notes = read_and_wait (fixture, &error);
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND);
+  g_assert_null (n_notes);
+  g_clear_error (&error);
+
+  adiuva_note_set_title (note, "Plans");
+  adiuva_note_set_body (note, "");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (note), &error));
+  n_notes = read_and_wait (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (GPOINTER_TO_UINT (n_notes), ==, 1);
+}
+
+static void
+add_note_titled (AdiuvaStore *store,
+                 const char  *title)
+{
+  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+  g_autoptr (GError) error = NULL;
+
+  adiuva_note_set_title (note, title);
+  adiuva_note_set_body (note, "");
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (note), &error));
+  g_assert_no_error (error);
+}
+
+/* A read's connection leaves the locks of the store's own alone: SQLite's locks belong to the
+ * process, and with them gone, another process that wrote and closed the workspace took the
+ * WAL away from under the store, so that later reads failed (disk I/O error) or missed what
+ * the store had written. */
+static void
+test_read_async_other_writer (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  /* The other process: it adds a note, and closes the workspace as the CLI does. */
+  if (g_test_subprocess ())
+    {
+      g_autoptr (AdiuvaStore) store = NULL;
+
+      store = adiuva_store_open (g_getenv ("ADIUVA_TEST_WORKSPACE"), NULL, NULL, &error);
+      g_assert_no_error (error);
+      add_note_titled (store, "From elsewhere");
+      return;
+    }
+
+  fixture_set_up (&fixture, NULL);
+  g_setenv ("ADIUVA_TEST_WORKSPACE", fixture.dir, TRUE);
+  for (guint i = 1; i <= 3; i++)
+    {
+      add_note_titled (fixture.store, "Plans");
+      g_assert_cmpuint (GPOINTER_TO_UINT (read_and_wait (&fixture, &error)), ==, 2 * i - 1);
+      g_assert_no_error (error);
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+    }
+  add_note_titled (fixture.store, "Plans");
+  g_assert_cmpuint (GPOINTER_TO_UINT (read_and_wait (&fixture, &error)), ==, 7);
+  g_assert_no_error (error);
+  fixture_tear_down (&fixture, NULL);
+}
+
+/* Previews keep the order of the full list (the pinned note first) and only the start of a
+ * body's first line. */
+static void
+test_note_previews (Fixture      *fixture,
+                    gconstpointer data)
+{
+  const char *const bodies[] = { "Short.\nSecond line", "Ünïcödé first line, long enough",
+                                 "Pinned.", "\nStarts with a new line", "" };
+  const char *const previews[] = { "Short.", "Ünïcödé fi", "Pinned.", "", "" };
+  g_autoptr (GListModel) full = NULL;
+  g_autoptr (GListModel) shown = NULL;
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+      g_autofree char *title = g_strdup_printf ("Note %u", i);
+
+      adiuva_note_set_title (note, title);
+      adiuva_note_set_body (note, bodies[i]);
+      adiuva_note_set_pinned (note, i == 2);
+      g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (note), &error));
+      g_assert_no_error (error);
+    }
+
+  full = adiuva_store_list_notes (fixture->store, -1, &error);
+  g_assert_no_error (error);
+  shown = adiuva_store_list_note_previews (fixture->store, -1, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, G_N_ELEMENTS (bodies));
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr (AdiuvaNote) whole = g_list_model_get_item (full, i);
+      g_autoptr (AdiuvaNote) preview = g_list_model_get_item (shown, i);
+      guint index;
+
+      g_assert_cmpint (adiuva_record_get_id (ADIUVA_RECORD (preview)), ==,
+                       adiuva_record_get_id (ADIUVA_RECORD (whole)));
+      g_assert_cmpstr (adiuva_note_get_title (preview), ==, adiuva_note_get_title (whole));
+      g_assert_cmpint (adiuva_note_get_pinned (preview), ==, adiuva_note_get_pinned (whole));
+      g_assert_cmpint (adiuva_record_get_updated_at (ADIUVA_RECORD (preview)), ==,
+                       adiuva_record_get_updated_at (ADIUVA_RECORD (whole)));
+      index = adiuva_record_get_id (ADIUVA_RECORD (preview)) - 1;
+      g_assert_cmpstr (adiuva_note_get_body (preview), ==, previews[index]);
+    }
+}
+
 static void
 test_settings (Fixture      *fixture,
                gconstpointer data)
@@ -1205,10 +1362,13 @@ main (int   argc,
   ADD ("search", test_search);
   ADD ("export-deterministic", test_export_deterministic);
   ADD ("open-async", test_open_async);
+  ADD ("read-async", test_read_async);
+  ADD ("note-previews", test_note_previews);
   ADD ("settings", test_settings);
   ADD ("llm-calls", test_llm_calls);
   ADD ("llm-calls-unknown-tokens", test_llm_calls_unknown_tokens);
   ADD ("llm-spending", test_llm_spending);
+  g_test_add_func ("/store/read-async-other-writer", test_read_async_other_writer);
   g_test_add_func ("/store/passphrase", test_passphrase);
   g_test_add_func ("/store/change-key", test_change_key);
   g_test_add_func ("/store/import-plain", test_import_plain);

@@ -484,7 +484,9 @@ test_notes (void)
   wait_for_state (window, "workspace");
   g_assert_true (adiuva_window_show_page (window, "notes"));
   notes = ADIUVA_NOTES_PAGE (_adiuva_window_get_page (window, "notes"));
-  g_assert_cmpuint (_adiuva_notes_page_get_n_listed (notes), ==, 1);
+  /* The list is read on a worker thread. */
+  while (_adiuva_notes_page_get_n_listed (notes) != 1)
+    g_main_context_iteration (NULL, TRUE);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (notes), "notes.new", NULL));
   g_assert_nonnull (_adiuva_notes_page_get_note (notes));
