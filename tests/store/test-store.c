@@ -1099,7 +1099,7 @@ test_read_async_other_writer (void)
       return;
     }
 
-  fixture_set_up (&fixture, NULL);
+  test_store_fixture_set_up (&fixture, NULL);
   g_setenv ("ADIUVA_TEST_WORKSPACE", fixture.dir, TRUE);
   for (guint i = 1; i <= 3; i++)
     {
@@ -1112,7 +1112,7 @@ test_read_async_other_writer (void)
   add_note_titled (fixture.store, "Plans");
   g_assert_cmpuint (GPOINTER_TO_UINT (read_and_wait (&fixture, &error)), ==, 7);
   g_assert_no_error (error);
-  fixture_tear_down (&fixture, NULL);
+  test_store_fixture_tear_down (&fixture, NULL);
 }
 
 /* Previews keep the order of the full list (the pinned note first) and only the start of a
