@@ -47,14 +47,18 @@ load_ids (AdiuvaTaskListModel *self)
 {
   g_autoptr (GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *where = _adiuva_task_filter_to_sql (self->filter, binds);
+  g_autofree char *limit = NULL;
   g_autofree char *sql = NULL;
   g_autoptr (GError) error = NULL;
   sqlite3_stmt *stmt;
 
   g_array_set_size (self->ids, 0);
 
-  sql = g_strdup_printf ("SELECT tasks.id FROM tasks%s%s", where,
-                         _adiuva_task_filter_order_sql (self->filter));
+  /* Inlined, not bound: lists use a handful of limits, a prepared statement each. */
+  if (self->filter->limit > 0)
+    limit = g_strdup_printf (" LIMIT %u", self->filter->limit);
+  sql = g_strdup_printf ("SELECT tasks.id FROM tasks%s%s%s", where,
+                         _adiuva_task_filter_order_sql (self->filter), limit != NULL ? limit : "");
   stmt = _adiuva_store_prepare (self->store, sql, &error);
   if (stmt == NULL)
     {
