@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "adiuva-accessible.h"
+#include "adiuva-application-private.h"
 #include "adiuva-bench-script.h"
 #include "adiuva-notes-page.h"
 #include "adiuva-pages.h"
@@ -341,8 +342,23 @@ static void
 open_workspace (AdiuvaWindow *self,
                 const char   *passphrase)
 {
-  OpenRequest *request = g_new0 (OpenRequest, 1);
+  /* Not gtk_window_get_application(): constructed() comes before GtkWindow's properties. */
+  GApplication *app = g_application_get_default ();
+  OpenRequest  *request;
+  g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (GError) error = NULL;
 
+  /* Start-up has opened it already (or found why not): the first frame shows that, not a
+   * spinner. */
+  if (passphrase == NULL && ADIUVA_IS_APPLICATION (app) &&
+      _adiuva_application_take_workspace (ADIUVA_APPLICATION (app), self->data_dir, &store,
+                                          &error))
+    {
+      opened (self, store, error, FALSE);
+      return;
+    }
+
+  request = g_new0 (OpenRequest, 1);
   request->window = g_object_ref (self);
   request->with_passphrase = passphrase != NULL;
 
@@ -354,7 +370,11 @@ open_workspace (AdiuvaWindow *self,
   else
     adiuva_unlock_page_set_busy (self->unlock_page, TRUE);
 
-  adiuva_store_open_async (self->data_dir, passphrase, self->cancellable, open_cb, request);
+  if (passphrase == NULL && ADIUVA_IS_APPLICATION (app))
+    _adiuva_application_open_workspace_async (ADIUVA_APPLICATION (app), self->data_dir,
+                                              self->cancellable, open_cb, request);
+  else
+    adiuva_store_open_async (self->data_dir, passphrase, self->cancellable, open_cb, request);
 }
 
 typedef struct
