@@ -24,13 +24,11 @@ struct _AdiuvaTaskRow
   GtkWidget      *text_box;
   GtkWidget      *meta_box;
   GtkWidget      *suggestion_box; /* and suggested_image: NULL until a suggestion is shown */
-  GtkLabel       *title_label;
+  GtkInscription *title_label;
   GtkImage       *suggested_image;
   GtkLabel       *due_label;
   GtkLabel       *priority_label;
-  GtkLabel       *project_label;
-  GtkLabel       *tags_label;
-  GtkLabel       *subtasks_label;
+  GtkInscription *details; /* project, open subtasks, tags */
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaTaskRow, adiuva_task_row, GTK_TYPE_WIDGET)
@@ -70,6 +68,29 @@ set_meta (GtkLabel   *label,
 {
   gtk_label_set_label (label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
+}
+
+static void
+append_detail (GString    *details,
+               const char *detail)
+{
+  /* Translators: between the project, the count of open subtasks and the tags of a task */
+  g_string_append (details, details->len > 0 ? _ (" · ") : "");
+  g_string_append (details, detail);
+}
+
+/* Its width is its number of characters (in the font's average width), so the row is measured
+ * without laying the text out; it is laid out once, ellipsized to the space it gets. */
+static void
+set_details (AdiuvaTaskRow *self,
+             GString       *details)
+{
+  gtk_inscription_set_text (self->details, details->str);
+  gtk_inscription_set_nat_chars (self->details, g_utf8_strlen (details->str, -1));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->details), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  details->str, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->details), details->len > 0);
+  g_string_free (details, TRUE);
 }
 
 static void
@@ -178,9 +199,10 @@ update (AdiuvaTaskRow *self)
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char   *due = NULL;
   g_autofree char   *priority = NULL;
-  g_autofree char   *tags = NULL;
   g_autofree char   *subtasks = NULL;
+  const char        *project;
   const char *const *tag_names;
+  GString           *details = g_string_new (NULL);
   gboolean           done, suggested;
   int                level;
 
@@ -202,7 +224,7 @@ update (AdiuvaTaskRow *self)
   gtk_check_button_set_active (self->check, done);
   g_signal_handlers_unblock_by_func (self->check, check_toggled_cb, self);
 
-  gtk_label_set_label (self->title_label, adiuva_task_get_title (self->task));
+  gtk_inscription_set_text (self->title_label, adiuva_task_get_title (self->task));
   /* A screen reader says which task the check button completes. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->check), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   adiuva_task_get_title (self->task), -1);
@@ -241,21 +263,22 @@ update (AdiuvaTaskRow *self)
     }
   set_meta (self->priority_label, priority);
 
-  set_meta (self->project_label, get_project_name (self));
-
+  project = get_project_name (self);
+  if (project != NULL)
+    append_detail (details, project);
+  subtasks = dup_subtasks_text (self);
+  if (subtasks != NULL)
+    append_detail (details, subtasks);
   tag_names = adiuva_task_get_tags (self->task);
   if (tag_names != NULL && tag_names[0] != NULL)
     {
-      GString *joined = g_string_new (NULL);
+      g_autoptr (GString) tags = g_string_new (NULL);
 
       for (guint i = 0; tag_names[i] != NULL; i++)
-        g_string_append_printf (joined, "%s@%s", i > 0 ? " " : "", tag_names[i]);
-      tags = g_string_free (joined, FALSE);
+        g_string_append_printf (tags, "%s@%s", i > 0 ? " " : "", tag_names[i]);
+      append_detail (details, tags->str);
     }
-  set_meta (self->tags_label, tags);
-
-  subtasks = dup_subtasks_text (self);
-  set_meta (self->subtasks_label, subtasks);
+  set_details (self, details);
 }
 
 static void
@@ -324,15 +347,12 @@ adiuva_task_row_class_init (AdiuvaTaskRowClass *klass)
 
 static GtkLabel *
 add_meta_label (AdiuvaTaskRow *self,
-                const char    *css_class,
-                gboolean       ellipsize)
+                const char    *css_class)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_widget_set_visible (label, FALSE);
   gtk_widget_add_css_class (label, css_class);
-  if (ellipsize)
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (self->meta_box), label);
 
   return GTK_LABEL (label);
@@ -359,13 +379,16 @@ adiuva_task_row_init (AdiuvaTaskRow *self)
   gtk_widget_set_hexpand (self->text_box, TRUE);
   gtk_widget_set_parent (self->text_box, widget);
 
-  /* One line, as long lists show titles; the details pane shows all of it. A wrapped title made
-   * every row measure its text twice, which dropped every frame of a fast scroll
-   * (bench-app's scroll to the end). */
-  self->title_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->title_label, 0);
-  gtk_label_set_single_line_mode (self->title_label, TRUE);
-  gtk_label_set_ellipsize (self->title_label, PANGO_ELLIPSIZE_END);
+  /* One line, as long lists show titles; the details pane shows all of it. A GtkInscription,
+   * not a label: its size comes from the font, not the text, so a row bound to another task
+   * lays its title out once, when drawn. An ellipsized label laid it out three times (its
+   * natural and minimum widths, then its width), which dropped frames of a fast scroll
+   * (bench-app's scroll to the end). The check button says the title to screen readers. */
+  self->title_label = GTK_INSCRIPTION (gtk_inscription_new (NULL));
+  gtk_inscription_set_xalign (self->title_label, 0);
+  gtk_inscription_set_min_chars (self->title_label, 1);
+  gtk_inscription_set_nat_chars (self->title_label, 40);
+  gtk_inscription_set_text_overflow (self->title_label, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "title");
   gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->title_label));
 
@@ -373,11 +396,18 @@ adiuva_task_row_init (AdiuvaTaskRow *self)
   gtk_widget_add_css_class (self->meta_box, "meta");
   gtk_box_append (GTK_BOX (self->text_box), self->meta_box);
 
-  self->due_label = add_meta_label (self, "due", FALSE);
-  self->priority_label = add_meta_label (self, "priority", FALSE);
-  self->project_label = add_meta_label (self, "project", TRUE);
-  self->subtasks_label = add_meta_label (self, "subtasks", FALSE);
-  self->tags_label = add_meta_label (self, "tags", TRUE);
+  self->due_label = add_meta_label (self, "due");
+  self->priority_label = add_meta_label (self, "priority");
+  /* One inscription, not a label each: a fast scroll rebinds and measures every row each
+   * frame, and an ellipsized label lays its text out three times where this does once. */
+  self->details = GTK_INSCRIPTION (gtk_inscription_new (NULL));
+  gtk_inscription_set_xalign (self->details, 0);
+  gtk_inscription_set_min_chars (self->details, 1);
+  gtk_inscription_set_text_overflow (self->details, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->details), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->details), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->details), "details");
+  gtk_box_append (GTK_BOX (self->meta_box), GTK_WIDGET (self->details));
 }
 
 GtkWidget *
@@ -421,5 +451,12 @@ _adiuva_task_row_get_check (AdiuvaTaskRow *self)
 const char *
 _adiuva_task_row_get_title (AdiuvaTaskRow *self)
 {
-  return gtk_label_get_label (self->title_label);
+  return gtk_inscription_get_text (self->title_label);
+}
+
+/* What the quiet line says after the date and priority: project, open subtasks, tags */
+const char *
+_adiuva_task_row_get_details (AdiuvaTaskRow *self)
+{
+  return gtk_inscription_get_text (self->details);
 }
