@@ -17,6 +17,8 @@ G_BEGIN_DECLS
  * @text: (nullable): only tasks whose title or notes match these words
  * @pending_approval: only AI suggestions the user has not approved yet
  * @order: how to sort
+ * @limit: at most this many of them, the first in @order; 0 for all. Only lists heed it: a
+ *   count counts every task the filter matches.
  *
  * Which tasks a list shows. Start from adiuva_task_filter_new(), which selects everything.
  */
@@ -32,6 +34,7 @@ struct _AdiuvaTaskFilter
   char           *text;
   gboolean        pending_approval;
   AdiuvaTaskOrder order;
+  guint           limit;
 };
 
 #define ADIUVA_TYPE_TASK_FILTER (adiuva_task_filter_get_type ())

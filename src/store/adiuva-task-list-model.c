@@ -47,14 +47,18 @@ load_ids (AdiuvaTaskListModel *self)
 {
   g_autoptr (GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *where = _adiuva_task_filter_to_sql (self->filter, binds);
+  g_autofree char *limit = NULL;
   g_autofree char *sql = NULL;
   g_autoptr (GError) error = NULL;
   sqlite3_stmt *stmt;
 
   g_array_set_size (self->ids, 0);
 
-  sql = g_strdup_printf ("SELECT tasks.id FROM tasks%s%s", where,
-                         _adiuva_task_filter_order_sql (self->filter));
+  /* Inlined, not bound: lists use a handful of limits, a prepared statement each. */
+  if (self->filter->limit > 0)
+    limit = g_strdup_printf (" LIMIT %u", self->filter->limit);
+  sql = g_strdup_printf ("SELECT tasks.id FROM tasks%s%s%s", where,
+                         _adiuva_task_filter_order_sql (self->filter), limit != NULL ? limit : "");
   stmt = _adiuva_store_prepare (self->store, sql, &error);
   if (stmt == NULL)
     {
@@ -127,6 +131,32 @@ load_page (AdiuvaTaskListModel *self,
   return items;
 }
 
+/* One page makes room for the next, the one farthest from it: forgetting them all at once
+ * freed 800 tasks in one frame of a dragged scrollbar. */
+static void
+forget_farthest_page (AdiuvaTaskListModel *self,
+                      guint                page)
+{
+  GHashTableIter iter;
+  gpointer       key;
+  guint          farthest = page, distance = 0;
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint other = GPOINTER_TO_UINT (key);
+      guint d = other > page ? other - page : page - other;
+
+      if (d >= distance)
+        {
+          farthest = other;
+          distance = d;
+        }
+    }
+
+  g_hash_table_remove (self->pages, GUINT_TO_POINTER (farthest));
+}
+
 static GType
 adiuva_task_list_model_get_item_type (GListModel *model)
 {
@@ -155,7 +185,7 @@ adiuva_task_list_model_get_item (GListModel *model,
   if (items == NULL)
     {
       if (g_hash_table_size (self->pages) >= MAX_CACHED_PAGES)
-        g_hash_table_remove_all (self->pages);
+        forget_farthest_page (self, page);
       items = load_page (self, page);
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (page), items);
     }

@@ -5,9 +5,8 @@
 
 #include <glib/gi18n.h>
 
-#include "adiuva-application.h"
+#include "adiuva-application-private.h"
 #include "adiuva-preferences-window.h"
-#include "adiuva-store.h"
 #include "adiuva-window.h"
 
 /* The application: one workspace folder per run (--data-dir, ADIUVA_DATA_DIR or the default,
@@ -18,9 +17,122 @@ struct _AdiuvaApplication
 
   GSettings *settings;
   char      *data_dir;
+  GTask     *opening; /* the workspace opened at start-up, until a window takes it */
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaApplication, adiuva_application, ADW_TYPE_APPLICATION)
+
+/* Opening the workspace is a keyring round trip and SQLCipher's set-up, some 50 ms that the
+ * first window would otherwise wait for after it is built. Start-up begins it on a worker
+ * thread before GTK initialises, and the first window takes what it found: already open, its
+ * first frame shows the workspace. */
+typedef struct
+{
+  char        *dir;
+  GMutex       mutex;
+  gboolean     done; /* under the mutex; the thread leaves the result alone once it is set */
+  AdiuvaStore *store;
+  GError      *error;
+  GTask       *waiting; /* main thread only: a window's opening that waits for this one */
+} Opening;
+
+static void
+opening_free (Opening *opening)
+{
+  g_free (opening->dir);
+  g_mutex_clear (&opening->mutex);
+  g_clear_object (&opening->store);
+  g_clear_error (&opening->error);
+  g_clear_object (&opening->waiting);
+  g_free (opening);
+}
+
+static void
+opening_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Opening     *opening = task_data;
+  GError      *error = NULL;
+  AdiuvaStore *store = adiuva_store_open (opening->dir, NULL, cancellable, &error);
+
+  g_mutex_lock (&opening->mutex);
+  opening->store = store;
+  opening->error = error;
+  opening->done = TRUE;
+  g_mutex_unlock (&opening->mutex);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+opening_is_done (Opening *opening)
+{
+  gboolean done;
+
+  g_mutex_lock (&opening->mutex);
+  done = opening->done;
+  g_mutex_unlock (&opening->mutex);
+
+  return done;
+}
+
+/* @task gets the result, as adiuva_store_open_async() would give it. */
+static void
+hand_over (Opening *opening,
+           GTask   *task)
+{
+  if (opening->store != NULL)
+    g_task_return_pointer (task, g_steal_pointer (&opening->store), g_object_unref);
+  else
+    g_task_return_error (task, g_steal_pointer (&opening->error));
+}
+
+static void
+opening_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AdiuvaApplication *self = ADIUVA_APPLICATION (source);
+  Opening           *opening = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GTask) waiting = g_steal_pointer (&opening->waiting);
+
+  /* Nobody asked yet: the result waits for the first window. */
+  if (waiting == NULL)
+    return;
+
+  hand_over (opening, waiting);
+  if (self->opening == G_TASK (result))
+    g_clear_object (&self->opening);
+}
+
+static void
+start_opening (AdiuvaApplication *self)
+{
+  Opening *opening = g_new0 (Opening, 1);
+
+  opening->dir = g_strdup (self->data_dir);
+  g_mutex_init (&opening->mutex);
+
+  self->opening = g_task_new (self, NULL, opening_done_cb, NULL);
+  g_task_set_source_tag (self->opening, start_opening);
+  g_task_set_task_data (self->opening, opening, (GDestroyNotify) opening_free);
+  g_task_run_in_thread (self->opening, opening_thread);
+}
+
+/* The opening of @data_dir that start-up began, if no window has taken it yet */
+static Opening *
+find_opening (AdiuvaApplication *self,
+              const char        *data_dir)
+{
+  Opening *opening = self->opening != NULL ? g_task_get_task_data (self->opening) : NULL;
+
+  if (opening == NULL || opening->waiting != NULL || g_strcmp0 (opening->dir, data_dir) != 0)
+    return NULL;
+
+  return opening;
+}
 
 static void
 update_color_scheme (AdiuvaApplication *self)
@@ -153,6 +265,12 @@ adiuva_application_startup (GApplication *application)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *help_overlay_accels[] = { "<Control>question", NULL };
 
+  /* Only the primary instance starts up: one started for another's workspace hands its
+   * activation over and opens nothing. An application registered without its command line
+   * (as in a test) has no folder yet, and its windows open theirs. */
+  if (self->data_dir != NULL)
+    start_opening (self);
+
   G_APPLICATION_CLASS (adiuva_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
@@ -225,6 +343,7 @@ adiuva_application_dispose (GObject *object)
   AdiuvaApplication *self = ADIUVA_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->opening);
 
   G_OBJECT_CLASS (adiuva_application_parent_class)->dispose (object);
 }
@@ -284,4 +403,65 @@ adiuva_application_get_data_dir (AdiuvaApplication *self)
   g_return_val_if_fail (ADIUVA_IS_APPLICATION (self), NULL);
 
   return self->data_dir;
+}
+
+/**
+ * _adiuva_application_take_workspace:
+ * @data_dir: the window's workspace folder
+ *
+ * Takes the workspace that start-up opened in @data_dir, if it has finished: then @store is
+ * set, or @error to why it could not be opened.
+ *
+ * Returns: %FALSE when there is no such opening, or it goes on
+ */
+gboolean
+_adiuva_application_take_workspace (AdiuvaApplication *self,
+                                    const char        *data_dir,
+                                    AdiuvaStore      **store,
+                                    GError           **error)
+{
+  Opening *opening = find_opening (self, data_dir);
+
+  if (opening == NULL || !opening_is_done (opening))
+    return FALSE;
+
+  *store = g_steal_pointer (&opening->store);
+  if (opening->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&opening->error));
+  g_clear_object (&self->opening);
+
+  return TRUE;
+}
+
+/**
+ * _adiuva_application_open_workspace_async:
+ *
+ * adiuva_store_open_async() without a passphrase (finish it with adiuva_store_open_finish()),
+ * which waits for the opening start-up began in @data_dir rather than open it a second time.
+ */
+void
+_adiuva_application_open_workspace_async (AdiuvaApplication  *self,
+                                          const char         *data_dir,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data)
+{
+  Opening *opening = find_opening (self, data_dir);
+  g_autoptr (GTask) task = NULL;
+
+  if (opening == NULL)
+    {
+      adiuva_store_open_async (data_dir, NULL, cancellable, callback, user_data);
+      return;
+    }
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _adiuva_application_open_workspace_async);
+  if (opening_is_done (opening))
+    {
+      hand_over (opening, task);
+      g_clear_object (&self->opening);
+    }
+  else
+    opening->waiting = g_steal_pointer (&task);
 }

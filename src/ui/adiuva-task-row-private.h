@@ -7,5 +7,6 @@ G_BEGIN_DECLS
 
 GtkCheckButton *_adiuva_task_row_get_check (AdiuvaTaskRow *self);
 const char     *_adiuva_task_row_get_title (AdiuvaTaskRow *self);
+const char     *_adiuva_task_row_get_details (AdiuvaTaskRow *self);
 
 G_END_DECLS

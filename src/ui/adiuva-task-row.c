@@ -24,13 +24,11 @@ struct _AdiuvaTaskRow
   GtkWidget      *text_box;
   GtkWidget      *meta_box;
   GtkWidget      *suggestion_box; /* and suggested_image: NULL until a suggestion is shown */
-  GtkLabel       *title_label;
+  GtkInscription *title_label;
   GtkImage       *suggested_image;
   GtkLabel       *due_label;
   GtkLabel       *priority_label;
-  GtkLabel       *project_label;
-  GtkLabel       *tags_label;
-  GtkLabel       *subtasks_label;
+  GtkInscription *details; /* project, open subtasks, tags */
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaTaskRow, adiuva_task_row, GTK_TYPE_WIDGET)
@@ -70,6 +68,25 @@ set_meta (GtkLabel   *label,
 {
   gtk_label_set_label (label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
+}
+
+/* Its width is its number of characters (in the font's average width), so the row is measured
+ * without laying the text out; it is laid out once, ellipsized to the space it gets. */
+static void
+set_details (AdiuvaTaskRow *self,
+             GPtrArray     *details)
+{
+  g_autofree char *text = NULL;
+
+  g_ptr_array_add (details, NULL);
+  /* Translators: between the project, the count of open subtasks and the tags of a task */
+  text = g_strjoinv (_ (" · "), (char **) details->pdata);
+  g_ptr_array_remove_index (details, details->len - 1);
+  gtk_inscription_set_text (self->details, text);
+  gtk_inscription_set_nat_chars (self->details, g_utf8_strlen (text, -1));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->details), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  text, -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->details), details->len > 0);
 }
 
 static void
@@ -178,12 +195,11 @@ add_suggestion_widgets (AdiuvaTaskRow *self)
 static void
 update_accessible_label (AdiuvaTaskRow *self,
                          gboolean       done,
-                         gboolean       suggested)
+                         gboolean       suggested,
+                         GPtrArray     *details)
 {
   g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *label = NULL;
-  GtkLabel        *meta[] = { self->priority_label, self->project_label, self->subtasks_label,
-                              self->tags_label };
 
   g_ptr_array_add (parts, g_strdup (adiuva_task_get_title (self->task)));
   if (suggested)
@@ -192,9 +208,10 @@ update_accessible_label (AdiuvaTaskRow *self,
   if (gtk_widget_get_visible (GTK_WIDGET (self->due_label)))
     /* Translators: said by screen readers in a task's row; %s is when, e.g. “Tomorrow” */
     g_ptr_array_add (parts, g_strdup_printf (_ ("due %s"), gtk_label_get_label (self->due_label)));
-  for (guint i = 0; i < G_N_ELEMENTS (meta); i++)
-    if (gtk_widget_get_visible (GTK_WIDGET (meta[i])))
-      g_ptr_array_add (parts, g_strdup (gtk_label_get_label (meta[i])));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->priority_label)))
+    g_ptr_array_add (parts, g_strdup (gtk_label_get_label (self->priority_label)));
+  for (guint i = 0; i < details->len; i++)
+    g_ptr_array_add (parts, g_strdup (g_ptr_array_index (details, i)));
   g_ptr_array_add (parts, NULL);
 
   /* Translators: the separator of the parts of a task's row, as screen readers say it */
@@ -208,11 +225,12 @@ update (AdiuvaTaskRow *self)
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char   *due = NULL;
   g_autofree char   *priority = NULL;
-  g_autofree char   *tags = NULL;
   g_autofree char   *subtasks = NULL;
+  const char        *project;
   const char *const *tag_names;
-  gboolean           done, suggested;
-  int                level;
+  g_autoptr (GPtrArray) details = g_ptr_array_new_with_free_func (g_free);
+  gboolean done, suggested;
+  int      level;
 
   for (int i = 1; i <= 3; i++)
     {
@@ -232,7 +250,7 @@ update (AdiuvaTaskRow *self)
   gtk_check_button_set_active (self->check, done);
   g_signal_handlers_unblock_by_func (self->check, check_toggled_cb, self);
 
-  gtk_label_set_label (self->title_label, adiuva_task_get_title (self->task));
+  gtk_inscription_set_text (self->title_label, adiuva_task_get_title (self->task));
   /* A screen reader says which task the check button completes. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->check), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   adiuva_task_get_title (self->task), -1);
@@ -271,23 +289,23 @@ update (AdiuvaTaskRow *self)
     }
   set_meta (self->priority_label, priority);
 
-  set_meta (self->project_label, get_project_name (self));
-
+  project = get_project_name (self);
+  if (project != NULL)
+    g_ptr_array_add (details, g_strdup (project));
+  subtasks = dup_subtasks_text (self);
+  if (subtasks != NULL)
+    g_ptr_array_add (details, g_steal_pointer (&subtasks));
   tag_names = adiuva_task_get_tags (self->task);
   if (tag_names != NULL && tag_names[0] != NULL)
     {
-      GString *joined = g_string_new (NULL);
+      g_autoptr (GString) tags = g_string_new (NULL);
 
       for (guint i = 0; tag_names[i] != NULL; i++)
-        g_string_append_printf (joined, "%s@%s", i > 0 ? " " : "", tag_names[i]);
-      tags = g_string_free (joined, FALSE);
+        g_string_append_printf (tags, "%s@%s", i > 0 ? " " : "", tag_names[i]);
+      g_ptr_array_add (details, g_string_free (g_steal_pointer (&tags), FALSE));
     }
-  set_meta (self->tags_label, tags);
-
-  subtasks = dup_subtasks_text (self);
-  set_meta (self->subtasks_label, subtasks);
-
-  update_accessible_label (self, done, suggested);
+  set_details (self, details);
+  update_accessible_label (self, done, suggested, details);
 }
 
 static void
@@ -356,15 +374,12 @@ adiuva_task_row_class_init (AdiuvaTaskRowClass *klass)
 
 static GtkLabel *
 add_meta_label (AdiuvaTaskRow *self,
-                const char    *css_class,
-                gboolean       ellipsize)
+                const char    *css_class)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_widget_set_visible (label, FALSE);
   gtk_widget_add_css_class (label, css_class);
-  if (ellipsize)
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_box_append (GTK_BOX (self->meta_box), label);
 
   return GTK_LABEL (label);
@@ -391,13 +406,16 @@ adiuva_task_row_init (AdiuvaTaskRow *self)
   gtk_widget_set_hexpand (self->text_box, TRUE);
   gtk_widget_set_parent (self->text_box, widget);
 
-  /* One line, as long lists show titles; the details pane shows all of it. A wrapped title made
-   * every row measure its text twice, which dropped every frame of a fast scroll
-   * (bench-app's scroll to the end). */
-  self->title_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->title_label, 0);
-  gtk_label_set_single_line_mode (self->title_label, TRUE);
-  gtk_label_set_ellipsize (self->title_label, PANGO_ELLIPSIZE_END);
+  /* One line, as long lists show titles; the details pane shows all of it. A GtkInscription,
+   * not a label: its size comes from the font, not the text, so a row bound to another task
+   * lays its title out once, when drawn. An ellipsized label laid it out three times (its
+   * natural and minimum widths, then its width), which dropped frames of a fast scroll
+   * (bench-app's scroll to the end). The check button says the title to screen readers. */
+  self->title_label = GTK_INSCRIPTION (gtk_inscription_new (NULL));
+  gtk_inscription_set_xalign (self->title_label, 0);
+  gtk_inscription_set_min_chars (self->title_label, 1);
+  gtk_inscription_set_nat_chars (self->title_label, 40);
+  gtk_inscription_set_text_overflow (self->title_label, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "title");
   gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->title_label));
 
@@ -405,11 +423,18 @@ adiuva_task_row_init (AdiuvaTaskRow *self)
   gtk_widget_add_css_class (self->meta_box, "meta");
   gtk_box_append (GTK_BOX (self->text_box), self->meta_box);
 
-  self->due_label = add_meta_label (self, "due", FALSE);
-  self->priority_label = add_meta_label (self, "priority", FALSE);
-  self->project_label = add_meta_label (self, "project", TRUE);
-  self->subtasks_label = add_meta_label (self, "subtasks", FALSE);
-  self->tags_label = add_meta_label (self, "tags", TRUE);
+  self->due_label = add_meta_label (self, "due");
+  self->priority_label = add_meta_label (self, "priority");
+  /* One inscription, not a label each: a fast scroll rebinds and measures every row each
+   * frame, and an ellipsized label lays its text out three times where this does once. */
+  self->details = GTK_INSCRIPTION (gtk_inscription_new (NULL));
+  gtk_inscription_set_xalign (self->details, 0);
+  gtk_inscription_set_min_chars (self->details, 1);
+  gtk_inscription_set_text_overflow (self->details, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->details), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->details), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->details), "details");
+  gtk_box_append (GTK_BOX (self->meta_box), GTK_WIDGET (self->details));
 }
 
 GtkWidget *
@@ -453,5 +478,12 @@ _adiuva_task_row_get_check (AdiuvaTaskRow *self)
 const char *
 _adiuva_task_row_get_title (AdiuvaTaskRow *self)
 {
-  return gtk_label_get_label (self->title_label);
+  return gtk_inscription_get_text (self->title_label);
+}
+
+/* What the quiet line says after the date and priority: project, open subtasks, tags */
+const char *
+_adiuva_task_row_get_details (AdiuvaTaskRow *self)
+{
+  return gtk_inscription_get_text (self->details);
 }

@@ -302,6 +302,8 @@ set_filters (AdiuvaTodayPage *self)
   g_autoptr (AdiuvaTaskFilter) due_today = adiuva_task_filter_new ();
   g_autoptr (AdiuvaTaskFilter) suggested = adiuva_task_filter_new ();
 
+  /* A section shows SECTION_ROWS: thousands of overdue tasks need not all be read. */
+  overdue->limit = due_today->limit = suggested->limit = SECTION_ROWS;
   overdue->open_only = TRUE;
   overdue->parent_id = -1;
   overdue->due_before = adiuva_format_day (now, 0);

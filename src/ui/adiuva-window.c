@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "adiuva-accessible.h"
+#include "adiuva-application-private.h"
 #include "adiuva-bench-script.h"
 #include "adiuva-notes-page.h"
 #include "adiuva-pages.h"
@@ -36,7 +37,7 @@ struct _AdiuvaWindow
   AdwToastOverlay   *toast_overlay;
   GtkStack          *main_stack;
   GtkSpinner        *loading_spinner;
-  AdiuvaWelcomePage *welcome_page;
+  AdiuvaWelcomePage *welcome_page; /* and unlock_page: NULL until first needed */
   AdiuvaUnlockPage  *unlock_page;
   AdwStatusPage     *problem_page;
   GtkWidget         *passphrase_button;
@@ -67,8 +68,45 @@ static GParamSpec *properties[N_PROPS];
 
 static void open_workspace (AdiuvaWindow *self,
                             const char   *passphrase);
+static void welcome_create_cb (AdiuvaWindow      *self,
+                               const char        *passphrase,
+                               AdiuvaWelcomePage *page);
+static void unlock_cb (AdiuvaWindow     *self,
+                       const char       *passphrase,
+                       AdiuvaUnlockPage *page);
 
 /* Opening and creating the workspace */
+
+/* A workspace that opens at once never needs the welcome and unlock pages: they are built the
+ * first time they are shown, not with the window, which a start-up waits for. A title names them
+ * to screen readers (GTK 4.8 says "GtkStackPage" otherwise). */
+static void
+ensure_state_page (AdiuvaWindow *self,
+                   const char   *state)
+{
+  if (g_str_equal (state, "welcome") && self->welcome_page == NULL)
+    {
+      self->welcome_page = g_object_new (ADIUVA_TYPE_WELCOME_PAGE, NULL);
+      g_signal_connect_object (self->welcome_page, "create", G_CALLBACK (welcome_create_cb),
+                               self, G_CONNECT_SWAPPED);
+      gtk_stack_add_titled (self->main_stack, GTK_WIDGET (self->welcome_page), state, _ ("Welcome"));
+    }
+  else if (g_str_equal (state, "unlock") && self->unlock_page == NULL)
+    {
+      self->unlock_page = g_object_new (ADIUVA_TYPE_UNLOCK_PAGE, NULL);
+      g_signal_connect_object (self->unlock_page, "unlock", G_CALLBACK (unlock_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_stack_add_titled (self->main_stack, GTK_WIDGET (self->unlock_page), state, _ ("Unlock"));
+    }
+}
+
+static void
+show_state (AdiuvaWindow *self,
+            const char   *state)
+{
+  ensure_state_page (self, state);
+  gtk_stack_set_visible_child_name (self->main_stack, state);
+}
 
 /* What the user can do about an error of the store, beyond what its message says. */
 static const char *
@@ -282,7 +320,8 @@ opened (AdiuvaWindow *self,
         gboolean      with_passphrase)
 {
   gtk_spinner_stop (self->loading_spinner);
-  adiuva_unlock_page_set_busy (self->unlock_page, FALSE);
+  if (self->unlock_page != NULL)
+    adiuva_unlock_page_set_busy (self->unlock_page, FALSE);
 
   /* A second opening that finished after the first (Try Again pressed twice) has nothing
    * left to do. */
@@ -293,18 +332,18 @@ opened (AdiuvaWindow *self,
     show_workspace (self, store);
   else if (g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NO_WORKSPACE))
     {
+      show_state (self, "welcome");
       adiuva_welcome_page_set_folder (self->welcome_page, self->data_dir);
-      gtk_stack_set_visible_child_name (self->main_stack, "welcome");
     }
   else if (g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NEEDS_PASSPHRASE))
     {
-      gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+      show_state (self, "unlock");
       gtk_widget_grab_focus (GTK_WIDGET (self->unlock_page));
     }
   else if (with_passphrase &&
            g_error_matches (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_WRONG_PASSPHRASE))
     {
-      gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+      show_state (self, "unlock");
       adiuva_unlock_page_set_error (self->unlock_page,
                                     _ ("That passphrase is wrong. Check it (and Caps Lock) and "
                                        "try again."));
@@ -342,8 +381,23 @@ static void
 open_workspace (AdiuvaWindow *self,
                 const char   *passphrase)
 {
-  OpenRequest *request = g_new0 (OpenRequest, 1);
+  /* Not gtk_window_get_application(): constructed() comes before GtkWindow's properties. */
+  GApplication *app = g_application_get_default ();
+  OpenRequest  *request;
+  g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (GError) error = NULL;
 
+  /* Start-up has opened it already (or found why not): the first frame shows that, not a
+   * spinner. */
+  if (passphrase == NULL && ADIUVA_IS_APPLICATION (app) &&
+      _adiuva_application_take_workspace (ADIUVA_APPLICATION (app), self->data_dir, &store,
+                                          &error))
+    {
+      opened (self, store, error, FALSE);
+      return;
+    }
+
+  request = g_new0 (OpenRequest, 1);
   request->window = g_object_ref (self);
   request->with_passphrase = passphrase != NULL;
 
@@ -355,7 +409,11 @@ open_workspace (AdiuvaWindow *self,
   else
     adiuva_unlock_page_set_busy (self->unlock_page, TRUE);
 
-  adiuva_store_open_async (self->data_dir, passphrase, self->cancellable, open_cb, request);
+  if (passphrase == NULL && ADIUVA_IS_APPLICATION (app))
+    _adiuva_application_open_workspace_async (ADIUVA_APPLICATION (app), self->data_dir,
+                                              self->cancellable, open_cb, request);
+  else
+    adiuva_store_open_async (self->data_dir, passphrase, self->cancellable, open_cb, request);
 }
 
 typedef struct
@@ -655,7 +713,7 @@ unlock_with_passphrase_action (GtkWidget  *widget,
 {
   AdiuvaWindow *self = ADIUVA_WINDOW (widget);
 
-  gtk_stack_set_visible_child_name (self->main_stack, "unlock");
+  show_state (self, "unlock");
   gtk_widget_grab_focus (GTK_WIDGET (self->unlock_page));
 }
 
@@ -820,16 +878,11 @@ adiuva_window_class_init (AdiuvaWindowClass *klass)
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (ADIUVA_TYPE_WELCOME_PAGE);
-  g_type_ensure (ADIUVA_TYPE_UNLOCK_PAGE);
-
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, loading_spinner);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, welcome_page);
-  gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, unlock_page);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, problem_page);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, passphrase_button);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, leaflet);
@@ -842,8 +895,6 @@ adiuva_window_class_init (AdiuvaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, content_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, page_stack);
-  gtk_widget_class_bind_template_callback (widget_class, welcome_create_cb);
-  gtk_widget_class_bind_template_callback (widget_class, unlock_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_sidebar_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
@@ -1005,6 +1056,7 @@ GtkWidget *
 _adiuva_window_get_state_child (AdiuvaWindow *self,
                                 const char   *state)
 {
+  ensure_state_page (self, state);
   return gtk_stack_get_child_by_name (self->main_stack, state);
 }
 

@@ -404,6 +404,19 @@ test_list_model (Fixture      *fixture,
   /* day 28: i = 28k + 27, always odd, so all in the project */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 35);
 
+  /* The first of them in the filter's order; a count still counts them all. */
+  filter->limit = 10;
+  adiuva_task_list_model_set_filter (model, filter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), i);
+      g_autofree char *title = g_strdup_printf ("Task %04u", 28 * i + 27);
+
+      g_assert_cmpstr (adiuva_task_get_title (task), ==, title);
+    }
+  g_assert_cmpuint (adiuva_store_count_tasks (fixture->store, filter, NULL), ==, 35);
+
   filter->project_id = 0;
   adiuva_task_list_model_set_filter (model, filter);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
