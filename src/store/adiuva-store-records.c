@@ -546,8 +546,8 @@ adiuva_store_add (AdiuvaStore  *self,
  *
  * Puts a deleted record back as it was: with its id, so whatever still refers to it (an open
  * page, a link, a selection) finds it again, and with its created and updated times. What was
- * deleted with it is restored the same way, after it. Fails with %ADIUVA_STORE_ERROR_EXISTS
- * when another record has taken the id since.
+ * deleted with it is restored the same way, after it (adiuva_store_delete_all() says what that
+ * was). Fails with %ADIUVA_STORE_ERROR_EXISTS when another record has taken the id since.
  */
 gboolean
 adiuva_store_restore (AdiuvaStore  *self,
@@ -612,6 +612,136 @@ adiuva_store_delete (AdiuvaStore  *self,
   _adiuva_store_emit_changed (self, klass->entity, adiuva_record_get_id (record),
                               ADIUVA_CHANGE_REMOVED);
   return TRUE;
+}
+
+/* Records of different kinds share ids: one is known by its table and id. */
+static char *
+record_key (AdiuvaRecord *record)
+{
+  return g_strdup_printf ("%s %" G_GINT64_FORMAT, ADIUVA_RECORD_GET_CLASS (record)->table,
+                          adiuva_record_get_id (record));
+}
+
+/* @record as saved, then what its delete takes with it. */
+static GPtrArray *
+dup_with_dependents (AdiuvaStore  *self,
+                     AdiuvaRecord *record,
+                     GError      **error)
+{
+  g_autoptr (GPtrArray) tree = g_ptr_array_new_with_free_func (g_object_unref);
+  AdiuvaRecord *saved;
+
+  saved = adiuva_store_get (self, G_OBJECT_TYPE (record), adiuva_record_get_id (record), error);
+  if (saved == NULL)
+    return NULL;
+  g_ptr_array_add (tree, saved);
+
+  if (ADIUVA_IS_TASK (saved) &&
+      !_adiuva_store_list_task_dependents (self, ADIUVA_TASK (saved), tree, error))
+    return NULL;
+
+  return g_steal_pointer (&tree);
+}
+
+static gboolean
+delete_trees (AdiuvaStore *self,
+              GPtrArray   *records,
+              GPtrArray   *deleted,
+              GError     **error)
+{
+  g_autoptr (GPtrArray) trees = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr (GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  /* Every tree is read before anything is deleted: a subtask listed before its parent goes
+   * with the parent, and comes back after it. */
+  for (guint i = 0; i < records->len; i++)
+    {
+      GPtrArray *tree = dup_with_dependents (self, g_ptr_array_index (records, i), error);
+
+      if (tree == NULL)
+        return FALSE;
+      g_ptr_array_add (trees, tree);
+      for (guint j = 1; j < tree->len; j++)
+        g_hash_table_add (taken, record_key (g_ptr_array_index (tree, j)));
+    }
+
+  for (guint i = 0; i < trees->len; i++)
+    {
+      GPtrArray    *tree = g_ptr_array_index (trees, i);
+      AdiuvaRecord *root = g_ptr_array_index (tree, 0);
+
+      if (!g_hash_table_add (taken, record_key (root)))
+        continue;
+      if (!adiuva_store_delete (self, root, error))
+        return FALSE;
+      for (guint j = 0; j < tree->len; j++)
+        g_ptr_array_add (deleted, g_object_ref (g_ptr_array_index (tree, j)));
+    }
+
+  return TRUE;
+}
+
+/**
+ * adiuva_store_delete_all:
+ * @records: (element-type AdiuvaRecord): what to delete
+ *
+ * Deletes @records in one transaction, all or nothing, and says what went, so an Undo can
+ * bring it all back: each record as it was saved, then what its delete took with it, which for
+ * a task is its subtasks at all levels and the comments of each. A record that went with
+ * another of @records (a subtask with its parent), or is listed twice, is deleted once.
+ *
+ * Returns: (transfer container) (element-type AdiuvaRecord): what was deleted, each record
+ *   before those that refer to it, the order adiuva_store_restore_all() needs; %NULL on error
+ */
+GPtrArray *
+adiuva_store_delete_all (AdiuvaStore *self,
+                         GPtrArray   *records,
+                         GError     **error)
+{
+  g_autoptr (GPtrArray) deleted = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), NULL);
+  g_return_val_if_fail (records != NULL, NULL);
+
+  if (!adiuva_store_begin (self, error))
+    return NULL;
+  if (!delete_trees (self, records, deleted, error))
+    {
+      adiuva_store_rollback (self);
+      return NULL;
+    }
+  if (!adiuva_store_commit (self, error))
+    return NULL;
+
+  return g_steal_pointer (&deleted);
+}
+
+/**
+ * adiuva_store_restore_all:
+ * @records: (element-type AdiuvaRecord): deleted records, each before those that refer to it,
+ *   as adiuva_store_delete_all() gives them
+ *
+ * adiuva_store_restore() on each of @records in one transaction: all come back or none.
+ */
+gboolean
+adiuva_store_restore_all (AdiuvaStore *self,
+                          GPtrArray   *records,
+                          GError     **error)
+{
+  g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (records != NULL, FALSE);
+
+  if (!adiuva_store_begin (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < records->len; i++)
+    if (!adiuva_store_restore (self, g_ptr_array_index (records, i), error))
+      {
+        adiuva_store_rollback (self);
+        return FALSE;
+      }
+
+  return adiuva_store_commit (self, error);
 }
 
 static void

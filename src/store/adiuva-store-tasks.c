@@ -434,3 +434,42 @@ adiuva_store_count_tasks_by_project (AdiuvaStore            *self,
 
   return g_steal_pointer (&counts);
 }
+
+/* What a task's delete takes with it, by the schema's ON DELETE CASCADE: its subtasks at all
+ * levels and the comments of each. They are appended to @records level by level, so a parent
+ * comes before its subtasks and a task before its comments: the order they go back in. */
+gboolean
+_adiuva_store_list_task_dependents (AdiuvaStore *self,
+                                    AdiuvaTask  *task,
+                                    GPtrArray   *records,
+                                    GError     **error)
+{
+  g_autoptr (GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (tasks, g_object_ref (task));
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      gint64 id = adiuva_record_get_id (g_ptr_array_index (tasks, i));
+      g_autoptr (GListModel) comments = NULL;
+      g_autoptr (GListModel) subtasks = NULL;
+
+      comments = adiuva_store_list_task_comments (self, id, error);
+      if (comments == NULL)
+        return FALSE;
+      subtasks = _adiuva_store_list (self, ADIUVA_TYPE_TASK,
+                                     "WHERE parent_id = ?1 ORDER BY position, id", error,
+                                     "i", id, NULL);
+      if (subtasks == NULL)
+        return FALSE;
+
+      for (guint j = 0; j < g_list_model_get_n_items (comments); j++)
+        g_ptr_array_add (records, g_list_model_get_item (comments, j));
+      for (guint j = 0; j < g_list_model_get_n_items (subtasks); j++)
+        {
+          g_ptr_array_add (records, g_list_model_get_item (subtasks, j));
+          g_ptr_array_add (tasks, g_list_model_get_item (subtasks, j));
+        }
+    }
+
+  return TRUE;
+}

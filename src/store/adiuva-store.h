@@ -139,6 +139,12 @@ gboolean adiuva_store_update (AdiuvaStore  *self,
 gboolean adiuva_store_delete (AdiuvaStore  *self,
                               AdiuvaRecord *record,
                               GError      **error);
+GPtrArray *adiuva_store_delete_all (AdiuvaStore *self,
+                                    GPtrArray   *records,
+                                    GError     **error);
+gboolean   adiuva_store_restore_all (AdiuvaStore *self,
+                                     GPtrArray   *records,
+                                     GError     **error);
 gpointer adiuva_store_get (AdiuvaStore *self,
                            GType        record_type,
                            gint64       id,

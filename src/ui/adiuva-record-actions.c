@@ -240,35 +240,14 @@ copy_record (AdiuvaRecord *record)
   return ADIUVA_RECORD (copy);
 }
 
-static gboolean
-delete_one (AdiuvaStore *store,
-            gpointer     record,
-            gpointer     data,
-            GError     **error)
-{
-  return adiuva_store_delete (store, record, error);
-}
-
-static gboolean
-restore_all (AdiuvaStore *store,
-             GPtrArray   *copies,
-             GError     **error)
-{
-  for (guint i = 0; i < copies->len; i++)
-    if (!adiuva_store_restore (store, g_ptr_array_index (copies, i), error))
-      return FALSE;
-
-  return TRUE;
-}
-
 /**
  * adiuva_records_delete_with_undo:
  * @widget: a widget in the window whose toast overlay offers the Undo
  * @records: (element-type AdiuvaRecord): what to delete
  * @title: what the toast calls the record when there is one
  *
- * Deletes @records and offers to bring them back as they were, with their ids (what hung off
- * them, such as comments, stays deleted).
+ * Deletes @records and offers to bring them back as they were, with their ids, together with
+ * what went with them: a task's subtasks, at all levels, and their comments.
  */
 gboolean
 adiuva_records_delete_with_undo (GtkWidget   *widget,
@@ -277,7 +256,7 @@ adiuva_records_delete_with_undo (GtkWidget   *widget,
                                  const char  *title,
                                  GError     **error)
 {
-  g_autoptr (GPtrArray) copies = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) deleted = NULL;
   g_autofree char *message = NULL;
   g_autofree char *count = NULL;
 
@@ -286,11 +265,10 @@ adiuva_records_delete_with_undo (GtkWidget   *widget,
   g_return_val_if_fail (records != NULL && records->len > 0, FALSE);
   g_return_val_if_fail (title != NULL, FALSE);
 
-  for (guint i = 0; i < records->len; i++)
-    g_ptr_array_add (copies, copy_record (g_ptr_array_index (records, i)));
   count = g_strdup_printf ("%u", records->len);
 
-  if (!change_all (store, records, delete_one, NULL, error))
+  deleted = adiuva_store_delete_all (store, records, error);
+  if (deleted == NULL)
     return FALSE;
 
   if (records->len == 1)
@@ -303,7 +281,7 @@ adiuva_records_delete_with_undo (GtkWidget   *widget,
     message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s item was deleted",
                                             "%s items were deleted", records->len),
                                count);
-  offer_undo (widget, store, copies, restore_all, message);
+  offer_undo (widget, store, deleted, adiuva_store_restore_all, message);
   return TRUE;
 }
 

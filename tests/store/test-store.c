@@ -298,6 +298,228 @@ test_restore (Fixture      *fixture,
   g_assert_cmpstr (adiuva_project_get_name (other), ==, "Taken");
 }
 
+static AdiuvaTask *
+add_subtask (AdiuvaStore *store,
+             AdiuvaTask  *parent,
+             const char  *title,
+             const char  *tag)
+{
+  g_autoptr (GError) error = NULL;
+  AdiuvaTask *task = adiuva_task_new ();
+  const char *tags[] = { tag, NULL };
+
+  adiuva_task_set_title (task, title);
+  adiuva_task_set_project_id (task, adiuva_task_get_project_id (parent));
+  adiuva_task_set_parent_id (task, adiuva_record_get_id (ADIUVA_RECORD (parent)));
+  adiuva_task_set_tags (task, tags);
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (task), &error));
+  g_assert_no_error (error);
+
+  return task;
+}
+
+static void
+add_comment (AdiuvaStore *store,
+             AdiuvaTask  *task,
+             const char  *body)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaTaskComment) comment = adiuva_task_comment_new ();
+
+  adiuva_task_comment_set_task_id (comment, adiuva_record_get_id (ADIUVA_RECORD (task)));
+  adiuva_task_comment_set_body (comment, body);
+  g_assert_true (adiuva_store_add (store, ADIUVA_RECORD (comment), &error));
+  g_assert_no_error (error);
+}
+
+/* Every row of the tasks, their tags and comments, and the search index, as text. */
+static char *
+dump_tasks (AdiuvaStore *store)
+{
+  const char *queries[] = {
+    "SELECT * FROM tasks ORDER BY id",
+    "SELECT task_id, tags.name FROM task_tags JOIN tags ON tags.id = tag_id "
+    "ORDER BY task_id, tags.name",
+    "SELECT * FROM task_comments ORDER BY id",
+    "SELECT docid, title, body FROM search_index ORDER BY docid",
+  };
+  GString *dump = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (_adiuva_store_get_db (store), queries[i], -1, &stmt,
+                                           NULL),
+                       ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (int col = 0; col < sqlite3_column_count (stmt); col++)
+            {
+              const char *text = (const char *) sqlite3_column_text (stmt, col);
+
+              g_string_append_printf (dump, "%s|", text != NULL ? text : "NULL");
+            }
+          g_string_append_c (dump, '\n');
+        }
+      sqlite3_finalize (stmt);
+      g_string_append (dump, "--\n");
+    }
+
+  return g_string_free (dump, FALSE);
+}
+
+/* What adiuva_store_delete_all() gives back can be restored in its order: each task after its
+ * parent when that went too, each comment after its task. */
+static void
+assert_parents_first (GPtrArray *records)
+{
+  g_autoptr (GHashTable) task_index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                             NULL);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      AdiuvaRecord *record = g_ptr_array_index (records, i);
+      gint64        id = adiuva_record_get_id (record);
+
+      if (ADIUVA_IS_TASK (record))
+        g_assert_true (g_hash_table_insert (task_index, g_memdup2 (&id, sizeof id),
+                                            GUINT_TO_POINTER (i + 1)));
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      AdiuvaRecord *record = g_ptr_array_index (records, i);
+      gint64        before;
+
+      if (ADIUVA_IS_TASK (record))
+        {
+          before = adiuva_task_get_parent_id (ADIUVA_TASK (record));
+          if (!g_hash_table_contains (task_index, &before))
+            continue;
+        }
+      else
+        {
+          before = adiuva_task_comment_get_task_id (ADIUVA_TASK_COMMENT (record));
+          g_assert_true (g_hash_table_contains (task_index, &before));
+        }
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (task_index, &before)), <=, i);
+    }
+}
+
+static void
+test_restore_task_tree (Fixture      *fixture,
+                        gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaProject) project = add_project (fixture->store, "Website");
+  gint64 project_id = adiuva_record_get_id (ADIUVA_RECORD (project));
+  g_autoptr (AdiuvaTask) launch = add_task (fixture->store, "Launch", project_id, "2026-12-01");
+  g_autoptr (AdiuvaTask) copy = add_subtask (fixture->store, launch, "Write copy", "writing");
+  g_autoptr (AdiuvaTask) images = add_subtask (fixture->store, launch, "Pick images", "design");
+  g_autoptr (AdiuvaTask) headline = add_subtask (fixture->store, copy, "Headline", "writing");
+  g_autoptr (AdiuvaTask) other = add_task (fixture->store, "Invoice", 0, NULL);
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) deleted = NULL;
+  g_autoptr (GDateTime) now = saturday_morning ();
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *gone = NULL;
+  g_autofree char *sql = NULL;
+
+  add_comment (fixture->store, launch, "Agreed with the client");
+  add_comment (fixture->store, launch, "Moved to December");
+  add_comment (fixture->store, copy, "Short sentences");
+  add_comment (fixture->store, headline, "Three options");
+  add_comment (fixture->store, other, "Net 30");
+  g_assert_true (adiuva_store_complete_task (fixture->store, images, now, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (adiuva_store_reorder (fixture->store, ADIUVA_RECORD (images),
+                                       adiuva_record_get_id (ADIUVA_RECORD (copy)), &error));
+  g_assert_no_error (error);
+  /* Each row its own times, which a restore keeping “now” or mixing them up would show. */
+  g_assert_true (_adiuva_store_exec (fixture->store,
+                                     "UPDATE tasks SET created_at = 1000 + id, "
+                                     "updated_at = 2000 + id;"
+                                     "UPDATE task_comments SET created_at = 3000 + id, "
+                                     "updated_at = 4000 + id;",
+                                     &error));
+  g_assert_no_error (error);
+  before = dump_tasks (fixture->store);
+
+  /* A task goes with its subtasks, two levels down, and all their comments… */
+  g_ptr_array_add (records, g_object_ref (launch));
+  deleted = adiuva_store_delete_all (fixture->store, records, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (deleted->len, ==, 4 + 4);
+  g_assert_cmpint (adiuva_record_get_id (g_ptr_array_index (deleted, 0)), ==,
+                   adiuva_record_get_id (ADIUVA_RECORD (launch)));
+  assert_parents_first (deleted);
+  gone = dump_tasks (fixture->store);
+  g_assert_null (strstr (gone, "Headline"));
+  g_assert_null (strstr (gone, "Three options"));
+  g_assert_nonnull (strstr (gone, "Net 30"));
+
+  /* …and comes back with all of them as they were: ids, times, tags, places, parents, done. */
+  g_assert_true (adiuva_store_restore_all (fixture->store, deleted, &error));
+  g_assert_no_error (error);
+  after = dump_tasks (fixture->store);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&deleted, g_ptr_array_unref);
+  g_clear_pointer (&after, g_free);
+
+  /* Several at once: a subtask listed before its parent goes with the parent, once, and comes
+   * back after it. */
+  g_ptr_array_set_size (records, 0);
+  g_ptr_array_add (records, g_object_ref (headline));
+  g_ptr_array_add (records, g_object_ref (other));
+  g_ptr_array_add (records, g_object_ref (launch));
+  g_ptr_array_add (records, g_object_ref (launch));
+  deleted = adiuva_store_delete_all (fixture->store, records, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (deleted->len, ==, 8 + 2);
+  assert_parents_first (deleted);
+  g_assert_true (adiuva_store_restore_all (fixture->store, deleted, &error));
+  g_assert_no_error (error);
+  after = dump_tasks (fixture->store);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&after, g_free);
+
+  /* All or nothing: with the last one's id taken, nothing comes back, and what holds the id is
+   * left alone. */
+  g_clear_pointer (&deleted, g_ptr_array_unref);
+  g_ptr_array_set_size (records, 0);
+  g_ptr_array_add (records, g_object_ref (launch));
+  deleted = adiuva_store_delete_all (fixture->store, records, &error);
+  g_assert_no_error (error);
+  g_assert_true (ADIUVA_IS_TASK_COMMENT (g_ptr_array_index (deleted, deleted->len - 1)));
+  sql = g_strdup_printf ("INSERT INTO task_comments (id, task_id, body, created_at, updated_at) "
+                         "VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", 'Taken', 1, 1)",
+                         adiuva_record_get_id (g_ptr_array_index (deleted, deleted->len - 1)),
+                         adiuva_record_get_id (ADIUVA_RECORD (other)));
+  g_assert_true (_adiuva_store_exec (fixture->store, sql, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&gone, g_free);
+  gone = dump_tasks (fixture->store);
+  g_assert_false (adiuva_store_restore_all (fixture->store, deleted, &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+  after = dump_tasks (fixture->store);
+  g_assert_cmpstr (after, ==, gone);
+  g_assert_nonnull (strstr (after, "Taken"));
+
+  /* Deleting what is already gone says so, and deletes nothing else. */
+  g_ptr_array_set_size (records, 0);
+  g_ptr_array_add (records, g_object_ref (other));
+  g_ptr_array_add (records, g_object_ref (launch));
+  g_assert_null (adiuva_store_delete_all (fixture->store, records, &error));
+  g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&other);
+  other = get_again (fixture->store, g_ptr_array_index (records, 0));
+  g_assert_cmpstr (adiuva_task_get_title (other), ==, "Invoice");
+}
+
 static void
 test_transactions (Fixture      *fixture,
                    gconstpointer data)
@@ -1365,6 +1587,7 @@ main (int   argc,
   ADD ("file-is-encrypted", test_file_is_encrypted);
   ADD ("crud-and-signals", test_crud_and_signals);
   ADD ("restore", test_restore);
+  ADD ("restore-task-tree", test_restore_task_tree);
   ADD ("transactions", test_transactions);
   ADD ("list-model", test_list_model);
   ADD ("count-tasks", test_count_tasks);

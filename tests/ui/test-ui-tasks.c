@@ -249,6 +249,102 @@ reload (Fixture    *fixture,
   return saved;
 }
 
+/* A done subtask with a tag, a comment on it, and a subtask of its own under @parent; what a
+ * delete takes with @parent, read back as saved. */
+static GPtrArray *
+add_dependents (Fixture    *fixture,
+                AdiuvaTask *parent)
+{
+  GPtrArray *saved = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (AdiuvaTask) subtask = adiuva_task_new ();
+  g_autoptr (AdiuvaTask) step = adiuva_task_new ();
+  g_autoptr (AdiuvaTaskComment) comment = adiuva_task_comment_new ();
+  g_autoptr (AdiuvaTaskComment) on_subtask = adiuva_task_comment_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GError) error = NULL;
+  const char *tags[] = { "draft", NULL };
+
+  adiuva_task_set_title (subtask, "Outline");
+  adiuva_task_set_parent_id (subtask, adiuva_record_get_id (ADIUVA_RECORD (parent)));
+  adiuva_task_set_tags (subtask, tags);
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (subtask), &error));
+  g_assert_true (adiuva_store_complete_task (fixture->store, subtask, now, NULL, &error));
+  adiuva_task_set_title (step, "First heading");
+  adiuva_task_set_parent_id (step, adiuva_record_get_id (ADIUVA_RECORD (subtask)));
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (step), &error));
+  adiuva_task_comment_set_task_id (comment, adiuva_record_get_id (ADIUVA_RECORD (parent)));
+  adiuva_task_comment_set_body (comment, "Ask Dana first");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (comment), &error));
+  adiuva_task_comment_set_task_id (on_subtask, adiuva_record_get_id (ADIUVA_RECORD (subtask)));
+  adiuva_task_comment_set_body (on_subtask, "Keep it short");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (on_subtask), &error));
+  g_assert_no_error (error);
+
+  g_ptr_array_add (saved, reload (fixture, subtask));
+  g_ptr_array_add (saved, reload (fixture, step));
+  g_ptr_array_add (saved, adiuva_store_get (fixture->store, ADIUVA_TYPE_TASK_COMMENT,
+                                            adiuva_record_get_id (ADIUVA_RECORD (comment)),
+                                            &error));
+  g_ptr_array_add (saved, adiuva_store_get (fixture->store, ADIUVA_TYPE_TASK_COMMENT,
+                                            adiuva_record_get_id (ADIUVA_RECORD (on_subtask)),
+                                            &error));
+  g_assert_no_error (error);
+
+  return saved;
+}
+
+/* Each of @saved is in the store as it was, or (@present false) not at all. */
+static void
+assert_dependents (Fixture   *fixture,
+                   GPtrArray *saved,
+                   gboolean   present)
+{
+  for (guint i = 0; i < saved->len; i++)
+    {
+      AdiuvaRecord *record = g_ptr_array_index (saved, i);
+      g_autoptr (AdiuvaRecord) again = NULL;
+      g_autoptr (GError) error = NULL;
+
+      again = adiuva_store_get (fixture->store, G_OBJECT_TYPE (record),
+                                adiuva_record_get_id (record), &error);
+      if (!present)
+        {
+          g_assert_error (error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpint (adiuva_record_get_created_at (again), ==,
+                       adiuva_record_get_created_at (record));
+      g_assert_cmpint (adiuva_record_get_updated_at (again), ==,
+                       adiuva_record_get_updated_at (record));
+      if (ADIUVA_IS_TASK (record))
+        {
+          AdiuvaTask *task = ADIUVA_TASK (record);
+          AdiuvaTask *task_again = ADIUVA_TASK (again);
+
+          g_assert_cmpstr (adiuva_task_get_title (task_again), ==, adiuva_task_get_title (task));
+          g_assert_cmpint (adiuva_task_get_parent_id (task_again), ==,
+                           adiuva_task_get_parent_id (task));
+          g_assert_cmpint (adiuva_task_get_status (task_again), ==, adiuva_task_get_status (task));
+          g_assert_cmpint (adiuva_task_get_completed_at (task_again), ==,
+                           adiuva_task_get_completed_at (task));
+          g_assert_cmpfloat (adiuva_task_get_position (task_again), ==,
+                             adiuva_task_get_position (task));
+          g_assert_cmpstrv (adiuva_task_get_tags (task_again), adiuva_task_get_tags (task));
+        }
+      else
+        {
+          AdiuvaTaskComment *comment = ADIUVA_TASK_COMMENT (record);
+          AdiuvaTaskComment *comment_again = ADIUVA_TASK_COMMENT (again);
+
+          g_assert_cmpint (adiuva_task_comment_get_task_id (comment_again), ==,
+                           adiuva_task_comment_get_task_id (comment));
+          g_assert_cmpstr (adiuva_task_comment_get_body (comment_again), ==,
+                           adiuva_task_comment_get_body (comment));
+        }
+    }
+}
+
 /* Clicking a task opens its details beside the list; changes are saved, Escape closes. */
 static void
 test_details (Fixture      *fixture,
@@ -257,6 +353,7 @@ test_details (Fixture      *fixture,
   GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
   g_autoptr (AdiuvaTask) task = NULL;
   g_autoptr (AdiuvaTask) saved = NULL;
+  g_autoptr (GPtrArray) dependents = NULL;
   AdiuvaTaskDetails *details;
   GtkWidget         *undo;
 
@@ -294,12 +391,14 @@ test_details (Fixture      *fixture,
   g_assert_null (adiuva_task_get_due (saved));
   _adiuva_task_details_apply_due (details, "2026-12-01 5pm");
 
-  /* Deleting asks nothing and can be undone from the toast. */
+  /* Deleting asks nothing and can be undone from the toast, subtasks and comments included. */
   test_ui_wait_for_n_items (tasks, 1);
+  dependents = add_dependents (fixture, task);
   g_signal_emit_by_name (_adiuva_tasks_page_get_list_view (fixture->page), "activate", 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.delete-task",
                                              NULL));
   test_ui_wait_for_n_items (tasks, 0);
+  assert_dependents (fixture, dependents, FALSE);
   undo = test_ui_find_descendant (GTK_WIDGET (fixture->toasts), GTK_TYPE_BUTTON, "_Undo");
   g_assert_nonnull (undo);
   g_signal_emit_by_name (undo, "clicked");
@@ -308,6 +407,7 @@ test_details (Fixture      *fixture,
   saved = g_list_model_get_item (tasks, 0);
   g_assert_cmpstr (adiuva_task_get_title (saved), ==, "Write the proposal");
   g_assert_cmpstr (adiuva_task_get_notes (saved), ==, "Two pages, with the budget.");
+  assert_dependents (fixture, dependents, TRUE);
 }
 
 /* The rest of the details: when the work starts, how the task repeats, and comments on it. */
@@ -811,6 +911,10 @@ test_bulk (Fixture      *fixture,
   GListModel *tasks = _adiuva_tasks_page_get_tasks (fixture->page);
   g_autoptr (AdiuvaProject) website = add_project (fixture, "Website");
   g_autofree char *website_id = NULL;
+  g_autoptr (AdiuvaTask) first = NULL;
+  g_autoptr (AdiuvaTask) second = NULL;
+  g_autoptr (GPtrArray) first_dependents = NULL;
+  g_autoptr (GPtrArray) second_dependents = NULL;
 
   type_and_enter (fixture, "One");
   type_and_enter (fixture, "Two");
@@ -840,12 +944,21 @@ test_bulk (Fixture      *fixture,
                                              "all"));
   test_ui_wait_for_n_items (tasks, 3);
 
-  select_positions (fixture, 1, 1);
+  /* Deleted tasks come back with their subtasks, all levels, and comments, as they were. */
+  first = g_list_model_get_item (tasks, 1);
+  second = g_list_model_get_item (tasks, 2);
+  first_dependents = add_dependents (fixture, first);
+  second_dependents = add_dependents (fixture, second);
+  select_positions (fixture, 1, 2);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.delete-selected",
                                              NULL));
-  test_ui_wait_for_n_items (tasks, 2);
+  test_ui_wait_for_n_items (tasks, 1);
+  assert_dependents (fixture, first_dependents, FALSE);
+  assert_dependents (fixture, second_dependents, FALSE);
   click_undo (fixture);
   test_ui_wait_for_n_items (tasks, 3);
+  assert_dependents (fixture, first_dependents, TRUE);
+  assert_dependents (fixture, second_dependents, TRUE);
 
   /* Escape leaves the selection; clicks open tasks again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "tasks.leave-selection",
