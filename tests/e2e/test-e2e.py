@@ -16,46 +16,11 @@ import datetime
 import json
 import os
 import subprocess
-import sys
-import traceback
 import urllib.request
 
-# test-env turns the accessibility bridge off for the other tests; this one needs it, in this
-# process (pyatspi) and in the app.
-os.environ.pop('NO_AT_BRIDGE', None)
-
-from dogtail import utils  # noqa: E402
-
-# dogtail refuses to start unless GNOME's accessibility setting is on; in test-env's memory
-# GSettings backend this holds for this process only.
-utils.enableA11y()
-
-from dogtail import rawinput, tree  # noqa: E402
-from dogtail.config import config  # noqa: E402
-
-config.logDebugToFile = False
-config.logDebugToStdOut = False
-
-ADIUVA = os.environ['ADIUVA_PATH']
-ADIUVA_CLI = os.environ['ADIUVA_CLI_PATH']
-WORKSPACE = os.path.join(os.environ['HOME'], 'workspace')
-
-results = []
-
-
-def check(name, condition):
-    results.append((name, bool(condition)))
-    print(('ok' if condition else 'not ok') + ' %d %s' % (len(results), name), flush=True)
-
-
-def cli(*args):
-    subprocess.run([ADIUVA_CLI, '--data-dir', WORKSPACE] + list(args), check=True,
-                   stdout=subprocess.DEVNULL)
-
-
-def cli_json(*args):
-    return json.loads(subprocess.run([ADIUVA_CLI, '--data-dir', WORKSPACE, '--json'] + list(args),
-                                     check=True, stdout=subprocess.PIPE).stdout)
+from e2e_session import ADIUVA, WORKSPACE, all_passed, check, cli, cli_json, run
+from dogtail import rawinput, tree, utils
+from dogtail.config import config
 
 
 def in_days(days):
@@ -313,7 +278,7 @@ def main():
         app_process.wait()
 
     check_chat_streams()
-    return 0 if all(ok for _, ok in results) else 1
+    return 0 if all_passed() else 1
 
 
 def check_chat_streams():
@@ -373,11 +338,4 @@ def check_chat_streams():
 
 
 if __name__ == '__main__':
-    # dogtail's sys.excepthook sends an uncaught error only to its debug log, turned off above;
-    # a failed search must say which one it was.
-    try:
-        sys.exit(main())
-    except Exception:
-        traceback.print_exc()
-        print('Bail out!', flush=True)
-        sys.exit(1)
+    run(main)

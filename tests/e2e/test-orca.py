@@ -24,29 +24,13 @@ import shutil
 import subprocess
 import sys
 import time
-import traceback
 
 if shutil.which('orca') is None or importlib.util.find_spec('orca') is None:
     print('1..0 # SKIP orca is not installed (build-aux/install-deps installs it)', flush=True)
     sys.exit(0)
 
-# test-env turns the accessibility bridge off for the other tests; the app and Orca need it.
-os.environ.pop('NO_AT_BRIDGE', None)
-
-from dogtail import utils  # noqa: E402
-
-utils.enableA11y()
-
+from e2e_session import ADIUVA, HOME, WORKSPACE, all_passed, check, cli, run  # noqa: E402
 from dogtail import rawinput, tree  # noqa: E402
-from dogtail.config import config  # noqa: E402
-
-config.logDebugToFile = False
-config.logDebugToStdOut = False
-
-ADIUVA = os.environ['ADIUVA_PATH']
-ADIUVA_CLI = os.environ['ADIUVA_CLI_PATH']
-HOME = os.environ['HOME']
-WORKSPACE = os.path.join(HOME, 'workspace')
 
 # How long Orca may take to say what a key press led to. A deadline to give up by, not a pause:
 # each wait ends as soon as Orca has said it.
@@ -64,19 +48,6 @@ launcher = runpy.run_path('/usr/bin/orca', run_name='orca_launcher')
 launcher['main'].__globals__['otherOrcas'] = lambda: []
 sys.exit(launcher['main']())
 '''
-
-results = []
-
-
-def check(name, condition):
-    results.append((name, bool(condition)))
-    print(('ok' if condition else 'not ok') + ' %d %s' % (len(results), name), flush=True)
-
-
-def cli(*args):
-    subprocess.run([ADIUVA_CLI, '--data-dir', WORKSPACE] + list(args), check=True,
-                   stdout=subprocess.DEVNULL)
-
 
 class Orca:
     """Orca, started in this session, and what it has said so far."""
@@ -335,18 +306,13 @@ def main():
             app_process.terminate()
             app_process.wait()
         orca.stop()
-        if not all(ok for _, ok in results):
+        if not all_passed():
             with open(orca.output_path, errors='replace') as output:
                 for line in output.read().splitlines()[-20:]:
                     print('# orca: %s' % line, flush=True)
 
-    return 0 if all(ok for _, ok in results) else 1
+    return 0 if all_passed() else 1
 
 
 if __name__ == '__main__':
-    try:
-        sys.exit(main())
-    except Exception:
-        traceback.print_exc()
-        print('Bail out!', flush=True)
-        sys.exit(1)
+    run(main)
