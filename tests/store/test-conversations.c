@@ -611,32 +611,45 @@ test_export (Fixture      *fixture,
   g_assert_true (json_object_has_member (row, "updated_at"));
 }
 
+/* A workspace made at schema @version, given @sql's rows, then opened by this build: the
+ * upgrade a user's old workspace gets. */
+static AdiuvaStore *
+open_upgraded (const char *dir,
+               int         version,
+               const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaStore) old = NULL;
+  AdiuvaStore *upgraded;
+
+  old = _adiuva_store_create_at_version (dir, NULL, version, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (_adiuva_store_exec (old, sql, &error));
+  g_assert_no_error (error);
+  g_clear_object (&old);
+
+  upgraded = adiuva_store_open (dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (adiuva_store_get_schema_version (upgraded), >, version);
+
+  return upgraded;
+}
+
 /* Messages written before 0004 had no updated_at: they get their creation time. */
 static void
 test_migration (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("adiuva-conversations-XXXXXX", NULL);
-  g_autoptr (AdiuvaStore) old = NULL;
   g_autoptr (AdiuvaStore) upgraded = NULL;
   g_autoptr (GListModel) messages = NULL;
   g_autoptr (AdiuvaMessage) message = NULL;
 
-  old = _adiuva_store_create_at_version (tmp, NULL, 3, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (_adiuva_store_exec (old,
-                                     "INSERT INTO conversations (id, title, created_at, "
-                                     "updated_at) "
-                                     "VALUES (7, 'Old', 100, 200);"
-                                     "INSERT INTO messages (conversation_id, role, content, "
-                                     "created_at) VALUES (7, 'user', 'Before', 150);",
-                                     &error));
-  g_assert_no_error (error);
-  g_clear_object (&old);
-
-  upgraded = adiuva_store_open (tmp, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (adiuva_store_get_schema_version (upgraded), >=, 4);
+  upgraded = open_upgraded (tmp, 3,
+                            "INSERT INTO conversations (id, title, created_at, updated_at) "
+                            "VALUES (7, 'Old', 100, 200);"
+                            "INSERT INTO messages (conversation_id, role, content, created_at) "
+                            "VALUES (7, 'user', 'Before', 150);");
   messages = adiuva_store_list_messages (upgraded, 7, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 1);
@@ -656,32 +669,22 @@ test_migration_unknown_tokens (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("adiuva-conversations-XXXXXX", NULL);
-  g_autoptr (AdiuvaStore) old = NULL;
   g_autoptr (AdiuvaStore) upgraded = NULL;
   g_autoptr (AdiuvaLlmCall) unknown = NULL;
   g_autoptr (AdiuvaLlmCall) known = NULL;
   g_autoptr (AdiuvaMessage) answer = NULL;
 
-  old = _adiuva_store_create_at_version (tmp, NULL, 6, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (_adiuva_store_exec (old,
-                                     "INSERT INTO conversations (id, title, created_at, "
-                                     "updated_at) VALUES (7, 'Old', 100, 200);"
-                                     "INSERT INTO llm_calls (id, caller, provider, model, "
-                                     "tokens_in, tokens_out, cost, outcome, created_at) VALUES "
-                                     "(3, 'chat', 'ol', 'llama', 0, 0, 0, 'ok', 150),"
-                                     "(4, 'chat', 'oa', 'gpt', 14, 0, 0.5, 'ok', 160);"
-                                     "INSERT INTO messages (id, conversation_id, role, content, "
-                                     "llm_call_id, created_at, updated_at) VALUES "
-                                     "(9, 7, 'assistant', 'Local', 3, 150, 150),"
-                                     "(10, 7, 'assistant', 'Cloud', 4, 160, 160);",
-                                     &error));
-  g_assert_no_error (error);
-  g_clear_object (&old);
-
-  upgraded = adiuva_store_open (tmp, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (adiuva_store_get_schema_version (upgraded), >=, 7);
+  upgraded = open_upgraded (tmp, 6,
+                            "INSERT INTO conversations (id, title, created_at, updated_at) "
+                            "VALUES (7, 'Old', 100, 200);"
+                            "INSERT INTO llm_calls (id, caller, provider, model, tokens_in, "
+                            "tokens_out, cost, outcome, created_at) VALUES "
+                            "(3, 'chat', 'ol', 'llama', 0, 0, 0, 'ok', 150),"
+                            "(4, 'chat', 'oa', 'gpt', 14, 0, 0.5, 'ok', 160);"
+                            "INSERT INTO messages (id, conversation_id, role, content, "
+                            "llm_call_id, created_at, updated_at) VALUES "
+                            "(9, 7, 'assistant', 'Local', 3, 150, 150),"
+                            "(10, 7, 'assistant', 'Cloud', 4, 160, 160);");
   unknown = adiuva_store_get_llm_call (upgraded, 3, &error);
   g_assert_no_error (error);
   g_assert_cmpint (unknown->tokens_in, ==, -1);
