@@ -39,10 +39,10 @@ gboolean      _adiuva_store_save_task_tags (AdiuvaStore *self,
                                             AdiuvaTask  *task,
                                             gboolean     is_new,
                                             GError     **error);
-gboolean      _adiuva_store_list_task_dependents (AdiuvaStore *self,
-                                                  AdiuvaTask  *task,
-                                                  GPtrArray   *records,
-                                                  GError     **error);
+gboolean      _adiuva_store_list_task_dependents (AdiuvaStore  *self,
+                                                  AdiuvaRecord *record,
+                                                  GPtrArray    *records,
+                                                  GError      **error);
 AdiuvaStore  *_adiuva_store_create_at_version (const char   *dir,
                                                const char   *passphrase,
                                                int           target_version,

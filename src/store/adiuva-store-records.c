@@ -540,6 +540,47 @@ adiuva_store_add (AdiuvaStore  *self,
   return write_record (self, record, WRITE_ADD, error);
 }
 
+/* What the schema's ON DELETE SET NULL keeps but unlinks from a deleted record (a client's
+ * projects, a project's notes and conversations) is in adiuva_store_delete_all()'s list with
+ * the column to link again, so adiuva_store_restore() links it instead of adding it. */
+static GQuark
+unlinked_quark (void)
+{
+  return g_quark_from_static_string ("adiuva-store-unlinked");
+}
+
+/* The other half of ON DELETE SET NULL. The unlink left the record's updated time alone, and
+ * so does this: a note is no newer for its project coming back. */
+static gboolean
+relink (AdiuvaStore  *self,
+        AdiuvaRecord *record,
+        GError      **error)
+{
+  AdiuvaRecordClass *klass = ADIUVA_RECORD_GET_CLASS (record);
+  const char        *column = g_object_get_qdata (G_OBJECT (record), unlinked_quark ());
+  g_autofree char   *property = column_property_name (column);
+  g_autofree char   *sql = NULL;
+  sqlite3_stmt      *stmt;
+  gint64             link = 0;
+
+  g_object_get (record, property, &link, NULL);
+  sql = g_strdup_printf ("UPDATE %s SET %s = ?1 WHERE id = ?2 AND %s IS NULL", klass->table,
+                         column, column);
+  stmt = _adiuva_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, link);
+  sqlite3_bind_int64 (stmt, 2, adiuva_record_get_id (record));
+  if (!_adiuva_store_step_done (self, stmt, error))
+    return FALSE;
+
+  if (sqlite3_changes (_adiuva_store_get_db (self)) > 0)
+    _adiuva_store_emit_changed (self, klass->entity, adiuva_record_get_id (record),
+                                ADIUVA_CHANGE_UPDATED);
+  return TRUE;
+}
+
 /**
  * adiuva_store_restore:
  * @record: a deleted record, as it was read before (with its id and times)
@@ -548,6 +589,9 @@ adiuva_store_add (AdiuvaStore  *self,
  * page, a link, a selection) finds it again, and with its created and updated times. What was
  * deleted with it is restored the same way, after it (adiuva_store_delete_all() says what that
  * was). Fails with %ADIUVA_STORE_ERROR_EXISTS when another record has taken the id since.
+ *
+ * A record adiuva_store_delete_all() lists as unlinked (a note of a deleted project) is linked
+ * again instead, unless it was deleted or linked elsewhere since.
  */
 gboolean
 adiuva_store_restore (AdiuvaStore  *self,
@@ -557,6 +601,9 @@ adiuva_store_restore (AdiuvaStore  *self,
   g_return_val_if_fail (ADIUVA_IS_STORE (self), FALSE);
   g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
   g_return_val_if_fail (adiuva_record_get_id (record) > 0, FALSE);
+
+  if (g_object_get_qdata (G_OBJECT (record), unlinked_quark ()) != NULL)
+    return relink (self, record, error);
 
   return write_record (self, record, WRITE_RESTORE, error);
 }
@@ -622,7 +669,28 @@ record_key (AdiuvaRecord *record)
                           adiuva_record_get_id (record));
 }
 
-/* @record as saved, then what its delete takes with it. */
+/* Takes @records, which is %NULL when listing them failed. */
+static gboolean
+append_unlinked (GPtrArray  *tree,
+                 GListModel *records,
+                 const char *column)
+{
+  if (records == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (records); i++)
+    {
+      GObject *record = g_list_model_get_item (records, i);
+
+      g_object_set_qdata (record, unlinked_quark (), (gpointer) column);
+      g_ptr_array_add (tree, record);
+    }
+  g_object_unref (records);
+
+  return TRUE;
+}
+
+/* @record as saved, then what its delete takes with it or unlinks from it. */
 static GPtrArray *
 dup_with_dependents (AdiuvaStore  *self,
                      AdiuvaRecord *record,
@@ -630,17 +698,54 @@ dup_with_dependents (AdiuvaStore  *self,
 {
   g_autoptr (GPtrArray) tree = g_ptr_array_new_with_free_func (g_object_unref);
   AdiuvaRecord *saved;
+  gint64        id = adiuva_record_get_id (record);
 
-  saved = adiuva_store_get (self, G_OBJECT_TYPE (record), adiuva_record_get_id (record), error);
+  saved = adiuva_store_get (self, G_OBJECT_TYPE (record), id, error);
   if (saved == NULL)
     return NULL;
   g_ptr_array_add (tree, saved);
 
-  if (ADIUVA_IS_TASK (saved) &&
-      !_adiuva_store_list_task_dependents (self, ADIUVA_TASK (saved), tree, error))
-    return NULL;
+  if (ADIUVA_IS_TASK (saved))
+    {
+      if (!_adiuva_store_list_task_dependents (self, saved, tree, error))
+        return NULL;
+    }
+  else if (ADIUVA_IS_PROJECT (saved))
+    {
+      g_autoptr (GListModel) checkpoints = NULL;
+
+      checkpoints = adiuva_store_list_checkpoints (self, id, NULL, NULL, error);
+      if (checkpoints == NULL || !_adiuva_store_list_task_dependents (self, saved, tree, error) ||
+          !append_unlinked (tree, adiuva_store_list_notes (self, id, error), "project_id") ||
+          !append_unlinked (tree, adiuva_store_list_conversations (self, id, error), "project_id"))
+        return NULL;
+      for (guint i = 0; i < g_list_model_get_n_items (checkpoints); i++)
+        g_ptr_array_add (tree, g_list_model_get_item (checkpoints, i));
+    }
+  else if (ADIUVA_IS_CLIENT (saved))
+    {
+      if (!append_unlinked (tree, adiuva_store_list_projects (self, id, TRUE, error), "client_id"))
+        return NULL;
+    }
+  else if (ADIUVA_IS_CONVERSATION (saved))
+    {
+      g_autoptr (GListModel) messages = adiuva_store_list_messages (self, id, error);
+
+      if (messages == NULL)
+        return NULL;
+      for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
+        g_ptr_array_add (tree, g_list_model_get_item (messages, i));
+    }
 
   return g_steal_pointer (&tree);
+}
+
+static guint
+delete_rank (AdiuvaRecord *record)
+{
+  if (ADIUVA_IS_CLIENT (record))
+    return 0;
+  return ADIUVA_IS_PROJECT (record) ? 1 : 2;
 }
 
 static gboolean
@@ -662,21 +767,25 @@ delete_trees (AdiuvaStore *self,
         return FALSE;
       g_ptr_array_add (trees, tree);
       for (guint j = 1; j < tree->len; j++)
-        g_hash_table_add (taken, record_key (g_ptr_array_index (tree, j)));
+        if (g_object_get_qdata (g_ptr_array_index (tree, j), unlinked_quark ()) == NULL)
+          g_hash_table_add (taken, record_key (g_ptr_array_index (tree, j)));
     }
 
-  for (guint i = 0; i < trees->len; i++)
-    {
-      GPtrArray    *tree = g_ptr_array_index (trees, i);
-      AdiuvaRecord *root = g_ptr_array_index (tree, 0);
+  /* Clients, then projects, then the rest: a note deleted with its project comes back after
+   * it, as it refers to it. */
+  for (guint rank = 0; rank < 3; rank++)
+    for (guint i = 0; i < trees->len; i++)
+      {
+        GPtrArray    *tree = g_ptr_array_index (trees, i);
+        AdiuvaRecord *root = g_ptr_array_index (tree, 0);
 
-      if (!g_hash_table_add (taken, record_key (root)))
-        continue;
-      if (!adiuva_store_delete (self, root, error))
-        return FALSE;
-      for (guint j = 0; j < tree->len; j++)
-        g_ptr_array_add (deleted, g_object_ref (g_ptr_array_index (tree, j)));
-    }
+        if (delete_rank (root) != rank || !g_hash_table_add (taken, record_key (root)))
+          continue;
+        if (!adiuva_store_delete (self, root, error))
+          return FALSE;
+        for (guint j = 0; j < tree->len; j++)
+          g_ptr_array_add (deleted, g_object_ref (g_ptr_array_index (tree, j)));
+      }
 
   return TRUE;
 }
@@ -687,7 +796,10 @@ delete_trees (AdiuvaStore *self,
  *
  * Deletes @records in one transaction, all or nothing, and says what went, so an Undo can
  * bring it all back: each record as it was saved, then what its delete took with it, which for
- * a task is its subtasks at all levels and the comments of each. A record that went with
+ * a task is its subtasks at all levels and the comments of each; for a project its tasks (with
+ * theirs) and its checkpoints; for a conversation its messages. What the delete unlinks
+ * rather than deletes is listed too, as it was (a project's notes and conversations, a
+ * client's projects), for adiuva_store_restore() to link again. A record that went with
  * another of @records (a subtask with its parent), or is listed twice, is deleted once.
  *
  * Returns: (transfer container) (element-type AdiuvaRecord): what was deleted, each record

@@ -435,40 +435,53 @@ adiuva_store_count_tasks_by_project (AdiuvaStore            *self,
   return g_steal_pointer (&counts);
 }
 
-/* What a task's delete takes with it, by the schema's ON DELETE CASCADE: its subtasks at all
- * levels and the comments of each. They are appended to @records level by level, so a parent
- * comes before its subtasks and a task before its comments: the order they go back in. */
+/* What the delete of @record, a task or a project, takes with it by the schema's ON DELETE
+ * CASCADE: the project's tasks or the task's subtasks, and by parent_id the subtasks of each at
+ * all levels wherever they are filed, then the comments of each. A task comes after its parent
+ * (by its longest way down from what is deleted) and before its comments: the order they go
+ * back in. */
 gboolean
-_adiuva_store_list_task_dependents (AdiuvaStore *self,
-                                    AdiuvaTask  *task,
-                                    GPtrArray   *records,
-                                    GError     **error)
+_adiuva_store_list_task_dependents (AdiuvaStore  *self,
+                                    AdiuvaRecord *record,
+                                    GPtrArray    *records,
+                                    GError      **error)
 {
-  g_autoptr (GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *where = NULL;
+  g_autoptr (GListModel) tasks = NULL;
+  gint64 id = adiuva_record_get_id (record);
 
-  g_ptr_array_add (tasks, g_object_ref (task));
-  for (guint i = 0; i < tasks->len; i++)
+  where = g_strdup_printf ("JOIN (WITH RECURSIVE gone (task_id, depth) AS ("
+                           "  SELECT id, 0 FROM tasks WHERE %s = ?1"
+                           "  UNION ALL"
+                           "  SELECT tasks.id, gone.depth + 1 FROM tasks"
+                           "  JOIN gone ON tasks.parent_id = gone.task_id) "
+                           "SELECT task_id, max (depth) AS depth FROM gone GROUP BY task_id) "
+                           "AS gone ON gone.task_id = tasks.id "
+                           "ORDER BY gone.depth, tasks.position, tasks.id",
+                           ADIUVA_IS_TASK (record) ? "id" : "project_id");
+  tasks = _adiuva_store_list (self, ADIUVA_TYPE_TASK, where, error, "i", id, NULL);
+  if (tasks == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
     {
-      gint64 id = adiuva_record_get_id (g_ptr_array_index (tasks, i));
-      g_autoptr (GListModel) comments = NULL;
-      g_autoptr (GListModel) subtasks = NULL;
+      g_autoptr (AdiuvaRecord) task = g_list_model_get_item (tasks, i);
 
-      comments = adiuva_store_list_task_comments (self, id, error);
+      /* A task is in the list already, before what goes with it. */
+      if (!ADIUVA_IS_TASK (record) || adiuva_record_get_id (task) != id)
+        g_ptr_array_add (records, g_object_ref (task));
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr (AdiuvaRecord) task = g_list_model_get_item (tasks, i);
+      g_autoptr (GListModel) comments = NULL;
+
+      comments = adiuva_store_list_task_comments (self, adiuva_record_get_id (task), error);
       if (comments == NULL)
         return FALSE;
-      subtasks = _adiuva_store_list (self, ADIUVA_TYPE_TASK,
-                                     "WHERE parent_id = ?1 ORDER BY position, id", error,
-                                     "i", id, NULL);
-      if (subtasks == NULL)
-        return FALSE;
-
       for (guint j = 0; j < g_list_model_get_n_items (comments); j++)
         g_ptr_array_add (records, g_list_model_get_item (comments, j));
-      for (guint j = 0; j < g_list_model_get_n_items (subtasks); j++)
-        {
-          g_ptr_array_add (records, g_list_model_get_item (subtasks, j));
-          g_ptr_array_add (tasks, g_list_model_get_item (subtasks, j));
-        }
     }
 
   return TRUE;

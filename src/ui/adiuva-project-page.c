@@ -650,70 +650,13 @@ delete_project (AdiuvaProjectPage *self)
     adiuva_toast_show_error (GTK_WIDGET (self), error);
 }
 
-static void
-confirm_delete_cb (AdiuvaProjectPage *self,
-                   const char        *response)
-{
-  if (g_str_equal (response, "delete"))
-    delete_project (self);
-  else if (g_str_equal (response, "archive"))
-    set_archived (self, TRUE);
-}
-
-/* Its tasks cannot come back with Undo, so a project with some is deleted only once the
- * user says so, with archiving offered instead. */
+/* Undo brings the project back with all it took, so it goes without asking. */
 static void
 delete_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  AdiuvaProjectPage *self = ADIUVA_PROJECT_PAGE (widget);
-  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
-  g_autoptr (AdiuvaTaskListModel) tasks = NULL;
-  g_autofree char *count = NULL;
-  GtkWidget       *dialog;
-  guint            n_tasks;
-
-  if (self->project == NULL)
-    return;
-
-  filter->project_id = adiuva_record_get_id (ADIUVA_RECORD (self->project));
-  filter->parent_id = -1;
-  tasks = adiuva_task_list_model_new (self->store, filter);
-  n_tasks = g_list_model_get_n_items (G_LIST_MODEL (tasks));
-  if (n_tasks == 0)
-    {
-      delete_project (self);
-      return;
-    }
-
-  count = g_strdup_printf ("%u", n_tasks);
-  dialog = adw_message_dialog_new (get_window (self), NULL, NULL);
-  /* Translators: %s is a project's name */
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _ ("Delete “%s”?"),
-                                     adiuva_project_get_name (self->project));
-  adw_message_dialog_format_body (
-      ADW_MESSAGE_DIALOG (dialog),
-      /* Translators: %s is a number of tasks */
-      g_dngettext (GETTEXT_PACKAGE,
-                   "Its %s task is deleted for good: Undo brings back the project, its "
-                   "checkpoints and its notes, not its tasks. Archiving keeps it all, out of "
-                   "sight.",
-                   "Its %s tasks are deleted for good: Undo brings back the project, its "
-                   "checkpoints and its notes, not its tasks. Archiving keeps it all, out of "
-                   "sight.",
-                   n_tasks),
-      count);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"),
-                                    "archive", _ ("_Archive"), "delete", _ ("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adiuva_accessible_clean_mnemonic_names (dialog);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_delete_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  delete_project (ADIUVA_PROJECT_PAGE (widget));
 }
 
 static void

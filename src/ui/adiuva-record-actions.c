@@ -127,6 +127,8 @@ typedef struct
   AdiuvaStore *store;
   GPtrArray   *records;
   UndoFunc     undo;
+  GWeakRef     overlay;
+  char        *failure;
 } Undo;
 
 static void
@@ -134,7 +136,29 @@ undo_free (Undo *undo)
 {
   g_clear_object (&undo->store);
   g_clear_pointer (&undo->records, g_ptr_array_unref);
+  g_weak_ref_clear (&undo->overlay);
+  g_free (undo->failure);
   g_free (undo);
+}
+
+/* An Undo that did not happen is said in the window: the user pressed it and expects what they
+ * see to change. Only when the window is gone does it go to the log. */
+static void
+show_undo_failed (Undo         *undo,
+                  const GError *error)
+{
+  g_autoptr (GtkWidget) overlay = g_weak_ref_get (&undo->overlay);
+  g_autoptr (GError) shown = NULL;
+
+  if (overlay == NULL)
+    {
+      g_warning ("%s: %s", undo->failure, error->message);
+      return;
+    }
+
+  /* Translators: the first %s says what could not be undone, the second why */
+  shown = g_error_new (error->domain, error->code, _ ("%s: %s"), undo->failure, error->message);
+  adiuva_toast_show_error (overlay, shown);
 }
 
 static void
@@ -147,26 +171,28 @@ undo_clicked_cb (AdwToast *toast,
    * holds all it needs. */
   if (!adiuva_store_begin (undo->store, &error))
     {
-      g_warning ("Could not undo: %s", error->message);
+      show_undo_failed (undo, error);
       return;
     }
   if (!undo->undo (undo->store, undo->records, &error))
     {
       adiuva_store_rollback (undo->store);
-      g_warning ("Could not undo: %s", error->message);
+      show_undo_failed (undo, error);
       return;
     }
   if (!adiuva_store_commit (undo->store, &error))
-    g_warning ("Could not undo: %s", error->message);
+    show_undo_failed (undo, error);
 }
 
-/* Shows @message (markup) with an Undo that runs @undo_func on @records. */
+/* Shows @message (markup) with an Undo that runs @undo_func on @records; @failure (plain
+ * text) says what did not happen if that fails. */
 static void
 offer_undo (GtkWidget   *widget,
             AdiuvaStore *store,
             GPtrArray   *records,
             UndoFunc     undo_func,
-            const char  *message)
+            const char  *message,
+            const char  *failure)
 {
   Undo     *undo = g_new0 (Undo, 1);
   AdwToast *toast;
@@ -174,6 +200,8 @@ offer_undo (GtkWidget   *widget,
   undo->store = g_object_ref (store);
   undo->records = g_ptr_array_ref (records);
   undo->undo = undo_func;
+  undo->failure = g_strdup (failure);
+  g_weak_ref_init (&undo->overlay, gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY));
 
   toast = adw_toast_new (message);
   adw_toast_set_button_label (toast, _ ("_Undo"));
@@ -205,41 +233,6 @@ change_all (AdiuvaStore *store,
 
 /* Deleting */
 
-/* What Undo puts back is the record as it was deleted, id and times included: the one shown
- * may change (or go) before the toast's button is pressed. */
-static AdiuvaRecord *
-copy_record (AdiuvaRecord *record)
-{
-  g_autofree GParamSpec **pspecs = NULL;
-  g_autofree const char **names = NULL;
-  g_autofree GValue      *values = NULL;
-  GObject                *copy;
-  guint                   n_pspecs;
-  guint                   n_values = 0;
-
-  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (record), &n_pspecs);
-  names = g_new0 (const char *, n_pspecs);
-  values = g_new0 (GValue, n_pspecs);
-  for (guint i = 0; i < n_pspecs; i++)
-    {
-      if ((pspecs[i]->owner_type != G_OBJECT_TYPE (record) &&
-           pspecs[i]->owner_type != ADIUVA_TYPE_RECORD) ||
-          !(pspecs[i]->flags & G_PARAM_WRITABLE))
-        continue;
-
-      names[n_values] = pspecs[i]->name;
-      g_value_init (&values[n_values], pspecs[i]->value_type);
-      g_object_get_property (G_OBJECT (record), pspecs[i]->name, &values[n_values]);
-      n_values++;
-    }
-
-  copy = g_object_new_with_properties (G_OBJECT_TYPE (record), n_values, names, values);
-  for (guint i = 0; i < n_values; i++)
-    g_value_unset (&values[i]);
-
-  return ADIUVA_RECORD (copy);
-}
-
 /**
  * adiuva_records_delete_with_undo:
  * @widget: a widget in the window whose toast overlay offers the Undo
@@ -247,7 +240,9 @@ copy_record (AdiuvaRecord *record)
  * @title: what the toast calls the record when there is one
  *
  * Deletes @records and offers to bring them back as they were, with their ids, together with
- * what went with them: a task's subtasks, at all levels, and their comments.
+ * what went with them (adiuva_store_delete_all() says what: a task's subtasks and comments, a
+ * project's tasks and checkpoints, a conversation's messages) and linked again to what they
+ * unlinked (a project's notes and conversations, a client's projects).
  */
 gboolean
 adiuva_records_delete_with_undo (GtkWidget   *widget,
@@ -258,6 +253,7 @@ adiuva_records_delete_with_undo (GtkWidget   *widget,
 {
   g_autoptr (GPtrArray) deleted = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *failure = NULL;
   g_autofree char *count = NULL;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
@@ -276,96 +272,32 @@ adiuva_records_delete_with_undo (GtkWidget   *widget,
       g_autofree char *escaped = g_markup_escape_text (title, -1);
 
       message = g_strdup_printf (_ ("“%s” was deleted"), escaped);
+      failure = g_strdup_printf (_ ("Could not bring “%s” back"), title);
     }
   else
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s item was deleted",
-                                            "%s items were deleted", records->len),
-                               count);
-  offer_undo (widget, store, deleted, adiuva_store_restore_all, message);
-  return TRUE;
-}
-
-/* A client, a project or a conversation comes back with what hung on it: its copy first, then
- * what to give back to it. */
-static gboolean
-restore_with_dependents (AdiuvaStore *store,
-                         GPtrArray   *records,
-                         GError     **error)
-{
-  AdiuvaRecord *restored = g_ptr_array_index (records, 0);
-  gint64        id = adiuva_record_get_id (restored);
-
-  if (!adiuva_store_restore (store, restored, error))
-    return FALSE;
-
-  for (guint i = 1; i < records->len; i++)
     {
-      AdiuvaRecord *record = g_ptr_array_index (records, i);
-      g_autoptr (AdiuvaRecord) current = NULL;
-      g_autoptr (GError) local_error = NULL;
-
-      /* Checkpoints went with their project, messages with their conversation: they come
-       * back as they were, still pointing at it. */
-      if (ADIUVA_IS_CHECKPOINT (record) || ADIUVA_IS_MESSAGE (record))
-        {
-          if (!adiuva_store_restore (store, record, error))
-            return FALSE;
-          continue;
-        }
-
-      /* Projects, notes and conversations stayed, without their client or project: they are
-       * read again, as they may have changed since, and left alone if they were deleted or
-       * moved. */
-      current = adiuva_store_get (store, G_OBJECT_TYPE (record), adiuva_record_get_id (record),
-                                  &local_error);
-      if (current == NULL)
-        {
-          if (g_error_matches (local_error, ADIUVA_STORE_ERROR, ADIUVA_STORE_ERROR_NOT_FOUND))
-            continue;
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-
-      if (ADIUVA_IS_PROJECT (current) && adiuva_project_get_client_id (ADIUVA_PROJECT (current)) <= 0)
-        adiuva_project_set_client_id (ADIUVA_PROJECT (current), id);
-      else if (ADIUVA_IS_NOTE (current) && adiuva_note_get_project_id (ADIUVA_NOTE (current)) <= 0)
-        adiuva_note_set_project_id (ADIUVA_NOTE (current), id);
-      else if (ADIUVA_IS_CONVERSATION (current) &&
-               adiuva_conversation_get_project_id (ADIUVA_CONVERSATION (current)) <= 0)
-        adiuva_conversation_set_project_id (ADIUVA_CONVERSATION (current), id);
-      else
-        continue;
-      if (!adiuva_store_update (store, current, error))
-        return FALSE;
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s item was deleted",
+                                              "%s items were deleted", records->len),
+                                 count);
+      failure = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Could not bring %s item back",
+                                              "Could not bring %s items back", records->len),
+                                 count);
     }
-
+  offer_undo (widget, store, deleted, adiuva_store_restore_all, message, failure);
   return TRUE;
-}
-
-static void
-append_all (GPtrArray  *records,
-            GListModel *items)
-{
-  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
-    g_ptr_array_add (records, g_list_model_get_item (items, i));
 }
 
 static gboolean
-delete_with_dependents (GtkWidget    *widget,
-                        AdiuvaStore  *store,
-                        AdiuvaRecord *record,
-                        GPtrArray    *records,
-                        const char   *title,
-                        GError      **error)
+delete_one (GtkWidget    *widget,
+            AdiuvaStore  *store,
+            AdiuvaRecord *record,
+            const char   *title,
+            GError      **error)
 {
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
-  g_autofree char *message = g_strdup_printf (_ ("“%s” was deleted"), escaped);
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (!adiuva_store_delete (store, record, error))
-    return FALSE;
-
-  offer_undo (widget, store, records, restore_with_dependents, message);
-  return TRUE;
+  g_ptr_array_add (records, g_object_ref (record));
+  return adiuva_records_delete_with_undo (widget, store, records, title, error);
 }
 
 /**
@@ -381,23 +313,12 @@ adiuva_client_delete_with_undo (GtkWidget    *widget,
                                 AdiuvaClient *client,
                                 GError      **error)
 {
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GListModel) projects = NULL;
-
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
   g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
   g_return_val_if_fail (ADIUVA_IS_CLIENT (client), FALSE);
 
-  projects = adiuva_store_list_projects (store, adiuva_record_get_id (ADIUVA_RECORD (client)),
-                                         TRUE, error);
-  if (projects == NULL)
-    return FALSE;
-
-  g_ptr_array_add (records, copy_record (ADIUVA_RECORD (client)));
-  append_all (records, projects);
-
-  return delete_with_dependents (widget, store, ADIUVA_RECORD (client), records,
-                                 adiuva_client_get_name (client), error);
+  return delete_one (widget, store, ADIUVA_RECORD (client), adiuva_client_get_name (client),
+                     error);
 }
 
 /**
@@ -405,8 +326,8 @@ adiuva_client_delete_with_undo (GtkWidget    *widget,
  * @widget: a widget in the window whose toast overlay offers the Undo
  *
  * Deletes @project with its tasks and checkpoints; its notes and conversations stay, without a
- * project. Undo brings the project back with its checkpoints, notes and conversations, but not
- * its tasks: ask before deleting a project that has some.
+ * project. Undo brings it all back: the tasks with their subtasks and comments, the notes and
+ * conversations linked to it again.
  */
 gboolean
 adiuva_project_delete_with_undo (GtkWidget     *widget,
@@ -414,28 +335,12 @@ adiuva_project_delete_with_undo (GtkWidget     *widget,
                                  AdiuvaProject *project,
                                  GError       **error)
 {
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GListModel) checkpoints = NULL;
-  g_autoptr (GListModel) notes = NULL;
-  g_autoptr (GListModel) conversations = NULL;
-  gint64 id = adiuva_record_get_id (ADIUVA_RECORD (project));
-
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
   g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
   g_return_val_if_fail (ADIUVA_IS_PROJECT (project), FALSE);
 
-  checkpoints = adiuva_store_list_checkpoints (store, id, NULL, NULL, error);
-  if (checkpoints == NULL || (notes = adiuva_store_list_notes (store, id, error)) == NULL ||
-      (conversations = adiuva_store_list_conversations (store, id, error)) == NULL)
-    return FALSE;
-
-  g_ptr_array_add (records, copy_record (ADIUVA_RECORD (project)));
-  append_all (records, checkpoints);
-  append_all (records, notes);
-  append_all (records, conversations);
-
-  return delete_with_dependents (widget, store, ADIUVA_RECORD (project), records,
-                                 adiuva_project_get_name (project), error);
+  return delete_one (widget, store, ADIUVA_RECORD (project), adiuva_project_get_name (project),
+                     error);
 }
 
 /**
@@ -451,25 +356,15 @@ adiuva_conversation_delete_with_undo (GtkWidget          *widget,
                                       AdiuvaConversation *conversation,
                                       GError            **error)
 {
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GListModel) messages = NULL;
   const char *title;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
   g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
   g_return_val_if_fail (ADIUVA_IS_CONVERSATION (conversation), FALSE);
 
-  messages = adiuva_store_list_messages (store, adiuva_record_get_id (ADIUVA_RECORD (conversation)),
-                                         error);
-  if (messages == NULL)
-    return FALSE;
-
-  g_ptr_array_add (records, copy_record (ADIUVA_RECORD (conversation)));
-  append_all (records, messages);
-
   title = adiuva_conversation_get_title (conversation);
-  return delete_with_dependents (widget, store, ADIUVA_RECORD (conversation), records,
-                                 title != NULL && *title != '\0' ? title : _ ("New Chat"), error);
+  return delete_one (widget, store, ADIUVA_RECORD (conversation),
+                     title != NULL && *title != '\0' ? title : _ ("New Chat"), error);
 }
 
 /* Completing */
@@ -530,6 +425,7 @@ adiuva_tasks_complete_with_undo (GtkWidget   *widget,
   g_autoptr (GPtrArray) next_occurrences = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GPtrArray) undo = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *message = NULL;
+  g_autofree char *failure = NULL;
   g_autofree char *count = NULL;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
@@ -552,12 +448,19 @@ adiuva_tasks_complete_with_undo (GtkWidget   *widget,
           g_markup_escape_text (adiuva_task_get_title (g_ptr_array_index (tasks, 0)), -1);
 
       message = g_strdup_printf (_ ("“%s” is done"), escaped);
+      failure = g_strdup_printf (_ ("Could not reopen “%s”"),
+                                 adiuva_task_get_title (g_ptr_array_index (tasks, 0)));
     }
   else
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s task is done",
-                                            "%s tasks are done", tasks->len),
-                               count);
-  offer_undo (widget, store, undo, reopen_all, message);
+    {
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s task is done",
+                                              "%s tasks are done", tasks->len),
+                                 count);
+      failure = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Could not reopen %s task",
+                                              "Could not reopen %s tasks", tasks->len),
+                                 count);
+    }
+  offer_undo (widget, store, undo, reopen_all, message, failure);
   return TRUE;
 }
 
@@ -602,6 +505,7 @@ adiuva_tasks_move_with_undo (GtkWidget   *widget,
                              GError     **error)
 {
   g_autofree char *message = NULL;
+  g_autofree char *failure = NULL;
   g_autofree char *count = NULL;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
@@ -627,12 +531,19 @@ adiuva_tasks_move_with_undo (GtkWidget   *widget,
           g_markup_escape_text (adiuva_task_get_title (g_ptr_array_index (tasks, 0)), -1);
 
       message = g_strdup_printf (_ ("“%s” was moved"), escaped);
+      failure = g_strdup_printf (_ ("Could not move “%s” back"),
+                                 adiuva_task_get_title (g_ptr_array_index (tasks, 0)));
     }
   else
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s task was moved",
-                                            "%s tasks were moved", tasks->len),
-                               count);
-  offer_undo (widget, store, tasks, move_back, message);
+    {
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s task was moved",
+                                              "%s tasks were moved", tasks->len),
+                                 count);
+      failure = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Could not move %s task back",
+                                              "Could not move %s tasks back", tasks->len),
+                                 count);
+    }
+  offer_undo (widget, store, tasks, move_back, message, failure);
   return TRUE;
 }
 
@@ -695,6 +606,7 @@ adiuva_project_set_archived_with_undo (GtkWidget     *widget,
   g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autofree char *escaped = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *failure = NULL;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
   g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
@@ -706,9 +618,17 @@ adiuva_project_set_archived_with_undo (GtkWidget     *widget,
 
   escaped = g_markup_escape_text (adiuva_project_get_name (project), -1);
   if (archived)
-    message = g_strdup_printf (_ ("“%s” was archived"), escaped);
+    {
+      message = g_strdup_printf (_ ("“%s” was archived"), escaped);
+      failure = g_strdup_printf (_ ("Could not bring “%s” back from the archive"),
+                                 adiuva_project_get_name (project));
+    }
   else
-    message = g_strdup_printf (_ ("“%s” is back from the archive"), escaped);
-  offer_undo (widget, store, records, archived ? unarchive_all : archive_all, message);
+    {
+      message = g_strdup_printf (_ ("“%s” is back from the archive"), escaped);
+      failure = g_strdup_printf (_ ("Could not archive “%s” again"),
+                                 adiuva_project_get_name (project));
+    }
+  offer_undo (widget, store, records, archived ? unarchive_all : archive_all, message, failure);
   return TRUE;
 }

@@ -332,20 +332,14 @@ add_comment (AdiuvaStore *store,
   g_assert_no_error (error);
 }
 
-/* Every row of the tasks, their tags and comments, and the search index, as text. */
+/* Every row @queries give, as text. */
 static char *
-dump_tasks (AdiuvaStore *store)
+dump_rows (AdiuvaStore       *store,
+           const char *const *queries)
 {
-  const char *queries[] = {
-    "SELECT * FROM tasks ORDER BY id",
-    "SELECT task_id, tags.name FROM task_tags JOIN tags ON tags.id = tag_id "
-    "ORDER BY task_id, tags.name",
-    "SELECT * FROM task_comments ORDER BY id",
-    "SELECT docid, title, body FROM search_index ORDER BY docid",
-  };
   GString *dump = g_string_new (NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+  for (guint i = 0; queries[i] != NULL; i++)
     {
       sqlite3_stmt *stmt = NULL;
 
@@ -367,6 +361,40 @@ dump_tasks (AdiuvaStore *store)
     }
 
   return g_string_free (dump, FALSE);
+}
+
+#define TASK_TABLES                                                              \
+  "SELECT * FROM tasks ORDER BY id",                                             \
+      "SELECT task_id, tags.name FROM task_tags JOIN tags ON tags.id = tag_id "  \
+      "ORDER BY task_id, tags.name",                                             \
+      "SELECT * FROM task_comments ORDER BY id",                                 \
+      "SELECT docid, title, body FROM search_index ORDER BY docid"
+
+/* Every row of the tasks, their tags and comments, and the search index, as text. */
+static char *
+dump_tasks (AdiuvaStore *store)
+{
+  const char *const queries[] = { TASK_TABLES, NULL };
+
+  return dump_rows (store, queries);
+}
+
+/* …and of everything else a delete may take or unlink. */
+static char *
+dump_workspace (AdiuvaStore *store)
+{
+  const char *const queries[] = {
+    TASK_TABLES,
+    "SELECT * FROM clients ORDER BY id",
+    "SELECT * FROM projects ORDER BY id",
+    "SELECT * FROM checkpoints ORDER BY id",
+    "SELECT * FROM notes ORDER BY id",
+    "SELECT * FROM conversations ORDER BY id",
+    "SELECT * FROM messages ORDER BY id",
+    NULL,
+  };
+
+  return dump_rows (store, queries);
 }
 
 /* What adiuva_store_delete_all() gives back can be restored in its order: each task after its
@@ -405,6 +433,134 @@ assert_parents_first (GPtrArray *records)
         }
       g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (task_index, &before)), <=, i);
     }
+}
+
+static void
+delete_and_restore (AdiuvaStore   *store,
+                    const char    *before,
+                    AdiuvaRecord **records,
+                    guint          n_records)
+{
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) deleted = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *gone = NULL;
+  g_autofree char *after = NULL;
+
+  for (guint i = 0; i < n_records; i++)
+    g_ptr_array_add (list, g_object_ref (records[i]));
+  deleted = adiuva_store_delete_all (store, list, &error);
+  g_assert_no_error (error);
+  gone = dump_workspace (store);
+  g_assert_cmpstr (gone, !=, before);
+
+  g_assert_true (adiuva_store_restore_all (store, deleted, &error));
+  g_assert_no_error (error);
+  after = dump_workspace (store);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* A project's delete takes its tasks, their subtasks and comments, and its checkpoints, and
+ * unlinks its notes and conversations; a client's unlinks its projects. Undo puts every row
+ * back as it was, ids and times included. */
+static void
+test_restore_project_tree (Fixture      *fixture,
+                           gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaClient) client = adiuva_client_new ();
+  g_autoptr (AdiuvaProject) project = add_project (fixture->store, "Website");
+  g_autoptr (AdiuvaProject) kept = add_project (fixture->store, "Errands");
+  gint64 project_id = adiuva_record_get_id (ADIUVA_RECORD (project));
+  g_autoptr (AdiuvaTask) launch = add_task (fixture->store, "Launch", project_id, "2026-12-01");
+  g_autoptr (AdiuvaTask) copy = add_subtask (fixture->store, launch, "Write copy", "writing");
+  g_autoptr (AdiuvaTask) headline = add_subtask (fixture->store, copy, "Headline", "writing");
+  g_autoptr (AdiuvaTask) invoice = add_task (fixture->store, "Invoice", project_id, NULL);
+  g_autoptr (AdiuvaTask) groceries = add_task (fixture->store, "Groceries",
+                                               adiuva_record_get_id (ADIUVA_RECORD (kept)), NULL);
+  g_autoptr (AdiuvaCheckpoint) checkpoint = adiuva_checkpoint_new ();
+  g_autoptr (AdiuvaNote) note = adiuva_note_new ();
+  g_autoptr (AdiuvaNote) loose = adiuva_note_new ();
+  g_autoptr (AdiuvaConversation) conversation = adiuva_conversation_new ();
+  g_autoptr (AdiuvaMessage) message = NULL;
+  g_autoptr (GPtrArray) deleted = NULL;
+  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *before = NULL;
+
+  adiuva_client_set_name (client, "ACME");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (client), &error));
+  adiuva_project_set_client_id (project, adiuva_record_get_id (ADIUVA_RECORD (client)));
+  g_assert_true (adiuva_store_update (fixture->store, ADIUVA_RECORD (project), &error));
+  add_comment (fixture->store, launch, "Agreed with the client");
+  add_comment (fixture->store, headline, "Three options");
+  add_comment (fixture->store, invoice, "Net 30");
+  add_comment (fixture->store, groceries, "Oat milk");
+  adiuva_checkpoint_set_project_id (checkpoint, project_id);
+  adiuva_checkpoint_set_title (checkpoint, "Go live");
+  adiuva_checkpoint_set_date (checkpoint, "2026-12-01");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (checkpoint), &error));
+  adiuva_note_set_project_id (note, project_id);
+  adiuva_note_set_title (note, "Sitemap");
+  adiuva_note_set_body (note, "Home, Work, Contact");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (note), &error));
+  adiuva_note_set_title (loose, "Ideas");
+  adiuva_note_set_body (loose, "");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (loose), &error));
+  adiuva_conversation_set_project_id (conversation, project_id);
+  adiuva_conversation_set_title (conversation, "Taglines");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (conversation), &error));
+  message = adiuva_message_new (adiuva_record_get_id (ADIUVA_RECORD (conversation)),
+                                ADIUVA_MESSAGE_ROLE_USER, "Three taglines, please");
+  g_assert_true (adiuva_store_add (fixture->store, ADIUVA_RECORD (message), &error));
+  g_assert_no_error (error);
+  /* Each row its own times, which a restore or a link again keeping “now” would show. */
+  g_assert_true (_adiuva_store_exec (fixture->store,
+                                     "UPDATE clients SET created_at = 10, updated_at = 20;"
+                                     "UPDATE projects SET created_at = 100 + id, "
+                                     "updated_at = 200 + id;"
+                                     "UPDATE tasks SET created_at = 1000 + id, "
+                                     "updated_at = 2000 + id;"
+                                     "UPDATE task_comments SET created_at = 3000 + id, "
+                                     "updated_at = 4000 + id;"
+                                     "UPDATE checkpoints SET created_at = 5, updated_at = 6;"
+                                     "UPDATE notes SET created_at = 7 + id, updated_at = 8 + id;"
+                                     "UPDATE conversations SET created_at = 9, updated_at = 11;"
+                                     "UPDATE messages SET created_at = 12, updated_at = 13;",
+                                     &error));
+  g_assert_no_error (error);
+  before = dump_workspace (fixture->store);
+
+  /* The project: its tasks, subtasks, comments and checkpoint go, its note and conversation
+   * stay without it; the other project's task and the loose note are not touched. */
+  g_ptr_array_add (records, g_object_ref (project));
+  deleted = adiuva_store_delete_all (fixture->store, records, &error);
+  g_assert_no_error (error);
+  /* The project, 4 tasks, 3 comments, the checkpoint, the note and the conversation */
+  g_assert_cmpuint (deleted->len, ==, 1 + 4 + 3 + 1 + 1 + 1);
+  {
+    g_autoptr (AdiuvaNote) unlinked = get_again (fixture->store, note);
+
+    g_assert_cmpint (adiuva_note_get_project_id (unlinked), ==, 0);
+  }
+  g_assert_true (adiuva_store_restore_all (fixture->store, deleted, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *after = dump_workspace (fixture->store);
+
+    g_assert_cmpstr (after, ==, before);
+  }
+
+  /* The same through the helper, then with its client and its note at once (the note first:
+   * it still comes back after the project it refers to), then the conversation alone with its
+   * message. */
+  delete_and_restore (fixture->store, before, (AdiuvaRecord *[]) { ADIUVA_RECORD (project) }, 1);
+  delete_and_restore (fixture->store, before,
+                      (AdiuvaRecord *[]) { ADIUVA_RECORD (note), ADIUVA_RECORD (project),
+                                           ADIUVA_RECORD (client) },
+                      3);
+  delete_and_restore (fixture->store, before,
+                      (AdiuvaRecord *[]) { ADIUVA_RECORD (conversation) }, 1);
+  delete_and_restore (fixture->store, before, (AdiuvaRecord *[]) { ADIUVA_RECORD (client) }, 1);
 }
 
 static void
@@ -1588,6 +1744,7 @@ main (int   argc,
   ADD ("crud-and-signals", test_crud_and_signals);
   ADD ("restore", test_restore);
   ADD ("restore-task-tree", test_restore_task_tree);
+  ADD ("restore-project-tree", test_restore_project_tree);
   ADD ("transactions", test_transactions);
   ADD ("list-model", test_list_model);
   ADD ("count-tasks", test_count_tasks);

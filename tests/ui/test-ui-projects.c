@@ -800,8 +800,72 @@ test_edit_delete_client (Fixture      *fixture,
   wait_until_shown (projects, GTK_TYPE_LABEL, "ACME Corp");
 }
 
-/* F2 on a project's page edits it. A project with tasks is deleted only once confirmed;
- * Undo brings it back, with its id, and its checkpoints, notes and conversations. */
+/* The ids of a project's tasks, at all levels, with their comments' ids, as text. */
+static char *
+dump_project_tasks (Fixture *fixture,
+                    gint64   project_id)
+{
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  g_autoptr (AdiuvaTaskListModel) tasks = NULL;
+  GString *dump = g_string_new (NULL);
+
+  filter->project_id = project_id;
+  filter->parent_id = -1;
+  tasks = adiuva_task_list_model_new (fixture->store, filter);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (tasks)); i++)
+    {
+      g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (tasks), i);
+      gint64 id = adiuva_record_get_id (ADIUVA_RECORD (task));
+      g_autoptr (GListModel) comments = adiuva_store_list_task_comments (fixture->store, id, NULL);
+
+      g_string_append_printf (dump, "%" G_GINT64_FORMAT " %s (parent %" G_GINT64_FORMAT "):",
+                              id, adiuva_task_get_title (task), adiuva_task_get_parent_id (task));
+      for (guint j = 0; j < g_list_model_get_n_items (comments); j++)
+        {
+          g_autoptr (AdiuvaRecord) comment = g_list_model_get_item (comments, j);
+
+          g_string_append_printf (dump, " %" G_GINT64_FORMAT, adiuva_record_get_id (comment));
+        }
+      g_string_append_c (dump, '\n');
+    }
+
+  return g_string_free (dump, FALSE);
+}
+
+/* Gives Errands' task a subtask, and each a comment. */
+static void
+add_subtask_and_comments (Fixture *fixture)
+{
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  g_autoptr (AdiuvaTaskListModel) tasks = NULL;
+  g_autoptr (AdiuvaTask) stamps = NULL;
+  g_autoptr (AdiuvaTask) subtask = adiuva_task_new ();
+  AdiuvaTask *each[2];
+
+  filter->project_id = fixture->other_id;
+  tasks = adiuva_task_list_model_new (fixture->store, filter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (tasks)), ==, 1);
+  stamps = g_list_model_get_item (G_LIST_MODEL (tasks), 0);
+  adiuva_task_set_title (subtask, "Find the address");
+  adiuva_task_set_project_id (subtask, fixture->other_id);
+  adiuva_task_set_parent_id (subtask, adiuva_record_get_id (ADIUVA_RECORD (stamps)));
+  add_record (fixture->store, ADIUVA_RECORD (subtask));
+
+  each[0] = stamps;
+  each[1] = subtask;
+  for (guint i = 0; i < G_N_ELEMENTS (each); i++)
+    {
+      g_autoptr (AdiuvaTaskComment) comment = adiuva_task_comment_new ();
+
+      adiuva_task_comment_set_task_id (comment, adiuva_record_get_id (ADIUVA_RECORD (each[i])));
+      adiuva_task_comment_set_body (comment, "First class");
+      add_record (fixture->store, ADIUVA_RECORD (comment));
+    }
+}
+
+/* F2 on a project's page edits it. Deleting one takes its tasks, with their subtasks and
+ * comments, at once; Undo brings it all back, with the ids, and its checkpoints, notes and
+ * conversations. */
 static void
 test_edit_delete_project (Fixture      *fixture,
                           gconstpointer data)
@@ -816,7 +880,9 @@ test_edit_delete_project (Fixture      *fixture,
   g_autoptr (GListModel) conversations = NULL;
   g_autoptr (AdiuvaNote) note = adiuva_note_new ();
   g_autoptr (AdiuvaConversation) conversation = adiuva_conversation_new ();
-  gint64 empty_id;
+  g_autofree char *tasks_before = NULL;
+  g_autofree char *tasks_after = NULL;
+  gint64           empty_id;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.edit", NULL));
   dialog = wait_for_dialog (ADIUVA_TYPE_PROJECT_DIALOG);
@@ -832,20 +898,15 @@ test_edit_delete_project (Fixture      *fixture,
   wait_until_shown (page, GTK_TYPE_LABEL, "Web shop");
   wait_until_shown (page, GTK_TYPE_LABEL, "Active");
 
-  /* Errands has a task: Cancel keeps it. */
+  /* Errands has a task with a subtask and comments: it goes at once, with them. */
+  add_subtask_and_comments (fixture);
+  tasks_before = dump_project_tasks (fixture, fixture->other_id);
   page = open_project (fixture, fixture->other_id);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.delete", NULL));
-  dialog = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete “Errands”?");
-  respond (dialog, "cancel");
-  project = get_project (fixture, fixture->other_id);
-  g_assert_nonnull (project);
-  g_clear_object (&project);
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.delete", NULL));
-  dialog = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
-  respond (dialog, "delete");
   g_assert_null (find_project (fixture, "Errands"));
+  tasks_after = dump_project_tasks (fixture, fixture->other_id);
+  g_assert_cmpstr (tasks_after, ==, "");
+  g_clear_pointer (&tasks_after, g_free);
   test_ui_wait_until (project_page_closed, projects_page (fixture));
   wait_until_gone (projects_page (fixture), GTK_TYPE_LABEL, "Errands");
 
@@ -858,9 +919,12 @@ test_edit_delete_project (Fixture      *fixture,
   checkpoints = adiuva_store_list_checkpoints (
       fixture->store, adiuva_record_get_id (ADIUVA_RECORD (errands)), NULL, NULL, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (checkpoints), ==, 1);
+  tasks_after = dump_project_tasks (fixture, fixture->other_id);
+  g_assert_cmpstr (tasks_after, ==, tasks_before);
+  g_assert_nonnull (strstr (tasks_after, "Find the address"));
   wait_until_shown (projects_page (fixture), GTK_TYPE_LABEL, "Errands");
 
-  /* Without tasks, a project goes at once; its note comes back to it with Undo. */
+  /* Its note and conversation come back to it with Undo. */
   empty_id = add_project (fixture->store, "Empty", 0, FALSE);
   adiuva_note_set_title (note, "Ideas");
   adiuva_note_set_body (note, "");
@@ -880,6 +944,37 @@ test_edit_delete_project (Fixture      *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (notes), ==, 1);
   conversations = adiuva_store_list_conversations (fixture->store, empty_id, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (conversations), ==, 1);
+}
+
+/* An Undo that cannot happen says so: a project added after the delete took the deleted
+ * one's id (SQLite reuses the highest), so it cannot come back with it. Nothing else comes back
+ * either, and the new project is left alone. */
+static void
+test_delete_project_undo_fails (Fixture      *fixture,
+                                gconstpointer data)
+{
+  AdiuvaProjectPage *page;
+  AdwToast          *toast;
+  g_autoptr (AdiuvaProject) taken = NULL;
+  gint64 empty_id = add_project (fixture->store, "Empty", 0, FALSE);
+
+  page = open_project (fixture, empty_id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "project.delete", NULL));
+  g_assert_null (find_project (fixture, "Empty"));
+  toast = shown_toast (fixture);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "“Empty” was deleted");
+
+  g_assert_cmpint (add_project (fixture->store, "Newer", 0, FALSE), ==, empty_id);
+  g_signal_emit_by_name (toast, "button-clicked");
+
+  g_assert_null (find_project (fixture, "Empty"));
+  taken = get_project (fixture, empty_id);
+  g_assert_cmpstr (adiuva_project_get_name (taken), ==, "Newer");
+  toast = shown_toast (fixture);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, NULL);
+  g_assert_true (g_str_has_prefix (adw_toast_get_title (toast), "Could not bring “Empty” back: "));
+  g_assert_nonnull (strstr (adw_toast_get_title (toast), "belongs to another one now"));
 }
 
 static AdiuvaCheckpoint *
@@ -1042,6 +1137,8 @@ main (int   argc,
               test_edit_delete_client, fixture_tear_down);
   g_test_add ("/ui/projects/edit-delete-project", Fixture, NULL, fixture_set_up,
               test_edit_delete_project, fixture_tear_down);
+  g_test_add ("/ui/projects/delete-project-undo-fails", Fixture, NULL, fixture_set_up,
+              test_delete_project_undo_fails, fixture_tear_down);
   g_test_add ("/ui/projects/checkpoint-dialog", Fixture, NULL, fixture_set_up,
               test_checkpoint_dialog, fixture_tear_down);
 
