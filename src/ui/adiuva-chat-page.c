@@ -41,6 +41,7 @@ struct _AdiuvaChatPage
   GtkStack          *list_stack;
   GtkListBox        *conversations_list;
   GtkStack          *conversation_stack;
+  GtkWidget         *chat_pane;
   GtkLabel          *title_label;
   GtkMenuButton     *model_button;
   GtkImage          *model_icon;
@@ -275,6 +276,9 @@ gateway_changed_cb (AdiuvaChatPage *self)
 
   providers = adiuva_workspace_gateway_read_providers (self->gateway, NULL);
   has_providers = providers != NULL && providers->len > 0;
+  /* Hidden rather than only not shown, so that the conversation's many widgets get no style
+   * (nor measuring) while the setup page is all there is: the Chat page's first frame. */
+  gtk_widget_set_visible (self->chat_pane, has_providers);
   gtk_stack_set_visible_child_name (self->conversation_stack, has_providers ? "chat" : "setup");
 
   g_cancellable_cancel (self->cancellable);
@@ -1181,6 +1185,7 @@ adiuva_chat_page_class_init (AdiuvaChatPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatPage, conversations_list);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatPage, conversation_stack);
+  gtk_widget_class_bind_template_child (widget_class, AdiuvaChatPage, chat_pane);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatPage, model_button);
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatPage, model_icon);
