@@ -17,7 +17,7 @@
 
 /* Rows made in the first frame of a new list: about a window's height. The rest come GROW_ROWS
  * a frame after, so that the page's first frame does not wait for rows out of sight. */
-#define FIRST_ROWS 8
+#define FIRST_ROWS 5
 #define GROW_ROWS 4
 
 /* Clients and their projects, one group per client (and one for projects without a client),
