@@ -127,32 +127,32 @@ gboolean adiuva_store_commit (AdiuvaStore *self,
 void     adiuva_store_rollback (AdiuvaStore *self);
 
 /* Records of any kind */
-gboolean adiuva_store_add (AdiuvaStore  *self,
-                           AdiuvaRecord *record,
-                           GError      **error);
-gboolean adiuva_store_restore (AdiuvaStore  *self,
-                               AdiuvaRecord *record,
-                               GError      **error);
-gboolean adiuva_store_update (AdiuvaStore  *self,
-                              AdiuvaRecord *record,
-                              GError      **error);
-gboolean adiuva_store_delete (AdiuvaStore  *self,
-                              AdiuvaRecord *record,
-                              GError      **error);
+gboolean   adiuva_store_add (AdiuvaStore  *self,
+                             AdiuvaRecord *record,
+                             GError      **error);
+gboolean   adiuva_store_restore (AdiuvaStore  *self,
+                                 AdiuvaRecord *record,
+                                 GError      **error);
+gboolean   adiuva_store_update (AdiuvaStore  *self,
+                                AdiuvaRecord *record,
+                                GError      **error);
+gboolean   adiuva_store_delete (AdiuvaStore  *self,
+                                AdiuvaRecord *record,
+                                GError      **error);
 GPtrArray *adiuva_store_delete_all (AdiuvaStore *self,
                                     GPtrArray   *records,
                                     GError     **error);
 gboolean   adiuva_store_restore_all (AdiuvaStore *self,
                                      GPtrArray   *records,
                                      GError     **error);
-gpointer adiuva_store_get (AdiuvaStore *self,
-                           GType        record_type,
-                           gint64       id,
-                           GError     **error);
-gboolean adiuva_store_reorder (AdiuvaStore  *self,
-                               AdiuvaRecord *record,
-                               gint64        before_id,
-                               GError      **error);
+gpointer   adiuva_store_get (AdiuvaStore *self,
+                             GType        record_type,
+                             gint64       id,
+                             GError     **error);
+gboolean   adiuva_store_reorder (AdiuvaStore  *self,
+                                 AdiuvaRecord *record,
+                                 gint64        before_id,
+                                 GError      **error);
 
 /* Lists (small, loaded at once; tasks use AdiuvaTaskListModel) */
 GListModel    *adiuva_store_list_clients (AdiuvaStore *self,

@@ -1467,9 +1467,9 @@ test_move_default (void)
   g_autoptr (AdiuvaStore) store = NULL;
   g_autoptr (AdiuvaStore) writer = NULL;
   g_autoptr (GError) error = NULL;
-  MoveWait  wait = { 0 };
-  GStatBuf  st;
-  goffset   db_size;
+  MoveWait wait = { 0 };
+  GStatBuf st;
+  goffset  db_size;
 
   g_assert_cmpstr (default_dir, ==, builtin);
   create_workspace (builtin, NULL, 200);

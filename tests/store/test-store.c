@@ -363,11 +363,11 @@ dump_rows (AdiuvaStore       *store,
   return g_string_free (dump, FALSE);
 }
 
-#define TASK_TABLES                                                              \
-  "SELECT * FROM tasks ORDER BY id",                                             \
-      "SELECT task_id, tags.name FROM task_tags JOIN tags ON tags.id = tag_id "  \
-      "ORDER BY task_id, tags.name",                                             \
-      "SELECT * FROM task_comments ORDER BY id",                                 \
+#define TASK_TABLES                                                             \
+  "SELECT * FROM tasks ORDER BY id",                                            \
+      "SELECT task_id, tags.name FROM task_tags JOIN tags ON tags.id = tag_id " \
+      "ORDER BY task_id, tags.name",                                            \
+      "SELECT * FROM task_comments ORDER BY id",                                \
       "SELECT docid, title, body FROM search_index ORDER BY docid"
 
 /* Every row of the tasks, their tags and comments, and the search index, as text. */
@@ -553,14 +553,14 @@ test_restore_project_tree (Fixture      *fixture,
   /* The same through the helper, then with its client and its note at once (the note first:
    * it still comes back after the project it refers to), then the conversation alone with its
    * message. */
-  delete_and_restore (fixture->store, before, (AdiuvaRecord *[]) { ADIUVA_RECORD (project) }, 1);
+  delete_and_restore (fixture->store, before, (AdiuvaRecord *[]){ ADIUVA_RECORD (project) }, 1);
   delete_and_restore (fixture->store, before,
-                      (AdiuvaRecord *[]) { ADIUVA_RECORD (note), ADIUVA_RECORD (project),
-                                           ADIUVA_RECORD (client) },
+                      (AdiuvaRecord *[]){ ADIUVA_RECORD (note), ADIUVA_RECORD (project),
+                                          ADIUVA_RECORD (client) },
                       3);
   delete_and_restore (fixture->store, before,
-                      (AdiuvaRecord *[]) { ADIUVA_RECORD (conversation) }, 1);
-  delete_and_restore (fixture->store, before, (AdiuvaRecord *[]) { ADIUVA_RECORD (client) }, 1);
+                      (AdiuvaRecord *[]){ ADIUVA_RECORD (conversation) }, 1);
+  delete_and_restore (fixture->store, before, (AdiuvaRecord *[]){ ADIUVA_RECORD (client) }, 1);
 }
 
 static void
