@@ -898,6 +898,7 @@ delete_action (GtkWidget  *widget,
   AdiuvaConversation *conversation = adiuva_chat_session_get_conversation (self->session);
   g_autoptr (AdiuvaConversation) deleted = NULL;
   g_autoptr (GError) error = NULL;
+  const char *title;
 
   if (conversation == NULL)
     return;
@@ -905,7 +906,10 @@ delete_action (GtkWidget  *widget,
   /* Stopped first, so no late token is saved into what is being deleted. */
   adiuva_chat_session_stop (self->session);
   deleted = g_object_ref (conversation);
-  if (!adiuva_conversation_delete_with_undo (widget, self->store, deleted, &error))
+  title = adiuva_conversation_get_title (deleted);
+  if (!adiuva_record_delete_with_undo (widget, self->store, ADIUVA_RECORD (deleted),
+                                       title != NULL && *title != '\0' ? title : _ ("New Chat"),
+                                       &error))
     {
       adiuva_toast_show_error (widget, error);
       return;

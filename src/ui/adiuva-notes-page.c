@@ -752,16 +752,14 @@ delete_note_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   AdiuvaNotesPage *self = ADIUVA_NOTES_PAGE (widget);
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GError) error = NULL;
 
   if (self->note == NULL)
     return;
 
   save (self);
-  g_ptr_array_add (records, g_object_ref (self->note));
-  if (!adiuva_records_delete_with_undo (widget, self->store, records,
-                                        adiuva_note_get_title (self->note), &error))
+  if (!adiuva_record_delete_with_undo (widget, self->store, ADIUVA_RECORD (self->note),
+                                       adiuva_note_get_title (self->note), &error))
     adiuva_toast_show_error (widget, error);
 }
 

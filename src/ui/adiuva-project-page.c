@@ -147,12 +147,10 @@ delete_checkpoint_cb (GtkButton         *button,
                       AdiuvaProjectPage *self)
 {
   AdiuvaCheckpoint *checkpoint = widget_checkpoint (GTK_WIDGET (button));
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GError) error = NULL;
 
-  g_ptr_array_add (records, g_object_ref (checkpoint));
-  if (!adiuva_records_delete_with_undo (GTK_WIDGET (self), self->store, records,
-                                        adiuva_checkpoint_get_title (checkpoint), &error))
+  if (!adiuva_record_delete_with_undo (GTK_WIDGET (self), self->store, ADIUVA_RECORD (checkpoint),
+                                       adiuva_checkpoint_get_title (checkpoint), &error))
     adiuva_toast_show_error (GTK_WIDGET (self), error);
 }
 
@@ -646,7 +644,8 @@ delete_project (AdiuvaProjectPage *self)
   g_autoptr (GError) error = NULL;
 
   if (self->project != NULL &&
-      !adiuva_project_delete_with_undo (GTK_WIDGET (self), self->store, self->project, &error))
+      !adiuva_record_delete_with_undo (GTK_WIDGET (self), self->store, ADIUVA_RECORD (self->project),
+                                       adiuva_project_get_name (self->project), &error))
     adiuva_toast_show_error (GTK_WIDGET (self), error);
 }
 

@@ -537,7 +537,9 @@ delete_client_action (GtkWidget  *widget,
   g_autoptr (AdiuvaClient) client = get_client (self, parameter);
   g_autoptr (GError) error = NULL;
 
-  if (client != NULL && !adiuva_client_delete_with_undo (widget, self->store, client, &error))
+  if (client != NULL &&
+      !adiuva_record_delete_with_undo (widget, self->store, ADIUVA_RECORD (client),
+                                       adiuva_client_get_name (client), &error))
     adiuva_toast_show_error (widget, error);
 }
 

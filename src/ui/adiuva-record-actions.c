@@ -287,84 +287,31 @@ adiuva_records_delete_with_undo (GtkWidget   *widget,
   return TRUE;
 }
 
-static gboolean
-delete_one (GtkWidget    *widget,
-            AdiuvaStore  *store,
-            AdiuvaRecord *record,
-            const char   *title,
-            GError      **error)
+/**
+ * adiuva_record_delete_with_undo:
+ * @widget: a widget in the window whose toast overlay offers the Undo
+ * @title: what the toast calls @record
+ *
+ * Deletes @record with all that goes with it (see adiuva_store_delete_all(): a task's subtasks
+ * and comments, a project's tasks and checkpoints, a conversation's messages; a client's
+ * projects and a project's notes and conversations stay, unlinked), and offers to bring it all
+ * back.
+ */
+gboolean
+adiuva_record_delete_with_undo (GtkWidget    *widget,
+                                AdiuvaStore  *store,
+                                AdiuvaRecord *record,
+                                const char   *title,
+                                GError      **error)
 {
   g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
 
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
+  g_return_val_if_fail (ADIUVA_IS_RECORD (record), FALSE);
+
   g_ptr_array_add (records, g_object_ref (record));
   return adiuva_records_delete_with_undo (widget, store, records, title, error);
-}
-
-/**
- * adiuva_client_delete_with_undo:
- * @widget: a widget in the window whose toast overlay offers the Undo
- *
- * Deletes @client. Its projects stay, without a client; Undo brings the client back with
- * them.
- */
-gboolean
-adiuva_client_delete_with_undo (GtkWidget    *widget,
-                                AdiuvaStore  *store,
-                                AdiuvaClient *client,
-                                GError      **error)
-{
-  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
-  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
-  g_return_val_if_fail (ADIUVA_IS_CLIENT (client), FALSE);
-
-  return delete_one (widget, store, ADIUVA_RECORD (client), adiuva_client_get_name (client),
-                     error);
-}
-
-/**
- * adiuva_project_delete_with_undo:
- * @widget: a widget in the window whose toast overlay offers the Undo
- *
- * Deletes @project with its tasks and checkpoints; its notes and conversations stay, without a
- * project. Undo brings it all back: the tasks with their subtasks and comments, the notes and
- * conversations linked to it again.
- */
-gboolean
-adiuva_project_delete_with_undo (GtkWidget     *widget,
-                                 AdiuvaStore   *store,
-                                 AdiuvaProject *project,
-                                 GError       **error)
-{
-  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
-  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
-  g_return_val_if_fail (ADIUVA_IS_PROJECT (project), FALSE);
-
-  return delete_one (widget, store, ADIUVA_RECORD (project), adiuva_project_get_name (project),
-                     error);
-}
-
-/**
- * adiuva_conversation_delete_with_undo:
- * @widget: a widget in the window whose toast overlay offers the Undo
- * @conversation: the conversation to delete, with its messages
- *
- * Deletes @conversation and offers to bring it back with all its messages.
- */
-gboolean
-adiuva_conversation_delete_with_undo (GtkWidget          *widget,
-                                      AdiuvaStore        *store,
-                                      AdiuvaConversation *conversation,
-                                      GError            **error)
-{
-  const char *title;
-
-  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
-  g_return_val_if_fail (ADIUVA_IS_STORE (store), FALSE);
-  g_return_val_if_fail (ADIUVA_IS_CONVERSATION (conversation), FALSE);
-
-  title = adiuva_conversation_get_title (conversation);
-  return delete_one (widget, store, ADIUVA_RECORD (conversation),
-                     title != NULL && *title != '\0' ? title : _ ("New Chat"), error);
 }
 
 /* Completing */

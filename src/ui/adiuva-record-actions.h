@@ -22,18 +22,11 @@ gboolean adiuva_records_delete_with_undo (GtkWidget   *widget,
                                           GPtrArray   *records,
                                           const char  *title,
                                           GError     **error);
-gboolean adiuva_conversation_delete_with_undo (GtkWidget          *widget,
-                                               AdiuvaStore        *store,
-                                               AdiuvaConversation *conversation,
-                                               GError            **error);
-gboolean adiuva_client_delete_with_undo (GtkWidget    *widget,
+gboolean adiuva_record_delete_with_undo (GtkWidget    *widget,
                                          AdiuvaStore  *store,
-                                         AdiuvaClient *client,
+                                         AdiuvaRecord *record,
+                                         const char   *title,
                                          GError      **error);
-gboolean adiuva_project_delete_with_undo (GtkWidget     *widget,
-                                          AdiuvaStore   *store,
-                                          AdiuvaProject *project,
-                                          GError       **error);
 gboolean adiuva_tasks_complete_with_undo (GtkWidget   *widget,
                                           AdiuvaStore *store,
                                           GPtrArray   *tasks,

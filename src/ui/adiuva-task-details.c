@@ -613,7 +613,6 @@ delete_comment_action (GtkWidget  *widget,
 {
   AdiuvaTaskDetails *self = ADIUVA_TASK_DETAILS (widget);
   g_autoptr (AdiuvaTaskComment) comment = NULL;
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GError) error = NULL;
   g_autofree char *excerpt = NULL;
   gint64           comment_id = g_variant_get_int64 (parameter);
@@ -635,8 +634,8 @@ delete_comment_action (GtkWidget  *widget,
   if (self->editing_comment_id == comment_id)
     set_editing (self, 0);
   excerpt = dup_comment_excerpt (comment);
-  g_ptr_array_add (records, g_object_ref (comment));
-  if (!adiuva_records_delete_with_undo (widget, self->store, records, excerpt, &error))
+  if (!adiuva_record_delete_with_undo (widget, self->store, ADIUVA_RECORD (comment), excerpt,
+                                       &error))
     {
       set_message (self, error->message);
       return;

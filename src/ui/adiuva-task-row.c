@@ -328,7 +328,6 @@ dismiss_action (GtkWidget  *widget,
 {
   AdiuvaTaskRow *self = ADIUVA_TASK_ROW (widget);
   g_autoptr (AdiuvaTask) task = NULL;
-  g_autoptr (GPtrArray) records = NULL;
   g_autoptr (GError) error = NULL;
 
   if (self->task == NULL)
@@ -336,10 +335,8 @@ dismiss_action (GtkWidget  *widget,
 
   /* The row may be unbound as the list reloads; keep the task for the toast. */
   task = g_object_ref (self->task);
-  records = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (records, g_object_ref (task));
-  if (!adiuva_records_delete_with_undo (widget, self->store, records,
-                                        adiuva_task_get_title (task), &error))
+  if (!adiuva_record_delete_with_undo (widget, self->store, ADIUVA_RECORD (task),
+                                       adiuva_task_get_title (task), &error))
     adiuva_toast_show_error (widget, error);
 }
 

@@ -902,17 +902,14 @@ delete_task_action (GtkWidget  *widget,
 {
   AdiuvaTasksPage *self = ADIUVA_TASKS_PAGE (widget);
   g_autoptr (AdiuvaTask) task = NULL;
-  g_autoptr (GPtrArray) records = NULL;
   g_autoptr (GError) error = NULL;
 
   if (adiuva_task_details_get_task (self->details) == NULL)
     return;
 
   task = g_object_ref (adiuva_task_details_get_task (self->details));
-  records = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (records, g_object_ref (task));
-  if (!adiuva_records_delete_with_undo (GTK_WIDGET (self), self->store, records,
-                                        adiuva_task_get_title (task), &error))
+  if (!adiuva_record_delete_with_undo (GTK_WIDGET (self), self->store, ADIUVA_RECORD (task),
+                                       adiuva_task_get_title (task), &error))
     {
       set_message (self, error->message);
       return;

@@ -179,12 +179,10 @@ dismiss_checkpoint_cb (GtkButton       *button,
                        AdiuvaTodayPage *self)
 {
   AdiuvaCheckpoint *checkpoint = button_checkpoint (button);
-  g_autoptr (GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GError) error = NULL;
 
-  g_ptr_array_add (records, g_object_ref (checkpoint));
-  if (!adiuva_records_delete_with_undo (GTK_WIDGET (self), self->store, records,
-                                        adiuva_checkpoint_get_title (checkpoint), &error))
+  if (!adiuva_record_delete_with_undo (GTK_WIDGET (self), self->store, ADIUVA_RECORD (checkpoint),
+                                       adiuva_checkpoint_get_title (checkpoint), &error))
     adiuva_toast_show_error (GTK_WIDGET (self), error);
 }
 
