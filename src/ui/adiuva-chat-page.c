@@ -11,6 +11,7 @@
 #include "adiuva-chat-message-row.h"
 #include "adiuva-chat-page-private.h"
 #include "adiuva-record-actions.h"
+#include "adiuva-status-page.h"
 #include "adiuva-window.h"
 
 /* Chat: the conversations (newest first) beside the open one, an AdiuvaChatSession shown as
@@ -1182,6 +1183,7 @@ adiuva_chat_page_class_init (AdiuvaChatPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ADIUVA_TYPE_CHAT_MESSAGE_ROW);
+  g_type_ensure (ADIUVA_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-chat-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaChatPage, leaflet);

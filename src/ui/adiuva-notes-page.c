@@ -12,6 +12,7 @@
 #include "adiuva-markdown-view.h"
 #include "adiuva-notes-page-private.h"
 #include "adiuva-record-actions.h"
+#include "adiuva-status-page.h"
 
 /* Typing pauses this long before a note is saved. */
 #define AUTOSAVE_DELAY_MS 800
@@ -51,7 +52,7 @@ struct _AdiuvaNotesPage
   GtkSearchEntry     *search_entry;
   GtkStack           *list_stack;
   GtkListView        *notes_list;
-  AdwStatusPage      *empty_page;
+  AdiuvaStatusPage   *empty_page;
   GtkStack           *editor_stack;
   GtkEntry           *title_entry;
   GtkStack           *body_stack;
@@ -564,12 +565,12 @@ listing_read_cb (GObject      *source,
 
   if (listing->entries->len == 0)
     {
-      adw_status_page_set_title (self->empty_page, listing->n_notes == 0
-                                                       ? _ ("No Notes Yet")
-                                                       : _ ("No Matching Notes"));
-      adw_status_page_set_description (self->empty_page,
-                                       listing->n_notes == 0 ? _ ("Start one with the button above.")
-                                                             : _ ("No note has these words."));
+      adiuva_status_page_set_title (self->empty_page, listing->n_notes == 0
+                                                          ? _ ("No Notes Yet")
+                                                          : _ ("No Matching Notes"));
+      adiuva_status_page_set_description (self->empty_page,
+                                          listing->n_notes == 0 ? _ ("Start one with the button above.")
+                                                                : _ ("No note has these words."));
     }
   gtk_stack_set_visible_child_name (self->list_stack, listing->entries->len > 0 ? "list" : "empty");
   listing_free (listing);
@@ -883,6 +884,7 @@ adiuva_notes_page_class_init (AdiuvaNotesPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ADIUVA_TYPE_MARKDOWN_VIEW);
+  g_type_ensure (ADIUVA_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-notes-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaNotesPage, leaflet);

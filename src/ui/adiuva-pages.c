@@ -10,6 +10,7 @@
 #include "adiuva-notes-page.h"
 #include "adiuva-pages.h"
 #include "adiuva-projects-page.h"
+#include "adiuva-status-page.h"
 #include "adiuva-tasks-page.h"
 #include "adiuva-timeline-page.h"
 #include "adiuva-today-page.h"
@@ -65,10 +66,10 @@ adiuva_page_info_create_widget (const AdiuvaPageInfo *info,
   if (info->get_type != NULL)
     return g_object_new (info->get_type (), "store", store, NULL);
 
-  status = adw_status_page_new ();
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), info->icon_name);
-  adw_status_page_set_title (ADW_STATUS_PAGE (status), _ ("Not Built Yet"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (status), _ (info->not_built));
+  status = adiuva_status_page_new ();
+  adiuva_status_page_set_icon_name (ADIUVA_STATUS_PAGE (status), info->icon_name);
+  adiuva_status_page_set_title (ADIUVA_STATUS_PAGE (status), _ ("Not Built Yet"));
+  adiuva_status_page_set_description (ADIUVA_STATUS_PAGE (status), _ (info->not_built));
 
   return status;
 }

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "adiuva-quick-find-private.h"
+#include "adiuva-status-page.h"
 
 #define MAX_RESULTS 30
 
@@ -17,10 +18,10 @@ struct _AdiuvaQuickFind
 
   AdiuvaStore *store;
 
-  GtkSearchEntry *entry;
-  GtkStack       *stack;
-  GtkListBox     *results_list;
-  AdwStatusPage  *empty_page;
+  GtkSearchEntry   *entry;
+  GtkStack         *stack;
+  GtkListBox       *results_list;
+  AdiuvaStatusPage *empty_page;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaQuickFind, adiuva_quick_find, ADW_TYPE_WINDOW)
@@ -121,10 +122,10 @@ _adiuva_quick_find_search (AdiuvaQuickFind *self,
 
   if (*stripped == '\0')
     {
-      adw_status_page_set_title (self->empty_page, _ ("Find Anything"));
-      adw_status_page_set_description (self->empty_page,
-                                       _ ("Type a few letters of a task, project, checkpoint "
-                                          "or note."));
+      adiuva_status_page_set_title (self->empty_page, _ ("Find Anything"));
+      adiuva_status_page_set_description (self->empty_page,
+                                          _ ("Type a few letters of a task, project, checkpoint "
+                                             "or note."));
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
@@ -132,8 +133,8 @@ _adiuva_quick_find_search (AdiuvaQuickFind *self,
   results = adiuva_store_search (self->store, stripped, MAX_RESULTS, &error);
   if (results == NULL)
     {
-      adw_status_page_set_title (self->empty_page, _ ("Search Failed"));
-      adw_status_page_set_description (self->empty_page, error->message);
+      adiuva_status_page_set_title (self->empty_page, _ ("Search Failed"));
+      adiuva_status_page_set_description (self->empty_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
@@ -143,10 +144,10 @@ _adiuva_quick_find_search (AdiuvaQuickFind *self,
 
   if (results->len == 0)
     {
-      adw_status_page_set_title (self->empty_page, _ ("Nothing Found"));
-      adw_status_page_set_description (self->empty_page,
-                                       _ ("No task, project, checkpoint or note has these "
-                                          "words."));
+      adiuva_status_page_set_title (self->empty_page, _ ("Nothing Found"));
+      adiuva_status_page_set_description (self->empty_page,
+                                          _ ("No task, project, checkpoint or note has these "
+                                             "words."));
     }
   else
     gtk_list_box_select_row (self->results_list,
@@ -266,6 +267,7 @@ adiuva_quick_find_class_init (AdiuvaQuickFindClass *klass)
                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
                                             2, ADIUVA_TYPE_ENTITY, G_TYPE_INT64);
 
+  g_type_ensure (ADIUVA_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-quick-find.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaQuickFind, entry);

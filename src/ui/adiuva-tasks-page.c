@@ -8,6 +8,7 @@
 
 #include "adiuva-accessible.h"
 #include "adiuva-record-actions.h"
+#include "adiuva-status-page.h"
 #include "adiuva-task-details.h"
 #include "adiuva-task-row.h"
 #include "adiuva-tasks-page-private.h"
@@ -42,7 +43,7 @@ struct _AdiuvaTasksPage
   GtkMenuButton     *order_button;
   GtkStack          *list_stack;
   GtkGridView       *list_view; /* one column: see _adiuva_tasks_page_get_list_view() */
-  AdwStatusPage     *empty_page;
+  AdiuvaStatusPage  *empty_page;
   GtkActionBar      *selection_bar;
   GtkLabel          *selection_label;
   GtkMenuButton     *move_button;
@@ -132,22 +133,22 @@ update_empty_page (AdiuvaTasksPage *self)
 
   if (g_str_equal (self->status, "open"))
     {
-      adw_status_page_set_title (self->empty_page, _ ("Nothing to Do"));
-      adw_status_page_set_description (self->empty_page,
-                                       _ ("Type a task above and press Enter. Ctrl+N brings you "
-                                          "here from anywhere."));
+      adiuva_status_page_set_title (self->empty_page, _ ("Nothing to Do"));
+      adiuva_status_page_set_description (self->empty_page,
+                                          _ ("Type a task above and press Enter. Ctrl+N brings you "
+                                             "here from anywhere."));
     }
   else if (g_str_equal (self->status, "done"))
     {
-      adw_status_page_set_title (self->empty_page, _ ("Nothing Done Yet"));
-      adw_status_page_set_description (self->empty_page,
-                                       _ ("Tasks you complete are listed here."));
+      adiuva_status_page_set_title (self->empty_page, _ ("Nothing Done Yet"));
+      adiuva_status_page_set_description (self->empty_page,
+                                          _ ("Tasks you complete are listed here."));
     }
   else
     {
-      adw_status_page_set_title (self->empty_page, _ ("No Tasks"));
-      adw_status_page_set_description (self->empty_page,
-                                       _ ("Type a task above and press Enter."));
+      adiuva_status_page_set_title (self->empty_page, _ ("No Tasks"));
+      adiuva_status_page_set_description (self->empty_page,
+                                          _ ("Type a task above and press Enter."));
     }
 }
 
@@ -975,6 +976,7 @@ adiuva_tasks_page_class_init (AdiuvaTasksPageClass *klass)
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ADIUVA_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-tasks-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTasksPage, flap);

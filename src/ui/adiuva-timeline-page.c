@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "adiuva-accessible.h"
+#include "adiuva-status-page.h"
 #include "adiuva-timeline-page.h"
 #include "adiuva-timeline-view.h"
 
@@ -221,6 +222,7 @@ adiuva_timeline_page_class_init (AdiuvaTimelinePageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (ADIUVA_TYPE_TIMELINE_VIEW);
+  g_type_ensure (ADIUVA_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-timeline-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTimelinePage, stack);

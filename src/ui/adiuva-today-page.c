@@ -9,6 +9,7 @@
 #include "adiuva-accessible.h"
 #include "adiuva-format.h"
 #include "adiuva-record-actions.h"
+#include "adiuva-status-page.h"
 #include "adiuva-task-row.h"
 #include "adiuva-today-page.h"
 
@@ -499,6 +500,7 @@ adiuva_today_page_class_init (AdiuvaTodayPageClass *klass)
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ADIUVA_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-today-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaTodayPage, stack);

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include "adiuva-accessible.h"
+#include "adiuva-status-page.h"
 #include "adiuva-unlock-page-private.h"
 
 /* Asks for the passphrase of a workspace locked with one. Emits ::unlock; the window opens
@@ -72,6 +73,7 @@ adiuva_unlock_page_class_init (AdiuvaUnlockPageClass *klass)
   signals[UNLOCK] = g_signal_new ("unlock", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (ADIUVA_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-unlock-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaUnlockPage, content);

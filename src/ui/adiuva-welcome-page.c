@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "adiuva-accessible.h"
+#include "adiuva-status-page.h"
 #include "adiuva-welcome-page-private.h"
 
 /* The first run: a short welcome and the one choice there is to make, where the key of the
@@ -107,6 +108,7 @@ adiuva_welcome_page_class_init (AdiuvaWelcomePageClass *klass)
   signals[CREATE] = g_signal_new ("create", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (ADIUVA_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWelcomePage, content);

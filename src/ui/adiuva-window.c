@@ -14,6 +14,7 @@
 #include "adiuva-projects-page.h"
 #include "adiuva-quick-find.h"
 #include "adiuva-reminders.h"
+#include "adiuva-status-page.h"
 #include "adiuva-tasks-page.h"
 #include "adiuva-unlock-page.h"
 #include "adiuva-welcome-page.h"
@@ -39,7 +40,7 @@ struct _AdiuvaWindow
   GtkSpinner        *loading_spinner;
   AdiuvaWelcomePage *welcome_page; /* and unlock_page: NULL until first needed */
   AdiuvaUnlockPage  *unlock_page;
-  AdwStatusPage     *problem_page;
+  AdiuvaStatusPage  *problem_page;
   GtkWidget         *passphrase_button;
   AdwLeaflet        *leaflet;
   GtkWidget         *sidebar;
@@ -165,7 +166,7 @@ show_problem (AdiuvaWindow *self,
   else
     description = g_steal_pointer (&message);
 
-  adw_status_page_set_description (self->problem_page, description);
+  adiuva_status_page_set_description (self->problem_page, description);
   gtk_widget_set_visible (self->passphrase_button,
                           g_error_matches (error, ADIUVA_STORE_ERROR,
                                            ADIUVA_STORE_ERROR_KEY_MISSING) ||
@@ -878,6 +879,7 @@ adiuva_window_class_init (AdiuvaWindowClass *klass)
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ADIUVA_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AdiuvaWindow, toast_overlay);
@@ -1063,5 +1065,5 @@ _adiuva_window_get_state_child (AdiuvaWindow *self,
 const char *
 _adiuva_window_get_problem (AdiuvaWindow *self)
 {
-  return adw_status_page_get_description (self->problem_page);
+  return adiuva_status_page_get_description (self->problem_page);
 }
