@@ -29,6 +29,7 @@ struct _AdiuvaWindow
 
   GSettings              *settings;
   GCancellable           *cancellable;
+  guint                   prepare_pages_id;
   char                   *data_dir;
   AdiuvaStore            *store;
   AdiuvaWorkspaceGateway *workspace_gateway;
@@ -204,8 +205,9 @@ create_sidebar_row (const AdiuvaPageInfo *info)
   return row;
 }
 
-/* A page is made the first time it is shown, not with the window: a start-up that shows Today
- * need not wait for the Notes page to list every note, nor hold all of that in memory. */
+/* A page is made the first time it is shown or, once the workspace is on screen, while the
+ * main loop is idle (prepare_next_page_cb()); not with the window: a start-up that shows Today
+ * need not wait for the Notes page to list every note. */
 static GtkWidget *
 ensure_page (AdiuvaWindow *self,
              const char   *page_id)
@@ -226,6 +228,44 @@ ensure_page (AdiuvaWindow *self,
   gtk_stack_page_set_icon_name (page, info->icon_name);
 
   return child;
+}
+
+/* The pages not shown yet are built once the workspace is on screen, one each time the main
+ * loop has nothing else to do: building a page (its template, its first read) in the frame
+ * that first shows it made that frame drop (tests/bench/bench-app, "show every page"). A page
+ * asked for before its turn is built then, as before. */
+static gboolean
+prepare_next_page_cb (gpointer user_data)
+{
+  AdiuvaWindow         *self = user_data;
+  const AdiuvaPageInfo *pages;
+  guint                 n_pages;
+
+  pages = adiuva_pages_get_all (&n_pages);
+  for (guint i = 0; i < n_pages; i++)
+    if (gtk_stack_get_child_by_name (self->page_stack, pages[i].id) == NULL)
+      {
+        ensure_page (self, pages[i].id);
+        return G_SOURCE_CONTINUE;
+      }
+
+  self->prepare_pages_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs as the first frame showing the workspace starts; the pages are built after it. */
+static gboolean
+prepare_pages_tick_cb (GtkWidget     *widget,
+                       GdkFrameClock *frame_clock,
+                       gpointer       user_data)
+{
+  AdiuvaWindow *self = ADIUVA_WINDOW (widget);
+
+  if (self->prepare_pages_id == 0)
+    self->prepare_pages_id =
+        g_idle_add_full (G_PRIORITY_LOW, prepare_next_page_cb, self, NULL);
+
+  return G_SOURCE_REMOVE;
 }
 
 /* A task's time has come: a notification, which opens the task when clicked. */
@@ -308,6 +348,7 @@ show_workspace (AdiuvaWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-note", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.quick-find", TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "workspace");
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), prepare_pages_tick_cb, NULL, NULL);
 
   /* The loopback endpoint runs while the workspace is open, if it was on last time. */
   adiuva_workspace_gateway_restore_loopback_async (adiuva_window_get_workspace_gateway (self),
@@ -776,6 +817,7 @@ adiuva_window_dispose (GObject *object)
   AdiuvaWindow *self = ADIUVA_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->prepare_pages_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), ADIUVA_TYPE_WINDOW);
   g_clear_object (&self->reminders);
   /* Others may hold the gateway a little longer; the endpoint ends with the workspace. */
