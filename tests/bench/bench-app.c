@@ -472,7 +472,8 @@ print_row (const char *label,
 static void
 print_frames (Script     *script,
               const char *prefix,
-              const char *title)
+              const char *title,
+              gboolean    judged)
 {
   g_autoptr (GArray) intervals = collect (script, script->intervals, prefix);
   g_autoptr (GArray) work = collect (script, script->work, prefix);
@@ -492,7 +493,7 @@ print_frames (Script     *script,
   print_row (label, bench_percentile (work, 95), NAN, "ms", 0, 0, FALSE);
   g_free (label);
   label = g_strdup_printf ("%s: dropped (of %u)", title, intervals->len);
-  print_row (label, dropped, NAN, "", 0, 0, TRUE);
+  print_row (label, dropped, NAN, "", 0, 0, judged);
 }
 
 static void
@@ -525,9 +526,11 @@ print_report (const AppScale *scale,
   g_print ("  frames:    one scripted run (ADIUVA_BENCH_SCRIPT=1), refresh interval %.2f ms; "
            "interval = frame time to the\n             next frame's (GdkFrameTimings), work = "
            "before-paint to after-paint, dropped = interval\n             over 1.5 refresh "
-           "intervals. It scrolls the Tasks list a quarter screen a frame, then to its\n"
-           "             end at an even pace (a dragged scrollbar), then shows every page of the "
-           "sidebar in turn\n\n",
+           "intervals. It opens the Tasks page and waits 30 frames while the app\n"
+           "             builds its other pages in the background (after start-up: not judged), "
+           "then\n             scrolls the Tasks list a quarter screen a frame, then to its "
+           "end at an even pace\n             (a dragged scrollbar), then shows every page of "
+           "the sidebar in turn\n\n",
            script->refresh_ms);
 
   g_print ("%-46s %10s %10s %7s  %-10s %s\n", "figure", "adiuva", "minimal", "ratio", "target",
@@ -546,9 +549,10 @@ print_report (const AppScale *scale,
   print_row ("peak RSS after scrolling and switching", script->peak_rss_mb,
              bench_percentile (minimal->rss_mb, 50), "MB", 150, 0, FALSE);
 
-  print_frames (script, "scroll", "scroll, 1/4 screen a frame");
-  print_frames (script, "scroll-to-end", "scroll to the end");
-  print_frames (script, "page:", "show every page");
+  print_frames (script, "start", "after start-up", FALSE);
+  print_frames (script, "scroll", "scroll, 1/4 screen a frame", TRUE);
+  print_frames (script, "scroll-to-end", "scroll to the end", TRUE);
+  print_frames (script, "page:", "show every page", TRUE);
 
   g_print ("\nPer page (first showing): frame interval max / frame work max\n");
   for (guint i = 0; i < script->phases->len; i++)
