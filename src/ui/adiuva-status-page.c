@@ -49,14 +49,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void
-set_text (GtkLabel   *label,
-          const char *text)
-{
-  gtk_label_set_label (label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
-}
-
-static void
 adiuva_status_page_buildable_add_child (GtkBuildable *buildable,
                                         GtkBuilder   *builder,
                                         GObject      *child,
@@ -189,6 +181,23 @@ adiuva_status_page_new (void)
   return g_object_new (ADIUVA_TYPE_STATUS_PAGE, NULL);
 }
 
+/* The title's and the description's setter: a label shows only with some text. */
+static void
+set_text (AdiuvaStatusPage *self,
+          GtkLabel         *label,
+          const char       *text,
+          GParamSpec       *pspec)
+{
+  if (text == NULL)
+    text = "";
+  if (g_str_equal (text, gtk_label_get_label (label)))
+    return;
+
+  gtk_label_set_label (label, text);
+  gtk_widget_set_visible (GTK_WIDGET (label), *text != '\0');
+  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+}
+
 const char *
 adiuva_status_page_get_icon_name (AdiuvaStatusPage *self)
 {
@@ -225,11 +234,7 @@ adiuva_status_page_set_title (AdiuvaStatusPage *self,
 {
   g_return_if_fail (ADIUVA_IS_STATUS_PAGE (self));
 
-  if (g_strcmp0 (title != NULL ? title : "", adiuva_status_page_get_title (self)) == 0)
-    return;
-
-  set_text (self->title_label, title);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  set_text (self, self->title_label, title, properties[PROP_TITLE]);
 }
 
 const char *
@@ -246,12 +251,7 @@ adiuva_status_page_set_description (AdiuvaStatusPage *self,
 {
   g_return_if_fail (ADIUVA_IS_STATUS_PAGE (self));
 
-  if (g_strcmp0 (description != NULL ? description : "",
-                 adiuva_status_page_get_description (self)) == 0)
-    return;
-
-  set_text (self->description_label, description);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
+  set_text (self, self->description_label, description, properties[PROP_DESCRIPTION]);
 }
 
 GtkWidget *
