@@ -32,7 +32,11 @@ struct _AdiuvaStatusPage
 
 static void adiuva_status_page_buildable_init (GtkBuildableIface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (AdiuvaStatusPage, adiuva_status_page, GTK_TYPE_WIDGET, G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, adiuva_status_page_buildable_init))
+/* clang-format off */
+G_DEFINE_FINAL_TYPE_WITH_CODE (AdiuvaStatusPage, adiuva_status_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE,
+                                                      adiuva_status_page_buildable_init))
+/* clang-format on */
 
 static GtkBuildableIface *parent_buildable_iface;
 
