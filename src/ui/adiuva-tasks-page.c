@@ -163,11 +163,11 @@ set_filter_label (GtkMenuButton *button,
                                   -1);
 }
 
-static void
-apply_filter (AdiuvaTasksPage *self)
+/* The list's filter, from the page's choices */
+static AdiuvaTaskFilter *
+create_filter (AdiuvaTasksPage *self)
 {
-  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
-  g_autofree char   *project_label = NULL;
+  AdiuvaTaskFilter  *filter = adiuva_task_filter_new ();
   const OrderChoice *order = find_order (self->order);
 
   /* Subtasks are listed in their parent's details; a row says how many are open. */
@@ -179,8 +179,13 @@ apply_filter (AdiuvaTasksPage *self)
   else if (g_str_equal (self->status, "done"))
     filter->status = ADIUVA_TASK_STATUS_DONE;
 
-  if (self->tasks != NULL)
-    adiuva_task_list_model_set_filter (self->tasks, filter);
+  return filter;
+}
+
+static void
+update_filter_labels (AdiuvaTasksPage *self)
+{
+  g_autofree char *project_label = NULL;
 
   if (g_str_equal (self->status, "open"))
     set_filter_label (self->status_button, _ ("Open"));
@@ -188,12 +193,22 @@ apply_filter (AdiuvaTasksPage *self)
     set_filter_label (self->status_button, _ ("Done"));
   else
     set_filter_label (self->status_button, _ ("All"));
-  set_filter_label (self->order_button, _ (order->label));
+  set_filter_label (self->order_button, _ (find_order (self->order)->label));
   if (self->store != NULL)
     {
       project_label = dup_project_label (self);
       set_filter_label (self->project_button, project_label);
     }
+}
+
+static void
+apply_filter (AdiuvaTasksPage *self)
+{
+  g_autoptr (AdiuvaTaskFilter) filter = create_filter (self);
+
+  if (self->tasks != NULL)
+    adiuva_task_list_model_set_filter (self->tasks, filter);
+  update_filter_labels (self);
 }
 
 static void
@@ -577,14 +592,17 @@ set_store (AdiuvaTasksPage *self,
 {
   g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr (GtkNoSelection) selection = NULL;
+  g_autoptr (AdiuvaTaskFilter) filter = NULL;
 
   g_assert (self->store == NULL);
   g_return_if_fail (ADIUVA_IS_STORE (store));
 
   self->store = g_object_ref (store);
   self->chips = adiuva_quick_add_model_new (store);
-  self->tasks = adiuva_task_list_model_new (store, NULL);
-  apply_filter (self);
+  /* Made with its filter, not filtered after: each reads the ids of every task it lists. */
+  filter = create_filter (self);
+  self->tasks = adiuva_task_list_model_new (store, filter);
+  update_filter_labels (self);
 
   g_signal_connect_object (self->tasks, "notify::n-items", G_CALLBACK (update_empty_page), self,
                            G_CONNECT_SWAPPED);
