@@ -9,7 +9,8 @@
 
 /* What a page says when it has nothing to show: an icon, a title, a description and maybe a
  * button, centred, scrolling when the window is short. It looks and reads as AdwStatusPage
- * does, and replaces it for one reason, measured with tests/bench/bench-app.
+ * does (its description is plain text, not markup), and replaces it for one reason, measured
+ * with tests/bench/bench-app.
  *
  * AdwStatusPage (libadwaita 1.2) centres its box with valign=center. For such a widget GTK 4.8
  * asks, at every new allocation, how wide it must be for the height it is given, and a box of
@@ -150,7 +151,7 @@ adiuva_status_page_class_init (AdiuvaStatusPageClass *klass)
   properties[PROP_TITLE] =
       g_param_spec_string ("title", NULL, NULL, NULL,
                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* Pango markup, as AdwStatusPage's */
+  /* Plain text, unlike AdwStatusPage's markup: error messages go here as they are. */
   properties[PROP_DESCRIPTION] =
       g_param_spec_string ("description", NULL, NULL, NULL,
                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -154,20 +154,14 @@ static void
 show_problem (AdiuvaWindow *self,
               const GError *error)
 {
-  g_autofree char *message = g_markup_escape_text (error->message, -1);
   const char      *hint = problem_hint (error);
   g_autofree char *description = NULL;
 
   if (hint != NULL)
-    {
-      g_autofree char *escaped = g_markup_escape_text (hint, -1);
+    description = g_strdup_printf ("%s\n\n%s", error->message, hint);
 
-      description = g_strdup_printf ("%s\n\n%s", message, escaped);
-    }
-  else
-    description = g_steal_pointer (&message);
-
-  adiuva_status_page_set_description (self->problem_page, description);
+  adiuva_status_page_set_description (self->problem_page,
+                                      description != NULL ? description : error->message);
   gtk_widget_set_visible (self->passphrase_button,
                           g_error_matches (error, ADIUVA_STORE_ERROR,
                                            ADIUVA_STORE_ERROR_KEY_MISSING) ||
