@@ -63,8 +63,11 @@ adiuva_page_info_create_widget (const AdiuvaPageInfo *info,
   g_return_val_if_fail (info != NULL, NULL);
   g_return_val_if_fail (ADIUVA_IS_STORE (store), NULL);
 
+  /* A group, which the page stack names by the page's title: a screen reader says "Notes
+   * panel" as the keyboard enters the page (adiuva_page_stack_add()). */
   if (info->get_type != NULL)
-    return g_object_new (info->get_type (), "store", store, NULL);
+    return g_object_new (info->get_type (), "store", store, "accessible-role",
+                         GTK_ACCESSIBLE_ROLE_GROUP, NULL);
 
   status = adiuva_status_page_new ();
   adiuva_status_page_set_icon_name (ADIUVA_STATUS_PAGE (status), info->icon_name);

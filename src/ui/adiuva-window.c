@@ -10,6 +10,7 @@
 #include "adiuva-application-private.h"
 #include "adiuva-bench-script.h"
 #include "adiuva-notes-page.h"
+#include "adiuva-page-stack.h"
 #include "adiuva-pages.h"
 #include "adiuva-projects-page.h"
 #include "adiuva-quick-find.h"
@@ -52,7 +53,7 @@ struct _AdiuvaWindow
   AdwWindowTitle    *content_title;
   GtkWidget         *sidebar_button;
   GtkWidget         *content_menu_button;
-  GtkStack          *page_stack;
+  AdiuvaPageStack   *page_stack;
 };
 
 G_DEFINE_FINAL_TYPE (AdiuvaWindow, adiuva_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -208,18 +209,16 @@ ensure_page (AdiuvaWindow *self,
 {
   const AdiuvaPageInfo *info = adiuva_pages_lookup (page_id);
   GtkWidget            *child;
-  GtkStackPage         *page;
 
   if (self->store == NULL || info == NULL)
     return NULL;
 
-  child = gtk_stack_get_child_by_name (self->page_stack, page_id);
+  child = adiuva_page_stack_get_child_by_name (self->page_stack, page_id);
   if (child != NULL)
     return child;
 
   child = adiuva_page_info_create_widget (info, self->store);
-  page = gtk_stack_add_titled (self->page_stack, child, info->id, _ (info->title));
-  gtk_stack_page_set_icon_name (page, info->icon_name);
+  adiuva_page_stack_add (self->page_stack, child, info->id, _ (info->title));
 
   return child;
 }
@@ -237,7 +236,7 @@ prepare_next_page_cb (gpointer user_data)
 
   pages = adiuva_pages_get_all (&n_pages);
   for (guint i = 0; i < n_pages; i++)
-    if (gtk_stack_get_child_by_name (self->page_stack, pages[i].id) == NULL)
+    if (adiuva_page_stack_get_child_by_name (self->page_stack, pages[i].id) == NULL)
       {
         ensure_page (self, pages[i].id);
         return G_SOURCE_CONTINUE;
@@ -563,7 +562,7 @@ update_sidebar_cb (AdiuvaWindow *self)
 static void
 page_changed_cb (AdiuvaWindow *self)
 {
-  const char           *page_id = gtk_stack_get_visible_child_name (self->page_stack);
+  const char           *page_id = adiuva_page_stack_get_visible_child_name (self->page_stack);
   const AdiuvaPageInfo *info = adiuva_pages_lookup (page_id);
 
   if (info == NULL)
@@ -582,25 +581,18 @@ sidebar_row_activated_cb (AdiuvaWindow  *self,
   adiuva_window_show_page (self, gtk_widget_get_name (GTK_WIDGET (row)));
 }
 
-/* Ctrl+1…9 take the keyboard along to the page, or its own shortcuts (Ctrl+Shift+N for a
- * note…) would wait until Tab found it. The sidebar keeps the keyboard when it was used. */
+/* Ctrl+1…9 take the keyboard along to the page (once it is drawn), or its own shortcuts
+ * (Ctrl+Shift+N for a note…) would wait until Tab found it. The sidebar keeps the keyboard
+ * when it was used. */
 static void
 show_page_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
   AdiuvaWindow *self = ADIUVA_WINDOW (widget);
-  const char   *page_id = g_variant_get_string (parameter, NULL);
-  GtkWidget    *page;
-  GtkWidget    *focus;
 
-  if (!adiuva_window_show_page (self, page_id))
-    return;
-
-  page = gtk_stack_get_child_by_name (self->page_stack, page_id);
-  focus = gtk_root_get_focus (GTK_ROOT (self));
-  if (focus == NULL || !gtk_widget_is_ancestor (focus, page))
-    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+  if (adiuva_window_show_page (self, g_variant_get_string (parameter, NULL)))
+    adiuva_page_stack_focus_visible_child (self->page_stack);
 }
 
 /* The Tasks page, showing one project's tasks. */
@@ -612,7 +604,7 @@ show_project_action (GtkWidget  *widget,
   AdiuvaWindow *self = ADIUVA_WINDOW (widget);
 
   if (adiuva_window_show_page (self, "tasks"))
-    g_object_set (gtk_stack_get_child_by_name (self->page_stack, "tasks"), "project",
+    g_object_set (adiuva_page_stack_get_child_by_name (self->page_stack, "tasks"), "project",
                   g_variant_get_string (parameter, NULL), NULL);
 }
 
@@ -626,7 +618,7 @@ open_project_action (GtkWidget  *widget,
 
   if (adiuva_window_show_page (self, "projects"))
     adiuva_projects_page_open_project (
-        ADIUVA_PROJECTS_PAGE (gtk_stack_get_child_by_name (self->page_stack, "projects")),
+        ADIUVA_PROJECTS_PAGE (adiuva_page_stack_get_child_by_name (self->page_stack, "projects")),
         g_variant_get_int64 (parameter));
 }
 
@@ -639,7 +631,7 @@ show_note_action (GtkWidget  *widget,
 
   if (adiuva_window_show_page (self, "notes"))
     adiuva_notes_page_show_note (
-        ADIUVA_NOTES_PAGE (gtk_stack_get_child_by_name (self->page_stack, "notes")),
+        ADIUVA_NOTES_PAGE (adiuva_page_stack_get_child_by_name (self->page_stack, "notes")),
         g_variant_get_int64 (parameter));
 }
 
@@ -654,7 +646,7 @@ new_task_action (GtkWidget  *widget,
   if (!adiuva_window_show_page (self, "tasks"))
     return;
 
-  page = gtk_stack_get_child_by_name (self->page_stack, "tasks");
+  page = adiuva_page_stack_get_child_by_name (self->page_stack, "tasks");
   if (ADIUVA_IS_TASKS_PAGE (page))
     adiuva_tasks_page_focus_quick_add (ADIUVA_TASKS_PAGE (page));
 }
@@ -679,7 +671,7 @@ quick_find_result_cb (AdiuvaWindow    *self,
     case ADIUVA_ENTITY_NOTE:
       if (adiuva_window_show_page (self, "notes"))
         adiuva_notes_page_show_note (
-            ADIUVA_NOTES_PAGE (gtk_stack_get_child_by_name (self->page_stack, "notes")), id);
+            ADIUVA_NOTES_PAGE (adiuva_page_stack_get_child_by_name (self->page_stack, "notes")), id);
       break;
     case ADIUVA_ENTITY_CLIENT:
     case ADIUVA_ENTITY_TASK_COMMENT:
@@ -915,6 +907,7 @@ adiuva_window_class_init (AdiuvaWindowClass *klass)
                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ADIUVA_TYPE_PAGE_STACK);
   g_type_ensure (ADIUVA_TYPE_STATUS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/adiuva/Adiuva/adiuva-window.ui");
@@ -1058,7 +1051,7 @@ adiuva_window_show_page (AdiuvaWindow *self,
   if (ensure_page (self, page_id) == NULL)
     return FALSE;
 
-  gtk_stack_set_visible_child_name (self->page_stack, page_id);
+  adiuva_page_stack_set_visible_child_name (self->page_stack, page_id);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 
   return TRUE;
@@ -1073,7 +1066,7 @@ adiuva_window_show_task (AdiuvaWindow *self,
 
   if (adiuva_window_show_page (self, "tasks"))
     adiuva_tasks_page_show_task (
-        ADIUVA_TASKS_PAGE (gtk_stack_get_child_by_name (self->page_stack, "tasks")), task_id);
+        ADIUVA_TASKS_PAGE (adiuva_page_stack_get_child_by_name (self->page_stack, "tasks")), task_id);
 }
 
 /* Which page of the main stack shows: loading, welcome, unlock, problem or workspace. */

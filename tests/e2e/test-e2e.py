@@ -29,8 +29,9 @@ def in_days(days):
 
 # GTK 4.8 does not tell AT-SPI which widgets are showing, so searches are scoped to a page (its
 # accessible name is its type) instead of filtered by the showing state.
-def page(window, type_name):
-    return window.child(name=type_name)
+def page(window, title):
+    # The page stack names each page by its title, as a panel (adiuva-page-stack.c).
+    return window.child(name=title, roleName='panel')
 
 
 def find(node, name, role):
@@ -128,7 +129,7 @@ NOTE_BODY = 'She wants the brochure in teal and ochre, on recycled paper.'
 
 def write_and_find_note(app, window):
     rawinput.keyCombo('<Control>5')
-    notes = page(window, 'AdiuvaNotesPage')
+    notes = page(window, 'Notes')
     rawinput.keyCombo('<Control><Shift>n')
     title = find(notes, 'Note title', 'text')
     check('Ctrl+Shift+N starts a note, its title ready to type', eventually(lambda: focused(title)))
@@ -170,14 +171,14 @@ def main():
     try:
         app = tree.root.application('adiuva')
         window = app.child(roleName='frame')
-        today = page(window, 'AdiuvaTodayPage')
+        today = page(window, 'Today')
         check('the window opens on the workspace',
               find(today, 'Suggested by the Assistant', 'label'))
         approve_and_dismiss(window, today)
 
         # Ctrl+N from anywhere: the Tasks page, the keyboard in quick add.
         rawinput.keyCombo('<Control>n')
-        tasks = page(window, 'AdiuvaTasksPage')
+        tasks = page(window, 'Tasks')
         entry = find(tasks, 'New task', 'text')
         check('Ctrl+N focuses quick add', focused(entry))
         rawinput.typeText('Send the invoice today p1 #Website @billing')
@@ -205,7 +206,7 @@ def main():
 
         # Projects: the project's row opens its page, with its open tasks.
         rawinput.keyCombo('<Control>3')
-        projects = page(window, 'AdiuvaProjectsPage')
+        projects = page(window, 'Projects')
         find(projects, 'Website', 'list item').click()
         check('a project opens its page', find(projects, 'Renew the domain', 'check box'))
         # All Tasks shows them on the Tasks page, filtered to the project.
@@ -218,7 +219,7 @@ def main():
         find(tasks, 'Manual Order', 'push button')
         # Pages are made when first shown.
         rawinput.keyCombo('<Control>4')
-        timeline = page(window, 'AdiuvaTimelinePage')
+        timeline = page(window, 'Timeline')
         find(timeline, 'Weeks', 'push button')
         find(timeline, 'Today', 'push button')
         check('buttons have plain names, said once',
@@ -305,7 +306,7 @@ def check_chat_streams():
         app = tree.root.application('adiuva')
         window = app.child(roleName='frame')
         rawinput.keyCombo('<Control>6')
-        chat = page(window, 'AdiuvaChatPage')
+        chat = page(window, 'Chat')
         # Shown, the page gives the keyboard to the message field.
         field = find(chat, 'Message to the assistant', 'text')
         typed_in_field = eventually(lambda: focused(field))

@@ -5,6 +5,7 @@
 
 #include "adiuva-checkpoint-dialog.h"
 #include "adiuva-client-dialog.h"
+#include "adiuva-page-stack.h"
 #include "adiuva-project-dialog.h"
 #include "adiuva-project-page-private.h"
 #include "adiuva-projects-page-private.h"
@@ -300,8 +301,8 @@ test_project_page (Fixture      *fixture,
 
   /* A note opens on the Notes page. */
   gtk_widget_activate (row_of (GTK_WIDGET (page), "Meeting notes"));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_parent (
-                       _adiuva_window_get_page (fixture->window, "notes")))),
+  g_assert_cmpstr (adiuva_page_stack_get_visible_child_name (ADIUVA_PAGE_STACK (
+                       gtk_widget_get_parent (_adiuva_window_get_page (fixture->window, "notes")))),
                    ==, "notes");
 
   /* Back to the list, with the project's row focused. */
