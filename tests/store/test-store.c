@@ -800,6 +800,92 @@ test_list_model (Fixture      *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
 }
 
+static gboolean
+is_loaded (AdiuvaTaskListModel *model)
+{
+  while (adiuva_task_list_model_get_loading (model))
+    g_main_context_iteration (NULL, TRUE);
+
+  return TRUE;
+}
+
+static void
+count_items_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        guint      *n_signals)
+{
+  (*n_signals)++;
+}
+
+/* Read in the background: empty and loading until the ids come from the worker thread, then
+ * the same list as when read at once; a change or a new filter keeps the list as it was until
+ * the new read replaces it; a read overtaken by another is dropped. */
+static void
+test_list_model_in_background (Fixture      *fixture,
+                               gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdiuvaTaskListModel) model = NULL;
+  g_autoptr (AdiuvaTaskListModel) gone = NULL;
+  g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
+  guint n_signals = 0;
+
+  adiuva_store_begin (fixture->store, &error);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Task %03u", i);
+      g_autoptr (AdiuvaTask) task = add_task (fixture->store, title, 0, NULL);
+    }
+  adiuva_store_commit (fixture->store, &error);
+  g_assert_no_error (error);
+
+  model = adiuva_task_list_model_new_in_background (fixture->store, NULL);
+  g_signal_connect (model, "items-changed", G_CALLBACK (count_items_changed_cb), &n_signals);
+  g_assert_true (adiuva_task_list_model_get_loading (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  g_assert_true (is_loaded (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 300);
+  g_assert_cmpuint (n_signals, ==, 1);
+  {
+    g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), 299);
+
+    g_assert_cmpstr (adiuva_task_get_title (task), ==, "Task 299");
+  }
+
+  /* A change: the list stays until the read after it is done. */
+  {
+    g_autoptr (AdiuvaTask) task = add_task (fixture->store, "Task 300", 0, NULL);
+  }
+  while (!adiuva_task_list_model_get_loading (model))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 300);
+  g_assert_true (is_loaded (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 301);
+
+  /* Two filters one after the other: only the second read counts. */
+  n_signals = 0;
+  filter->limit = 10;
+  adiuva_task_list_model_set_filter (model, filter);
+  filter->limit = 20;
+  adiuva_task_list_model_set_filter (model, filter);
+  g_assert_true (is_loaded (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 20);
+  g_assert_cmpuint (n_signals, ==, 1);
+
+  /* A model dropped while it reads: the read ends without it. */
+  gone = adiuva_task_list_model_new_in_background (fixture->store, NULL);
+  g_clear_object (&gone);
+  {
+    g_autoptr (AdiuvaTaskListModel) after = adiuva_task_list_model_new_in_background (
+        fixture->store, NULL);
+
+    g_assert_true (is_loaded (after));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (after)), ==, 301);
+  }
+}
+
 /* Counts agree with the list models they stand in for, per project in one go. */
 static void
 test_count_tasks (Fixture      *fixture,
@@ -1747,6 +1833,7 @@ main (int   argc,
   ADD ("restore-project-tree", test_restore_project_tree);
   ADD ("transactions", test_transactions);
   ADD ("list-model", test_list_model);
+  ADD ("list-model-in-background", test_list_model_in_background);
   ADD ("count-tasks", test_count_tasks);
   ADD ("task-list-plans", test_task_list_plans);
   ADD ("move", test_move);
