@@ -530,7 +530,8 @@ print_report (const AppScale *scale,
            "             builds its other pages in the background (after start-up: not judged), "
            "then\n             scrolls the Tasks list a quarter screen a frame, then to its "
            "end at an even pace\n             (a dragged scrollbar), then shows every page of "
-           "the sidebar in turn\n\n",
+           "the sidebar in turn as Ctrl+1…6 do,\n             the keyboard following into "
+           "each\n\n",
            script->refresh_ms);
 
   g_print ("%-46s %10s %10s %7s  %-10s %s\n", "figure", "adiuva", "minimal", "ratio", "target",
