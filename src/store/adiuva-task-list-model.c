@@ -217,11 +217,19 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = adiuva_task_list_model_get_item;
 }
 
+/* @ids: (transfer full) (nullable): what was read, %NULL if it failed with @error */
 static void
 set_ids (AdiuvaTaskListModel *self,
-         GArray              *ids)
+         GArray              *ids,
+         const GError        *error)
 {
   guint old_n_items = self->ids->len;
+
+  if (ids == NULL)
+    {
+      g_warning ("Could not list tasks: %s", error->message);
+      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    }
 
   g_hash_table_remove_all (self->pages);
   g_array_unref (self->ids);
@@ -246,12 +254,7 @@ ids_read_cb (GObject      *source,
     return;
 
   g_clear_object (&self->reading);
-  if (ids == NULL)
-    {
-      g_warning ("Could not list tasks: %s", error->message);
-      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-    }
-  set_ids (self, ids);
+  set_ids (self, ids, error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
@@ -280,12 +283,7 @@ reload (AdiuvaTaskListModel *self)
     }
 
   ids = read_ids (self->store, self->filter, &error);
-  if (ids == NULL)
-    {
-      g_warning ("Could not list tasks: %s", error->message);
-      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-    }
-  set_ids (self, ids);
+  set_ids (self, ids, error);
 }
 
 static gboolean
