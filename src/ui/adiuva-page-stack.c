@@ -226,7 +226,8 @@ adiuva_page_stack_new (void)
  * @name: what adiuva_page_stack_set_visible_child_name() calls it
  * @title: (nullable): its title, translated
  *
- * Adds a page, hidden unless it is the first.
+ * Adds a page, hidden unless it is the first. Shown or not, it is realized with the stack
+ * and laid out at its size (see the top of this file).
  */
 void
 adiuva_page_stack_add (AdiuvaPageStack *self,
