@@ -63,9 +63,14 @@ get_record_info (GType record_type)
   insert = g_string_new (NULL);
   values = g_string_new (NULL);
   update = g_string_new (NULL);
-  /* A new record binds a NULL id, which SQLite makes the next one; a restored one its own. */
+  /* A new record binds a NULL id and gets one more than any the table has had, deleted ones
+   * too (migration 0008), so Undo can put a deleted one back; a restored one binds its own. */
   g_string_printf (insert, "INSERT INTO %s (id, created_at, updated_at", record_class->table);
-  g_string_append (values, "VALUES (?, ?, ?");
+  g_string_printf (values,
+                   "VALUES (coalesce (?, max (coalesce ((SELECT max (id) FROM %s), 0), "
+                   "coalesce ((SELECT max_id FROM deleted_ids WHERE table_name = '%s'), 0)) + 1), "
+                   "?, ?",
+                   record_class->table, record_class->table);
   g_string_printf (update, "UPDATE %s SET updated_at = ?", record_class->table);
 
   for (guint i = 0; i < info->n_columns; i++)
