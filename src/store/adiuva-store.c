@@ -672,6 +672,10 @@ open_database (AdiuvaStore *self,
       return FALSE;
     }
   sqlite3_extended_result_codes (self->db, TRUE);
+  /* Before the first read: another connection to the workspace that is closing (the last one
+   * checkpoints the WAL under an exclusive lock) must make this one wait, not fail at once as
+   * "busy in another program". */
+  sqlite3_busy_timeout (self->db, 5000);
 
   if (!apply_key (self->db, self->key, created_major, error))
     return FALSE;
@@ -696,7 +700,6 @@ open_database (AdiuvaStore *self,
       return FALSE;
     }
 
-  sqlite3_busy_timeout (self->db, 5000);
   /* A page cache of 1 MiB, not SQLite's 2 MB: lists read ids from covering indexes and rows
    * by id, a few pages each, and decrypted pages kept for a whole scan only weigh on memory. */
   if (!_adiuva_store_exec (self, "PRAGMA journal_mode = WAL;"

@@ -1736,6 +1736,66 @@ test_move_cancel (void)
   test_remove_tree (tmp);
 }
 
+/* Another connection closing */
+
+typedef struct
+{
+  AdiuvaStore *store;
+  gint         closed;
+} Closing;
+
+static gpointer
+close_thread (gpointer data)
+{
+  Closing *closing = data;
+
+  g_clear_object (&closing->store);
+  g_atomic_int_set (&closing->closed, TRUE);
+
+  return NULL;
+}
+
+/* The last connection to a workspace checkpoints its WAL as it closes, under an exclusive
+ * lock: 50 MB of WAL take a few hundred milliseconds. A workspace opened meanwhile (what a
+ * restart does, or adiuva-cli while the app quits) waits for it; it is not "busy in another
+ * program". Each open here runs while that connection closes, until it has. */
+static void
+test_open_while_closing (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autoptr (GError) error = NULL;
+  Closing  closing = { NULL, FALSE };
+  GThread *thread;
+  guint    opened = 0;
+
+  create_workspace (tmp, NULL, 10);
+  closing.store = adiuva_store_open (tmp, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (_adiuva_store_exec (closing.store,
+                                     "PRAGMA wal_autocheckpoint = 0;"
+                                     "CREATE TABLE filler (data BLOB);"
+                                     "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                     "FROM n WHERE i < 3000) "
+                                     "INSERT INTO filler SELECT randomblob (16000) FROM n;",
+                                     &error));
+  g_assert_no_error (error);
+
+  thread = g_thread_new ("closing", close_thread, &closing);
+  do
+    {
+      g_autoptr (AdiuvaStore) store = adiuva_store_open (tmp, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (count_tasks (store), ==, 10);
+      opened++;
+    }
+  while (!g_atomic_int_get (&closing.closed));
+  g_thread_join (thread);
+  g_test_message ("opened %u times while the other closed", opened);
+
+  test_remove_tree (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1773,6 +1833,7 @@ main (int   argc,
   g_test_add_func ("/store/faults/missing-database", test_missing_database);
   g_test_add_func ("/store/faults/missing-key-file", test_missing_key_file);
   g_test_add_func ("/store/faults/corrupt-key-file", test_corrupt_key_file);
+  g_test_add_func ("/store/faults/open-while-closing", test_open_while_closing);
   g_test_add_func ("/store/faults/too-new-schema", test_too_new_schema);
   g_test_add_func ("/store/faults/too-new-key-file", test_too_new_key_file);
   g_test_add_data_func ("/store/faults/read-only-folder", GINT_TO_POINTER (TRUE), test_read_only);
