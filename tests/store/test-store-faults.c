@@ -1704,6 +1704,56 @@ test_move_fails_half_way (void)
   test_remove_tree (parent);
 }
 
+/* Onto a real disk that fills up half way (a tmpfs of 128 KB, as test_disk_full_tmpfs() makes
+ * one): the move says there is not enough space and what to do, leaves nothing there, and the
+ * workspace stays where it was, whole. */
+static void
+test_move_disk_full (void)
+{
+  g_autofree char *parent = shared_path ("move-disk-full", NULL);
+  g_autofree char *dir = shared_path ("move-disk-full", "ws", NULL);
+  g_autofree char *mountpoint = shared_path ("move-disk-full", "small", NULL);
+  g_autofree char *dest = shared_path ("move-disk-full", "small", "ws", NULL);
+  g_autoptr (GHashTable) before = NULL;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr (AdiuvaStore) store = NULL;
+      g_autoptr (GError) error = NULL;
+
+      g_assert_cmpint (unshare (CLONE_NEWNS), ==, 0);
+      g_assert_cmpint (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), ==, 0);
+      g_assert_cmpint (mount ("adiuva-test", mountpoint, "tmpfs", 0, "size=128k"), ==, 0);
+
+      store = adiuva_store_open (dir, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_false (adiuva_store_move (store, dest, NULL, &error));
+      g_test_message ("%s", error->message);
+      assert_human_error (error, ADIUVA_STORE_ERROR_DISK_FULL);
+      g_assert_nonnull (strstr (error->message, "stays in"));
+      g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+      g_assert_cmpstr (adiuva_store_get_dir (store), ==, dir);
+      g_assert_cmpuint (count_tasks (store), ==, 2000);
+      return;
+    }
+
+  create_workspace (dir, NULL, 2000);
+  before = snapshot (dir);
+  g_assert_cmpint (g_mkdir_with_parents (mountpoint, 0700), ==, 0);
+  if (!can_mount_tmpfs (mountpoint))
+    {
+      test_remove_tree (parent);
+      g_test_skip ("cannot mount a tmpfs here (needs root and a mount namespace)");
+      return;
+    }
+
+  run_child ();
+
+  assert_unchanged (dir, before);
+  assert_opens (dir, NULL);
+  test_remove_tree (parent);
+}
+
 static void
 test_move_cancel (void)
 {
@@ -1847,6 +1897,7 @@ main (int   argc,
   g_test_add_func ("/store/move/inside", test_move_inside);
   g_test_add_func ("/store/move/read-only", test_move_read_only);
   g_test_add_func ("/store/move/fails-half-way", test_move_fails_half_way);
+  g_test_add_func ("/store/move/disk-full", test_move_disk_full);
   g_test_add_func ("/store/move/cancel", test_move_cancel);
 
   status = g_test_run ();
