@@ -157,8 +157,10 @@ adiuva_page_stack_unrealize (GtkWidget *widget)
 static void
 adiuva_page_stack_dispose (GObject *object)
 {
-  GtkWidget *child;
+  AdiuvaPageStack *self = ADIUVA_PAGE_STACK (object);
+  GtkWidget       *child;
 
+  self->visible_child = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
 
