@@ -1200,6 +1200,18 @@ test_disk_full_file_size (void)
   test_remove_tree (parent);
 }
 
+/* A small disk at @where, in a mount namespace of the calling process's own: the mount goes
+ * away with it, whatever happens. */
+static gboolean
+mount_private_tmpfs (const char *where,
+                     const char *size)
+{
+  g_autofree char *options = g_strdup_printf ("size=%s", size);
+
+  return unshare (CLONE_NEWNS) == 0 && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+         mount ("adiuva-test", where, "tmpfs", 0, options) == 0;
+}
+
 /* Is a private mount namespace with a tmpfs possible here (root, no seccomp filter)? */
 static gboolean
 can_mount_tmpfs (const char *where)
@@ -1208,12 +1220,7 @@ can_mount_tmpfs (const char *where)
   pid_t pid = fork ();
 
   if (pid == 0)
-    {
-      if (unshare (CLONE_NEWNS) != 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-          mount ("adiuva-test", where, "tmpfs", 0, "size=64k") != 0)
-        _exit (1);
-      _exit (0);
-    }
+    _exit (mount_private_tmpfs (where, "64k") ? 0 : 1);
 
   g_assert_cmpint (pid, >, 0);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
@@ -1233,10 +1240,7 @@ test_disk_full_tmpfs (void)
       g_autoptr (AdiuvaStore) store = NULL;
       g_autoptr (GHashTable) before = NULL;
 
-      /* The mount lives in this child's namespace and goes away with it, whatever happens. */
-      g_assert_cmpint (unshare (CLONE_NEWNS), ==, 0);
-      g_assert_cmpint (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), ==, 0);
-      g_assert_cmpint (mount ("adiuva-test", mountpoint, "tmpfs", 0, "size=1m"), ==, 0);
+      g_assert_true (mount_private_tmpfs (mountpoint, "1m"));
 
       create_workspace (dir, NULL, 50);
       before = snapshot (dir);
@@ -1721,9 +1725,7 @@ test_move_disk_full (void)
       g_autoptr (AdiuvaStore) store = NULL;
       g_autoptr (GError) error = NULL;
 
-      g_assert_cmpint (unshare (CLONE_NEWNS), ==, 0);
-      g_assert_cmpint (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), ==, 0);
-      g_assert_cmpint (mount ("adiuva-test", mountpoint, "tmpfs", 0, "size=128k"), ==, 0);
+      g_assert_true (mount_private_tmpfs (mountpoint, "128k"));
 
       store = adiuva_store_open (dir, NULL, NULL, &error);
       g_assert_no_error (error);
