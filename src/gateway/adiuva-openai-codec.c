@@ -542,17 +542,24 @@ openai_decode_response (JsonNode       *body,
 
 /* Decoding streams. */
 
+/* A call is passed on once it has its id and its name, so that its first delta carries both,
+ * as the encoders of the loopback endpoint need: they write a call's head with its first
+ * piece. Until then its pieces are held, and so are the calls after it, which keeps the
+ * calls in their order (an Anthropic client numbers them as their blocks come). */
 typedef struct
 {
-  gint64 wire_index;
-  char  *id;
+  gint64   wire_index;
+  char    *id;
+  char    *name;
+  GString *held; /* the arguments so far, until the call is passed on */
 } StreamCall;
 
 typedef struct
 {
   AdiuvaSseDecoder      *sse;
-  GArray                *calls; /* StreamCall; the position is the canonical tool index */
-  const AdiuvaDeltaSink *sink;  /* during a feed or finish */
+  GArray                *calls;    /* StreamCall; the position is the canonical tool index */
+  guint                  n_passed; /* the calls passed on, the first ones */
+  const AdiuvaDeltaSink *sink;     /* during a feed or finish */
   guint                  saw_finish : 1;
   guint                  finished : 1;
   guint                  failed : 1;
@@ -562,6 +569,9 @@ static void
 stream_call_clear (StreamCall *call)
 {
   g_clear_pointer (&call->id, g_free);
+  g_clear_pointer (&call->name, g_free);
+  if (call->held != NULL)
+    g_string_free (g_steal_pointer (&call->held), TRUE);
 }
 
 static AdiuvaStreamDecoder *
@@ -625,8 +635,42 @@ stream_call_for_fragment (StreamDecoder *self,
 
   fresh.wire_index = has_index ? wire_index : 0;
   fresh.id = g_strdup (id);
+  fresh.name = NULL;
+  fresh.held = g_string_new (NULL);
   g_array_append_val (self->calls, fresh);
   *tool_index = self->calls->len - 1;
+  return TRUE;
+}
+
+/* Passes on the calls held, in order, as far as they have their id and name; at the end,
+ * each with a made-up id if it has none. A call that never named its tool never really
+ * started: it is left out. */
+static gboolean
+pass_on_calls (StreamDecoder *self,
+               gboolean       at_end,
+               GError       **error)
+{
+  while (self->n_passed < self->calls->len)
+    {
+      StreamCall *call = &g_array_index (self->calls, StreamCall, self->n_passed);
+      g_autoptr (GString) held = NULL;
+
+      if (!at_end && (call->id == NULL || call->name == NULL))
+        return TRUE;
+
+      held = g_steal_pointer (&call->held);
+      if (call->name == NULL)
+        {
+          self->n_passed++;
+          continue;
+        }
+      if (call->id == NULL)
+        call->id = _adiuva_openai_codec_synthesize_call_id ();
+      if (!_adiuva_wire_codec_emit_tool_call (self->sink, self->n_passed++, call->id, call->name,
+                                              held->str, error))
+        return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -641,31 +685,22 @@ decode_tool_call_fragment (StreamDecoder *self,
   g_autofree char *owned_arguments = NULL;
   const char      *arguments = _adiuva_openai_codec_get_arguments (function, &owned_arguments);
   const char      *name = _adiuva_json_get_nonempty_string (function, "name");
+  StreamCall      *call;
   guint            tool_index;
 
   if (!stream_call_for_fragment (self, has_index, wire_index, id, &tool_index, error))
     return FALSE;
 
-  return _adiuva_wire_codec_emit_tool_call (self->sink, tool_index, id, name, arguments, error);
-}
+  if (tool_index < self->n_passed)
+    return _adiuva_wire_codec_emit_tool_call (self->sink, tool_index, NULL, NULL, arguments,
+                                              error);
 
-static gboolean
-stream_give_ids (StreamDecoder *self,
-                 GError       **error)
-{
-  for (guint i = 0; i < self->calls->len; i++)
-    {
-      StreamCall *call = &g_array_index (self->calls, StreamCall, i);
+  call = &g_array_index (self->calls, StreamCall, tool_index);
+  if (call->name == NULL && name != NULL)
+    call->name = g_strdup (name);
+  g_string_append (call->held, arguments);
 
-      if (call->id != NULL)
-        continue;
-
-      call->id = _adiuva_openai_codec_synthesize_call_id ();
-      if (!_adiuva_wire_codec_emit_tool_call (self->sink, i, call->id, NULL, "", error))
-        return FALSE;
-    }
-
-  return TRUE;
+  return pass_on_calls (self, FALSE, error);
 }
 
 static gboolean
@@ -711,7 +746,7 @@ decode_choice (StreamDecoder *self,
     return server_stopped (error);
 
   self->saw_finish = TRUE;
-  return stream_give_ids (self, error) &&
+  return pass_on_calls (self, TRUE, error) &&
          _adiuva_wire_codec_emit_finish (self->sink, parse_finish_reason (reason), error);
 }
 
@@ -876,7 +911,7 @@ openai_stream_decoder_finish (AdiuvaStreamDecoder *decoder,
   if (ok && !self->saw_finish && !adiuva_sse_decoder_is_done (self->sse))
     ok = protocol_error (error, _ ("The provider’s stream ended before the answer was complete."));
   if (ok)
-    ok = stream_give_ids (self, error);
+    ok = pass_on_calls (self, TRUE, error);
   self->sink = NULL;
   self->failed = !ok;
 

@@ -569,8 +569,8 @@ collect_cb (const AdiuvaChatDelta *delta,
     {
       const char *id = delta->tool_id;
 
-      /* Ids the decoder makes up are random: one comes alone, in a piece of its own. */
-      if (id != NULL && (collector->mask_made_ids || (delta->tool_name == NULL && delta->text_len == 0)))
+      /* Ids the decoder makes up are random. */
+      if (id != NULL && collector->mask_made_ids)
         id = "(masked)";
       g_string_append_printf (collector->trace,
                               "%d %u %s %s [%.*s] %d %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
@@ -2769,6 +2769,97 @@ test_loopback_round_trip (void)
     }
 }
 
+static gboolean
+accumulate_cb (const AdiuvaChatDelta *delta,
+               gpointer               user_data,
+               GError               **error)
+{
+  return adiuva_chat_accumulator_add (user_data, delta, error);
+}
+
+/* Some servers give a call its id, or even its name, only in a later piece. The decoder holds
+ * such a call, and the calls after it, until it has both: each call's first delta carries
+ * them, so that what the loopback endpoint passes on has the ids the gateway keeps, in the
+ * same order, in either format. */
+static void
+test_loopback_late_id_and_name (void)
+{
+  static const char stream[] =
+      "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,"
+      "\"function\":{\"arguments\":\"{\\\"a\\\"\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"c1\","
+      "\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c0\","
+      "\"function\":{\"arguments\":\":1\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,"
+      "\"function\":{\"name\":\"f\",\"arguments\":\"}\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":2,"
+      "\"function\":{\"name\":\"h\",\"arguments\":\"[]\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":3,\"id\":\"c3\","
+      "\"function\":{\"arguments\":\"{}\"}}]}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+      "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}\n\n"
+      "data: [DONE]\n\n";
+  const AdiuvaWireCodec *encoders[] = { &adiuva_openai_codec, &adiuva_anthropic_codec };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *trace = decode_stream_trace ((const guint8 *) stream, strlen (stream),
+                                                strlen (stream), 0, TRUE);
+  g_autofree char *first = NULL;
+  Collector        collector;
+
+  /* c0 waits for its name, c1 for c0; h gets a made-up id at the finish; c3 never named its
+   * tool and is left out. */
+  g_assert_cmpstr (trace, ==,
+                   "text=[]\nreasoning=[]\n"
+                   "call[0] id=(masked) name=f args={\"a\":1}\n"
+                   "call[1] id=(masked) name=g args={}\n"
+                   "call[2] id=(masked) name=h args=[]\n"
+                   "finish=3 usage=1/2/-1/-1\n"
+                   "3 0 (masked) f [{\"a\":1}] 0 -1/-1/-1/-1\n"
+                   "3 1 (masked) g [{}] 0 -1/-1/-1/-1\n"
+                   "3 2 (masked) h [[]] 0 -1/-1/-1/-1\n"
+                   "4 0 (null) (null) [] 3 -1/-1/-1/-1\n"
+                   "5 0 (null) (null) [] 0 1/2/-1/-1\n");
+  assert_split_invariant ((const guint8 *) stream, strlen (stream), TRUE);
+
+  collector_init (&collector);
+  collector.deltas = g_array_new (FALSE, TRUE, sizeof (AdiuvaChatDelta));
+  g_array_set_clear_func (collector.deltas, (GDestroyNotify) delta_copy_clear);
+  g_assert_true (decode_string_stream (stream, &collector, &error));
+  g_assert_no_error (error);
+  first = dump_answer (collector.acc, NULL, FALSE);
+  g_assert_true (strstr (first, "call[0] id=c0 name=f") != NULL);
+  g_assert_true (strstr (first, "call[1] id=c1 name=g") != NULL);
+  g_assert_true (strstr (first, "call[2] id=call_") != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (encoders); i++)
+    {
+      const AdiuvaWireCodec *wire_codec = encoders[i];
+      g_autoptr (AdiuvaChatAccumulator) again = adiuva_chat_accumulator_new ();
+      g_autoptr (GString) wire = g_string_new (NULL);
+      g_autofree char     *second = NULL;
+      AdiuvaStreamEncoder *encoder = wire_codec->stream_encoder_new ("gpt-4o-mini");
+      AdiuvaStreamDecoder *decoder;
+
+      for (guint j = 0; j < collector.deltas->len; j++)
+        wire_codec->stream_encoder_add (encoder,
+                                        &g_array_index (collector.deltas, AdiuvaChatDelta, j), wire);
+      wire_codec->stream_encoder_finish (encoder, wire);
+      wire_codec->stream_encoder_free (encoder);
+
+      decoder = wire_codec->stream_decoder_new ();
+      g_assert_true (wire_codec->stream_decoder_feed (decoder, (const guint8 *) wire->str,
+                                                      wire->len, accumulate_cb, again, &error));
+      g_assert_true (wire_codec->stream_decoder_finish (decoder, accumulate_cb, again, &error));
+      g_assert_no_error (error);
+      wire_codec->stream_decoder_free (decoder);
+
+      second = dump_answer (again, NULL, FALSE);
+      g_assert_cmpstr (second, ==, first);
+    }
+  collector_clear (&collector);
+}
+
 static void
 test_loopback_encode_response (void)
 {
@@ -2894,6 +2985,7 @@ main (int   argc,
   g_test_add_func ("/openai-codec/decode-error/shapes", test_decode_error_shapes);
   g_test_add_func ("/openai-codec/loopback/stream-shape", test_loopback_stream_shape);
   g_test_add_func ("/openai-codec/loopback/round-trip", test_loopback_round_trip);
+  g_test_add_func ("/openai-codec/loopback/late-id-and-name", test_loopback_late_id_and_name);
   g_test_add_func ("/openai-codec/loopback/encode-response", test_loopback_encode_response);
   g_test_add_func ("/openai-codec/throughput", test_throughput);
 
