@@ -211,6 +211,7 @@ _adiuva_wire_codec_parse_json (const char *data,
                                GError    **error)
 {
   JsonParser *parser;
+  JsonNode   *root;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -238,7 +239,17 @@ _adiuva_wire_codec_parse_json (const char *data,
   if (!json_parser_load_from_data (parser, data != NULL ? data : "", (gssize) len, error))
     return NULL;
 
-  return json_parser_steal_root (parser);
+  root = json_parser_steal_root (parser);
+  /* JSON-GLib reads what looks like a comment to it, such as "/a/", as nothing at all. */
+  for (gsize i = 0; root == NULL && i < len; i++)
+    if (!g_ascii_isspace (data[i]))
+      {
+        g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                             _ ("The JSON text holds no value."));
+        break;
+      }
+
+  return root;
 }
 
 /**

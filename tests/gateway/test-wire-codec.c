@@ -75,6 +75,12 @@ test_parse_json (void)
   g_assert_null (node);
   g_clear_error (&error);
 
+  /* JSON-GLib takes "/a/" and the like for comments, and so for nothing: that is no JSON. */
+  node = _adiuva_wire_codec_parse_json (" /a/ ", 5, &error);
+  g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+  g_assert_null (node);
+  g_clear_error (&error);
+
   /* Scalars are JSON too. */
   node = _adiuva_wire_codec_parse_json ("42", 2, &error);
   g_assert_no_error (error);
