@@ -14,6 +14,10 @@
 #define PAGE_SIZE 50
 #define MAX_CACHED_PAGES 16
 
+/* A new list read in the background comes in two parts: the ids of its first screens, then
+ * the rest, so that a view shows its first rows without waiting for all 100,000. */
+#define FIRST_PART 200
+
 struct _AdiuvaTaskListModel
 {
   GObject parent_instance;
@@ -25,7 +29,8 @@ struct _AdiuvaTaskListModel
   GHashTable   *pages;
   guint         reload_source;
   gboolean      in_background;
-  GCancellable *reading; /* the ids being read in the background */
+  GCancellable *reading;    /* the ids being read in the background */
+  guint         first_part; /* how many the read under way takes first, 0 for all at once */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -45,24 +50,45 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* Which ids a read takes: @max of them (0 for all) from @offset on, of those @filter lists */
+typedef struct
+{
+  AdiuvaTaskFilter *filter;
+  guint             offset;
+  guint             max;
+} IdsQuery;
+
+static void
+ids_query_free (IdsQuery *query)
+{
+  adiuva_task_filter_free (query->filter);
+  g_free (query);
+}
+
 /* On @connection: the main one, or the reader's on its worker thread */
 static GArray *
-read_ids (AdiuvaStore            *connection,
-          const AdiuvaTaskFilter *filter,
-          GError                **error)
+read_ids (AdiuvaStore    *connection,
+          const IdsQuery *query,
+          GError        **error)
 {
   g_autoptr (GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *where = _adiuva_task_filter_to_sql (filter, binds);
-  g_autofree char *limit = NULL;
+  g_autofree char *where = _adiuva_task_filter_to_sql (query->filter, binds);
   g_autofree char *sql = NULL;
+  guint            limit = query->filter->limit;
   GArray          *ids;
   sqlite3_stmt    *stmt;
 
-  /* Inlined, not bound: lists use a handful of limits, a prepared statement each. */
-  if (filter->limit > 0)
-    limit = g_strdup_printf (" LIMIT %u", filter->limit);
-  sql = g_strdup_printf ("SELECT tasks.id FROM tasks%s%s%s", where,
-                         _adiuva_task_filter_order_sql (filter), limit != NULL ? limit : "");
+  if (limit > 0 && query->offset >= limit)
+    return g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (limit > 0)
+    limit -= query->offset;
+  if (query->max > 0)
+    limit = limit > 0 ? MIN (limit, query->max) : query->max;
+
+  /* Inlined, not bound: lists use a handful of limits and offsets, a prepared statement each. */
+  sql = g_strdup_printf ("SELECT tasks.id FROM tasks%s%s LIMIT %d OFFSET %u", where,
+                         _adiuva_task_filter_order_sql (query->filter), limit > 0 ? (int) limit : -1,
+                         query->offset);
   stmt = _adiuva_store_prepare (connection, sql, error);
   if (stmt == NULL)
     return NULL;
@@ -241,6 +267,62 @@ set_ids (AdiuvaTaskListModel *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
+static IdsQuery *
+ids_query_new (AdiuvaTaskListModel *self,
+               guint                offset,
+               guint                max)
+{
+  IdsQuery *query = g_new0 (IdsQuery, 1);
+
+  query->filter = adiuva_task_filter_copy (self->filter);
+  query->offset = offset;
+  query->max = max;
+
+  return query;
+}
+
+static void
+read_in_background (AdiuvaTaskListModel *self,
+                    IdsQuery            *query,
+                    GAsyncReadyCallback  callback)
+{
+  adiuva_store_read_async (self->store, read_ids_thread, query, (GDestroyNotify) ids_query_free,
+                           (GDestroyNotify) g_array_unref, self->reading, callback,
+                           g_object_ref (self));
+}
+
+static void
+done_reading (AdiuvaTaskListModel *self)
+{
+  g_clear_object (&self->reading);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+rest_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (AdiuvaTaskListModel) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) rest = adiuva_store_read_finish (ADIUVA_STORE (source), result, &error);
+  guint n_before = self->ids->len;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (rest == NULL)
+    g_warning ("Could not list tasks: %s", error->message);
+  else if (rest->len > 0)
+    {
+      g_array_append_vals (self->ids, rest->data, rest->len);
+      g_list_model_items_changed (G_LIST_MODEL (self), n_before, 0, rest->len);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    }
+  done_reading (self);
+}
+
+/* The first part of a new list, or the whole of one read again after a change. */
 static void
 ids_read_cb (GObject      *source,
              GAsyncResult *result,
@@ -248,23 +330,31 @@ ids_read_cb (GObject      *source,
 {
   g_autoptr (AdiuvaTaskListModel) self = user_data;
   g_autoptr (GError) error = NULL;
-  GArray *ids = adiuva_store_read_finish (ADIUVA_STORE (source), result, &error);
+  GArray  *ids = adiuva_store_read_finish (ADIUVA_STORE (source), result, &error);
+  gboolean more;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  g_clear_object (&self->reading);
+  more = ids != NULL && self->first_part > 0 && ids->len == self->first_part;
   set_ids (self, ids, error);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  if (more)
+    read_in_background (self, ids_query_new (self, self->first_part, 0), rest_read_cb);
+  else
+    done_reading (self);
 }
 
-/* In the background, the list keeps its ids until the new ones are read; a read that a later
- * one overtakes is dropped. */
+/* In the background, a new list (a new model, a new filter) shows its first part as soon as
+ * it is read, then grows by the rest; a list read again after a change keeps its ids until
+ * the new ones are read, and takes them at once. A read that a later one overtakes is
+ * dropped. */
 static void
-reload (AdiuvaTaskListModel *self)
+reload (AdiuvaTaskListModel *self,
+        gboolean             new_list)
 {
   g_autoptr (GError) error = NULL;
-  GArray *ids;
+  IdsQuery whole = { self->filter, 0, 0 };
+  GArray  *ids;
 
   if (self->in_background)
     {
@@ -273,16 +363,14 @@ reload (AdiuvaTaskListModel *self)
       g_cancellable_cancel (self->reading);
       g_clear_object (&self->reading);
       self->reading = g_cancellable_new ();
-      adiuva_store_read_async (self->store, read_ids_thread, adiuva_task_filter_copy (self->filter),
-                               (GDestroyNotify) adiuva_task_filter_free,
-                               (GDestroyNotify) g_array_unref, self->reading, ids_read_cb,
-                               g_object_ref (self));
+      self->first_part = new_list ? FIRST_PART : 0;
+      read_in_background (self, ids_query_new (self, 0, self->first_part), ids_read_cb);
       if (!was_loading)
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
       return;
     }
 
-  ids = read_ids (self->store, self->filter, &error);
+  ids = read_ids (self->store, &whole, &error);
   set_ids (self, ids, error);
 }
 
@@ -292,7 +380,7 @@ reload_idle_cb (gpointer user_data)
   AdiuvaTaskListModel *self = user_data;
 
   self->reload_source = 0;
-  reload (self);
+  reload (self, FALSE);
 
   return G_SOURCE_REMOVE;
 }
@@ -399,7 +487,7 @@ create (AdiuvaStore            *store,
   self->in_background = in_background;
   g_signal_connect_object (store, "changed", G_CALLBACK (store_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  reload (self);
+  reload (self, TRUE);
 
   return self;
 }
@@ -427,9 +515,11 @@ adiuva_task_list_model_new (AdiuvaStore            *store,
  * As adiuva_task_list_model_new(), but which tasks it lists is read on the store's worker
  * thread (adiuva_store_read_async()), first and after each change or new filter: for a view,
  * whose window must not wait (the 71,859 open tasks of tests/bench's workspace take about
- * 40 ms, and the list reads them again after every change). It is empty, and
- * #AdiuvaTaskListModel:loading is %TRUE, until the first read is done; after that it keeps
- * listing what it did until the next read replaces it.
+ * 40 ms, and the list reads them again after every change).
+ *
+ * It is empty, and #AdiuvaTaskListModel:loading is %TRUE, until its first 200 tasks are read;
+ * it then grows by the rest, and stops loading. A new filter is read the same way. After a
+ * change it keeps listing what it did until the list is read again, whole.
  */
 AdiuvaTaskListModel *
 adiuva_task_list_model_new_in_background (AdiuvaStore            *store,
@@ -465,5 +555,5 @@ adiuva_task_list_model_set_filter (AdiuvaTaskListModel    *self,
 
   g_clear_pointer (&self->filter, adiuva_task_filter_free);
   self->filter = filter != NULL ? adiuva_task_filter_copy (filter) : adiuva_task_filter_new ();
-  reload (self);
+  reload (self, TRUE);
 }

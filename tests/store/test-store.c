@@ -812,13 +812,16 @@ is_loaded (AdiuvaTaskListModel *model)
 }
 
 static void
-count_items_changed_cb (GListModel *model,
-                        guint       position,
-                        guint       removed,
-                        guint       added,
-                        guint      *n_signals)
+log_items_changed_cb (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      GString    *log)
 {
-  (*n_signals)++;
+  g_string_append_printf (log, "%u-%u+%u%s ", position, removed, added,
+                          adiuva_task_list_model_get_loading (ADIUVA_TASK_LIST_MODEL (model))
+                              ? " loading"
+                              : "");
 }
 
 /* Read in the background: empty and loading until the ids come from the worker thread, then
@@ -832,7 +835,7 @@ test_list_model_in_background (Fixture      *fixture,
   g_autoptr (AdiuvaTaskListModel) model = NULL;
   g_autoptr (AdiuvaTaskListModel) gone = NULL;
   g_autoptr (AdiuvaTaskFilter) filter = adiuva_task_filter_new ();
-  guint n_signals = 0;
+  g_autoptr (GString) log = g_string_new (NULL);
 
   adiuva_store_begin (fixture->store, &error);
   for (guint i = 0; i < 300; i++)
@@ -843,20 +846,22 @@ test_list_model_in_background (Fixture      *fixture,
   adiuva_store_commit (fixture->store, &error);
   g_assert_no_error (error);
 
+  /* A new list: its first 200 tasks, while it still loads, then the rest. */
   model = adiuva_task_list_model_new_in_background (fixture->store, NULL);
-  g_signal_connect (model, "items-changed", G_CALLBACK (count_items_changed_cb), &n_signals);
+  g_signal_connect (model, "items-changed", G_CALLBACK (log_items_changed_cb), log);
   g_assert_true (adiuva_task_list_model_get_loading (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
   g_assert_true (is_loaded (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 300);
-  g_assert_cmpuint (n_signals, ==, 1);
+  g_assert_cmpstr (log->str, ==, "0-0+200 loading 200-0+100 loading ");
   {
     g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), 299);
 
     g_assert_cmpstr (adiuva_task_get_title (task), ==, "Task 299");
   }
 
-  /* A change: the list stays until the read after it is done. */
+  /* A change: the list stays until the read after it is done, and is then replaced whole. */
+  g_string_truncate (log, 0);
   {
     g_autoptr (AdiuvaTask) task = add_task (fixture->store, "Task 300", 0, NULL);
   }
@@ -865,16 +870,43 @@ test_list_model_in_background (Fixture      *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 300);
   g_assert_true (is_loaded (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 301);
+  g_assert_cmpstr (log->str, ==, "0-300+301 loading ");
 
-  /* Two filters one after the other: only the second read counts. */
-  n_signals = 0;
+  /* Two filters one after the other: only the second read counts. A limit is kept across
+   * the two parts. */
+  g_string_truncate (log, 0);
   filter->limit = 10;
   adiuva_task_list_model_set_filter (model, filter);
-  filter->limit = 20;
+  filter->limit = 250;
   adiuva_task_list_model_set_filter (model, filter);
   g_assert_true (is_loaded (model));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 20);
-  g_assert_cmpuint (n_signals, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 250);
+  g_assert_cmpstr (log->str, ==, "0-301+200 loading 200-0+50 loading ");
+  {
+    g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), 249);
+
+    g_assert_cmpstr (adiuva_task_get_title (task), ==, "Task 249");
+  }
+
+  /* A change while the rest is read: the list is read again whole. Whether the rest, read
+   * after the change, comes before that depends on the worker. */
+  g_string_truncate (log, 0);
+  filter->limit = 0;
+  adiuva_task_list_model_set_filter (model, filter);
+  while (g_list_model_get_n_items (G_LIST_MODEL (model)) != 200)
+    g_main_context_iteration (NULL, TRUE);
+  {
+    g_autoptr (AdiuvaTask) task = add_task (fixture->store, "Task 301", 0, NULL);
+  }
+  g_assert_true (is_loaded (model));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 302);
+  g_assert_true (g_str_has_prefix (log->str, "0-250+200 loading "));
+  g_assert_true (g_str_has_suffix (log->str, "+302 loading "));
+  {
+    g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), 301);
+
+    g_assert_cmpstr (adiuva_task_get_title (task), ==, "Task 301");
+  }
 
   /* A model dropped while it reads: the read ends without it. */
   gone = adiuva_task_list_model_new_in_background (fixture->store, NULL);
@@ -884,7 +916,7 @@ test_list_model_in_background (Fixture      *fixture,
         fixture->store, NULL);
 
     g_assert_true (is_loaded (after));
-    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (after)), ==, 301);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (after)), ==, 302);
   }
 }
 
