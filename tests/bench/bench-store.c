@@ -633,10 +633,12 @@ print_report (const BenchScale *scale,
   label = g_strdup_printf ("insert %u tasks, 1 txn, same SQL", scale->n_tasks);
   print_row (label, get (sql, "insert_tasks_ms"), get (plain, "insert_tasks_ms"), "ms", 0, 1.5);
 
+  /* The model reads its ids on the store's worker, which opens a connection of its own: its
+   * ratio to plain SQL is no measure of encryption, which the same-SQL rows judge. */
   print_row ("first page, list model, just opened", get (api, "first_page_cold_ms"),
-             get (plain, "first_page_cold_ms"), "ms", 5, 1.5);
+             get (plain, "first_page_cold_ms"), "ms", 5, 0);
   print_row ("first page, list model, warm", get (api, "first_page_warm_ms"),
-             get (plain, "first_page_warm_ms"), "ms", 5, 1.5);
+             get (plain, "first_page_warm_ms"), "ms", 5, 0);
   print_row ("whole list in the model, just opened", get (api, "list_all_cold_ms"), NAN, "ms", 0,
              0);
   print_row ("whole list in the model, warm", get (api, "list_all_warm_ms"), NAN, "ms", 0, 0);
@@ -669,7 +671,8 @@ print_report (const BenchScale *scale,
 
   g_print ("\nratio = adiuva / plain SQLite. \"same SQL\" is bench-workload.c on the store's own "
            "SQLCipher connection,\nthe code bench-sqlite-peer runs on plain SQLite; the store "
-           "API figures add the record layer.\n");
+           "API figures add the record layer.\nThe list model's first page is judged by its "
+           "time only: it reads on a worker thread, with a connection of its own.\n");
 
   g_print ("\nWhere the same-SQL ratio comes from: SQLCipher with the key, SQLCipher %s without "
            "a key\n(same engine, no encryption) and plain SQLite %s\n\n",

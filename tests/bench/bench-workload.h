@@ -129,9 +129,11 @@ gboolean bench_insert_notes (sqlite3   *db,
                              GError   **error);
 gboolean bench_first_page (sqlite3       *db,
                            sqlite3_stmt **cache,
-                           guint         *n_items,
                            guint32       *checksum,
                            GError       **error);
+gboolean bench_count_tasks (sqlite3 *db,
+                            guint   *n_items,
+                            GError **error);
 char    *bench_match_expression (const char *query);
 gboolean bench_search (sqlite3       *db,
                        sqlite3_stmt **cache,
