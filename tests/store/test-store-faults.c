@@ -1385,6 +1385,8 @@ typedef struct
   goffset       current;
   goffset       total;
   guint         reports;
+  GCancellable *cancel; /* cancelled at the first report of bytes copied, when set */
+  goffset       cancelled_at;
 } MoveWait;
 
 static void
@@ -1399,6 +1401,11 @@ move_progress_cb (goffset  current,
   wait->current = current;
   wait->total = total;
   wait->reports++;
+  if (wait->cancel != NULL && current > 0 && wait->cancelled_at == 0)
+    {
+      wait->cancelled_at = current;
+      g_cancellable_cancel (wait->cancel);
+    }
   if (wait->store != NULL)
     g_assert_cmpuint (count_tasks (wait->store), ==, wait->n_tasks);
   if (wait->writer != NULL && !wait->refused)
@@ -1788,6 +1795,42 @@ test_move_cancel (void)
   test_remove_tree (tmp);
 }
 
+/* Cancelled half way through the copy, as the Preferences dialog's Cancel does while the
+ * progress bar moves: the part copied is removed and the workspace stays whole where it was. */
+static void
+test_move_cancel_mid_copy (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autofree char *dir = g_build_filename (tmp, "ws", NULL);
+  g_autofree char *dest = g_build_filename (tmp, "elsewhere", "ws", NULL);
+  g_autofree char *elsewhere = g_build_filename (tmp, "elsewhere", NULL);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (AdiuvaStore) store = NULL;
+  g_autoptr (GHashTable) before = NULL;
+  g_autoptr (GError) error = NULL;
+  MoveWait wait = { 0 };
+
+  create_workspace (dir, NULL, 20000);
+  before = snapshot (dir);
+  store = adiuva_store_open (dir, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  wait.cancel = cancellable;
+  g_assert_false (move_and_wait (store, dest, cancellable, &wait, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_nonnull (strstr (error->message, dir));
+  g_assert_cmpint (wait.cancelled_at, >, 0);
+  g_assert_cmpint (wait.cancelled_at, <, wait.total);
+  g_assert_false (g_file_test (elsewhere, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (adiuva_store_get_dir (store), ==, dir);
+  g_assert_cmpuint (count_tasks (store), ==, 20000);
+
+  g_clear_object (&store);
+  assert_unchanged (dir, before);
+
+  test_remove_tree (tmp);
+}
+
 /* Another connection closing */
 
 typedef struct
@@ -1901,6 +1944,7 @@ main (int   argc,
   g_test_add_func ("/store/move/fails-half-way", test_move_fails_half_way);
   g_test_add_func ("/store/move/disk-full", test_move_disk_full);
   g_test_add_func ("/store/move/cancel", test_move_cancel);
+  g_test_add_func ("/store/move/cancel-mid-copy", test_move_cancel_mid_copy);
 
   status = g_test_run ();
 
