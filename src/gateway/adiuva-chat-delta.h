@@ -34,9 +34,12 @@ struct _AdiuvaUsage
  *   (may be empty); not nul-terminated, see @text_len
  * @text_len: the length of @text in bytes
  * @tool_index: which tool call a %ADIUVA_DELTA_TOOL_CALL piece belongs to, counted from 0 in
- *   the order the calls started
- * @tool_id: (nullable): the call's id, in its first piece
- * @tool_name: (nullable): the tool's name, in its first piece
+ *   the order the calls started; a call's first piece comes after the first piece of every
+ *   call before it
+ * @tool_id: (nullable): the call's id, in its first piece, which always has one from the
+ *   decoders (they make one up for a call that came without)
+ * @tool_name: (nullable): the tool's name, in its first piece, which always has one from the
+ *   decoders (a call that never named its tool is not passed on)
  * @finish: why the answer ended, for %ADIUVA_DELTA_FINISH
  * @usage: what the call consumed, for %ADIUVA_DELTA_USAGE (fields may be -1)
  *
