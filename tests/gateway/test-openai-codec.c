@@ -2769,14 +2769,6 @@ test_loopback_round_trip (void)
     }
 }
 
-static gboolean
-accumulate_cb (const AdiuvaChatDelta *delta,
-               gpointer               user_data,
-               GError               **error)
-{
-  return adiuva_chat_accumulator_add (user_data, delta, error);
-}
-
 /* Some servers give a call its id, or even its name, only in a later piece. The decoder holds
  * such a call, and the calls after it, until it has both: each call's first delta carries
  * them, so that what the loopback endpoint passes on has the ids the gateway keeps, in the
@@ -2835,11 +2827,11 @@ test_loopback_late_id_and_name (void)
   for (guint i = 0; i < G_N_ELEMENTS (encoders); i++)
     {
       const AdiuvaWireCodec *wire_codec = encoders[i];
-      g_autoptr (AdiuvaChatAccumulator) again = adiuva_chat_accumulator_new ();
       g_autoptr (GString) wire = g_string_new (NULL);
       g_autofree char     *second = NULL;
       AdiuvaStreamEncoder *encoder = wire_codec->stream_encoder_new ("gpt-4o-mini");
       AdiuvaStreamDecoder *decoder;
+      Collector            again;
 
       for (guint j = 0; j < collector.deltas->len; j++)
         wire_codec->stream_encoder_add (encoder,
@@ -2847,14 +2839,16 @@ test_loopback_late_id_and_name (void)
       wire_codec->stream_encoder_finish (encoder, wire);
       wire_codec->stream_encoder_free (encoder);
 
+      collector_init (&again);
       decoder = wire_codec->stream_decoder_new ();
       g_assert_true (wire_codec->stream_decoder_feed (decoder, (const guint8 *) wire->str,
-                                                      wire->len, accumulate_cb, again, &error));
-      g_assert_true (wire_codec->stream_decoder_finish (decoder, accumulate_cb, again, &error));
+                                                      wire->len, collect_cb, &again, &error));
+      g_assert_true (wire_codec->stream_decoder_finish (decoder, collect_cb, &again, &error));
       g_assert_no_error (error);
       wire_codec->stream_decoder_free (decoder);
 
-      second = dump_answer (again, NULL, FALSE);
+      second = dump_answer (again.acc, NULL, FALSE);
+      collector_clear (&again);
       g_assert_cmpstr (second, ==, first);
     }
   collector_clear (&collector);
