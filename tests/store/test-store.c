@@ -812,6 +812,17 @@ is_loaded (AdiuvaTaskListModel *model)
 }
 
 static void
+assert_title_at (AdiuvaTaskListModel *model,
+                 guint                position,
+                 const char          *title)
+{
+  g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  g_assert_nonnull (task);
+  g_assert_cmpstr (adiuva_task_get_title (task), ==, title);
+}
+
+static void
 log_items_changed_cb (GListModel *model,
                       guint       position,
                       guint       removed,
@@ -854,11 +865,7 @@ test_list_model_in_background (Fixture      *fixture,
   g_assert_true (is_loaded (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 300);
   g_assert_cmpstr (log->str, ==, "0-0+200 loading 200-0+100 loading ");
-  {
-    g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), 299);
-
-    g_assert_cmpstr (adiuva_task_get_title (task), ==, "Task 299");
-  }
+  assert_title_at (model, 299, "Task 299");
 
   /* A change: the list stays until the read after it is done, and is then replaced whole. */
   g_string_truncate (log, 0);
@@ -882,11 +889,7 @@ test_list_model_in_background (Fixture      *fixture,
   g_assert_true (is_loaded (model));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 250);
   g_assert_cmpstr (log->str, ==, "0-301+200 loading 200-0+50 loading ");
-  {
-    g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), 249);
-
-    g_assert_cmpstr (adiuva_task_get_title (task), ==, "Task 249");
-  }
+  assert_title_at (model, 249, "Task 249");
 
   /* A change while the rest is read: the list is read again whole. Whether the rest, read
    * after the change, comes before that depends on the worker. */
@@ -902,11 +905,7 @@ test_list_model_in_background (Fixture      *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 302);
   g_assert_true (g_str_has_prefix (log->str, "0-250+200 loading "));
   g_assert_true (g_str_has_suffix (log->str, "+302 loading "));
-  {
-    g_autoptr (AdiuvaTask) task = g_list_model_get_item (G_LIST_MODEL (model), 301);
-
-    g_assert_cmpstr (adiuva_task_get_title (task), ==, "Task 301");
-  }
+  assert_title_at (model, 301, "Task 301");
 
   /* A model dropped while it reads: the read ends without it. */
   gone = adiuva_task_list_model_new_in_background (fixture->store, NULL);
